@@ -1,0 +1,68 @@
+"""Checks for the plain text fields of values (names, codes, lines of an address)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from orderkit.errors import ValidationError
+
+T = TypeVar("T")
+
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}")
+
+
+def require_text(value: object, field: str, max_length: int = 200) -> str:
+    """Return ``value`` stripped, if it is a non-empty string of at most ``max_length``."""
+    if not isinstance(value, str):
+        raise ValidationError(field, value, "must be a string")
+    text = value.strip()
+    if not text:
+        raise ValidationError(field, value, "must not be empty")
+    if len(text) > max_length:
+        raise ValidationError(field, value, f"must be at most {max_length} characters")
+    return text
+
+
+def optional_text(value: object, field: str, max_length: int = 200) -> str | None:
+    """Like :func:`require_text`, but ``None`` and blank strings give ``None``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return require_text(value, field, max_length)
+
+
+def require_code(value: object, field: str) -> str:
+    """Return ``value`` if it is an identifier-like code (SKU, warehouse, channel)."""
+    if not isinstance(value, str) or not _CODE.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "must be 1-64 characters: letters, digits and . _ - /, starting with a letter or digit",
+        )
+    return value
+
+
+def require_instance(value: object, kind: type[T], field: str) -> T:
+    """Return ``value`` if it is an instance of ``kind``, else raise ValidationError."""
+    if not isinstance(value, kind):
+        raise ValidationError(field, value, f"must be a {kind.__name__}")
+    return value
+
+
+def instance_of(kind: type, *, optional: bool = False) -> Callable[[object, Any, object], None]:
+    """An attrs validator like ``attrs.validators.instance_of`` raising ValidationError."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if value is None and optional:
+            return
+        require_instance(value, kind, attribute.name)
+
+    return check
+
+
+def non_negative_int(value: object, field: str) -> int:
+    """Return ``value`` if it is an int >= 0 (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(field, value, "must be a whole number >= 0")
+    return value

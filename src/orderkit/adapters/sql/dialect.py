@@ -1,0 +1,89 @@
+"""What differs between SQL databases, behind one small Protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from orderkit.errors import StorageError
+
+__all__ = ["Connection", "Cursor", "Dialect"]
+
+
+class Cursor(Protocol):
+    """Protocol: the part of a DB-API 2 cursor the SQL layer uses."""
+
+    @property
+    def rowcount(self) -> int:
+        """Rows changed by the last statement."""
+        ...
+
+    def execute(self, sql: str, params: Mapping[str, Any], /) -> Any:
+        """Run one statement."""
+        ...
+
+    def fetchone(self) -> Any:
+        """Return the next row or ``None``."""
+        ...
+
+    def fetchmany(self, size: int, /) -> list[Any]:
+        """Return up to ``size`` rows."""
+        ...
+
+    def fetchall(self) -> list[Any]:
+        """Return the remaining rows."""
+        ...
+
+
+class Connection(Protocol):
+    """Protocol: the part of a DB-API 2 connection the SQL layer uses."""
+
+    def cursor(self) -> Any:
+        """Return a new cursor."""
+        ...
+
+    def commit(self) -> None:
+        """Commit the current transaction."""
+        ...
+
+    def rollback(self) -> None:
+        """Roll back the current transaction."""
+        ...
+
+
+class Dialect(Protocol):
+    """Protocol: one SQL database's differences from the shared schema and queries."""
+
+    name: str
+    column_types: Mapping[str, str]
+    """Replacements for the ``{text}``, ``{bigint}``, ``{json}``, ``{timestamp}``
+    and ``{serial_pk}`` tokens of the migration files."""
+
+    def sql(self, query: str) -> str:
+        """Return ``query`` (written with ``:name`` parameters) in the driver's style."""
+        ...
+
+    def begin(self, connection: Connection, *, readonly: bool) -> None:
+        """Start a transaction; a write transaction takes the write lock at once."""
+        ...
+
+    def encode_time(self, value: datetime) -> Any:
+        """Return ``value`` as the driver should store it."""
+        ...
+
+    def decode_time(self, value: Any) -> datetime:
+        """Return the aware datetime for a stored time."""
+        ...
+
+    def encode_json(self, document: Mapping[str, Any]) -> Any:
+        """Return ``document`` as the driver should store it."""
+        ...
+
+    def decode_json(self, value: Any) -> dict[str, Any]:
+        """Return the document for a stored JSON value."""
+        ...
+
+    def translate(self, error: Exception) -> StorageError | None:
+        """Return orderkit's error for a driver error, or ``None`` if it is not one."""
+        ...

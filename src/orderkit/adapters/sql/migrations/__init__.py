@@ -1,0 +1,1 @@
+"""Versioned schema migrations shared by every SQL dialect (one ``NNNN_name.sql`` file each)."""

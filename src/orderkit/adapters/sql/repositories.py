@@ -1,0 +1,328 @@
+"""Repositories over the shared SQL schema; one query text serves every dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import cattrs
+
+from orderkit.adapters.sql.session import SqlSession
+from orderkit.catalog.products import Product
+from orderkit.customers.customer import Customer
+from orderkit.errors import (
+    AlreadyExists,
+    ConcurrencyConflict,
+    CustomerNotFound,
+    OrderNotFound,
+    ProductNotFound,
+)
+from orderkit.events import OutboxMessage
+from orderkit.lifecycle.order import Order
+
+__all__ = ["SqlCustomers", "SqlOrders", "SqlOutbox", "SqlProducts", "SqlSequences"]
+
+_BATCH = 500
+
+
+class _SqlRepository:
+    def __init__(self, session: SqlSession, converter: cattrs.Converter) -> None:
+        self._session = session
+        self._dialect = session.dialect
+        self._converter = converter
+
+    def _json(self, value: Any) -> Any:
+        return self._dialect.encode_json(self._converter.unstructure(value))
+
+    def _documents(self, query: str) -> Iterator[dict[str, Any]]:
+        cursor = self._session.execute(query)
+        while True:
+            try:
+                rows = cursor.fetchmany(_BATCH)
+            except Exception as exc:
+                self._session.raise_translated(exc)
+            if not rows:
+                return
+            for row in rows:
+                yield self._dialect.decode_json(row[0])
+
+    def _count(self, table: str) -> int:
+        row = self._session.one(f"SELECT COUNT(*) FROM {table}")
+        return int(row[0])
+
+
+class SqlProducts(_SqlRepository):
+    """Products in the ``products`` table."""
+
+    def _params(self, product: Product) -> dict[str, Any]:
+        return {
+            "sku": product.sku,
+            "name": product.name,
+            "brand": product.brand,
+            "category": product.category,
+            "currency": product.currency,
+            "price_minor": product.price.minor_units,
+            "document": self._json(product),
+        }
+
+    def add(self, product: Product) -> None:
+        """Insert a product; see :class:`orderkit.catalog.ProductRepository`."""
+        cursor = self._session.execute(
+            "INSERT INTO products (sku, name, brand, category, currency, price_minor, document) "
+            "VALUES (:sku, :name, :brand, :category, :currency, :price_minor, :document) "
+            "ON CONFLICT DO NOTHING",
+            self._params(product),
+        )
+        if cursor.rowcount == 0:
+            raise AlreadyExists("product", product.sku)
+
+    def replace(self, product: Product) -> None:
+        """Update a product; see :class:`orderkit.catalog.ProductRepository`."""
+        cursor = self._session.execute(
+            "UPDATE products SET name = :name, brand = :brand, category = :category, "
+            "currency = :currency, price_minor = :price_minor, document = :document "
+            "WHERE sku = :sku",
+            self._params(product),
+        )
+        if cursor.rowcount == 0:
+            raise ProductNotFound(product.sku)
+
+    def get(self, sku: str) -> Product:
+        """Load a product; see :class:`orderkit.catalog.ProductRepository`."""
+        row = self._session.one("SELECT document FROM products WHERE sku = :sku", {"sku": sku})
+        if row is None:
+            raise ProductNotFound(sku)
+        return self._converter.structure(self._dialect.decode_json(row[0]), Product)
+
+    def list(self) -> Iterator[Product]:
+        """Yield every product by SKU."""
+        for document in self._documents("SELECT document FROM products ORDER BY sku"):
+            yield self._converter.structure(document, Product)
+
+    def count(self) -> int:
+        """Count the products."""
+        return self._count("products")
+
+
+class SqlCustomers(_SqlRepository):
+    """Customers in the ``customers`` table."""
+
+    def _params(self, customer: Customer) -> dict[str, Any]:
+        return {
+            "id": customer.id,
+            "email": customer.email,
+            "country": customer.country,
+            "registered_at": self._dialect.encode_time(customer.registered_at),
+            "document": self._json(customer),
+        }
+
+    def add(self, customer: Customer) -> None:
+        """Insert a customer; see :class:`orderkit.customers.CustomerRepository`."""
+        cursor = self._session.execute(
+            "INSERT INTO customers (id, email, country, registered_at, document) "
+            "VALUES (:id, :email, :country, :registered_at, :document) ON CONFLICT DO NOTHING",
+            self._params(customer),
+        )
+        if cursor.rowcount == 0:
+            taken = self._session.one("SELECT 1 FROM customers WHERE id = :id", {"id": customer.id})
+            raise AlreadyExists("customer", customer.id if taken else customer.email)
+
+    def replace(self, customer: Customer) -> None:
+        """Update a customer; see :class:`orderkit.customers.CustomerRepository`."""
+        owner = self._session.one(
+            "SELECT id FROM customers WHERE email = :email", {"email": customer.email}
+        )
+        if owner is not None and owner[0] != customer.id:
+            raise AlreadyExists("customer", customer.email)
+        cursor = self._session.execute(
+            "UPDATE customers SET email = :email, country = :country, "
+            "registered_at = :registered_at, document = :document WHERE id = :id",
+            self._params(customer),
+        )
+        if cursor.rowcount == 0:
+            raise CustomerNotFound(customer.id)
+
+    def get(self, customer_id: str) -> Customer:
+        """Load a customer by id."""
+        row = self._session.one(
+            "SELECT document FROM customers WHERE id = :id", {"id": customer_id}
+        )
+        if row is None:
+            raise CustomerNotFound(customer_id)
+        return self._converter.structure(self._dialect.decode_json(row[0]), Customer)
+
+    def find_by_email(self, email: str) -> Customer | None:
+        """Load a customer by email, or return ``None``."""
+        row = self._session.one(
+            "SELECT document FROM customers WHERE email = :email",
+            {"email": email.strip().lower()},
+        )
+        if row is None:
+            return None
+        return self._converter.structure(self._dialect.decode_json(row[0]), Customer)
+
+    def list(self) -> Iterator[Customer]:
+        """Yield every customer by id."""
+        for document in self._documents("SELECT document FROM customers ORDER BY id"):
+            yield self._converter.structure(document, Customer)
+
+    def count(self) -> int:
+        """Count the customers."""
+        return self._count("customers")
+
+
+class SqlOrders(_SqlRepository):
+    """Orders in the ``orders`` table, saved with an optimistic version check."""
+
+    def _params(self, order: Order, version: int) -> dict[str, Any]:
+        document = self._converter.unstructure(order)
+        document["version"] = version
+        return {
+            "id": order.id,
+            "number": order.number,
+            "version": version,
+            "state": order.state,
+            "channel": order.channel,
+            "customer_id": order.customer_id,
+            "currency": order.currency,
+            "grand_total_minor": order.grand_total.minor_units,
+            "ship_country": order.ship_to.country,
+            "placed_at": self._dialect.encode_time(order.placed_at),
+            "document": self._dialect.encode_json(document),
+        }
+
+    def add(self, order: Order) -> None:
+        """Insert a new order; see :class:`orderkit.lifecycle.OrderRepository`."""
+        if order.version != 0:
+            raise ConcurrencyConflict("order", order.id, order.version)
+        cursor = self._session.execute(
+            "INSERT INTO orders (id, number, version, state, channel, customer_id, currency, "
+            "grand_total_minor, ship_country, placed_at, document) VALUES (:id, :number, "
+            ":version, :state, :channel, :customer_id, :currency, :grand_total_minor, "
+            ":ship_country, :placed_at, :document) ON CONFLICT DO NOTHING",
+            self._params(order, 1),
+        )
+        if cursor.rowcount == 0:
+            taken = self._session.one("SELECT 1 FROM orders WHERE id = :id", {"id": order.id})
+            raise AlreadyExists("order", order.id if taken else order.number)
+        order.version = 1
+
+    def save(self, order: Order) -> None:
+        """Update an order if its stored version is the one it was loaded at."""
+        params = self._params(order, order.version + 1)
+        params["expected"] = order.version
+        cursor = self._session.execute(
+            "UPDATE orders SET version = :version, state = :state, channel = :channel, "
+            "customer_id = :customer_id, currency = :currency, "
+            "grand_total_minor = :grand_total_minor, ship_country = :ship_country, "
+            "placed_at = :placed_at, document = :document "
+            "WHERE id = :id AND version = :expected AND number = :number",
+            params,
+        )
+        if cursor.rowcount == 0:
+            exists = self._session.one("SELECT 1 FROM orders WHERE id = :id", {"id": order.id})
+            if exists is None:
+                raise OrderNotFound(order.id)
+            raise ConcurrencyConflict("order", order.id, order.version)
+        order.version += 1
+
+    def _load(self, row: Any, key: object) -> Order:
+        if row is None:
+            raise OrderNotFound(key)
+        return self._converter.structure(self._dialect.decode_json(row[0]), Order)
+
+    def get(self, order_id: str) -> Order:
+        """Load an order by id."""
+        row = self._session.one("SELECT document FROM orders WHERE id = :id", {"id": order_id})
+        return self._load(row, order_id)
+
+    def get_by_number(self, number: int) -> Order:
+        """Load an order by its number."""
+        row = self._session.one(
+            "SELECT document FROM orders WHERE number = :number", {"number": number}
+        )
+        return self._load(row, number)
+
+    def list(self) -> Iterator[Order]:
+        """Yield every order by number."""
+        for document in self._documents("SELECT document FROM orders ORDER BY number"):
+            yield self._converter.structure(document, Order)
+
+    def count(self) -> int:
+        """Count the orders."""
+        return self._count("orders")
+
+
+class SqlOutbox(_SqlRepository):
+    """The ``outbox`` table: events committed with the changes they describe."""
+
+    def append(self, message: OutboxMessage) -> None:
+        """Add an event to the outbox."""
+        cursor = self._session.execute(
+            "INSERT INTO outbox (event_id, event_type, aggregate_type, aggregate_id, "
+            "occurred_at, payload) VALUES (:event_id, :event_type, :aggregate_type, "
+            ":aggregate_id, :occurred_at, :payload) ON CONFLICT DO NOTHING",
+            {
+                "event_id": message.event_id,
+                "event_type": message.event_type,
+                "aggregate_type": message.aggregate_type,
+                "aggregate_id": message.aggregate_id,
+                "occurred_at": self._dialect.encode_time(message.occurred_at),
+                "payload": self._dialect.encode_json(message.payload),
+            },
+        )
+        if cursor.rowcount == 0:
+            raise AlreadyExists("event", message.event_id)
+
+    def pending(self, limit: int = 100) -> list[OutboxMessage]:
+        """Return the oldest unpublished events."""
+        cursor = self._session.execute(
+            "SELECT position, event_id, event_type, aggregate_type, aggregate_id, occurred_at, "
+            "payload FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT :limit",
+            {"limit": limit},
+        )
+        decode_time = self._dialect.decode_time
+        return [
+            OutboxMessage(
+                position=int(row[0]),
+                event_id=row[1],
+                event_type=row[2],
+                aggregate_type=row[3],
+                aggregate_id=row[4],
+                occurred_at=decode_time(row[5]),
+                payload=self._dialect.decode_json(row[6]),
+            )
+            for row in cursor.fetchall()
+        ]
+
+    def mark_published(self, event_ids: Iterable[str], at: datetime) -> int:
+        """Mark events published; return how many were pending."""
+        marked = 0
+        when = self._dialect.encode_time(at)
+        for event_id in set(event_ids):
+            cursor = self._session.execute(
+                "UPDATE outbox SET published_at = :at "
+                "WHERE event_id = :event_id AND published_at IS NULL",
+                {"at": when, "event_id": event_id},
+            )
+            marked += cursor.rowcount
+        return marked
+
+    def count(self, *, pending_only: bool = False) -> int:
+        """Count the outbox's events."""
+        where = " WHERE published_at IS NULL" if pending_only else ""
+        return self._count("outbox" + where)
+
+
+class SqlSequences(_SqlRepository):
+    """Named counters in the ``sequences`` table."""
+
+    def next(self, name: str) -> int:
+        """Increment and return the counter ``name``."""
+        row = self._session.one(
+            "INSERT INTO sequences (name, value) VALUES (:name, 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
+            {"name": name},
+        )
+        return int(row[0])

@@ -1,0 +1,51 @@
+"""A connection in a transaction, running shared queries through a dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from orderkit.adapters.sql.dialect import Connection, Cursor, Dialect
+
+__all__ = ["SqlSession"]
+
+
+class SqlSession:
+    """Runs queries on one connection, translating driver errors at the boundary.
+
+    Args:
+        connection: A DB-API 2 connection with a transaction begun.
+        dialect: The database's dialect.
+    """
+
+    def __init__(self, connection: Connection, dialect: Dialect) -> None:
+        self.connection = connection
+        self.dialect = dialect
+
+    def execute(self, query: str, params: Mapping[str, Any] | None = None) -> Cursor:
+        """Run ``query`` with ``params`` and return the cursor.
+
+        Raises:
+            StorageError: The driver failed; the driver's error is the cause.
+        """
+        cursor: Cursor = self.connection.cursor()
+        try:
+            cursor.execute(self.dialect.sql(query), params or {})
+        except Exception as exc:
+            self.raise_translated(exc)
+        return cursor
+
+    def one(self, query: str, params: Mapping[str, Any] | None = None) -> Any:
+        """Run ``query`` and return its first row, or ``None``."""
+        cursor = self.execute(query, params)
+        try:
+            return cursor.fetchone()
+        except Exception as exc:
+            self.raise_translated(exc)
+
+    def raise_translated(self, exc: Exception) -> Any:
+        """Raise orderkit's error for ``exc`` chained from it, or ``exc`` itself."""
+        translated = self.dialect.translate(exc)
+        if translated is None:
+            raise exc
+        raise translated from exc

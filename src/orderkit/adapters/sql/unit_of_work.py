@@ -1,0 +1,63 @@
+"""A unit of work over one SQL transaction."""
+
+from __future__ import annotations
+
+import cattrs
+
+from orderkit.adapters.sql.repositories import (
+    SqlCustomers,
+    SqlOrders,
+    SqlOutbox,
+    SqlProducts,
+    SqlSequences,
+)
+from orderkit.adapters.sql.session import SqlSession
+from orderkit.errors import StorageError
+
+__all__ = ["SqlUnitOfWork"]
+
+
+class SqlUnitOfWork:
+    """Repositories sharing one transaction; see :class:`orderkit.storage.UnitOfWork`.
+
+    The store begins the transaction and ends it if the caller did not.
+    """
+
+    def __init__(self, session: SqlSession, converter: cattrs.Converter) -> None:
+        self._session = session
+        self.products = SqlProducts(session, converter)
+        self.customers = SqlCustomers(session, converter)
+        self.orders = SqlOrders(session, converter)
+        self.outbox = SqlOutbox(session, converter)
+        self.sequences = SqlSequences(session, converter)
+        self.active = True
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        self._end()
+        try:
+            self._session.connection.commit()
+        except Exception as exc:
+            self._rollback_quietly()
+            self._session.raise_translated(exc)
+
+    def rollback(self) -> None:
+        """Roll the transaction back."""
+        self._end()
+        try:
+            self._session.connection.rollback()
+        except Exception as exc:
+            self._session.raise_translated(exc)
+
+    def _end(self) -> None:
+        if not self.active:
+            raise StorageError("this unit of work has already ended")
+        self.active = False
+
+    def _rollback_quietly(self) -> None:
+        # The commit's own error is the one to report; a failed rollback after
+        # it adds nothing the caller can act on.
+        try:
+            self._session.connection.rollback()
+        except Exception:  # noqa: BLE001
+            return

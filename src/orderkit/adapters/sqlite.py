@@ -1,0 +1,178 @@
+"""The SQLite store: the embedded default, one file shared by several processes.
+
+Settings: WAL journal (readers never block the writer), ``synchronous=NORMAL``
+(durable across application crashes; a power cut may lose the last commits but
+never corrupts), a busy timeout so writers queue instead of failing, and
+``BEGIN IMMEDIATE`` for every write so the write lock is taken before the first
+read of a unit of work and no two writers can interleave.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from orderkit.adapters.sql.dialect import Connection
+from orderkit.adapters.sql.migrations_runner import apply_migrations, load_migrations
+from orderkit.adapters.sql.session import SqlSession
+from orderkit.adapters.sql.unit_of_work import SqlUnitOfWork
+from orderkit.errors import (
+    StorageBusy,
+    StorageError,
+    StorageIntegrityError,
+    StorageUnavailable,
+)
+from orderkit.serialization import make_converter
+
+__all__ = ["SqliteDialect", "SqliteStore"]
+
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
+
+
+class SqliteDialect:
+    """SQLite's differences: storage classes, ISO-8601 text times, JSON as text."""
+
+    name = "sqlite"
+    column_types: Mapping[str, str] = MappingProxyType(
+        {
+            "text": "TEXT",
+            "bigint": "INTEGER",
+            "json": "TEXT",
+            "timestamp": "TEXT",
+            "serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT",
+        }
+    )
+
+    def sql(self, query: str) -> str:
+        """SQLite takes ``:name`` parameters as they are."""
+        return query
+
+    def begin(self, connection: Connection, *, readonly: bool) -> None:
+        """``BEGIN IMMEDIATE`` for writes (take the write lock now), ``BEGIN`` for reads."""
+        cursor = connection.cursor()
+        cursor.execute("BEGIN" if readonly else "BEGIN IMMEDIATE", {})
+
+    def encode_time(self, value: datetime) -> str:
+        """Store UTC with fixed-width microseconds, so text order is time order."""
+        return value.astimezone(UTC).strftime(_TIME_FORMAT)
+
+    def decode_time(self, value: Any) -> datetime:
+        """Parse a stored time back into an aware UTC datetime."""
+        return datetime.fromisoformat(value)
+
+    def encode_json(self, document: Mapping[str, Any]) -> str:
+        """Compact JSON text."""
+        return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+    def decode_json(self, value: Any) -> dict[str, Any]:
+        """Parse stored JSON text."""
+        document: dict[str, Any] = json.loads(value)
+        return document
+
+    def translate(self, error: Exception) -> StorageError | None:
+        """Map ``sqlite3`` errors to orderkit's storage errors."""
+        if not isinstance(error, sqlite3.Error):
+            return None
+        message = str(error)
+        if isinstance(error, sqlite3.IntegrityError):
+            return StorageIntegrityError(f"SQLite refused the write: {message}")
+        if isinstance(error, sqlite3.OperationalError) and re.search(r"locked|busy", message):
+            return StorageBusy(f"SQLite stayed locked by another writer: {message}")
+        if isinstance(error, sqlite3.DatabaseError) and re.search(
+            r"not a database|malformed|unable to open|disk I/O|readonly", message
+        ):
+            return StorageUnavailable(f"SQLite cannot use the database file: {message}")
+        return StorageError(f"SQLite failed: {message}")
+
+
+class SqliteStore:
+    """A :class:`~orderkit.storage.Store` in one SQLite file (or ``":memory:"``).
+
+    Opening creates the file if needed and applies pending schema migrations.
+    One store holds one connection; threads of one process take turns on it,
+    and other processes open their own store on the same file.
+
+    Args:
+        path: The database file, or ``":memory:"`` for a private in-memory database.
+        busy_timeout: Seconds a writer waits for another process's write lock
+            before :class:`~orderkit.errors.StorageBusy` is raised.
+
+    Raises:
+        StorageUnavailable: The file cannot be opened or is not an SQLite database.
+        SchemaVersionError: The database was written by a newer orderkit.
+
+    Example:
+        >>> store = SqliteStore(":memory:")
+        >>> with store.unit_of_work() as uow:
+        ...     uow.sequences.next("order")
+        ...     uow.commit()
+        1
+        >>> store.close()
+    """
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 10.0) -> None:
+        self.path = str(path)
+        self._dialect = SqliteDialect()
+        self._converter = make_converter()
+        self._lock = threading.RLock()
+        self._connection = self._connect(busy_timeout)
+        self._closed = False
+        with self.unit_of_work() as uow:
+            apply_migrations(SqlSession(self._connection, self._dialect), load_migrations())
+            uow.commit()
+
+    def _connect(self, busy_timeout: float) -> sqlite3.Connection:
+        if self.path != ":memory:" and not Path(self.path).parent.exists():
+            raise StorageUnavailable(f"the folder of {self.path!r} does not exist")
+        try:
+            connection = sqlite3.connect(
+                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            if self.path != ":memory:":
+                connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            translated = self._dialect.translate(exc)
+            assert translated is not None
+            if isinstance(translated, StorageBusy):
+                raise translated from exc
+            raise StorageUnavailable(f"cannot open {self.path!r} as SQLite: {exc}") from exc
+        return connection
+
+    @contextmanager
+    def unit_of_work(self, *, readonly: bool = False) -> Iterator[SqlUnitOfWork]:
+        """Open a unit of work; see :meth:`orderkit.storage.Store.unit_of_work`."""
+        if self._closed:
+            raise StorageError("the store is closed")
+        with self._lock:
+            session = SqlSession(self._connection, self._dialect)
+            try:
+                self._dialect.begin(self._connection, readonly=readonly)
+            except sqlite3.Error as exc:
+                session.raise_translated(exc)
+            uow = SqlUnitOfWork(session, self._converter)
+            try:
+                yield uow
+            finally:
+                if uow.active:
+                    uow.rollback()
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._connection.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.path!r})"

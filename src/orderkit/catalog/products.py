@@ -1,0 +1,117 @@
+"""Products: what a shop sells, one SKU each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from orderkit._checks import instance_of, optional_text, require_code, require_text
+from orderkit.errors import CurrencyMismatch, ValidationError
+from orderkit.money import Money
+
+__all__ = ["Dimensions", "Product"]
+
+
+def _positive_mm(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(attribute.name, value, "must be a whole number of millimetres >= 1")
+
+
+@attrs.frozen(slots=True)
+class Dimensions:
+    """The outer size of an item or parcel in whole millimetres.
+
+    Example:
+        >>> Dimensions(300, 200, 100).volume_cm3
+        6000
+    """
+
+    length_mm: int = attrs.field(validator=_positive_mm)
+    width_mm: int = attrs.field(validator=_positive_mm)
+    height_mm: int = attrs.field(validator=_positive_mm)
+
+    @property
+    def volume_cm3(self) -> int:
+        """The volume in cubic centimetres, rounded up."""
+        cubic_mm = self.length_mm * self.width_mm * self.height_mm
+        return -(-cubic_mm // 1000)
+
+
+def _attributes(value: object) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("attributes", value, "must be a mapping of str to str")
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise ValidationError("attributes", value, "keys and values must be strings")
+    return MappingProxyType(dict(value))
+
+
+def _weight(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError("weight_g", value, "must be a whole number of grams >= 0")
+    return value
+
+
+@attrs.frozen(slots=True)
+class Product:
+    """A sellable product, identified by its SKU.
+
+    Args:
+        sku: Stock keeping unit: 1-64 letters, digits and ``. _ - /``.
+        name: What customers see.
+        price: The list price; its currency is the product's currency.
+        brand: The brand, for reports and filters.
+        category: The category, for reports and filters.
+        cost: What one unit costs the shop, in the price's currency (for margins).
+        weight_g: The shipping weight in grams.
+        dimensions: The packed size, for parcel and dimensional weight.
+        attributes: Free-form string attributes (colour, size, seller ...).
+
+    Raises:
+        ValidationError: A field is empty, of the wrong type or out of range.
+        CurrencyMismatch: ``cost`` is in another currency than ``price``.
+
+    Example:
+        >>> Product(sku="TEE-M", name="T-shirt M", price=Money("19.90", "EUR"),
+        ...         brand="Acme", category="Apparel").price.currency
+        'EUR'
+    """
+
+    sku: str = attrs.field(converter=lambda v: require_code(v, "sku"))
+    name: str = attrs.field(converter=lambda v: require_text(v, "name"))
+    price: Money = attrs.field(validator=instance_of(Money))
+    brand: str | None = attrs.field(default=None, converter=lambda v: optional_text(v, "brand"))
+    category: str | None = attrs.field(
+        default=None, converter=lambda v: optional_text(v, "category")
+    )
+    cost: Money | None = attrs.field(default=None, validator=instance_of(Money, optional=True))
+    weight_g: int | None = attrs.field(default=None, converter=_weight)
+    dimensions: Dimensions | None = attrs.field(
+        default=None, validator=instance_of(Dimensions, optional=True)
+    )
+    attributes: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_attributes, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.price.amount < 0:
+            raise ValidationError("price", self.price, "must not be negative")
+        if self.cost is not None:
+            if self.cost.currency != self.price.currency:
+                raise CurrencyMismatch("cost", self.price.currency, self.cost.currency)
+            if self.cost.amount < 0:
+                raise ValidationError("cost", self.cost, "must not be negative")
+
+    @property
+    def currency(self) -> str:
+        """The product's currency: that of its price."""
+        return self.price.currency
+
+    @property
+    def margin(self) -> Money | None:
+        """Price minus cost, or ``None`` when the cost is unknown."""
+        return None if self.cost is None else self.price - self.cost

@@ -1,0 +1,142 @@
+"""The ``orderkit`` command: ``orderkit demo`` and friends."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from orderkit._version import __version__
+from orderkit.clock import ManualClock
+from orderkit.errors import OrderkitError
+from orderkit.shop import Shop
+from orderkit.testing.sample_data import SampleData
+
+__all__ = ["main", "run_demo"]
+
+DEMO_START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orderkit", description="orderkit: an order management system you import."
+    )
+    parser.add_argument("--version", action="version", version=f"orderkit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="run a simulated shop on SQLite and print its reports",
+        description="Create a SQLite shop with a sample catalog and customers, place "
+        "orders, and print a summary. The same seed gives the same output.",
+    )
+    demo.add_argument(
+        "--db",
+        type=Path,
+        help="the SQLite file to create (must not exist; a temporary file by default)",
+    )
+    demo.add_argument("--orders", type=_positive, default=2000, help="orders to place (2000)")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (42)")
+    demo.add_argument("--locale", default="en_US", help="locale for amounts (en_US)")
+    return parser
+
+
+class _Progress:
+    """Progress on stderr: a live counter on a terminal, a few lines otherwise."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self._total = total
+        self._stream = stream
+        self._live = stream.isatty()
+        self._next_mark = 0
+
+    def update(self, done: int) -> None:
+        if self._live:
+            if done == self._total or done % 50 == 0:
+                end = "\n" if done == self._total else ""
+                self._stream.write(f"\rplacing orders: {done:,}/{self._total:,}{end}")
+                self._stream.flush()
+        elif done * 4 >= self._next_mark * self._total:
+            self._stream.write(f"placing orders: {done:,}/{self._total:,}\n")
+            self._next_mark += 1
+
+
+def run_demo(
+    db: Path, orders: int, seed: int, locale: str = "en_US", progress: TextIO | None = None
+) -> str:
+    """Build the sample shop in the SQLite file ``db`` and return its summary report.
+
+    Args:
+        db: The database file to create.
+        orders: How many orders to place.
+        seed: The random seed; the same seed gives the same report.
+        locale: The locale amounts are formatted for.
+        progress: Where to write progress (nothing when ``None``).
+    """
+    rng = random.Random(seed)
+    data = SampleData(rng)
+    clock = ManualClock(DEMO_START)
+    with Shop.open(f"sqlite:///{db}", clock=clock, seed=seed) as shop:
+        shop.catalog.add_many(data.products())
+        people = data.customers(max(orders // 4, 1))
+        for email, name, address, _currency in people:
+            shop.customers.register(email, name, addresses=[address])
+        meter = _Progress(orders, progress) if progress else None
+        for done, request in enumerate(data.orders(orders, people), start=1):
+            clock.advance(request.after)
+            shop.orders.place(
+                request.customer_email,
+                list(request.lines),
+                channel=request.channel,
+                shipping=request.shipping,
+            )
+            if meter:
+                meter.update(done)
+        summary = shop.reports.summary()
+        header = [
+            f"orderkit {__version__} demo: seed {seed}, SQLite file {db.name}",
+            f"Catalog: {shop.catalog.count():,} products   "
+            f"Customers: {shop.customers.count():,}   "
+            f"Period: {DEMO_START:%Y-%m-%d} to {clock.now():%Y-%m-%d}",
+            f"Events waiting in the outbox: {shop.events.count_pending():,}",
+            "",
+        ]
+        return "\n".join(header) + summary.render(locale)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``orderkit`` command; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.db is None:
+            with tempfile.TemporaryDirectory(prefix="orderkit-demo-") as folder:
+                report = run_demo(
+                    Path(folder) / "demo.db", args.orders, args.seed, args.locale, sys.stderr
+                )
+        else:
+            if args.db.exists():
+                parser.error(f"--db {args.db} exists already; name a new file")
+            report = run_demo(args.db, args.orders, args.seed, args.locale, sys.stderr)
+    except OrderkitError as exc:
+        print(f"orderkit: error: {exc}", file=sys.stderr)
+        return 1
+    print(report)
+    return 0

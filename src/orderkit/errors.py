@@ -1,0 +1,319 @@
+"""Every error orderkit raises, in one tree.
+
+Catch :class:`OrderkitError` to handle anything the library refuses; catch a
+branch to handle one kind of problem. Every error carries the data that caused
+it as attributes, so a caller can react without parsing the message::
+
+    OrderkitError
+    ├── ValidationError              field, value, reason
+    │   ├── InvalidQuantity
+    │   ├── InvalidAmount
+    │   ├── UnknownCurrency
+    │   ├── CurrencyMismatch         + left, right
+    │   ├── InvalidCountry
+    │   └── InvalidTime
+    ├── NotFound                     kind, key
+    │   ├── ProductNotFound
+    │   ├── CustomerNotFound
+    │   └── OrderNotFound
+    ├── Conflict
+    │   ├── AlreadyExists            kind, key
+    │   └── ConcurrencyConflict      kind, key, expected_version
+    ├── InvalidTransition            order_id, state, command, allowed
+    ├── InsufficientStock            sku, warehouse, requested, available
+    ├── PaymentError                 order_id, reason
+    ├── PermissionDenied             actor, permission
+    ├── StorageError                 (always chained from the backend error)
+    │   ├── StorageUnavailable
+    │   ├── StorageBusy
+    │   ├── StorageIntegrityError
+    │   └── SchemaVersionError       found, supported
+    └── ConfigurationError           setting, value, reason
+        └── UnsupportedStore
+
+Errors raised by a storage backend (``sqlite3``, ``psycopg``) never escape
+unwrapped: adapters translate them into a :class:`StorageError` subclass and
+chain the original (``raise StorageBusy(...) from exc``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AlreadyExists",
+    "ConcurrencyConflict",
+    "ConfigurationError",
+    "Conflict",
+    "CurrencyMismatch",
+    "CustomerNotFound",
+    "InsufficientStock",
+    "InvalidAmount",
+    "InvalidCountry",
+    "InvalidQuantity",
+    "InvalidTime",
+    "InvalidTransition",
+    "NotFound",
+    "OrderNotFound",
+    "OrderkitError",
+    "PaymentError",
+    "PermissionDenied",
+    "ProductNotFound",
+    "SchemaVersionError",
+    "StorageBusy",
+    "StorageError",
+    "StorageIntegrityError",
+    "StorageUnavailable",
+    "UnknownCurrency",
+    "UnsupportedStore",
+    "ValidationError",
+]
+
+
+class OrderkitError(Exception):
+    """The root of every error orderkit raises on purpose."""
+
+
+class ValidationError(OrderkitError, ValueError):
+    """An input was refused before anything changed.
+
+    Attributes:
+        field: The name of the argument or attribute that was wrong.
+        value: The value that was given.
+        reason: What is wrong with it and what is allowed instead.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}={value!r}: {reason}")
+
+
+class InvalidQuantity(ValidationError):
+    """A quantity was not a positive whole number within the allowed range."""
+
+
+class InvalidAmount(ValidationError):
+    """A money amount was not an exact decimal within the currency's precision."""
+
+
+class UnknownCurrency(ValidationError):
+    """A currency code is not an active ISO 4217 code."""
+
+
+class CurrencyMismatch(ValidationError):
+    """Two amounts in different currencies met in one calculation.
+
+    Attributes:
+        left: The currency of the first operand.
+        right: The currency of the second operand.
+    """
+
+    def __init__(self, field: str, left: str, right: str) -> None:
+        self.left = left
+        self.right = right
+        super().__init__(field, right, f"expected currency {left}, got {right}")
+
+
+class InvalidCountry(ValidationError):
+    """A country code is not an ISO 3166-1 alpha-2 code."""
+
+
+class InvalidTime(ValidationError):
+    """A datetime was naive (no timezone) or otherwise unusable."""
+
+
+class NotFound(OrderkitError, LookupError):
+    """Something asked for by key does not exist.
+
+    Attributes:
+        kind: What was looked for (``"product"``, ``"order"`` ...).
+        key: The key that was not found.
+    """
+
+    kind = "record"
+
+    def __init__(self, key: object, kind: str | None = None) -> None:
+        if kind is not None:
+            self.kind = kind
+        self.key = key
+        super().__init__(f"no {self.kind} with key {key!r}")
+
+
+class ProductNotFound(NotFound):
+    """No product has this SKU."""
+
+    kind = "product"
+
+
+class CustomerNotFound(NotFound):
+    """No customer has this id or email."""
+
+    kind = "customer"
+
+
+class OrderNotFound(NotFound):
+    """No order has this id or number."""
+
+    kind = "order"
+
+
+class Conflict(OrderkitError):
+    """The change contradicts what is already stored."""
+
+
+class AlreadyExists(Conflict):
+    """A record with the same key is already stored.
+
+    Attributes:
+        kind: What kind of record (``"product"``, ``"customer"`` ...).
+        key: The duplicate key.
+    """
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"a {kind} with key {key!r} already exists")
+
+
+class ConcurrencyConflict(Conflict):
+    """Someone else changed the aggregate since it was loaded.
+
+    Load it again, re-apply the change and retry.
+
+    Attributes:
+        kind: The aggregate type.
+        key: The aggregate's id.
+        expected_version: The version the caller loaded.
+    """
+
+    def __init__(self, kind: str, key: object, expected_version: int) -> None:
+        self.kind = kind
+        self.key = key
+        self.expected_version = expected_version
+        super().__init__(
+            f"{kind} {key!r} was changed by someone else since version {expected_version}; "
+            "load it again and retry"
+        )
+
+
+class InvalidTransition(OrderkitError):
+    """A workflow command is not allowed in the order's current state.
+
+    Attributes:
+        order_id: The order the command was for.
+        state: The order's state when the command was refused.
+        command: The command that was attempted.
+        allowed: The commands allowed in that state.
+    """
+
+    def __init__(self, order_id: str, state: str, command: str, allowed: Sequence[str]) -> None:
+        self.order_id = order_id
+        self.state = state
+        self.command = command
+        self.allowed = tuple(allowed)
+        allowed_text = ", ".join(self.allowed) or "none"
+        super().__init__(
+            f"order {order_id}: cannot {command} in state {state!r}; allowed now: {allowed_text}"
+        )
+
+
+class InsufficientStock(OrderkitError):
+    """Not enough stock is available to reserve or ship.
+
+    Attributes:
+        sku: The SKU that is short.
+        warehouse: The warehouse code, or ``None`` when all warehouses were considered.
+        requested: The quantity asked for.
+        available: The quantity that was available.
+    """
+
+    def __init__(self, sku: str, warehouse: str | None, requested: int, available: int) -> None:
+        self.sku = sku
+        self.warehouse = warehouse
+        self.requested = requested
+        self.available = available
+        where = f" in {warehouse}" if warehouse else ""
+        super().__init__(f"{sku}{where}: requested {requested}, available {available}")
+
+
+class PaymentError(OrderkitError):
+    """A payment could not be taken, captured or refunded.
+
+    Attributes:
+        order_id: The order the payment belongs to.
+        reason: What the gateway or the rules said.
+    """
+
+    def __init__(self, order_id: str, reason: str) -> None:
+        self.order_id = order_id
+        self.reason = reason
+        super().__init__(f"order {order_id}: {reason}")
+
+
+class PermissionDenied(OrderkitError):
+    """The actor's roles do not grant the permission the operation needs.
+
+    Attributes:
+        actor: Who attempted the operation.
+        permission: The permission that was missing.
+    """
+
+    def __init__(self, actor: str, permission: str) -> None:
+        self.actor = actor
+        self.permission = permission
+        super().__init__(f"{actor} lacks the permission {permission!r}")
+
+
+class StorageError(OrderkitError):
+    """The storage backend failed; the original error is the ``__cause__``."""
+
+
+class StorageUnavailable(StorageError):
+    """The store cannot be opened or reached (missing file, not a database, server down)."""
+
+
+class StorageBusy(StorageError):
+    """The store stayed locked by other writers for longer than the busy timeout."""
+
+
+class StorageIntegrityError(StorageError):
+    """The backend refused a write that breaks one of its constraints."""
+
+
+class SchemaVersionError(StorageError):
+    """The database schema is newer than this version of orderkit understands.
+
+    Attributes:
+        found: The schema version in the database.
+        supported: The newest version this orderkit knows.
+    """
+
+    def __init__(self, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"the database has schema version {found}, but this orderkit supports up to "
+            f"{supported}; upgrade orderkit"
+        )
+
+
+class ConfigurationError(OrderkitError, ValueError):
+    """A setting passed to orderkit cannot be used.
+
+    Attributes:
+        setting: The name of the setting.
+        value: The value that was given.
+        reason: What is wrong and what is allowed.
+    """
+
+    def __init__(self, setting: str, value: object, reason: str) -> None:
+        self.setting = setting
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{setting}={value!r}: {reason}")
+
+
+class UnsupportedStore(ConfigurationError):
+    """The store URL names a backend orderkit cannot open (yet, or without an extra)."""

@@ -1,0 +1,163 @@
+"""Turning orderkit's values into JSON-ready data and back, with cattrs.
+
+:func:`make_converter` builds a fresh :class:`cattrs.Converter` that knows
+orderkit's types: ``Decimal`` as a string (never a float), aware datetimes as
+ISO 8601, :class:`~orderkit.money.Money` as ``{"amount": "19.90", "currency": "EUR"}``,
+enums by value. Structuring runs every constructor, so data read back is
+validated exactly like data typed in. The global cattrs converter is never used
+or changed.
+
+:class:`EventCodec` turns domain events into outbox messages and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any
+
+import cattrs
+
+from orderkit.catalog.events import ProductAdded, ProductPriceChanged
+from orderkit.clock import require_aware
+from orderkit.customers.events import CustomerRegistered
+from orderkit.errors import InvalidAmount, ValidationError
+from orderkit.events import DomainEvent, OutboxMessage
+from orderkit.lifecycle.events import OrderPlaced
+from orderkit.money import Money
+
+__all__ = ["BUILTIN_EVENTS", "EventCodec", "make_converter"]
+
+BUILTIN_EVENTS: tuple[type[DomainEvent], ...] = (
+    CustomerRegistered,
+    OrderPlaced,
+    ProductAdded,
+    ProductPriceChanged,
+)
+"""The event classes orderkit itself emits."""
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidAmount("amount", value, "decimals are stored as strings, never floats")
+    if not isinstance(value, str | int | Decimal):
+        raise InvalidAmount("amount", value, "expected a decimal string")
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise InvalidAmount("amount", value, "not a decimal number") from None
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if isinstance(value, datetime):
+        return require_aware(value, "datetime")
+    if not isinstance(value, str):
+        raise ValidationError("datetime", value, "expected an ISO 8601 string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("datetime", value, "not an ISO 8601 datetime") from None
+    return require_aware(parsed, "datetime")
+
+
+def _unstructure_datetime(value: datetime) -> str:
+    return require_aware(value, "datetime").isoformat()
+
+
+def _structure_money(value: object, _: type) -> Money:
+    if not isinstance(value, Mapping) or set(value) != {"amount", "currency"}:
+        raise ValidationError("money", value, 'expected {"amount": "...", "currency": "..."}')
+    amount = value["amount"]
+    if isinstance(amount, float):
+        raise InvalidAmount("amount", amount, "amounts are stored as strings, never floats")
+    return Money(amount, value["currency"])
+
+
+def make_converter() -> cattrs.Converter:
+    """Return a new converter for every orderkit value, aggregate and event.
+
+    Example:
+        >>> converter = make_converter()
+        >>> converter.unstructure(Money("19.90", "EUR"))
+        {'amount': '19.90', 'currency': 'EUR'}
+        >>> converter.structure({"amount": "5", "currency": "JPY"}, Money)
+        Money('5', 'JPY')
+    """
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime, _unstructure_datetime)
+    converter.register_structure_hook(Money, _structure_money)
+    converter.register_unstructure_hook(
+        Money, lambda money: {"amount": str(money.amount), "currency": money.currency}
+    )
+    converter.register_unstructure_hook(MappingProxyType, dict)
+    return converter
+
+
+class EventCodec:
+    """Turns events into :class:`~orderkit.events.OutboxMessage` and back.
+
+    Args:
+        event_types: The event classes to know, by class name; defaults to
+            :data:`BUILTIN_EVENTS`. Hosts pass their own classes in addition.
+        converter: The converter to use; a new one from :func:`make_converter` by default.
+
+    Raises:
+        ValidationError: Two classes share a name.
+    """
+
+    def __init__(
+        self,
+        event_types: Iterable[type[DomainEvent]] = BUILTIN_EVENTS,
+        converter: cattrs.Converter | None = None,
+    ) -> None:
+        self._converter = converter or make_converter()
+        self._types: dict[str, type[DomainEvent]] = {}
+        for cls in event_types:
+            if not (isinstance(cls, type) and issubclass(cls, DomainEvent)):
+                raise ValidationError("event_types", cls, "must be DomainEvent subclasses")
+            known = self._types.setdefault(cls.__name__, cls)
+            if known is not cls:
+                raise ValidationError("event_types", cls, "another event class has this name")
+
+    @property
+    def event_types(self) -> tuple[type[DomainEvent], ...]:
+        """The event classes this codec knows."""
+        return tuple(self._types.values())
+
+    def encode(self, event: DomainEvent) -> OutboxMessage:
+        """Return the outbox message for ``event``.
+
+        Raises:
+            ValidationError: The event's class is not known to this codec.
+        """
+        name = type(event).__name__
+        if self._types.get(name) is not type(event):
+            raise ValidationError("event", name, "is not one of this codec's event types")
+        payload: dict[str, Any] = self._converter.unstructure(event)
+        return OutboxMessage(
+            event_id=event.event_id,
+            event_type=name,
+            aggregate_type=event.aggregate_type,
+            aggregate_id=event.aggregate_id,
+            occurred_at=event.occurred_at,
+            payload=payload,
+        )
+
+    def decode(self, message: OutboxMessage) -> DomainEvent:
+        """Return the event that ``message`` holds.
+
+        Raises:
+            ValidationError: The message's type is unknown or its payload malformed.
+        """
+        cls = self._types.get(message.event_type)
+        if cls is None:
+            raise ValidationError("event_type", message.event_type, "no event class has this name")
+        try:
+            return self._converter.structure(dict(message.payload), cls)
+        except cattrs.BaseValidationError as exc:
+            raise ValidationError("payload", dict(message.payload), str(exc)) from exc

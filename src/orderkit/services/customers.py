@@ -1,0 +1,97 @@
+"""Use cases of customer records: registering and finding customers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from orderkit.addresses import Address
+from orderkit.customers.customer import Customer, normalise_email
+from orderkit.customers.events import CustomerRegistered
+from orderkit.errors import CustomerNotFound
+from orderkit.services.context import ServiceContext
+from orderkit.storage import UnitOfWork
+
+__all__ = ["CustomerService", "resolve_customer"]
+
+
+def resolve_customer(uow: UnitOfWork, customer: str) -> Customer:
+    """Find a customer by email (anything with an ``@``) or by id.
+
+    Raises:
+        CustomerNotFound: Nobody has that email or id.
+    """
+    if "@" in customer:
+        found = uow.customers.find_by_email(normalise_email(customer, "customer"))
+        if found is None:
+            raise CustomerNotFound(customer)
+        return found
+    return uow.customers.get(customer)
+
+
+class CustomerService:
+    """``shop.customers``: the people who place orders."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def register(
+        self,
+        email: str,
+        name: str,
+        *,
+        addresses: Sequence[Address] = (),
+        locale: str = "en",
+    ) -> Customer:
+        """Register a new customer and emit :class:`~orderkit.customers.CustomerRegistered`.
+
+        Args:
+            email: Unique per shop, compared case-insensitively.
+            name: The customer's name.
+            addresses: Known addresses; the first is the default shipping address.
+            locale: Language and region for documents (``"de_DE"``).
+
+        Raises:
+            ValidationError: A field is malformed.
+            AlreadyExists: The email is registered already.
+
+        Example:
+            >>> import orderkit as ok
+            >>> shop = ok.Shop.open()
+            >>> shop.customers.register("Ana@Example.com", "Ana").email
+            'ana@example.com'
+        """
+        context = self._context
+        customer = Customer(
+            id=context.ids.new(),
+            email=email,
+            name=name,
+            registered_at=context.clock.now(),
+            addresses=addresses,
+            locale=locale,
+        )
+        with context.store.unit_of_work() as uow:
+            uow.customers.add(customer)
+            context.record(
+                uow, CustomerRegistered, aggregate_id=customer.id, email=customer.email
+            )
+            uow.commit()
+        return customer
+
+    def get(self, customer: str) -> Customer:
+        """Return the customer with this email or id.
+
+        Raises:
+            CustomerNotFound: Nobody has that email or id.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return resolve_customer(uow, customer)
+
+    def list(self) -> list[Customer]:
+        """Return every customer, in registration order."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return list(uow.customers.list())
+
+    def count(self) -> int:
+        """Return how many customers are registered."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.customers.count()

@@ -1,0 +1,168 @@
+"""Shop: one object that wires a store, a clock, ids and the services together."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from orderkit.clock import Clock, SystemClock
+from orderkit.errors import ConfigurationError, UnsupportedStore
+from orderkit.events import DomainEvent
+from orderkit.ids import IdGenerator, IdSource
+from orderkit.serialization import BUILTIN_EVENTS, EventCodec
+from orderkit.services.catalog import CatalogService
+from orderkit.services.context import ServiceContext
+from orderkit.services.customers import CustomerService
+from orderkit.services.events import EventService
+from orderkit.services.orders import OrderService
+from orderkit.services.reports import ReportService
+from orderkit.storage import Store
+
+__all__ = ["Shop", "open_store"]
+
+
+def open_store(url: str | None) -> Store:
+    """Open the store a URL names.
+
+    - ``None`` or ``"memory://"``: a new in-memory store.
+    - ``"sqlite:///relative/shop.db"``, ``"sqlite:////absolute/shop.db"``,
+      ``"sqlite:///:memory:"``: an SQLite file, created if missing.
+
+    Raises:
+        UnsupportedStore: The URL's scheme is not one orderkit can open.
+        StorageUnavailable: The SQLite file cannot be opened.
+    """
+    if url is None or url == "memory://":
+        from orderkit.adapters.memory import MemoryStore
+
+        return MemoryStore()
+    if not isinstance(url, str):
+        raise UnsupportedStore("url", url, "give a store URL string such as 'sqlite:///shop.db'")
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        if parts.netloc:
+            raise UnsupportedStore(
+                "url", url, "write sqlite:///relative.db or sqlite:////absolute/path.db"
+            )
+        path = unquote(parts.path[1:]) if parts.path.startswith("/") else ""
+        if not path:
+            raise UnsupportedStore("url", url, "name the database file: sqlite:///shop.db")
+        from orderkit.adapters.sqlite import SqliteStore
+
+        return SqliteStore(path if path == ":memory:" else Path(path))
+    if parts.scheme in {"postgresql", "postgres"}:
+        raise UnsupportedStore(
+            "url",
+            _redact(url),
+            "the PostgreSQL store is not part of this orderkit version yet; "
+            "use sqlite:///shop.db or pass your own Store to Shop(store=...)",
+        )
+    raise UnsupportedStore(
+        "url", _redact(url), "supported: memory:// and sqlite:///path/to/shop.db"
+    )
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+class Shop:
+    """A shop: the entry point to orderkit's services.
+
+    Build one with :meth:`Shop.open` from a URL, or pass a ready
+    :class:`~orderkit.storage.Store` (your own adapter, for instance).
+    Nothing is read from the environment: clock, ids and store come in here.
+
+    Args:
+        store: Where everything is kept.
+        clock: The source of time; the system clock by default.
+        ids: The source of record ids; random, time-sortable ids by default.
+        event_types: Host-defined event classes to carry through the outbox,
+            in addition to orderkit's own.
+
+    Attributes:
+        catalog: Products (:class:`~orderkit.services.catalog.CatalogService`).
+        customers: Customers (:class:`~orderkit.services.customers.CustomerService`).
+        orders: Orders (:class:`~orderkit.services.orders.OrderService`).
+        events: The outbox (:class:`~orderkit.services.events.EventService`).
+        reports: Reports (:class:`~orderkit.services.reports.ReportService`).
+
+    Example:
+        >>> import orderkit as ok
+        >>> shop = ok.Shop.open()                      # in memory
+        >>> shop.catalog.add(ok.Product(sku="TEE-M", name="T-shirt M",
+        ...                             price=ok.Money("19.90", "EUR"))).sku
+        'TEE-M'
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        ids: IdSource | None = None,
+        event_types: Iterable[type[DomainEvent]] = (),
+    ) -> None:
+        if not hasattr(store, "unit_of_work"):
+            raise ConfigurationError("store", store, "must implement orderkit.storage.Store")
+        clock = clock if clock is not None else SystemClock()
+        if not isinstance(clock, Clock):
+            raise ConfigurationError("clock", clock, "must have a now() method")
+        ids = ids if ids is not None else IdGenerator(clock)
+        if not isinstance(ids, IdSource):
+            raise ConfigurationError("ids", ids, "must have a new() method")
+        self.store = store
+        self.clock = clock
+        codec = EventCodec((*BUILTIN_EVENTS, *event_types))
+        context = ServiceContext(store=store, clock=clock, ids=ids, codec=codec)
+        self.catalog = CatalogService(context)
+        self.customers = CustomerService(context)
+        self.orders = OrderService(context)
+        self.events = EventService(context)
+        self.reports = ReportService(context)
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        clock: Clock | None = None,
+        seed: int | None = None,
+        event_types: Iterable[type[DomainEvent]] = (),
+    ) -> Shop:
+        """Open a shop on the store ``url`` names (see :func:`open_store`).
+
+        Args:
+            url: ``None`` for in memory, or ``"sqlite:///shop.db"``.
+            clock: The source of time; the system clock by default.
+            seed: Make record ids reproducible (for demos, tests and simulations).
+            event_types: Host-defined event classes for the outbox.
+
+        Raises:
+            UnsupportedStore: The URL names a backend orderkit cannot open.
+            StorageUnavailable: The database cannot be opened.
+            SchemaVersionError: The database was written by a newer orderkit.
+        """
+        store = open_store(url)
+        clock = clock if clock is not None else SystemClock()
+        ids = IdGenerator(clock, random.Random(seed)) if seed is not None else None
+        return cls(store, clock=clock, ids=ids, event_types=event_types)
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+    def __enter__(self) -> Shop:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Shop({self.store!r})"
