@@ -4,21 +4,25 @@
 orderkit's types: ``Decimal`` as a string (never a float), aware datetimes as
 ISO 8601, :class:`~orderkit.money.Money` as ``{"amount": "19.90", "currency": "EUR"}``,
 enums by value. Structuring runs every constructor, so data read back is
-validated exactly like data typed in. The global cattrs converter is never used
-or changed.
+validated exactly like data typed in, and it never coerces: ``1.5`` is not read
+as the int ``1``, nor ``12`` as the string ``"12"``. A wrong value raises the
+orderkit error the constructor raises; a wrong shape (a missing or an extra
+key) raises cattrs' or Python's own error. The global cattrs converter is never
+used or changed.
 
 :class:`EventCodec` turns domain events into outbox messages and back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
 import cattrs
+from cattrs.errors import CattrsError
 
 from orderkit.catalog.events import ProductAdded, ProductPriceChanged
 from orderkit.clock import require_aware
@@ -75,6 +79,23 @@ def _structure_money(value: object, _: type) -> Money:
     return Money(amount, value["currency"])
 
 
+def _strict(kind: type, allowed: tuple[type, ...]) -> Callable[[object, type], Any]:
+    # cattrs' default hooks coerce (int(1.5) == 1, str(12) == "12"); stored data
+    # must already have the right type, so coercion would only hide corruption.
+    def structure(value: object, _: type) -> Any:
+        if isinstance(value, bool) and kind is not bool or not isinstance(value, allowed):
+            raise ValidationError(kind.__name__, value, f"expected a JSON {kind.__name__}")
+        return value
+
+    return structure
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError("float", value, "expected a JSON number")
+    return float(value)
+
+
 def make_converter() -> cattrs.Converter:
     """Return a new converter for every orderkit value, aggregate and event.
 
@@ -85,7 +106,7 @@ def make_converter() -> cattrs.Converter:
         >>> converter.structure({"amount": "5", "currency": "JPY"}, Money)
         Money('5', 'JPY')
     """
-    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(datetime, _structure_datetime)
@@ -95,6 +116,10 @@ def make_converter() -> cattrs.Converter:
         Money, lambda money: {"amount": str(money.amount), "currency": money.currency}
     )
     converter.register_unstructure_hook(MappingProxyType, dict)
+    converter.register_structure_hook(int, _strict(int, (int,)))
+    converter.register_structure_hook(str, _strict(str, (str,)))
+    converter.register_structure_hook(bool, _strict(bool, (bool,)))
+    converter.register_structure_hook(float, _structure_float)
     return converter
 
 
@@ -159,5 +184,7 @@ class EventCodec:
             raise ValidationError("event_type", message.event_type, "no event class has this name")
         try:
             return self._converter.structure(dict(message.payload), cls)
-        except cattrs.BaseValidationError as exc:
-            raise ValidationError("payload", dict(message.payload), str(exc)) from exc
+        except ValidationError:
+            raise
+        except (cattrs.BaseValidationError, CattrsError, KeyError, TypeError) as exc:
+            raise ValidationError("payload", dict(message.payload), f"malformed: {exc!r}") from exc

@@ -1,0 +1,126 @@
+"""The first pieces of inventory, payments, fulfilment and reports."""
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orderkit.catalog.products import Dimensions
+from orderkit.errors import InsufficientStock, InvalidCountry, InvalidQuantity, ValidationError
+from orderkit.fulfillment.parcels import Parcel
+from orderkit.inventory.stock import StockLevel
+from orderkit.inventory.warehouses import Warehouse
+from orderkit.lifecycle.order import Order, OrderLine
+from orderkit.money import Money
+from orderkit.payments.idempotency import request_fingerprint
+from orderkit.payments.methods import PaymentMethod
+from orderkit.reports.summary import summarise_sales
+from tests.conftest import berlin
+
+
+def test_stock_level_rules() -> None:
+    level = StockLevel("A-1", "CHI").receive(5).reserve(3)
+    assert (level.on_hand, level.reserved, level.available) == (5, 3, 2)
+    with pytest.raises(InsufficientStock) as short:
+        level.reserve(3)
+    assert (short.value.sku, short.value.warehouse, short.value.requested, short.value.available) == (
+        "A-1", "CHI", 3, 2,
+    )
+    shipped = level.ship(2)
+    assert (shipped.on_hand, shipped.reserved) == (3, 1)
+    assert shipped.release(1).reserved == 0
+    with pytest.raises(ValidationError):
+        shipped.release(2)
+    with pytest.raises(ValidationError):
+        shipped.ship(2)
+    with pytest.raises(InvalidQuantity):
+        level.reserve(0)
+    with pytest.raises(ValidationError):
+        StockLevel("A-1", "CHI", on_hand=1, reserved=2)
+
+
+def test_backorderable_stock_may_be_over_reserved() -> None:
+    level = StockLevel("A-1", "CHI", backorderable=True).reserve(4)
+    assert (level.reserved, level.available) == (4, 0)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["receive", "reserve", "release", "ship"]),
+                          st.integers(min_value=1, max_value=20)), max_size=40))
+def test_reserved_never_exceeds_on_hand(steps: list[tuple[str, int]]) -> None:
+    level = StockLevel("A-1", "CHI")
+    for action, quantity in steps:
+        try:
+            level = getattr(level, action)(quantity)
+        except (InsufficientStock, ValidationError):
+            pass
+        assert 0 <= level.reserved <= level.on_hand
+        assert level.available == level.on_hand - level.reserved
+
+
+def test_warehouse_serves_countries() -> None:
+    hub = Warehouse("BER", "Berlin", berlin(), serves=["DE", "AT"])
+    assert hub.ships_to("DE") and not hub.ships_to("FR")
+    assert Warehouse("ALL", "Global", berlin()).ships_to("JP")
+    assert not Warehouse("OFF", "Closed", berlin(), active=False).ships_to("DE")
+    with pytest.raises(InvalidCountry):
+        Warehouse("BER", "Berlin", berlin(), serves=["Germany"])
+    with pytest.raises(ValidationError):
+        Warehouse("BER", "Berlin", berlin(), serves="DE")
+
+
+def test_parcel_chargeable_weight() -> None:
+    light_big = Parcel(Dimensions(400, 300, 200), weight_g=1500)
+    assert light_big.dimensional_weight_g() == 4800
+    assert light_big.dimensional_weight_g(6000) == 4000
+    assert light_big.chargeable_weight_g() == 4800
+    heavy_small = Parcel(Dimensions(100, 100, 100), weight_g=3000)
+    assert heavy_small.chargeable_weight_g() == 3000
+    with pytest.raises(ValidationError):
+        heavy_small.dimensional_weight_g(0)
+
+
+def test_payment_methods() -> None:
+    assert PaymentMethod.BANK_TRANSFER.settles_later
+    assert not PaymentMethod("card").settles_later
+    with pytest.raises(ValueError, match="crypto"):
+        PaymentMethod("crypto")
+
+
+def test_fingerprints_ignore_key_order_and_see_every_value() -> None:
+    base = request_fingerprint("capture", {"amount": Money("5", "EUR"), "order": "A1"})
+    assert base == request_fingerprint("capture", {"order": "A1", "amount": Money("5.00", "EUR")})
+    assert base != request_fingerprint("capture", {"order": "A1", "amount": Money("5.01", "EUR")})
+    assert base != request_fingerprint("refund", {"order": "A1", "amount": Money("5", "EUR")})
+    with pytest.raises(ValidationError):
+        request_fingerprint("capture", {"amount": 5.0})
+
+
+def test_sales_summary() -> None:
+    def order(number: int, currency: str, amount: str, channel: str, country: str) -> Order:
+        address = berlin()
+        if country != "DE":
+            address = type(address)(name="X", line1="1", city="Y", postal_code="1", country=country)
+        return Order(
+            id=f"O{number}", number=number, channel=channel, customer_id="C1", currency=currency,
+            lines=[OrderLine("A-1", "A", 1, Money(amount, currency))], ship_to=address,
+            placed_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+
+    summary = summarise_sales(
+        [
+            order(1, "EUR", "10.00", "web", "DE"),
+            order(2, "EUR", "5.01", "web", "FR"),
+            order(3, "JPY", "500", "pos", "JP"),
+        ]
+    )
+    assert summary.orders == 3
+    assert summary.units == 3
+    assert summary.revenue == (Money("15.01", "EUR"), Money(500, "JPY"))
+    assert summary.average_order_value("EUR") == Money("7.51", "EUR")  # 7.505 rounds half up
+    assert summary.average_order_value("USD") is None
+    assert summary.orders_by_channel == (("web", 2), ("pos", 1))
+    assert summary.orders_by_country == (("DE", 1), ("FR", 1), ("JP", 1))
+    text = summary.render("de_DE")
+    assert "15,01\xa0€" in text
+    assert "Deutschland" in text
