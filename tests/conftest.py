@@ -9,9 +9,7 @@ from hypothesis import HealthCheck, settings
 
 import orderkit as ok
 
-settings.register_profile(
-    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

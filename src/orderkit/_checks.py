@@ -25,13 +25,6 @@ def require_text(value: object, field: str, max_length: int = 200) -> str:
     return text
 
 
-def optional_text(value: object, field: str, max_length: int = 200) -> str | None:
-    """Like :func:`require_text`, but ``None`` and blank strings give ``None``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return require_text(value, field, max_length)
-
-
 def require_code(value: object, field: str) -> str:
     """Return ``value`` if it is an identifier-like code (SKU, warehouse, channel)."""
     if not isinstance(value, str) or not _CODE.fullmatch(value):
@@ -50,13 +43,21 @@ def require_instance(value: object, kind: type[T], field: str) -> T:
     return value
 
 
-def instance_of(kind: type, *, optional: bool = False) -> Callable[[object, Any, object], None]:
+def instance_of(kind: type[T]) -> Callable[[object, Any, T], None]:
     """An attrs validator like ``attrs.validators.instance_of`` raising ValidationError."""
 
     def check(instance: object, attribute: Any, value: object) -> None:
-        if value is None and optional:
-            return
         require_instance(value, kind, attribute.name)
+
+    return check
+
+
+def optional_instance_of(kind: type[T]) -> Callable[[object, Any, T | None], None]:
+    """Like :func:`instance_of`, but ``None`` is allowed too."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if value is not None:
+            require_instance(value, kind, attribute.name)
 
     return check
 
@@ -66,3 +67,54 @@ def non_negative_int(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValidationError(field, value, "must be a whole number >= 0")
     return value
+
+
+Validator = Callable[[object, Any, Any], None]
+
+
+def stripped(value: object) -> object:
+    """An attrs converter: strip surrounding white space from strings, pass anything else."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def blank_to_none(value: object) -> object:
+    """An attrs converter: like :func:`stripped`, and a blank string becomes ``None``."""
+    value = stripped(value)
+    return None if value == "" else value
+
+
+def text(max_length: int = 200) -> Validator:
+    """An attrs validator: :func:`require_text` naming the attribute."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        require_text(value, attribute.name, max_length)
+
+    return check
+
+
+def optional_text(max_length: int = 200) -> Validator:
+    """An attrs validator: ``None`` or :func:`require_text`, naming the attribute."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if value is not None:
+            require_text(value, attribute.name, max_length)
+
+    return check
+
+
+def code() -> Validator:
+    """An attrs validator: :func:`require_code` naming the attribute."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        require_code(value, attribute.name)
+
+    return check
+
+
+def count() -> Validator:
+    """An attrs validator: :func:`non_negative_int` naming the attribute."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        non_negative_int(value, attribute.name)
+
+    return check

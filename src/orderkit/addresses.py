@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from orderkit._checks import instance_of, optional_text, require_text
+from orderkit._checks import blank_to_none, optional_instance_of, optional_text, stripped, text
 from orderkit.countries import country_name, validate_country
 from orderkit.errors import ValidationError
 
@@ -69,16 +69,22 @@ class Address:
         'Deutschland'
     """
 
-    name: str = attrs.field(converter=lambda v: require_text(v, "name"))
-    line1: str = attrs.field(converter=lambda v: require_text(v, "line1"))
-    city: str = attrs.field(converter=lambda v: require_text(v, "city"))
-    postal_code: str | None = attrs.field(converter=lambda v: optional_text(v, "postal_code", 20))
+    name: str = attrs.field(converter=stripped, validator=text())
+    line1: str = attrs.field(converter=stripped, validator=text())
+    city: str = attrs.field(converter=stripped, validator=text())
+    postal_code: str | None = attrs.field(converter=blank_to_none, validator=optional_text(20))
     country: str = attrs.field(converter=_country)
-    line2: str | None = attrs.field(default=None, converter=lambda v: optional_text(v, "line2"))
-    region: str | None = attrs.field(default=None, converter=lambda v: optional_text(v, "region"))
-    phone: str | None = attrs.field(default=None, converter=lambda v: optional_text(v, "phone", 40))
+    line2: str | None = attrs.field(
+        default=None, converter=blank_to_none, validator=optional_text()
+    )
+    region: str | None = attrs.field(
+        default=None, converter=blank_to_none, validator=optional_text()
+    )
+    phone: str | None = attrs.field(
+        default=None, converter=blank_to_none, validator=optional_text(40)
+    )
     coordinates: Coordinates | None = attrs.field(
-        default=None, validator=instance_of(Coordinates, optional=True)
+        default=None, validator=optional_instance_of(Coordinates)
     )
 
     def country_name(self, locale: str = "en") -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from orderkit.errors import InvalidTime, ValidationError
 
-__all__ = ["Clock", "ManualClock", "SystemClock", "require_aware"]
+__all__ = ["Clock", "ManualClock", "SystemClock", "aware", "require_aware"]
 
 
 def require_aware(value: object, field: str) -> datetime:
@@ -89,3 +90,12 @@ class ManualClock:
 
     def __repr__(self) -> str:
         return f"ManualClock({self._now.isoformat()})"
+
+
+def aware() -> Callable[[object, Any, Any], None]:
+    """An attrs validator: :func:`require_aware` naming the attribute."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        require_aware(value, attribute.name)
+
+    return check

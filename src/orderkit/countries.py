@@ -6,8 +6,7 @@ from orderkit.errors import InvalidCountry
 
 __all__ = ["COUNTRY_CODES", "country_name", "validate_country"]
 
-COUNTRY_CODES: frozenset[str] = frozenset(
-    """
+_ALPHA_2 = """
 AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM
 BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX
 CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG
@@ -18,8 +17,9 @@ NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO
 RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF
 TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF
 WS YE YT ZA ZM ZW
-""".split()
-)
+"""
+
+COUNTRY_CODES: frozenset[str] = frozenset(_ALPHA_2.split())
 """The 249 officially assigned ISO 3166-1 alpha-2 codes.
 
 CLDR (and so babel) also knows codes that ISO 3166 only reserves, such as

@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 
 import attrs
 
-from orderkit._checks import require_text
-from orderkit.clock import require_aware
+from orderkit._checks import stripped, text
+from orderkit.clock import aware
 
 __all__ = ["DomainEvent", "OutboxMessage"]
 
@@ -39,9 +39,9 @@ class DomainEvent:
 
     aggregate_type: ClassVar[str] = "unknown"
 
-    event_id: str = attrs.field(converter=lambda v: require_text(v, "event_id", 64))
-    occurred_at: datetime = attrs.field(converter=lambda v: require_aware(v, "occurred_at"))
-    aggregate_id: str = attrs.field(converter=lambda v: require_text(v, "aggregate_id", 64))
+    event_id: str = attrs.field(converter=stripped, validator=text(64))
+    occurred_at: datetime = attrs.field(validator=aware())
+    aggregate_id: str = attrs.field(converter=stripped, validator=text(64))
 
 
 @attrs.frozen(slots=True, kw_only=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+
 import attrs
 
 from orderkit.currencies import CURRENCY_EXPONENTS, validate_currency
@@ -21,7 +22,7 @@ _SCALES = {exponent: 10**exponent for exponent in _QUANTA}
 
 
 def _to_decimal(value: object, field: str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidAmount(
             field, value, "use a Decimal, an int or a numeric string, never a float or a bool"
         )
@@ -261,14 +262,14 @@ class Money:
         return self.allocate([1] * parts)
 
     def format(self, locale: str = "en_US") -> str:
-        """Format for display in ``locale`` (for example ``"de_DE"``) through babel.
+        r"""Format for display in ``locale`` (for example ``"de_DE"``) through babel.
 
         Display uses CLDR's digits for the currency, which for a few currencies
         differ from ISO 4217.
 
         Example:
             >>> Money("1234.5", "EUR").format("de_DE")
-            '1.234,50\\xa0€'
+            '1.234,50\xa0€'
         """
         from babel.numbers import format_currency
 

@@ -44,7 +44,7 @@ BUILTIN_EVENTS: tuple[type[DomainEvent], ...] = (
 
 
 def _structure_decimal(value: object, _: type) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidAmount("amount", value, "decimals are stored as strings, never floats")
     if not isinstance(value, str | int | Decimal):
         raise InvalidAmount("amount", value, "expected a decimal string")
@@ -83,7 +83,7 @@ def _strict(kind: type, allowed: tuple[type, ...]) -> Callable[[object, type], A
     # cattrs' default hooks coerce (int(1.5) == 1, str(12) == "12"); stored data
     # must already have the right type, so coercion would only hide corruption.
     def structure(value: object, _: type) -> Any:
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, allowed):
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, allowed):
             raise ValidationError(kind.__name__, value, f"expected a JSON {kind.__name__}")
         return value
 

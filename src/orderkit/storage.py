@@ -67,11 +67,30 @@ class Sequences(Protocol):
 class UnitOfWork(Protocol):
     """Protocol: one transaction and the repositories that work inside it."""
 
-    products: ProductRepository
-    customers: CustomerRepository
-    orders: OrderRepository
-    outbox: Outbox
-    sequences: Sequences
+    @property
+    def products(self) -> ProductRepository:
+        """The products of this transaction."""
+        ...
+
+    @property
+    def customers(self) -> CustomerRepository:
+        """The customers of this transaction."""
+        ...
+
+    @property
+    def orders(self) -> OrderRepository:
+        """The orders of this transaction."""
+        ...
+
+    @property
+    def outbox(self) -> Outbox:
+        """The outbox of this transaction."""
+        ...
+
+    @property
+    def sequences(self) -> Sequences:
+        """The named counters of this transaction."""
+        ...
 
     def commit(self) -> None:
         """Make every change of this unit of work durable and visible, all at once.

@@ -22,8 +22,13 @@ from tests.conftest import berlin, snapshot
 def stock_catalog(shop: ok.Shop) -> None:
     shop.catalog.add_many(
         [
-            ok.Product(sku="TEE-M", name="T-shirt M", price=ok.Money("19.90", "EUR"),
-                       brand="Acme", category="Apparel"),
+            ok.Product(
+                sku="TEE-M",
+                name="T-shirt M",
+                price=ok.Money("19.90", "EUR"),
+                brand="Acme",
+                category="Apparel",
+            ),
             ok.Product(sku="MUG-1", name="Mug", price=ok.Money("7.50", "EUR")),
             ok.Product(sku="CAP-US", name="Cap", price=ok.Money("15.00", "USD")),
         ]
@@ -35,7 +40,9 @@ def stock_catalog(shop: ok.Shop) -> None:
 def test_placing_an_order_prices_it_from_the_catalog(shop: ok.Shop) -> None:
     stock_catalog(shop)
     order = shop.orders.place(
-        "ana@example.com", [("TEE-M", 2), ("MUG-1", 1)], channel="marketplace",
+        "ana@example.com",
+        [("TEE-M", 2), ("MUG-1", 1)],
+        channel="marketplace",
         shipping=ok.Money("4.90", "EUR"),
     )
     assert order.number == 1
@@ -57,7 +64,9 @@ def test_placing_emits_order_placed_into_the_outbox(shop: ok.Shop) -> None:
     (event,) = shop.events.pending()
     assert isinstance(event, ok.OrderPlaced)
     assert (event.aggregate_id, event.number, event.grand_total) == (
-        order.id, 1, ok.Money("19.90", "EUR"),
+        order.id,
+        1,
+        ok.Money("19.90", "EUR"),
     )
 
 
@@ -81,24 +90,38 @@ def test_later_price_changes_do_not_touch_placed_orders(shop: ok.Shop) -> None:
         (lambda s: s.orders.place("ana@example.com", [("TEE-M", True)]), InvalidQuantity),
         (lambda s: s.orders.place("ana@example.com", [("TEE-M",)]), ValidationError),
         (lambda s: s.orders.place("ana@example.com", [("NOPE", 1)]), ProductNotFound),
-        (lambda s: s.orders.place("ana@example.com", [("TEE-M", 1), ("CAP-US", 1)]),
-         CurrencyMismatch),
+        (
+            lambda s: s.orders.place("ana@example.com", [("TEE-M", 1), ("CAP-US", 1)]),
+            CurrencyMismatch,
+        ),
         (lambda s: s.orders.place("nobody@example.com", [("TEE-M", 1)]), CustomerNotFound),
         (lambda s: s.orders.place("ben@example.com", [("TEE-M", 1)]), ValidationError),
-        (lambda s: s.orders.place("ana@example.com", [("TEE-M", 1)], channel=""),
-         ValidationError),
-        (lambda s: s.orders.place("ana@example.com", [("TEE-M", 1)],
-                                  shipping=ok.Money("1", "USD")), CurrencyMismatch),
-        (lambda s: s.orders.place("ana@example.com", [("TEE-M", 1)], ship_to="Berlin"),
-         ValidationError),
+        (lambda s: s.orders.place("ana@example.com", [("TEE-M", 1)], channel=""), ValidationError),
+        (
+            lambda s: s.orders.place(
+                "ana@example.com", [("TEE-M", 1)], shipping=ok.Money("1", "USD")
+            ),
+            CurrencyMismatch,
+        ),
+        (
+            lambda s: s.orders.place("ana@example.com", [("TEE-M", 1)], ship_to="Berlin"),
+            ValidationError,
+        ),
         (lambda s: s.orders.place(42, [("TEE-M", 1)]), ValidationError),
-        (lambda s: s.catalog.add(ok.Product(sku="TEE-M", name="Dup",
-                                            price=ok.Money(1, "EUR"))), AlreadyExists),
+        (
+            lambda s: s.catalog.add(ok.Product(sku="TEE-M", name="Dup", price=ok.Money(1, "EUR"))),
+            AlreadyExists,
+        ),
         (lambda s: s.catalog.add({"sku": "X"}), ValidationError),
-        (lambda s: s.catalog.add_many([ok.Product(sku="NEW-1", name="New",
-                                                  price=ok.Money(1, "EUR")),
-                                       ok.Product(sku="MUG-1", name="Dup",
-                                                  price=ok.Money(1, "EUR"))]), AlreadyExists),
+        (
+            lambda s: s.catalog.add_many(
+                [
+                    ok.Product(sku="NEW-1", name="New", price=ok.Money(1, "EUR")),
+                    ok.Product(sku="MUG-1", name="Dup", price=ok.Money(1, "EUR")),
+                ]
+            ),
+            AlreadyExists,
+        ),
         (lambda s: s.catalog.change_price("TEE-M", ok.Money("1", "USD")), CurrencyMismatch),
         (lambda s: s.catalog.change_price("TEE-M", ok.Money("-1", "EUR")), ValidationError),
         (lambda s: s.catalog.change_price("NOPE", ok.Money("1", "EUR")), ProductNotFound),

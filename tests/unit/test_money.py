@@ -19,8 +19,19 @@ def test_amount_is_quantised_to_the_iso_minor_unit() -> None:
 
 @pytest.mark.parametrize(
     ("currency", "exponent"),
-    [("JPY", 0), ("KRW", 0), ("EUR", 2), ("USD", 2), ("KWD", 3), ("BHD", 3), ("JOD", 3),
-     ("OMR", 3), ("TND", 3), ("IQD", 3), ("CLF", 4)],
+    [
+        ("JPY", 0),
+        ("KRW", 0),
+        ("EUR", 2),
+        ("USD", 2),
+        ("KWD", 3),
+        ("BHD", 3),
+        ("JOD", 3),
+        ("OMR", 3),
+        ("TND", 3),
+        ("IQD", 3),
+        ("CLF", 4),
+    ],
 )
 def test_iso_exponents_are_the_projects_own_data(currency: str, exponent: int) -> None:
     assert currency_exponent(currency) == exponent
@@ -48,7 +59,7 @@ def test_non_exact_amounts_are_refused_with_the_field_named(bad: object) -> None
 
 
 def test_too_many_decimals_are_refused_not_rounded() -> None:
-    with pytest.raises(InvalidAmount, match="Money.rounded"):
+    with pytest.raises(InvalidAmount, match=r"Money\.rounded"):
         Money("19.999", "EUR")
     with pytest.raises(InvalidAmount):
         Money("1.5", "JPY")
@@ -116,12 +127,16 @@ def test_comparison_and_hashing() -> None:
 
 def test_allocation_examples() -> None:
     assert [str(p) for p in Money("10.00", "EUR").allocate([1, 1, 1])] == [
-        "3.34 EUR", "3.33 EUR", "3.33 EUR",
+        "3.34 EUR",
+        "3.33 EUR",
+        "3.33 EUR",
     ]
     assert [str(p) for p in Money("100.00", "EUR").allocate([1, 2])] == ["33.33 EUR", "66.67 EUR"]
     assert [str(p) for p in Money("-0.05", "EUR").split(2)] == ["-0.03 EUR", "-0.02 EUR"]
     assert [str(p) for p in Money(7, "JPY").allocate([Decimal("0.5"), Decimal("0.25"), 0])] == [
-        "5 JPY", "2 JPY", "0 JPY",
+        "5 JPY",
+        "2 JPY",
+        "0 JPY",
     ]
 
 

@@ -14,8 +14,13 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 def make(**changes: object) -> Order:
     fields: dict[str, object] = {
-        "id": "O1", "number": 1, "channel": "web", "customer_id": "C1", "currency": "EUR",
-        "lines": [OrderLine("A-1", "A", 2, Money("9.95", "EUR"))], "ship_to": berlin(),
+        "id": "O1",
+        "number": 1,
+        "channel": "web",
+        "customer_id": "C1",
+        "currency": "EUR",
+        "lines": [OrderLine("A-1", "A", 2, Money("9.95", "EUR"))],
+        "ship_to": berlin(),
         "placed_at": T0,
     }
     fields.update(changes)

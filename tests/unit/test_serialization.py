@@ -101,12 +101,19 @@ def test_the_global_converter_is_untouched() -> None:
 def test_event_codec_round_trips_builtin_events() -> None:
     codec = EventCodec()
     event = OrderPlaced(
-        event_id="E1", occurred_at=T0, aggregate_id="O1", number=7, customer_id="C1",
-        channel="web", grand_total=Money("10.00", "EUR"),
+        event_id="E1",
+        occurred_at=T0,
+        aggregate_id="O1",
+        number=7,
+        customer_id="C1",
+        channel="web",
+        grand_total=Money("10.00", "EUR"),
     )
     message = codec.encode(event)
     assert (message.event_type, message.aggregate_type, message.aggregate_id) == (
-        "OrderPlaced", "order", "O1",
+        "OrderPlaced",
+        "order",
+        "O1",
     )
     assert json.loads(json.dumps(dict(message.payload)))["grand_total"]["amount"] == "10.00"
     assert codec.decode(message) == event

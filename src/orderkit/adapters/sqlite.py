@@ -21,10 +21,15 @@ from types import MappingProxyType
 from typing import Any
 
 from orderkit.adapters.sql.dialect import Connection
-from orderkit.adapters.sql.migrations_runner import apply_migrations, load_migrations
+from orderkit.adapters.sql.migrations_runner import (
+    apply_migrations,
+    load_migrations,
+    schema_version,
+)
 from orderkit.adapters.sql.session import SqlSession
 from orderkit.adapters.sql.unit_of_work import SqlUnitOfWork
 from orderkit.errors import (
+    SchemaVersionError,
     StorageBusy,
     StorageError,
     StorageIntegrityError,
@@ -41,6 +46,7 @@ class SqliteDialect:
     """SQLite's differences: storage classes, ISO-8601 text times, JSON as text."""
 
     name = "sqlite"
+    driver_error: type[Exception] = sqlite3.Error
     column_types: Mapping[str, str] = MappingProxyType(
         {
             "text": "TEXT",
@@ -50,6 +56,8 @@ class SqliteDialect:
             "serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT",
         }
     )
+
+    table_exists_query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
 
     def sql(self, query: str) -> str:
         """SQLite takes ``:name`` parameters as they are."""
@@ -125,9 +133,35 @@ class SqliteStore:
         self._lock = threading.RLock()
         self._connection = self._connect(busy_timeout)
         self._closed = False
-        with self.unit_of_work() as uow:
-            apply_migrations(SqlSession(self._connection, self._dialect), load_migrations())
-            uow.commit()
+        self._migrate()
+
+    def _migrate(self) -> None:
+        migrations = load_migrations()
+        newest = migrations[-1].version
+        # Check under a read transaction first: opening a current database must
+        # not wait for the write lock that another process may hold.
+        with self._transaction(readonly=True) as session:
+            current = schema_version(session)
+        if current > newest:
+            raise SchemaVersionError(current, newest)
+        if current < newest:
+            with self._transaction(readonly=False) as session:
+                apply_migrations(session, migrations)
+                self._connection.commit()
+
+    @contextmanager
+    def _transaction(self, *, readonly: bool) -> Iterator[SqlSession]:
+        with self._lock:
+            session = SqlSession(self._connection, self._dialect)
+            try:
+                self._dialect.begin(self._connection, readonly=readonly)
+            except sqlite3.Error as exc:
+                session.raise_translated(exc)
+            try:
+                yield session
+            finally:
+                if self._connection.in_transaction:
+                    self._connection.rollback()
 
     def _connect(self, busy_timeout: float) -> sqlite3.Connection:
         if self.path != ":memory:" and not Path(self.path).parent.exists():
@@ -154,12 +188,7 @@ class SqliteStore:
         """Open a unit of work; see :meth:`orderkit.storage.Store.unit_of_work`."""
         if self._closed:
             raise StorageError("the store is closed")
-        with self._lock:
-            session = SqlSession(self._connection, self._dialect)
-            try:
-                self._dialect.begin(self._connection, readonly=readonly)
-            except sqlite3.Error as exc:
-                session.raise_translated(exc)
+        with self._transaction(readonly=readonly) as session:
             uow = SqlUnitOfWork(session, self._converter)
             try:
                 yield uow

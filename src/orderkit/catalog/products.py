@@ -7,7 +7,15 @@ from types import MappingProxyType
 
 import attrs
 
-from orderkit._checks import instance_of, optional_text, require_code, require_text
+from orderkit._checks import (
+    blank_to_none,
+    code,
+    instance_of,
+    optional_instance_of,
+    optional_text,
+    stripped,
+    text,
+)
 from orderkit.errors import CurrencyMismatch, ValidationError
 from orderkit.money import Money
 
@@ -81,21 +89,21 @@ class Product:
         'EUR'
     """
 
-    sku: str = attrs.field(converter=lambda v: require_code(v, "sku"))
-    name: str = attrs.field(converter=lambda v: require_text(v, "name"))
+    sku: str = attrs.field(validator=code())
+    name: str = attrs.field(converter=stripped, validator=text())
     price: Money = attrs.field(validator=instance_of(Money))
-    brand: str | None = attrs.field(default=None, converter=lambda v: optional_text(v, "brand"))
-    category: str | None = attrs.field(
-        default=None, converter=lambda v: optional_text(v, "category")
+    brand: str | None = attrs.field(
+        default=None, converter=blank_to_none, validator=optional_text()
     )
-    cost: Money | None = attrs.field(default=None, validator=instance_of(Money, optional=True))
+    category: str | None = attrs.field(
+        default=None, converter=blank_to_none, validator=optional_text()
+    )
+    cost: Money | None = attrs.field(default=None, validator=optional_instance_of(Money))
     weight_g: int | None = attrs.field(default=None, converter=_weight)
     dimensions: Dimensions | None = attrs.field(
-        default=None, validator=instance_of(Dimensions, optional=True)
+        default=None, validator=optional_instance_of(Dimensions)
     )
-    attributes: Mapping[str, str] = attrs.field(
-        factory=dict, converter=_attributes, hash=False
-    )
+    attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_attributes, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if self.price.amount < 0:

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import require_code, require_text
+from orderkit._checks import code, stripped, text
 from orderkit.addresses import Address
-from orderkit.clock import require_aware
+from orderkit.clock import aware
 from orderkit.errors import ValidationError
 
 __all__ = ["Customer", "normalise_email"]
@@ -70,10 +70,10 @@ class Customer:
         InvalidTime: ``registered_at`` is naive.
     """
 
-    id: str = attrs.field(converter=lambda v: require_code(v, "id"))
+    id: str = attrs.field(validator=code())
     email: str = attrs.field(converter=normalise_email)
-    name: str = attrs.field(converter=lambda v: require_text(v, "name"))
-    registered_at: datetime = attrs.field(converter=lambda v: require_aware(v, "registered_at"))
+    name: str = attrs.field(converter=stripped, validator=text())
+    registered_at: datetime = attrs.field(validator=aware())
     addresses: tuple[Address, ...] = attrs.field(default=(), converter=_addresses)
     locale: str = attrs.field(default="en", converter=_locale)
 

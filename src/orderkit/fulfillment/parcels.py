@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from orderkit._checks import instance_of, non_negative_int
+from orderkit._checks import count, instance_of
 from orderkit.catalog.products import Dimensions
 from orderkit.errors import ValidationError
 
@@ -38,7 +38,7 @@ class Parcel:
     """
 
     dimensions: Dimensions = attrs.field(validator=instance_of(Dimensions))
-    weight_g: int = attrs.field(converter=lambda v: non_negative_int(v, "weight_g"))
+    weight_g: int = attrs.field(validator=count())
 
     def dimensional_weight_g(self, divisor: int = DEFAULT_DIM_DIVISOR) -> int:
         """The volumetric weight in grams, rounded up to the gram."""

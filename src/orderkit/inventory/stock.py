@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from orderkit._checks import non_negative_int, require_code
+from orderkit._checks import code, count
 from orderkit.errors import InsufficientStock, ValidationError
 from orderkit.quantity import validate_quantity
 
@@ -34,10 +34,10 @@ class StockLevel:
         7
     """
 
-    sku: str = attrs.field(converter=lambda v: require_code(v, "sku"))
-    warehouse: str = attrs.field(converter=lambda v: require_code(v, "warehouse"))
-    on_hand: int = attrs.field(default=0, converter=lambda v: non_negative_int(v, "on_hand"))
-    reserved: int = attrs.field(default=0, converter=lambda v: non_negative_int(v, "reserved"))
+    sku: str = attrs.field(validator=code())
+    warehouse: str = attrs.field(validator=code())
+    on_hand: int = attrs.field(default=0, validator=count())
+    reserved: int = attrs.field(default=0, validator=count())
     backorderable: bool = attrs.field(default=False)
 
     def __attrs_post_init__(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from orderkit._checks import instance_of, non_negative_int, require_code, require_text
+from orderkit._checks import code, count, instance_of, stripped, text
 from orderkit.addresses import Address
 from orderkit.countries import validate_country
 from orderkit.errors import ValidationError
@@ -38,10 +38,10 @@ class Warehouse:
         (True, False)
     """
 
-    code: str = attrs.field(converter=lambda v: require_code(v, "code"))
-    name: str = attrs.field(converter=lambda v: require_text(v, "name"))
+    code: str = attrs.field(validator=code())
+    name: str = attrs.field(converter=stripped, validator=text())
     address: Address = attrs.field(validator=instance_of(Address))
-    priority: int = attrs.field(default=100, converter=lambda v: non_negative_int(v, "priority"))
+    priority: int = attrs.field(default=100, validator=count())
     active: bool = attrs.field(default=True, validator=instance_of(bool))
     serves: frozenset[str] = attrs.field(factory=frozenset, converter=_countries)
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import instance_of, require_code, require_text
+from orderkit._checks import code, instance_of, stripped, text
 from orderkit.addresses import Address
-from orderkit.clock import require_aware
+from orderkit.clock import aware
 from orderkit.currencies import validate_currency
 from orderkit.errors import CurrencyMismatch, ValidationError
 from orderkit.money import Money
@@ -33,8 +33,8 @@ class OrderLine:
         ValidationError: ``unit_price`` is not Money or is negative.
     """
 
-    sku: str = attrs.field(converter=lambda v: require_code(v, "sku"))
-    name: str = attrs.field(converter=lambda v: require_text(v, "name"))
+    sku: str = attrs.field(validator=code())
+    name: str = attrs.field(converter=stripped, validator=text())
     quantity: int = attrs.field(converter=validate_quantity)
     unit_price: Money = attrs.field(validator=instance_of(Money))
 
@@ -83,19 +83,19 @@ class Order:
         CurrencyMismatch: A line or the shipping fee is in another currency.
     """
 
-    id: str = attrs.field(converter=lambda v: require_code(v, "id"))
+    id: str = attrs.field(validator=code())
     number: int = attrs.field()
-    channel: str = attrs.field(converter=lambda v: require_code(v, "channel"))
-    customer_id: str = attrs.field(converter=lambda v: require_code(v, "customer_id"))
+    channel: str = attrs.field(validator=code())
+    customer_id: str = attrs.field(validator=code())
     currency: str = attrs.field(converter=validate_currency)
     lines: tuple[OrderLine, ...] = attrs.field(converter=_lines)
     ship_to: Address = attrs.field(validator=instance_of(Address))
-    placed_at: datetime = attrs.field(converter=lambda v: require_aware(v, "placed_at"))
+    placed_at: datetime = attrs.field(validator=aware())
     shipping: Money = attrs.field(
         default=attrs.Factory(lambda self: Money.zero(self.currency), takes_self=True),
         validator=instance_of(Money),
     )
-    state: str = attrs.field(default="placed", converter=lambda v: require_code(v, "state"))
+    state: str = attrs.field(default="placed", validator=code())
     version: int = attrs.field(default=0)
 
     def __attrs_post_init__(self) -> None:

@@ -39,7 +39,7 @@ class SalesSummary:
     average_order_values: tuple[Money, ...]
 
     def average_order_value(self, currency: str) -> Money | None:
-        """Return the mean grand total of the orders in ``currency``, or ``None`` if there are none."""
+        """Return the mean grand total of the orders in ``currency``, or ``None`` if none."""
         for average in self.average_order_values:
             if average.currency == currency:
                 return average

@@ -102,4 +102,3 @@ class CatalogService:
         """Return how many products the catalog holds."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.products.count()
-

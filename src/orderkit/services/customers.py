@@ -71,9 +71,7 @@ class CustomerService:
         )
         with context.store.unit_of_work() as uow:
             uow.customers.add(customer)
-            context.record(
-                uow, CustomerRegistered, aggregate_id=customer.id, email=customer.email
-            )
+            context.record(uow, CustomerRegistered, aggregate_id=customer.id, email=customer.email)
             uow.commit()
         return customer
 

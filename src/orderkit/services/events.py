@@ -11,7 +11,7 @@ from orderkit.services.context import ServiceContext
 __all__ = ["EventHandler", "EventService"]
 
 EventHandler = Callable[[DomainEvent], None]
-"""A host's handler: called once per event, possibly again after a crash (dedupe by ``event_id``)."""
+"""A host's handler: called once per event, again after a crash (dedupe by ``event_id``)."""
 
 
 class EventService:

@@ -47,7 +47,7 @@ class OrderService:
         ship_to: Address | None = None,
         shipping: Money | None = None,
     ) -> Order:
-        """Place an order at the catalog's current prices; emits :class:`~orderkit.lifecycle.OrderPlaced`.
+        """Place an order at the catalog's current prices; emits ``OrderPlaced``.
 
         Args:
             customer: The customer's email or id.
@@ -109,7 +109,7 @@ class OrderService:
 
     @staticmethod
     def _price(uow: UnitOfWork, requested: list[LineRequest]) -> list[OrderLine]:
-        order_lines = []
+        order_lines: list[OrderLine] = []
         for sku, quantity in requested:
             product = uow.products.get(sku)
             if order_lines and product.currency != order_lines[0].unit_price.currency:

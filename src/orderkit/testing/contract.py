@@ -17,7 +17,7 @@ runs the same suites against its memory and SQLite stores.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -37,7 +37,7 @@ from orderkit.errors import (
 from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.money import Money
-from orderkit.storage import Store
+from orderkit.storage import Store, UnitOfWork
 
 __all__ = ["PersistentStoreContract", "StoreContract"]
 
@@ -59,7 +59,10 @@ def sample_product(sku: str = "TEE-M", price: str = "19.90") -> Product:
 def sample_address(country: str = "DE") -> Address:
     """An address for contract tests."""
     return Address(
-        name="Ana Example", line1="Hauptstr. 1", city="Berlin", postal_code="10115",
+        name="Ana Example",
+        line1="Hauptstr. 1",
+        city="Berlin",
+        postal_code="10115",
         country=country,
     )
 
@@ -67,8 +70,12 @@ def sample_address(country: str = "DE") -> Address:
 def sample_customer(customer_id: str = "C1", email: str = "ana@example.com") -> Customer:
     """A customer for contract tests."""
     return Customer(
-        id=customer_id, email=email, name="Ana Example", registered_at=T0,
-        addresses=(sample_address(),), locale="de_DE",
+        id=customer_id,
+        email=email,
+        name="Ana Example",
+        registered_at=T0,
+        addresses=(sample_address(),),
+        locale="de_DE",
     )
 
 
@@ -207,7 +214,7 @@ class StoreContract:
             uow.customers.add(sample_customer())
             uow.orders.add(sample_order())
             uow.commit()
-        cases = [
+        cases: list[Callable[[UnitOfWork], None]] = [
             lambda uow: uow.products.add(sample_product(price="1.00")),
             lambda uow: uow.customers.add(sample_customer("C1", "other@example.com")),
             lambda uow: uow.customers.add(sample_customer("C9", "ana@example.com")),
@@ -365,23 +372,30 @@ class StoreContract:
         with store.unit_of_work(readonly=True) as uow:
             pending = uow.outbox.pending()
         assert [m.event_id for m in pending] == ["E1", "E2", "E3"]
-        positions = [m.position for m in pending]
-        assert all(p is not None for p in positions)
+        positions = [m.position or 0 for m in pending]
+        assert all(p > 0 for p in positions)
         assert positions == sorted(positions)
         assert len(set(positions)) == 3
         first = pending[0]
         assert first.payload == sample_message("E1").payload
         assert (first.event_type, first.aggregate_type, first.aggregate_id) == (
-            "OrderPlaced", "order", "O1",
+            "OrderPlaced",
+            "order",
+            "O1",
         )
         assert first.occurred_at == T0
 
     def test_outbox_rolls_back_with_the_change(self, store: Store) -> None:
         """Events of a failed unit of work vanish with it."""
-        with pytest.raises(_Boom), store.unit_of_work() as uow:
-            uow.orders.add(sample_order())
-            uow.outbox.append(sample_message("E1"))
-            raise _Boom
+
+        def fail_after_writing() -> None:
+            with store.unit_of_work() as uow:
+                uow.orders.add(sample_order())
+                uow.outbox.append(sample_message("E1"))
+                raise _Boom
+
+        with pytest.raises(_Boom):
+            fail_after_writing()
         with store.unit_of_work(readonly=True) as uow:
             assert uow.outbox.pending() == []
             assert uow.orders.count() == 0

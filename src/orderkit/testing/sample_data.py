@@ -78,21 +78,68 @@ CATEGORIES: tuple[tuple[str, int, int, int], ...] = (
 )
 
 BRANDS = (
-    "Acme", "Northwind", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Tyrell",
-    "Hooli", "Vandelay", "Soylent", "Aperture",
+    "Acme",
+    "Northwind",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Tyrell",
+    "Hooli",
+    "Vandelay",
+    "Soylent",
+    "Aperture",
 )
 
 # Rough price levels relative to EUR for each shop front.
-_PRICE_FACTOR = {"EUR": Decimal(1), "USD": Decimal("1.1"), "GBP": Decimal("0.86"), "JPY": Decimal(160)}
+_PRICE_FACTOR = {
+    "EUR": Decimal(1),
+    "USD": Decimal("1.1"),
+    "GBP": Decimal("0.86"),
+    "JPY": Decimal(160),
+}
 _SHIPPING = {"EUR": "4.90", "USD": "5.99", "GBP": "3.99", "JPY": "700"}
 CHANNELS = (("web", 55), ("marketplace", 25), ("pos", 10), ("phone", 10))
 FIRST_NAMES = (
-    "Ana", "Ben", "Chloe", "Daniel", "Emma", "Felix", "Greta", "Hiro", "Ines", "Jonas",
-    "Kai", "Lena", "Mateo", "Nora", "Oskar", "Paula", "Quinn", "Rosa", "Sam", "Yuki",
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Emma",
+    "Felix",
+    "Greta",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kai",
+    "Lena",
+    "Mateo",
+    "Nora",
+    "Oskar",
+    "Paula",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Yuki",
 )
 LAST_NAMES = (
-    "Schmidt", "Martin", "Garcia", "Rossi", "de Vries", "Murphy", "Silva", "Virtanen",
-    "Smith", "Johnson", "Tanaka", "Suzuki", "Brown", "Wilson", "Huber", "Dubois",
+    "Schmidt",
+    "Martin",
+    "Garcia",
+    "Rossi",
+    "de Vries",
+    "Murphy",
+    "Silva",
+    "Virtanen",
+    "Smith",
+    "Johnson",
+    "Tanaka",
+    "Suzuki",
+    "Brown",
+    "Wilson",
+    "Huber",
+    "Dubois",
 )
 
 

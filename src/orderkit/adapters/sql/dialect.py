@@ -55,10 +55,28 @@ class Connection(Protocol):
 class Dialect(Protocol):
     """Protocol: one SQL database's differences from the shared schema and queries."""
 
-    name: str
-    column_types: Mapping[str, str]
-    """Replacements for the ``{text}``, ``{bigint}``, ``{json}``, ``{timestamp}``
-    and ``{serial_pk}`` tokens of the migration files."""
+    @property
+    def name(self) -> str:
+        """The database's name (``"sqlite"``)."""
+        ...
+
+    @property
+    def driver_error(self) -> type[Exception]:
+        """The base class of the driver's errors (``sqlite3.Error``, ``psycopg.Error``)."""
+        ...
+
+    @property
+    def column_types(self) -> Mapping[str, str]:
+        """Replacements for the type tokens of the migration files.
+
+        The tokens are ``{text}``, ``{bigint}``, ``{json}``, ``{timestamp}`` and ``{serial_pk}``.
+        """
+        ...
+
+    @property
+    def table_exists_query(self) -> str:
+        """A query with a ``:name`` parameter that returns a row if that table exists."""
+        ...
 
     def sql(self, query: str) -> str:
         """Return ``query`` (written with ``:name`` parameters) in the driver's style."""

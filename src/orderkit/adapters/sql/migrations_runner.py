@@ -10,7 +10,7 @@ import attrs
 from orderkit.adapters.sql.session import SqlSession
 from orderkit.errors import SchemaVersionError
 
-__all__ = ["Migration", "apply_migrations", "load_migrations"]
+__all__ = ["Migration", "apply_migrations", "load_migrations", "schema_version"]
 
 _FILE = re.compile(r"(\d{4})_(\w+)\.sql")
 
@@ -42,6 +42,14 @@ def load_migrations() -> tuple[Migration, ...]:
     return tuple(found)
 
 
+def schema_version(session: SqlSession) -> int:
+    """Return the database's schema version: 0 for a new database."""
+    if session.one(session.dialect.table_exists_query, {"name": "schema_migrations"}) is None:
+        return 0
+    row = session.one("SELECT MAX(version) FROM schema_migrations")
+    return int(row[0]) if row and row[0] is not None else 0
+
+
 def apply_migrations(session: SqlSession, migrations: tuple[Migration, ...]) -> list[int]:
     """Bring the schema up to the newest migration inside the session's transaction.
 
@@ -59,8 +67,7 @@ def apply_migrations(session: SqlSession, migrations: tuple[Migration, ...]) -> 
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         f"version {types['bigint']} PRIMARY KEY, name {types['text']} NOT NULL)"
     )
-    row = session.one("SELECT MAX(version) FROM schema_migrations")
-    current = int(row[0]) if row and row[0] is not None else 0
+    current = schema_version(session)
     newest = migrations[-1].version if migrations else 0
     if current > newest:
         raise SchemaVersionError(current, newest)

@@ -40,7 +40,7 @@ class _SqlRepository:
         while True:
             try:
                 rows = cursor.fetchmany(_BATCH)
-            except Exception as exc:
+            except self._dialect.driver_error as exc:
                 self._session.raise_translated(exc)
             if not rows:
                 return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from orderkit.adapters.sql.dialect import Connection, Cursor, Dialect
 
@@ -31,7 +31,7 @@ class SqlSession:
         cursor: Cursor = self.connection.cursor()
         try:
             cursor.execute(self.dialect.sql(query), params or {})
-        except Exception as exc:
+        except self.dialect.driver_error as exc:
             self.raise_translated(exc)
         return cursor
 
@@ -40,11 +40,11 @@ class SqlSession:
         cursor = self.execute(query, params)
         try:
             return cursor.fetchone()
-        except Exception as exc:
+        except self.dialect.driver_error as exc:
             self.raise_translated(exc)
 
-    def raise_translated(self, exc: Exception) -> Any:
-        """Raise orderkit's error for ``exc`` chained from it, or ``exc`` itself."""
+    def raise_translated(self, exc: Exception) -> NoReturn:
+        """Raise orderkit's error for the driver error ``exc``, chained from it."""
         translated = self.dialect.translate(exc)
         if translated is None:
             raise exc

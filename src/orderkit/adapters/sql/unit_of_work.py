@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import cattrs
 
 from orderkit.adapters.sql.repositories import (
@@ -37,7 +39,7 @@ class SqlUnitOfWork:
         self._end()
         try:
             self._session.connection.commit()
-        except Exception as exc:
+        except self._session.dialect.driver_error as exc:
             self._rollback_quietly()
             self._session.raise_translated(exc)
 
@@ -46,7 +48,7 @@ class SqlUnitOfWork:
         self._end()
         try:
             self._session.connection.rollback()
-        except Exception as exc:
+        except self._session.dialect.driver_error as exc:
             self._session.raise_translated(exc)
 
     def _end(self) -> None:
@@ -57,7 +59,5 @@ class SqlUnitOfWork:
     def _rollback_quietly(self) -> None:
         # The commit's own error is the one to report; a failed rollback after
         # it adds nothing the caller can act on.
-        try:
+        with contextlib.suppress(self._session.dialect.driver_error):
             self._session.connection.rollback()
-        except Exception:  # noqa: BLE001
-            return
