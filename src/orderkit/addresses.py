@@ -48,7 +48,7 @@ def _country(value: object) -> str:
 class Address:
     """A postal address.
 
-    Args:
+    Attributes:
         name: The recipient.
         line1: Street and number.
         city: The city or town.
@@ -63,7 +63,7 @@ class Address:
         ValidationError: A required text is empty or too long.
         InvalidCountry: ``country`` is not an ISO 3166-1 alpha-2 code.
 
-    Example:
+    Examples:
         >>> Address(name="Ana", line1="Hauptstr. 1", city="Berlin",
         ...         postal_code="10115", country="DE").country_name("de")
         'Deutschland'

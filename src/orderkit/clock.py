@@ -53,7 +53,7 @@ class ManualClock:
     Args:
         start: The initial time; must be timezone-aware.
 
-    Example:
+    Examples:
         >>> clock = ManualClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
         >>> clock.advance(timedelta(hours=2)).hour
         11

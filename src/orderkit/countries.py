@@ -48,7 +48,7 @@ def validate_country(code: object, field: str = "country") -> str:
 def country_name(code: str, locale: str = "en") -> str:
     """Return the country's name in ``locale``, from CLDR through babel.
 
-    Example:
+    Examples:
         >>> country_name("DE", "fr")
         'Allemagne'
     """

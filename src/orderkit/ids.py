@@ -45,7 +45,7 @@ class IdGenerator:
         clock: Where the timestamp part comes from.
         rng: The source of the random part.
 
-    Example:
+    Examples:
         >>> from datetime import UTC, datetime
         >>> from orderkit.clock import ManualClock
         >>> ids = IdGenerator(ManualClock(datetime(2026, 1, 1, tzinfo=UTC)), random.Random(1))

@@ -18,23 +18,24 @@ __all__ = ["Money"]
 _CONTEXT = decimal.Context(prec=38, rounding=ROUND_HALF_UP, traps=[decimal.InvalidOperation])
 _MAX_ABS = Decimal(10) ** 18
 _QUANTA = {exponent: Decimal(1).scaleb(-exponent) for exponent in set(CURRENCY_EXPONENTS.values())}
-_SCALES = {exponent: 10**exponent for exponent in _QUANTA}
+_quantize = _CONTEXT.quantize
+_scaleb = _CONTEXT.scaleb
 
 
 def _to_decimal(value: object, field: str) -> Decimal:
-    if isinstance(value, bool | float):
-        raise InvalidAmount(
-            field, value, "use a Decimal, an int or a numeric string, never a float or a bool"
-        )
     if isinstance(value, Decimal):
         number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
     elif isinstance(value, str):
         try:
             number = Decimal(value.strip())
         except decimal.InvalidOperation:
             raise InvalidAmount(field, value, "not a decimal number") from None
+    elif isinstance(value, bool | float):
+        raise InvalidAmount(
+            field, value, "use a Decimal, an int or a numeric string, never a float or a bool"
+        )
+    elif isinstance(value, int):
+        number = Decimal(value)
     else:
         raise InvalidAmount(field, value, "use a Decimal, an int or a numeric string")
     if not number.is_finite():
@@ -64,7 +65,7 @@ class Money:
             or has more decimals than the currency allows.
         UnknownCurrency: The currency is not an active ISO 4217 code.
 
-    Example:
+    Examples:
         >>> Money("19.90", "EUR") * 3
         Money('59.70', 'EUR')
         >>> [str(part) for part in Money("10.00", "EUR").allocate([1, 1, 1])]
@@ -75,26 +76,31 @@ class Money:
     currency: str
 
     def __init__(self, amount: Decimal | int | str, currency: str) -> None:
-        validate_currency(currency)
+        exponent = CURRENCY_EXPONENTS.get(currency) if isinstance(currency, str) else None
+        if exponent is None:
+            validate_currency(currency)
         number = _to_decimal(amount, "amount")
-        exponent = CURRENCY_EXPONENTS[currency]
-        quantised = number.quantize(_QUANTA[exponent], context=_CONTEXT)
+        try:
+            quantised = _quantize(number, _QUANTA[exponent])  # type: ignore[index]
+        except decimal.InvalidOperation:
+            raise InvalidAmount("amount", amount, "is too large") from None
         if quantised != number:
             raise InvalidAmount(
                 "amount",
                 amount,
                 f"{currency} has {exponent} decimal places; round explicitly with Money.rounded()",
             )
-        _check_range(quantised, amount)
-        object.__setattr__(self, "amount", quantised)
-        object.__setattr__(self, "currency", currency)
+        if not -_MAX_ABS < quantised < _MAX_ABS:
+            raise InvalidAmount("amount", amount, "must be below 10**18 in absolute value")
+        _set_amount(self, quantised)
+        _set_currency(self, currency)
 
     @classmethod
     def _exact(cls, amount: Decimal, currency: str) -> Money:
         # Internal fast path for results that are already quantised and validated.
-        money = object.__new__(cls)
-        object.__setattr__(money, "amount", amount)
-        object.__setattr__(money, "currency", currency)
+        money = _new(cls)
+        _set_amount(money, amount)
+        _set_currency(money, currency)
         return money
 
     @classmethod
@@ -108,7 +114,7 @@ class Money:
             currency: An active ISO 4217 code.
             rounding: A :mod:`decimal` rounding mode; half-up by default.
 
-        Example:
+        Examples:
             >>> Money.rounded("19.995", "EUR")
             Money('20.00', 'EUR')
         """
@@ -128,7 +134,7 @@ class Money:
     def from_minor(cls, units: int, currency: str) -> Money:
         """Build Money from an integer count of minor units (cents for EUR).
 
-        Example:
+        Examples:
             >>> Money.from_minor(1990, "EUR")
             Money('19.90', 'EUR')
         """
@@ -144,15 +150,20 @@ class Money:
         Raises:
             CurrencyMismatch: One of the amounts is in another currency.
         """
-        total = cls.zero(currency)
+        validate_currency(currency)
+        total = Decimal(0)
         for money in amounts:
-            total = total + money
-        return total
+            if not isinstance(money, Money):
+                raise InvalidAmount("amounts", money, "every item must be Money")
+            if money.currency != currency:
+                raise CurrencyMismatch("addition", currency, money.currency)
+            total += money.amount
+        return cls(total, currency)
 
     @property
     def minor_units(self) -> int:
         """The amount as a whole number of minor units (1990 for 19.90 EUR)."""
-        return int(self.amount.scaleb(CURRENCY_EXPONENTS[self.currency], context=_CONTEXT))
+        return int(_scaleb(self.amount, CURRENCY_EXPONENTS[self.currency]))
 
     @property
     def exponent(self) -> int:
@@ -215,7 +226,13 @@ class Money:
         """
         number = _to_decimal(factor, "factor")
         product = _CONTEXT.multiply(self.amount, number)
-        return Money.rounded(product, self.currency, rounding)
+        quantum = _QUANTA[CURRENCY_EXPONENTS[self.currency]]
+        if rounding == ROUND_HALF_UP:
+            result = _quantize(product, quantum)  # the private context rounds half-up
+        else:
+            result = product.quantize(quantum, rounding=rounding, context=_CONTEXT)
+        _check_range(result, product)
+        return Money._exact(result, self.currency)
 
     def allocate(self, ratios: Sequence[Decimal | int]) -> list[Money]:
         """Split the amount in proportion to ``ratios``; the parts sum to the whole.
@@ -233,7 +250,7 @@ class Money:
             ValidationError: ``ratios`` is empty, has a negative, float or bool
                 entry, or is all zeros.
 
-        Example:
+        Examples:
             >>> [p.amount for p in Money("100.00", "EUR").allocate([1, 2])]
             [Decimal('33.33'), Decimal('66.67')]
         """
@@ -249,7 +266,11 @@ class Money:
         order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
         for index in order[:leftover]:
             shares[index] += 1
-        return [Money.from_minor(sign * share, self.currency) for share in shares]
+        exponent = CURRENCY_EXPONENTS[self.currency]
+        currency = self.currency
+        return [
+            Money._exact(_scaleb(Decimal(sign * share), -exponent), currency) for share in shares
+        ]
 
     def split(self, parts: int) -> list[Money]:
         """Split into ``parts`` equal amounts that sum to the whole (earlier parts get the extra).
@@ -267,7 +288,7 @@ class Money:
         Display uses CLDR's digits for the currency, which for a few currencies
         differ from ISO 4217.
 
-        Example:
+        Examples:
             >>> Money("1234.5", "EUR").format("de_DE")
             '1.234,50\xa0€'
         """
@@ -311,6 +332,8 @@ def _check_range(amount: Decimal, given: object) -> None:
 def _validate_ratios(ratios: Sequence[Decimal | int]) -> list[int]:
     if not isinstance(ratios, Sequence) or isinstance(ratios, str) or not ratios:
         raise ValidationError("ratios", ratios, "give a non-empty list of ints or Decimals")
+    if all(type(value) is int and value >= 0 for value in ratios) and sum(ratios) > 0:
+        return list(ratios)  # type: ignore[arg-type]  # the common case: whole weights
     numbers = [_ratio(value) for value in ratios]
     if sum(numbers) <= 0:
         raise ValidationError("ratios", list(ratios), "at least one ratio must be above zero")
@@ -326,3 +349,8 @@ def _ratio(value: object) -> Decimal:
     if not number.is_finite() or number < 0:
         raise ValidationError("ratios", value, "each ratio must be a finite number >= 0")
     return number
+
+
+_new = object.__new__
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__

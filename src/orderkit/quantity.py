@@ -23,7 +23,7 @@ def validate_quantity(value: object, field: str = "quantity") -> int:
     Raises:
         InvalidQuantity: ``value`` is not an int, is below 1, or above the maximum.
 
-    Example:
+    Examples:
         >>> validate_quantity(3)
         3
     """

@@ -99,7 +99,7 @@ def _structure_float(value: object, _: type) -> float:
 def make_converter() -> cattrs.Converter:
     """Return a new converter for every orderkit value, aggregate and event.
 
-    Example:
+    Examples:
         >>> converter = make_converter()
         >>> converter.unstructure(Money("19.90", "EUR"))
         {'amount': '19.90', 'currency': 'EUR'}

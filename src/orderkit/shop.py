@@ -93,7 +93,7 @@ class Shop:
         events: The outbox (:class:`~orderkit.services.events.EventService`).
         reports: Reports (:class:`~orderkit.services.reports.ReportService`).
 
-    Example:
+    Examples:
         >>> import orderkit as ok
         >>> shop = ok.Shop.open()                      # in memory
         >>> shop.catalog.add(ok.Product(sku="TEE-M", name="T-shirt M",

@@ -289,7 +289,7 @@ class MemoryStore:
     Units of work take turns on a lock, like SQLite's ``BEGIN IMMEDIATE``, and
     see only committed data.
 
-    Example:
+    Examples:
         >>> store = MemoryStore()
         >>> with store.unit_of_work(readonly=True) as uow:
         ...     uow.orders.count()

@@ -117,7 +117,7 @@ class SqliteStore:
         StorageUnavailable: The file cannot be opened or is not an SQLite database.
         SchemaVersionError: The database was written by a newer orderkit.
 
-    Example:
+    Examples:
         >>> store = SqliteStore(":memory:")
         >>> with store.unit_of_work() as uow:
         ...     uow.sequences.next("order")

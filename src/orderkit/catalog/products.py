@@ -31,7 +31,7 @@ def _positive_mm(instance: object, attribute: attrs.Attribute[int], value: objec
 class Dimensions:
     """The outer size of an item or parcel in whole millimetres.
 
-    Example:
+    Examples:
         >>> Dimensions(300, 200, 100).volume_cm3
         6000
     """
@@ -68,7 +68,7 @@ def _weight(value: object) -> int | None:
 class Product:
     """A sellable product, identified by its SKU.
 
-    Args:
+    Attributes:
         sku: Stock keeping unit: 1-64 letters, digits and ``. _ - /``.
         name: What customers see.
         price: The list price; its currency is the product's currency.
@@ -83,7 +83,7 @@ class Product:
         ValidationError: A field is empty, of the wrong type or out of range.
         CurrencyMismatch: ``cost`` is in another currency than ``price``.
 
-    Example:
+    Examples:
         >>> Product(sku="TEE-M", name="T-shirt M", price=Money("19.90", "EUR"),
         ...         brand="Acme", category="Apparel").price.currency
         'EUR'

@@ -23,7 +23,7 @@ def normalise_email(value: object, field: str = "email") -> str:
     Raises:
         ValidationError: ``value`` is not a string of the form ``local@domain.tld``.
 
-    Example:
+    Examples:
         >>> normalise_email(" Ana@Example.COM ")
         'ana@example.com'
     """
@@ -57,7 +57,7 @@ def _locale(value: object) -> str:
 class Customer:
     """Someone who places orders.
 
-    Args:
+    Attributes:
         id: The record id.
         email: The email address, stored lower-case; unique per shop.
         name: The customer's name.

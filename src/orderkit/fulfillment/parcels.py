@@ -27,11 +27,11 @@ class Parcel:
     Carriers charge for the larger of the actual weight and the dimensional
     (volumetric) weight: volume in cm3 divided by the carrier's divisor, in kg.
 
-    Args:
+    Attributes:
         dimensions: The outer size of the box.
         weight_g: The actual weight in grams.
 
-    Example:
+    Examples:
         >>> box = Parcel(Dimensions(400, 300, 200), weight_g=1500)
         >>> box.dimensional_weight_g(), box.chargeable_weight_g()
         (4800, 4800)

@@ -18,7 +18,7 @@ class StockLevel:
     Every change returns a new level; the invariant ``reserved <= on_hand``
     holds unless the SKU allows backorders.
 
-    Args:
+    Attributes:
         sku: The SKU.
         warehouse: The warehouse code.
         on_hand: Units physically in the warehouse.
@@ -28,7 +28,7 @@ class StockLevel:
         ValidationError: A count is negative or ``reserved`` exceeds ``on_hand``
             for a level that does not allow backorders.
 
-    Example:
+    Examples:
         >>> level = StockLevel("TEE-M", "CHI").receive(10).reserve(3)
         >>> level.available
         7

@@ -22,7 +22,7 @@ def _countries(value: object) -> frozenset[str]:
 class Warehouse:
     """A fulfilment location.
 
-    Args:
+    Attributes:
         code: A short unique code (``"CHI"``).
         name: A readable name.
         address: Where it is; its coordinates drive routing by distance.
@@ -30,7 +30,7 @@ class Warehouse:
         active: Inactive warehouses are never routed to.
         serves: Countries it ships to; empty means every country.
 
-    Example:
+    Examples:
         >>> from orderkit.addresses import Address
         >>> hub = Warehouse("BER", "Berlin hub", Address(name="Hub", line1="Weg 1",
         ...     city="Berlin", postal_code="10115", country="DE"), serves=["DE", "AT"])

@@ -22,7 +22,7 @@ __all__ = ["Order", "OrderLine"]
 class OrderLine:
     """One SKU on an order, priced when the order was placed.
 
-    Args:
+    Attributes:
         sku: The product's SKU.
         name: The product's name at the time of ordering.
         quantity: How many units; a positive int.
@@ -65,7 +65,7 @@ class Order:
     saved as a whole, and its ``version`` lets the store refuse a save that
     would overwrite someone else's change.
 
-    Args:
+    Attributes:
         id: The record id.
         number: The shop's sequential, human-friendly order number.
         channel: Where it was placed (``"web"``, ``"marketplace"``, ``"pos"``, ...).

@@ -34,7 +34,7 @@ def request_fingerprint(operation: str, params: Mapping[str, object]) -> str:
     a different one means the caller reused a key for another request.
     Key order does not matter; floats are refused.
 
-    Example:
+    Examples:
         >>> a = request_fingerprint("capture", {"amount": Money("5.00", "EUR"), "order": "A1"})
         >>> b = request_fingerprint("capture", {"order": "A1", "amount": Money("5", "EUR")})
         >>> a == b

@@ -10,7 +10,7 @@ __all__ = ["PaymentMethod"]
 class PaymentMethod(enum.StrEnum):
     """A payment method orderkit knows how to treat.
 
-    Example:
+    Examples:
         >>> PaymentMethod("cash_on_delivery").settles_later
         True
     """

@@ -69,7 +69,7 @@ def _ranked(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
 def summarise_sales(orders: Iterable[Order]) -> SalesSummary:
     """Summarise ``orders`` (any iterable, consumed once).
 
-    Example:
+    Examples:
         >>> summarise_sales([]).orders
         0
     """

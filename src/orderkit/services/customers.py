@@ -54,7 +54,7 @@ class CustomerService:
             ValidationError: A field is malformed.
             AlreadyExists: The email is registered already.
 
-        Example:
+        Examples:
             >>> import orderkit as ok
             >>> shop = ok.Shop.open()
             >>> shop.customers.register("Ana@Example.com", "Ana").email

@@ -42,7 +42,7 @@ class EventService:
         Returns:
             How many events were delivered and marked.
 
-        Example:
+        Examples:
             >>> import orderkit as ok
             >>> shop = ok.Shop.open()
             >>> _ = shop.customers.register("ana@example.com", "Ana")
