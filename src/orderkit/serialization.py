@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any
+from typing import Any, get_origin
 
 import cattrs
 from cattrs.errors import CattrsError
@@ -96,6 +96,10 @@ def _structure_float(value: object, _: type) -> float:
     return float(value)
 
 
+def _is_set_type(kind: object) -> bool:
+    return kind in (set, frozenset) or get_origin(kind) in (set, frozenset)
+
+
 def make_converter() -> cattrs.Converter:
     """Return a new converter for every orderkit value, aggregate and event.
 
@@ -116,6 +120,8 @@ def make_converter() -> cattrs.Converter:
         Money, lambda money: {"amount": str(money.amount), "currency": money.currency}
     )
     converter.register_unstructure_hook(MappingProxyType, dict)
+    # JSON has no sets: store them as sorted lists so documents are stable.
+    converter.register_unstructure_hook_func(_is_set_type, sorted)
     converter.register_structure_hook(int, _strict(int, (int,)))
     converter.register_structure_hook(str, _strict(str, (str,)))
     converter.register_structure_hook(bool, _strict(bool, (bool,)))

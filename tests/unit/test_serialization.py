@@ -150,3 +150,39 @@ def test_unknown_event_types_and_bad_payloads_are_reported() -> None:
     with pytest.raises(ValidationError) as error:
         codec.decode(attrs.evolve(message, payload={"event_id": "E1"}))
     assert error.value.field == "payload"
+
+
+def _every_other_public_value() -> list[object]:
+    from orderkit.catalog.products import Dimensions
+    from orderkit.events import OutboxMessage
+    from orderkit.fulfillment.parcels import Parcel
+    from orderkit.inventory.stock import StockLevel
+    from orderkit.inventory.warehouses import Warehouse
+    from orderkit.payments.methods import PaymentMethod
+    from orderkit.reports.summary import summarise_sales
+    from tests.conftest import berlin
+
+    return [
+        StockLevel("A-1", "BER", on_hand=5, reserved=2),
+        Warehouse("BER", "Berlin", berlin(), priority=1, serves=["DE", "AT"]),
+        Parcel(Dimensions(300, 200, 100), weight_g=900),
+        PaymentMethod.CASH_ON_DELIVERY,
+        OutboxMessage(
+            event_id="E1",
+            event_type="OrderPlaced",
+            aggregate_type="order",
+            aggregate_id="O1",
+            occurred_at=T0,
+            payload={"a": "1"},
+            position=3,
+        ),
+        summarise_sales([]),
+    ]
+
+
+@pytest.mark.parametrize("value", _every_other_public_value(), ids=lambda v: type(v).__name__)
+def test_every_other_public_value_round_trips_through_json(value: object) -> None:
+    converter = make_converter()
+    data = converter.unstructure(value)
+    text = json.dumps(data)
+    assert converter.structure(json.loads(text), type(value)) == value
