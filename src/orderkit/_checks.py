@@ -1,12 +1,17 @@
-"""Checks for the plain text fields of values (names, codes, lines of an address)."""
+"""Small checks shared by the value classes.
+
+Functions that return a valid value or raise :class:`~orderkit.errors.ValidationError`
+naming the field, and attrs validators and converters built on them.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
-from orderkit.errors import ValidationError
+from orderkit.errors import InvalidTime, ValidationError
 
 T = TypeVar("T")
 
@@ -60,6 +65,19 @@ def optional_instance_of(kind: type[T]) -> Callable[[object, Any, T | None], Non
             require_instance(value, kind, attribute.name)
 
     return check
+
+
+def require_aware(value: object, field: str) -> datetime:
+    """Return ``value`` if it is a timezone-aware datetime.
+
+    Raises:
+        InvalidTime: ``value`` is not a datetime or has no timezone.
+    """
+    if not isinstance(value, datetime):
+        raise InvalidTime(field, value, "must be a datetime")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise InvalidTime(field, value, "must be timezone-aware (for example tzinfo=UTC)")
+    return value
 
 
 def non_negative_int(value: object, field: str) -> int:
@@ -116,5 +134,14 @@ def count() -> Validator:
 
     def check(instance: object, attribute: Any, value: object) -> None:
         non_negative_int(value, attribute.name)
+
+    return check
+
+
+def aware() -> Validator:
+    """An attrs validator: :func:`require_aware` naming the attribute."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        require_aware(value, attribute.name)
 
     return check

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from orderkit._checks import require_aware
 from orderkit.errors import InvalidTime, ValidationError
 
-__all__ = ["Clock", "ManualClock", "SystemClock", "aware", "require_aware"]
-
-
-def require_aware(value: object, field: str) -> datetime:
-    """Return ``value`` if it is a timezone-aware datetime.
-
-    Raises:
-        InvalidTime: ``value`` is not a datetime or has no timezone.
-    """
-    if not isinstance(value, datetime):
-        raise InvalidTime(field, value, "must be a datetime")
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise InvalidTime(field, value, "must be timezone-aware (for example tzinfo=UTC)")
-    return value
+__all__ = ["Clock", "ManualClock", "SystemClock"]
 
 
 @runtime_checkable
@@ -90,12 +77,3 @@ class ManualClock:
 
     def __repr__(self) -> str:
         return f"ManualClock({self._now.isoformat()})"
-
-
-def aware() -> Callable[[object, Any, Any], None]:
-    """An attrs validator: :func:`require_aware` naming the attribute."""
-
-    def check(instance: object, attribute: Any, value: object) -> None:
-        require_aware(value, attribute.name)
-
-    return check

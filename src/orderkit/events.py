@@ -18,8 +18,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from orderkit._checks import stripped, text
-from orderkit.clock import aware
+from orderkit._checks import aware, stripped, text
 
 __all__ = ["DomainEvent", "OutboxMessage"]
 

@@ -24,8 +24,8 @@ from typing import Any, get_origin
 import cattrs
 from cattrs.errors import CattrsError
 
+from orderkit._checks import require_aware
 from orderkit.catalog.events import ProductAdded, ProductPriceChanged
-from orderkit.clock import require_aware
 from orderkit.customers.events import CustomerRegistered
 from orderkit.errors import InvalidAmount, ValidationError
 from orderkit.events import DomainEvent, OutboxMessage

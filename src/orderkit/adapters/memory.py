@@ -9,6 +9,7 @@ turns (like ``BEGIN IMMEDIATE``), and stale aggregates are refused with
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -46,15 +47,22 @@ class _Tables:
     orders: dict[str, Document] = attrs.Factory(dict)
     order_numbers: dict[int, str] = attrs.Factory(dict)
     outbox: list[OutboxMessage] = attrs.Factory(list)
-    published: dict[str, datetime] = attrs.Factory(dict)
+    event_ids: set[str] = attrs.Factory(set)
+    unpublished: dict[str, OutboxMessage] = attrs.Factory(dict)  # in outbox order
+    published: dict[str, OutboxMessage] = attrs.Factory(dict)
     sequences: dict[str, int] = attrs.Factory(dict)
+
+
+def _refuse_write() -> None:
+    raise StorageError("a read-only unit of work cannot write; open one with readonly=False")
 
 
 class _Overlay:
     """A table's uncommitted changes on top of its committed rows."""
 
-    def __init__(self, base: dict[Any, Any]) -> None:
+    def __init__(self, base: dict[Any, Any], readonly: bool) -> None:
         self.base = base
+        self.readonly = readonly
         self.changes: dict[Any, Any] = {}
 
     def get(self, key: Any) -> Any:
@@ -62,6 +70,8 @@ class _Overlay:
         return None if value is _DELETED else value
 
     def put(self, key: Any, value: Any) -> None:
+        if self.readonly:
+            _refuse_write()
         self.changes[key] = value
 
     def keys(self) -> set[Any]:
@@ -196,49 +206,57 @@ class _Orders:
 
 
 class _Outbox:
-    def __init__(self, tables: _Tables) -> None:
+    def __init__(self, tables: _Tables, readonly: bool) -> None:
         self._tables = tables
-        self._appended: list[OutboxMessage] = []
+        self._readonly = readonly
+        self._appended: dict[str, OutboxMessage] = {}
         self._published: dict[str, datetime] = {}
 
+    @property
+    def changed(self) -> bool:
+        return bool(self._appended or self._published)
+
     def append(self, message: OutboxMessage) -> None:
-        known = {m.event_id for m in self._tables.outbox} | {m.event_id for m in self._appended}
-        if message.event_id in known:
+        if self._readonly:
+            _refuse_write()
+        if message.event_id in self._tables.event_ids or message.event_id in self._appended:
             raise AlreadyExists("event", message.event_id)
-        self._appended.append(message)
+        position = len(self._tables.outbox) + len(self._appended) + 1
+        self._appended[message.event_id] = attrs.evolve(message, position=position)
 
-    def _all(self) -> list[OutboxMessage]:
-        committed = len(self._tables.outbox)
-        fresh = [
-            attrs.evolve(message, position=committed + index + 1)
-            for index, message in enumerate(self._appended)
-        ]
-        return self._tables.outbox + fresh
-
-    def _published_at(self, event_id: str) -> datetime | None:
-        return self._published.get(event_id, self._tables.published.get(event_id))
+    def _unpublished(self) -> Iterator[OutboxMessage]:
+        for message in (*self._tables.unpublished.values(), *self._appended.values()):
+            if message.event_id not in self._published:
+                yield message
 
     def pending(self, limit: int = 100) -> list[OutboxMessage]:
-        unpublished = [m for m in self._all() if self._published_at(m.event_id) is None]
-        return unpublished[:limit]
+        return list(itertools.islice(self._unpublished(), limit))
 
     def mark_published(self, event_ids: Iterable[str], at: datetime) -> int:
-        pending = {m.event_id for m in self.pending(limit=len(self._all()))}
+        if self._readonly:
+            _refuse_write()
         marked = 0
         for event_id in set(event_ids):
-            if event_id in pending:
+            pending = event_id in self._tables.unpublished or event_id in self._appended
+            if pending and event_id not in self._published:
                 self._published[event_id] = at
                 marked += 1
         return marked
 
     def count(self, *, pending_only: bool = False) -> int:
         if pending_only:
-            return len(self.pending(limit=len(self._all())))
-        return len(self._all())
+            return len(self._tables.unpublished) + len(self._appended) - len(self._published)
+        return len(self._tables.outbox) + len(self._appended)
 
     def apply(self) -> None:
-        self._tables.outbox[:] = self._all()
-        self._tables.published.update(self._published)
+        tables = self._tables
+        for event_id, message in self._appended.items():
+            tables.outbox.append(message)
+            tables.event_ids.add(event_id)
+            tables.unpublished[event_id] = message
+        for event_id, at in self._published.items():
+            message = tables.unpublished.pop(event_id)
+            tables.published[event_id] = attrs.evolve(message, published_at=at)
 
 
 class _Sequences:
@@ -255,25 +273,20 @@ class _MemoryUnitOfWork:
     def __init__(self, tables: _Tables, converter: cattrs.Converter, readonly: bool) -> None:
         self._readonly = readonly
         self._overlays = {
-            name: _Overlay(getattr(tables, name))
+            name: _Overlay(getattr(tables, name), readonly)
             for name in ("products", "customers", "emails", "orders", "order_numbers", "sequences")
         }
         overlays = self._overlays
         self.products = _Products(overlays["products"], converter)
         self.customers = _Customers(overlays["customers"], overlays["emails"], converter)
         self.orders = _Orders(overlays["orders"], overlays["order_numbers"], converter)
-        self.outbox = _Outbox(tables)
+        self.outbox = _Outbox(tables, readonly)
         self.sequences = _Sequences(overlays["sequences"])
         self._open = True
 
     def commit(self) -> None:
         if not self._open:
             raise StorageError("this unit of work has already ended")
-        has_changes = any(o.changes for o in self._overlays.values()) or bool(
-            self.outbox._appended or self.outbox._published
-        )
-        if self._readonly and has_changes:
-            raise StorageError("a read-only unit of work cannot commit changes")
         for overlay in self._overlays.values():
             overlay.apply()
         self.outbox.apply()

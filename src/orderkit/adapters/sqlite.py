@@ -152,7 +152,7 @@ class SqliteStore:
     @contextmanager
     def _transaction(self, *, readonly: bool) -> Iterator[SqlSession]:
         with self._lock:
-            session = SqlSession(self._connection, self._dialect)
+            session = SqlSession(self._connection, self._dialect, readonly=readonly)
             try:
                 self._dialect.begin(self._connection, readonly=readonly)
             except sqlite3.Error as exc:

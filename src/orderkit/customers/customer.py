@@ -7,9 +7,8 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import code, stripped, text
+from orderkit._checks import aware, code, stripped, text
 from orderkit.addresses import Address
-from orderkit.clock import aware
 from orderkit.errors import ValidationError
 
 __all__ = ["Customer", "normalise_email"]

@@ -7,9 +7,8 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import code, instance_of, stripped, text
+from orderkit._checks import aware, code, instance_of, stripped, text
 from orderkit.addresses import Address
-from orderkit.clock import aware
 from orderkit.currencies import validate_currency
 from orderkit.errors import CurrencyMismatch, ValidationError
 from orderkit.money import Money

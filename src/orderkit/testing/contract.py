@@ -294,6 +294,20 @@ class StoreContract:
         with store.unit_of_work(readonly=True) as uow:
             assert uow.products.count() == 0
 
+    def test_a_read_only_unit_of_work_refuses_writes(self, store: Store) -> None:
+        """Writing through a unit of work opened with readonly=True raises StorageError."""
+        writes: list[Callable[[UnitOfWork], object]] = [
+            lambda uow: uow.products.add(sample_product()),
+            lambda uow: uow.customers.add(sample_customer()),
+            lambda uow: uow.orders.add(sample_order()),
+            lambda uow: uow.outbox.append(sample_message("E1")),
+            lambda uow: uow.sequences.next("order"),
+        ]
+        for write in writes:
+            with store.unit_of_work(readonly=True) as uow, pytest.raises(StorageError):
+                write(uow)
+        self._assert_empty(store)
+
     def test_a_unit_of_work_ends_once(self, store: Store) -> None:
         """Committing twice is a programming error and raises StorageError."""
         with store.unit_of_work() as uow:

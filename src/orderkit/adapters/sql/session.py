@@ -6,8 +6,11 @@ from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from orderkit.adapters.sql.dialect import Connection, Cursor, Dialect
+from orderkit.errors import StorageError
 
 __all__ = ["SqlSession"]
+
+_WRITES = {"INSERT", "UPDATE", "DELETE"}
 
 
 class SqlSession:
@@ -16,11 +19,13 @@ class SqlSession:
     Args:
         connection: A DB-API 2 connection with a transaction begun.
         dialect: The database's dialect.
+        readonly: Refuse statements that write.
     """
 
-    def __init__(self, connection: Connection, dialect: Dialect) -> None:
+    def __init__(self, connection: Connection, dialect: Dialect, *, readonly: bool = False) -> None:
         self.connection = connection
         self.dialect = dialect
+        self.readonly = readonly
 
     def execute(self, query: str, params: Mapping[str, Any] | None = None) -> Cursor:
         """Run ``query`` with ``params`` and return the cursor.
@@ -28,6 +33,10 @@ class SqlSession:
         Raises:
             StorageError: The driver failed; the driver's error is the cause.
         """
+        if self.readonly and query.lstrip()[:6].upper() in _WRITES:
+            raise StorageError(
+                "a read-only unit of work cannot write; open one with readonly=False"
+            )
         cursor: Cursor = self.connection.cursor()
         try:
             cursor.execute(self.dialect.sql(query), params or {})
