@@ -7,10 +7,28 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "orderkit"
 DOMAIN = ["catalog", "customers", "lifecycle", "inventory", "payments", "fulfillment", "reports"]
-CORE = ["money.py", "currencies.py", "countries.py", "quantity.py", "addresses.py", "events.py",
-        "errors.py", "_checks.py", "ids.py", "storage.py"]
-FORBIDDEN = ("sqlite3", "psycopg", "orderkit.adapters", "orderkit.services", "orderkit.shop",
-             "orderkit.cli", "orderkit.testing", "orderkit.clock")
+CORE = [
+    "money.py",
+    "currencies.py",
+    "countries.py",
+    "quantity.py",
+    "addresses.py",
+    "events.py",
+    "errors.py",
+    "_checks.py",
+    "ids.py",
+    "storage.py",
+]
+FORBIDDEN = (
+    "sqlite3",
+    "psycopg",
+    "orderkit.adapters",
+    "orderkit.services",
+    "orderkit.shop",
+    "orderkit.cli",
+    "orderkit.testing",
+    "orderkit.clock",
+)
 
 
 def modules() -> list[Path]:
