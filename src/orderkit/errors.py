@@ -15,10 +15,13 @@ it as attributes, so a caller can react without parsing the message::
     ├── NotFound                     kind, key
     │   ├── ProductNotFound
     │   ├── CustomerNotFound
-    │   └── OrderNotFound
+    │   ├── OrderNotFound
+    │   ├── WarehouseNotFound
+    │   └── ReservationNotFound
     ├── Conflict
     │   ├── AlreadyExists            kind, key
-    │   └── ConcurrencyConflict      kind, key, expected_version
+    │   ├── ConcurrencyConflict      kind, key, expected_version
+    │   └── ReservationNotActive     reservation_id, status
     ├── InvalidTransition            order_id, state, command, allowed
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
@@ -59,6 +62,8 @@ __all__ = [
     "PaymentError",
     "PermissionDenied",
     "ProductNotFound",
+    "ReservationNotActive",
+    "ReservationNotFound",
     "SchemaVersionError",
     "StorageBusy",
     "StorageError",
@@ -67,6 +72,7 @@ __all__ = [
     "UnknownCurrency",
     "UnsupportedStore",
     "ValidationError",
+    "WarehouseNotFound",
 ]
 
 
@@ -159,6 +165,18 @@ class OrderNotFound(NotFound):
     kind = "order"
 
 
+class WarehouseNotFound(NotFound):
+    """No warehouse has this code."""
+
+    kind = "warehouse"
+
+
+class ReservationNotFound(NotFound):
+    """No reservation has this id."""
+
+    kind = "reservation"
+
+
 class Conflict(OrderkitError):
     """The change contradicts what is already stored."""
 
@@ -196,6 +214,20 @@ class ConcurrencyConflict(Conflict):
             f"{kind} {key!r} was changed by someone else since version {expected_version}; "
             "load it again and retry"
         )
+
+
+class ReservationNotActive(Conflict):
+    """The reservation was already released, expired or committed.
+
+    Attributes:
+        reservation_id: The reservation.
+        status: Its current status.
+    """
+
+    def __init__(self, reservation_id: str, status: str) -> None:
+        self.reservation_id = reservation_id
+        self.status = status
+        super().__init__(f"reservation {reservation_id} is {status}, not active")
 
 
 class InvalidTransition(OrderkitError):

@@ -24,6 +24,11 @@ from typing import Protocol
 from orderkit.catalog.repository import ProductRepository
 from orderkit.customers.repository import CustomerRepository
 from orderkit.events import OutboxMessage
+from orderkit.inventory.repository import (
+    ReservationRepository,
+    StockRepository,
+    WarehouseRepository,
+)
 from orderkit.lifecycle.repository import OrderRepository
 
 __all__ = ["Outbox", "Sequences", "Store", "UnitOfWork"]
@@ -90,6 +95,21 @@ class UnitOfWork(Protocol):
     @property
     def sequences(self) -> Sequences:
         """The named counters of this transaction."""
+        ...
+
+    @property
+    def warehouses(self) -> WarehouseRepository:
+        """The warehouses of this transaction."""
+        ...
+
+    @property
+    def stock(self) -> StockRepository:
+        """Stock levels and the movement ledger of this transaction."""
+        ...
+
+    @property
+    def reservations(self) -> ReservationRepository:
+        """The stock reservations of this transaction."""
         ...
 
     def commit(self) -> None:

@@ -53,6 +53,35 @@ class StockLevel:
         """Units that can still be promised: on hand minus reserved (never below zero)."""
         return max(self.on_hand - self.reserved, 0)
 
+    def apply(self, on_hand_delta: int, reserved_delta: int) -> StockLevel:
+        """Return the level after a ledger movement with these deltas.
+
+        This is the one rule every store enforces, in Python or in SQL:
+        neither count goes below zero, and ``reserved`` never exceeds
+        ``on_hand`` unless the level allows backorders.
+
+        Raises:
+            InsufficientStock: A reservation asks for more than is available.
+            ValidationError: The movement would take away reserved or missing
+                units, or release more than is reserved.
+        """
+        on_hand = self.on_hand + on_hand_delta
+        reserved = self.reserved + reserved_delta
+        if reserved_delta > 0 and not self.backorderable and reserved > on_hand:
+            raise InsufficientStock(self.sku, self.warehouse, reserved_delta, self.available)
+        if reserved < 0:
+            raise ValidationError(
+                "quantity", -reserved_delta, f"only {self.reserved} are reserved"
+            )
+        if on_hand < 0 or (reserved > on_hand and not self.backorderable):
+            raise ValidationError(
+                "quantity",
+                -on_hand_delta,
+                f"{self.sku} in {self.warehouse}: {self.on_hand} on hand, "
+                f"{self.reserved} reserved; unreserved stock is {self.available}",
+            )
+        return attrs.evolve(self, on_hand=on_hand, reserved=reserved)
+
     def receive(self, quantity: int) -> StockLevel:
         """Return the level after ``quantity`` units arrived."""
         return attrs.evolve(self, on_hand=self.on_hand + validate_quantity(quantity))

@@ -38,6 +38,7 @@ from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.money import Money
 from orderkit.storage import Store, UnitOfWork
+from orderkit.testing.inventory_contract import InventoryContract
 
 __all__ = ["PersistentStoreContract", "StoreContract"]
 
@@ -113,7 +114,7 @@ class _Boom(Exception):
     """Raised inside a unit of work to prove it rolls back."""
 
 
-class StoreContract:
+class StoreContract(InventoryContract):
     """The behaviour every store must show; subclass and implement :meth:`make_store`."""
 
     def make_store(self) -> Store:

@@ -21,12 +21,21 @@ from orderkit.errors import (
 from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
 
-__all__ = ["SqlCustomers", "SqlOrders", "SqlOutbox", "SqlProducts", "SqlSequences"]
+__all__ = [
+    "SqlCustomers",
+    "SqlOrders",
+    "SqlOutbox",
+    "SqlProducts",
+    "SqlRepository",
+    "SqlSequences",
+]
 
 _BATCH = 500
 
 
-class _SqlRepository:
+class SqlRepository:
+    """Shared plumbing of the SQL repositories: the session, the dialect, the converter."""
+
     def __init__(self, session: SqlSession, converter: cattrs.Converter) -> None:
         self._session = session
         self._dialect = session.dialect
@@ -52,7 +61,7 @@ class _SqlRepository:
         return int(row[0])
 
 
-class SqlProducts(_SqlRepository):
+class SqlProducts(SqlRepository):
     """Products in the ``products`` table."""
 
     def _params(self, product: Product) -> dict[str, Any]:
@@ -105,7 +114,7 @@ class SqlProducts(_SqlRepository):
         return self._count("products")
 
 
-class SqlCustomers(_SqlRepository):
+class SqlCustomers(SqlRepository):
     """Customers in the ``customers`` table."""
 
     def _params(self, customer: Customer) -> dict[str, Any]:
@@ -172,7 +181,7 @@ class SqlCustomers(_SqlRepository):
         return self._count("customers")
 
 
-class SqlOrders(_SqlRepository):
+class SqlOrders(SqlRepository):
     """Orders in the ``orders`` table, saved with an optimistic version check."""
 
     def _params(self, order: Order, version: int) -> dict[str, Any]:
@@ -254,7 +263,7 @@ class SqlOrders(_SqlRepository):
         return self._count("orders")
 
 
-class SqlOutbox(_SqlRepository):
+class SqlOutbox(SqlRepository):
     """The ``outbox`` table: events committed with the changes they describe."""
 
     def append(self, message: OutboxMessage) -> None:
@@ -315,7 +324,7 @@ class SqlOutbox(_SqlRepository):
         return self._count("outbox" + where)
 
 
-class SqlSequences(_SqlRepository):
+class SqlSequences(SqlRepository):
     """Named counters in the ``sequences`` table."""
 
     def next(self, name: str) -> int:

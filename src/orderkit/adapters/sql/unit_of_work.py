@@ -6,6 +6,7 @@ import contextlib
 
 import cattrs
 
+from orderkit.adapters.sql.inventory import SqlReservations, SqlStock, SqlWarehouses
 from orderkit.adapters.sql.repositories import (
     SqlCustomers,
     SqlOrders,
@@ -32,6 +33,9 @@ class SqlUnitOfWork:
         self.orders = SqlOrders(session, converter)
         self.outbox = SqlOutbox(session, converter)
         self.sequences = SqlSequences(session, converter)
+        self.warehouses = SqlWarehouses(session, converter)
+        self.stock = SqlStock(session, converter)
+        self.reservations = SqlReservations(session, converter)
         self.active = True
 
     def commit(self) -> None:

@@ -1,24 +1,15 @@
-"""The in-memory store: for tests, notebooks and simulations.
-
-It behaves like the database stores in everything the contract suite checks:
-values go in and come out through the converter (so no object is shared between
-the caller and the store), a unit of work commits all or nothing, writers take
-turns (like ``BEGIN IMMEDIATE``), and stale aggregates are refused with
-:class:`~orderkit.errors.ConcurrencyConflict`. Nothing survives the process.
-"""
+"""The memory store's repositories for the catalog, customers, orders, outbox and counters."""
 
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
 import attrs
 import cattrs
 
+from orderkit.adapters.memory.tables import DELETED, Overlay, Tables, refuse_write
 from orderkit.catalog.products import Product
 from orderkit.customers.customer import Customer
 from orderkit.errors import (
@@ -27,63 +18,12 @@ from orderkit.errors import (
     CustomerNotFound,
     OrderNotFound,
     ProductNotFound,
-    StorageError,
 )
 from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
-from orderkit.serialization import make_converter
 
-__all__ = ["MemoryStore"]
-
-Document = dict[str, Any]
-_DELETED = object()
-
-
-@attrs.define(slots=True)
-class _Tables:
-    products: dict[str, Document] = attrs.Factory(dict)
-    customers: dict[str, Document] = attrs.Factory(dict)
-    emails: dict[str, str] = attrs.Factory(dict)
-    orders: dict[str, Document] = attrs.Factory(dict)
-    order_numbers: dict[int, str] = attrs.Factory(dict)
-    outbox: list[OutboxMessage] = attrs.Factory(list)
-    event_ids: set[str] = attrs.Factory(set)
-    unpublished: dict[str, OutboxMessage] = attrs.Factory(dict)  # in outbox order
-    published: dict[str, OutboxMessage] = attrs.Factory(dict)
-    sequences: dict[str, int] = attrs.Factory(dict)
-
-
-def _refuse_write() -> None:
-    raise StorageError("a read-only unit of work cannot write; open one with readonly=False")
-
-
-class _Overlay:
-    """A table's uncommitted changes on top of its committed rows."""
-
-    def __init__(self, base: dict[Any, Any], readonly: bool) -> None:
-        self.base = base
-        self.readonly = readonly
-        self.changes: dict[Any, Any] = {}
-
-    def get(self, key: Any) -> Any:
-        value = self.changes.get(key, self.base.get(key, _DELETED))
-        return None if value is _DELETED else value
-
-    def put(self, key: Any, value: Any) -> None:
-        if self.readonly:
-            _refuse_write()
-        self.changes[key] = value
-
-    def keys(self) -> set[Any]:
-        keys = set(self.base) | set(self.changes)
-        return {key for key in keys if self.get(key) is not None}
-
-    def apply(self) -> None:
-        self.base.update(self.changes)
-
-
-class _Products:
-    def __init__(self, table: _Overlay, converter: cattrs.Converter) -> None:
+class MemoryProducts:
+    def __init__(self, table: Overlay, converter: cattrs.Converter) -> None:
         self._table = table
         self._converter = converter
 
@@ -111,8 +51,8 @@ class _Products:
         return len(self._table.keys())
 
 
-class _Customers:
-    def __init__(self, table: _Overlay, emails: _Overlay, converter: cattrs.Converter) -> None:
+class MemoryCustomers:
+    def __init__(self, table: Overlay, emails: Overlay, converter: cattrs.Converter) -> None:
         self._table = table
         self._emails = emails
         self._converter = converter
@@ -133,7 +73,7 @@ class _Customers:
         if owner is not None and owner != customer.id:
             raise AlreadyExists("customer", customer.email)
         if current["email"] != customer.email:
-            self._emails.put(current["email"], _DELETED)
+            self._emails.put(current["email"], DELETED)
             self._emails.put(customer.email, customer.id)
         self._table.put(customer.id, self._converter.unstructure(customer))
 
@@ -155,8 +95,8 @@ class _Customers:
         return len(self._table.keys())
 
 
-class _Orders:
-    def __init__(self, table: _Overlay, numbers: _Overlay, converter: cattrs.Converter) -> None:
+class MemoryOrders:
+    def __init__(self, table: Overlay, numbers: Overlay, converter: cattrs.Converter) -> None:
         self._table = table
         self._numbers = numbers
         self._converter = converter
@@ -205,8 +145,8 @@ class _Orders:
         return len(self._table.keys())
 
 
-class _Outbox:
-    def __init__(self, tables: _Tables, readonly: bool) -> None:
+class MemoryOutbox:
+    def __init__(self, tables: Tables, readonly: bool) -> None:
         self._tables = tables
         self._readonly = readonly
         self._appended: dict[str, OutboxMessage] = {}
@@ -218,7 +158,7 @@ class _Outbox:
 
     def append(self, message: OutboxMessage) -> None:
         if self._readonly:
-            _refuse_write()
+            refuse_write()
         if message.event_id in self._tables.event_ids or message.event_id in self._appended:
             raise AlreadyExists("event", message.event_id)
         position = len(self._tables.outbox) + len(self._appended) + 1
@@ -234,7 +174,7 @@ class _Outbox:
 
     def mark_published(self, event_ids: Iterable[str], at: datetime) -> int:
         if self._readonly:
-            _refuse_write()
+            refuse_write()
         marked = 0
         for event_id in set(event_ids):
             pending = event_id in self._tables.unpublished or event_id in self._appended
@@ -259,8 +199,8 @@ class _Outbox:
             tables.published[event_id] = attrs.evolve(message, published_at=at)
 
 
-class _Sequences:
-    def __init__(self, table: _Overlay) -> None:
+class MemorySequences:
+    def __init__(self, table: Overlay) -> None:
         self._table = table
 
     def next(self, name: str) -> int:
@@ -269,69 +209,3 @@ class _Sequences:
         return value
 
 
-class _MemoryUnitOfWork:
-    def __init__(self, tables: _Tables, converter: cattrs.Converter, readonly: bool) -> None:
-        self._readonly = readonly
-        self._overlays = {
-            name: _Overlay(getattr(tables, name), readonly)
-            for name in ("products", "customers", "emails", "orders", "order_numbers", "sequences")
-        }
-        overlays = self._overlays
-        self.products = _Products(overlays["products"], converter)
-        self.customers = _Customers(overlays["customers"], overlays["emails"], converter)
-        self.orders = _Orders(overlays["orders"], overlays["order_numbers"], converter)
-        self.outbox = _Outbox(tables, readonly)
-        self.sequences = _Sequences(overlays["sequences"])
-        self._open = True
-
-    def commit(self) -> None:
-        if not self._open:
-            raise StorageError("this unit of work has already ended")
-        for overlay in self._overlays.values():
-            overlay.apply()
-        self.outbox.apply()
-        self._open = False
-
-    def rollback(self) -> None:
-        self._open = False
-
-
-class MemoryStore:
-    """A :class:`~orderkit.storage.Store` that keeps everything in this process's memory.
-
-    Units of work take turns on a lock, like SQLite's ``BEGIN IMMEDIATE``, and
-    see only committed data.
-
-    Examples:
-        >>> store = MemoryStore()
-        >>> with store.unit_of_work(readonly=True) as uow:
-        ...     uow.orders.count()
-        0
-    """
-
-    def __init__(self) -> None:
-        self._tables = _Tables()
-        self._converter = make_converter()
-        self._lock = threading.RLock()
-        self._closed = False
-
-    @contextmanager
-    def unit_of_work(self, *, readonly: bool = False) -> Iterator[_MemoryUnitOfWork]:
-        """Open a unit of work; see :meth:`orderkit.storage.Store.unit_of_work`."""
-        if self._closed:
-            raise StorageError("the store is closed")
-        # Readers take the lock too, so they never see a commit half applied.
-        with self._lock:
-            uow = _MemoryUnitOfWork(self._tables, self._converter, readonly=readonly)
-            try:
-                yield uow
-            finally:
-                if uow._open:
-                    uow.rollback()
-
-    def close(self) -> None:
-        """Forget nothing, but refuse further units of work."""
-        self._closed = True
-
-    def __repr__(self) -> str:
-        return "MemoryStore()"

@@ -1,0 +1,148 @@
+"""The memory store's repositories for warehouses, stock and reservations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import attrs
+import cattrs
+
+from orderkit.adapters.memory.tables import Overlay, Tables, refuse_write
+from orderkit.errors import (
+    AlreadyExists,
+    ConcurrencyConflict,
+    ReservationNotFound,
+    WarehouseNotFound,
+)
+from orderkit.inventory.ledger import StockMovement
+from orderkit.inventory.reservations import Reservation, ReservationStatus
+from orderkit.inventory.stock import StockLevel
+from orderkit.inventory.warehouses import Warehouse
+
+
+class MemoryWarehouses:
+    """Warehouses keyed by code."""
+
+    def __init__(self, table: Overlay, converter: cattrs.Converter) -> None:
+        self._table = table
+        self._converter = converter
+
+    def add(self, warehouse: Warehouse) -> None:
+        if self._table.get(warehouse.code) is not None:
+            raise AlreadyExists("warehouse", warehouse.code)
+        self._table.put(warehouse.code, self._converter.unstructure(warehouse))
+
+    def replace(self, warehouse: Warehouse) -> None:
+        if self._table.get(warehouse.code) is None:
+            raise WarehouseNotFound(warehouse.code)
+        self._table.put(warehouse.code, self._converter.unstructure(warehouse))
+
+    def get(self, code: str) -> Warehouse:
+        document = self._table.get(code)
+        if document is None:
+            raise WarehouseNotFound(code)
+        return self._converter.structure(document, Warehouse)
+
+    def list(self) -> list[Warehouse]:
+        found = [self.get(code) for code in self._table.keys()]
+        return sorted(found, key=lambda w: (w.priority, w.code))
+
+
+class MemoryStock:
+    """Stock levels as (on hand, reserved, backorderable) tuples, and the ledger."""
+
+    def __init__(self, tables: Tables, levels: Overlay, readonly: bool) -> None:
+        self._tables = tables
+        self._levels = levels
+        self._readonly = readonly
+        self.appended: list[StockMovement] = []
+
+    def apply(self, movement: StockMovement) -> StockLevel:
+        if self._readonly:
+            refuse_write()
+        current = self.level(movement.sku, movement.warehouse)
+        level = current.apply(movement.on_hand_delta, movement.reserved_delta)
+        self._levels.put(
+            (level.sku, level.warehouse), (level.on_hand, level.reserved, level.backorderable)
+        )
+        position = len(self._tables.movements) + len(self.appended) + 1
+        self.appended.append(attrs.evolve(movement, position=position))
+        return level
+
+    def level(self, sku: str, warehouse: str) -> StockLevel:
+        row = self._levels.get((sku, warehouse))
+        if row is None:
+            return StockLevel(sku, warehouse)
+        return StockLevel(sku, warehouse, row[0], row[1], row[2])
+
+    def levels(self, *, sku: str | None = None, warehouse: str | None = None) -> list[StockLevel]:
+        keys = sorted(
+            key
+            for key in self._levels.keys()
+            if (sku is None or key[0] == sku) and (warehouse is None or key[1] == warehouse)
+        )
+        return [self.level(*key) for key in keys]
+
+    def movements(
+        self, *, sku: str | None = None, warehouse: str | None = None
+    ) -> Iterator[StockMovement]:
+        for movement in (*self._tables.movements, *self.appended):
+            if (sku is None or movement.sku == sku) and (
+                warehouse is None or movement.warehouse == warehouse
+            ):
+                yield movement
+
+    def apply_changes(self) -> None:
+        self._tables.movements.extend(self.appended)
+
+
+class MemoryReservations:
+    """Reservations keyed by id, saved with a version check."""
+
+    def __init__(self, table: Overlay, converter: cattrs.Converter) -> None:
+        self._table = table
+        self._converter = converter
+
+    def _write(self, reservation: Reservation, version: int) -> None:
+        document = self._converter.unstructure(reservation)
+        document["version"] = version
+        self._table.put(reservation.id, document)
+        reservation.version = version
+
+    def add(self, reservation: Reservation) -> None:
+        if reservation.version != 0:
+            raise ConcurrencyConflict("reservation", reservation.id, reservation.version)
+        if self._table.get(reservation.id) is not None:
+            raise AlreadyExists("reservation", reservation.id)
+        self._write(reservation, 1)
+
+    def save(self, reservation: Reservation) -> None:
+        current = self._table.get(reservation.id)
+        if current is None:
+            raise ReservationNotFound(reservation.id)
+        if current["version"] != reservation.version:
+            raise ConcurrencyConflict("reservation", reservation.id, reservation.version)
+        self._write(reservation, reservation.version + 1)
+
+    def get(self, reservation_id: str) -> Reservation:
+        document = self._table.get(reservation_id)
+        if document is None:
+            raise ReservationNotFound(reservation_id)
+        return self._converter.structure(document, Reservation)
+
+    def _all(self) -> list[Reservation]:
+        return [self.get(key) for key in sorted(self._table.keys())]
+
+    def for_document(self, document: str) -> list[Reservation]:
+        return [r for r in self._all() if r.document == document]
+
+    def expired(self, now: datetime, limit: int = 100) -> list[Reservation]:
+        due = [
+            r
+            for r in self._all()
+            if r.status is ReservationStatus.ACTIVE
+            and r.expires_at is not None
+            and r.expires_at <= now
+        ]
+        return sorted(due, key=lambda r: (r.expires_at or now, r.id))[:limit]

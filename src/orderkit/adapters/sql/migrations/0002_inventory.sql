@@ -1,0 +1,51 @@
+-- Warehouses, stock levels with their movement ledger, and reservations.
+-- The CHECK constraints repeat the stock rules in the database itself: even a
+-- write that bypassed orderkit could not make stock negative or oversell.
+
+CREATE TABLE warehouses (
+    code {text} PRIMARY KEY,
+    priority {bigint} NOT NULL,
+    active {bigint} NOT NULL,
+    document {json} NOT NULL
+);
+
+CREATE TABLE stock_levels (
+    sku {text} NOT NULL,
+    warehouse {text} NOT NULL,
+    on_hand {bigint} NOT NULL,
+    reserved {bigint} NOT NULL,
+    backorderable {bigint} NOT NULL DEFAULT 0,
+    PRIMARY KEY (sku, warehouse),
+    CHECK (on_hand >= 0),
+    CHECK (reserved >= 0),
+    CHECK (backorderable = 1 OR reserved <= on_hand)
+);
+
+CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse);
+
+CREATE TABLE stock_movements (
+    position {serial_pk},
+    sku {text} NOT NULL,
+    warehouse {text} NOT NULL,
+    kind {text} NOT NULL,
+    on_hand_delta {bigint} NOT NULL,
+    reserved_delta {bigint} NOT NULL,
+    document {text},
+    reason {text},
+    occurred_at {timestamp} NOT NULL
+);
+
+CREATE INDEX stock_movements_level ON stock_movements (sku, warehouse);
+
+CREATE TABLE reservations (
+    id {text} PRIMARY KEY,
+    document {text} NOT NULL,
+    status {text} NOT NULL,
+    expires_at {timestamp},
+    version {bigint} NOT NULL,
+    body {json} NOT NULL
+);
+
+CREATE INDEX reservations_document ON reservations (document);
+
+CREATE INDEX reservations_expiry ON reservations (expires_at) WHERE status = 'active';

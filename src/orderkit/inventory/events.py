@@ -1,0 +1,67 @@
+"""Events of inventory: stock moved, reservations made and ended."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from orderkit.events import DomainEvent
+
+__all__ = [
+    "ReservationCommitted",
+    "ReservationExpired",
+    "ReservationReleased",
+    "StockMoved",
+    "StockReserved",
+]
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class StockMoved(DomainEvent):
+    """Stock changed outside a reservation; ``aggregate_id`` is ``"SKU@WAREHOUSE"``."""
+
+    aggregate_type: ClassVar[str] = "stock"
+
+    kind: str
+    on_hand_delta: int
+    on_hand: int
+    available: int
+    document: str | None = None
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class StockReserved(DomainEvent):
+    """Stock was reserved for a document; ``aggregate_id`` is the reservation id."""
+
+    aggregate_type: ClassVar[str] = "reservation"
+
+    document: str
+    lines: tuple[tuple[str, str, int], ...]
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class ReservationReleased(DomainEvent):
+    """A reservation was given back."""
+
+    aggregate_type: ClassVar[str] = "reservation"
+
+    document: str
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class ReservationExpired(DomainEvent):
+    """A reservation lapsed and its stock was given back."""
+
+    aggregate_type: ClassVar[str] = "reservation"
+
+    document: str
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class ReservationCommitted(DomainEvent):
+    """The reserved stock shipped."""
+
+    aggregate_type: ClassVar[str] = "reservation"
+
+    document: str

@@ -1,0 +1,119 @@
+"""The ports through which warehouses, stock and reservations are stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+
+from orderkit.inventory.ledger import StockMovement
+from orderkit.inventory.reservations import Reservation
+from orderkit.inventory.stock import StockLevel
+from orderkit.inventory.warehouses import Warehouse
+
+__all__ = ["ReservationRepository", "StockRepository", "WarehouseRepository"]
+
+
+class WarehouseRepository(Protocol):
+    """Protocol: warehouses inside one unit of work, keyed by code."""
+
+    def add(self, warehouse: Warehouse) -> None:
+        """Store a new warehouse.
+
+        Raises:
+            AlreadyExists: The code is taken.
+        """
+        ...
+
+    def replace(self, warehouse: Warehouse) -> None:
+        """Store a new version of an existing warehouse.
+
+        Raises:
+            WarehouseNotFound: No warehouse has that code.
+        """
+        ...
+
+    def get(self, code: str) -> Warehouse:
+        """Return the warehouse with ``code``.
+
+        Raises:
+            WarehouseNotFound: No warehouse has that code.
+        """
+        ...
+
+    def list(self) -> list[Warehouse]:
+        """Return every warehouse by priority, then code."""
+        ...
+
+
+class StockRepository(Protocol):
+    """Protocol: stock levels and their ledger.
+
+    :meth:`apply` is the only way to change a level. It checks the rules of
+    :meth:`StockLevel.apply <orderkit.inventory.StockLevel.apply>` against the
+    *stored* level at the moment of writing (a conditional update in SQL), so
+    no interleaving of writers can oversell, and it appends the movement to the
+    ledger in the same transaction.
+    """
+
+    def apply(self, movement: StockMovement) -> StockLevel:
+        """Change the level of the movement's SKU and warehouse and record the movement.
+
+        A level that does not exist yet starts at zero.
+
+        Raises:
+            InsufficientStock: A reservation exceeds the available units.
+            ValidationError: The movement would take away reserved or missing units.
+        """
+        ...
+
+    def level(self, sku: str, warehouse: str) -> StockLevel:
+        """Return the level, zero when nothing was ever recorded."""
+        ...
+
+    def levels(self, *, sku: str | None = None, warehouse: str | None = None) -> list[StockLevel]:
+        """Return the recorded levels, optionally for one SKU or warehouse, by SKU then warehouse."""
+        ...
+
+    def movements(
+        self, *, sku: str | None = None, warehouse: str | None = None
+    ) -> Iterator[StockMovement]:
+        """Yield the ledger in the order it was written, optionally filtered."""
+        ...
+
+
+class ReservationRepository(Protocol):
+    """Protocol: reservations, saved with an optimistic version check."""
+
+    def add(self, reservation: Reservation) -> None:
+        """Store a new reservation (version 0); sets its version to 1.
+
+        Raises:
+            AlreadyExists: The id is taken.
+        """
+        ...
+
+    def save(self, reservation: Reservation) -> None:
+        """Store a changed reservation if nobody else changed it since it was loaded.
+
+        Raises:
+            ConcurrencyConflict: The stored version differs.
+            ReservationNotFound: It was never added.
+        """
+        ...
+
+    def get(self, reservation_id: str) -> Reservation:
+        """Return the reservation.
+
+        Raises:
+            ReservationNotFound: No reservation has that id.
+        """
+        ...
+
+    def for_document(self, document: str) -> list[Reservation]:
+        """Return the reservations made for ``document``, oldest first."""
+        ...
+
+    def expired(self, now: datetime, limit: int = 100) -> list[Reservation]:
+        """Return up to ``limit`` active reservations whose expiry is at or before ``now``."""
+        ...

@@ -1,0 +1,145 @@
+"""Reservations: stock promised to one document (an order or a cart), all or nothing."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import attrs
+
+from orderkit._checks import aware, code, text
+from orderkit.errors import ReservationNotActive, ValidationError
+from orderkit.quantity import validate_quantity
+
+__all__ = [
+    "Reservation",
+    "ReservationLine",
+    "ReservationStatus",
+    "summed_lines",
+]
+
+
+class ReservationStatus(enum.StrEnum):
+    """Where a reservation stands."""
+
+    ACTIVE = "active"
+    """The units are held."""
+    RELEASED = "released"
+    """Given back (cancel, edit)."""
+    EXPIRED = "expired"
+    """Given back because its time ran out."""
+    COMMITTED = "committed"
+    """The units shipped; they left on-hand stock."""
+
+
+@attrs.frozen(slots=True)
+class ReservationLine:
+    """Units of one SKU held in one warehouse."""
+
+    sku: str = attrs.field(validator=code())
+    warehouse: str = attrs.field(validator=code())
+    quantity: int = attrs.field(converter=validate_quantity)
+
+
+def summed_lines(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Sum requested ``(sku, quantity)`` pairs per SKU, in SKU order.
+
+    Two lines of the same SKU must be checked against stock together, or each
+    could pass alone while both together oversell.
+
+    Raises:
+        ValidationError: A pair is malformed.
+        InvalidQuantity: A quantity is not a positive int.
+    """
+    totals: dict[str, int] = {}
+    for index, item in enumerate(lines):
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise ValidationError(f"lines[{index}]", item, "must be a (sku, quantity) pair")
+        sku, quantity = item
+        if not isinstance(sku, str):
+            raise ValidationError(f"lines[{index}].sku", sku, "must be a SKU string")
+        totals[sku] = totals.get(sku, 0) + validate_quantity(quantity, f"lines[{index}].quantity")
+    if not totals:
+        raise ValidationError("lines", [], "reserve at least one line")
+    return [(sku, validate_quantity(totals[sku])) for sku in sorted(totals)]
+
+
+def _lines(value: object) -> tuple[ReservationLine, ...]:
+    if not isinstance(value, Sequence) or not value:
+        raise ValidationError("lines", value, "a reservation holds at least one line")
+    for line in value:
+        if not isinstance(line, ReservationLine):
+            raise ValidationError("lines", line, "must be a ReservationLine")
+    keys = [(line.sku, line.warehouse) for line in value]
+    if len(set(keys)) != len(keys):
+        raise ValidationError("lines", value, "one line per SKU and warehouse")
+    return tuple(sorted(value, key=lambda line: (line.sku, line.warehouse)))
+
+
+@attrs.define(slots=True, kw_only=True)
+class Reservation:
+    """Stock held for one document until it ships, is released or expires.
+
+    Attributes:
+        id: The record id.
+        document: What the stock is held for (``"order:O1"``, ``"cart:K9"``).
+        lines: The units held, one line per SKU and warehouse, in a fixed order.
+        created_at: When it was made.
+        expires_at: When an unconfirmed hold lapses; ``None`` holds until released.
+        status: Active, released, expired or committed.
+        version: The stored version (optimistic concurrency).
+    """
+
+    id: str = attrs.field(validator=code())
+    document: str = attrs.field(validator=text(120))
+    lines: tuple[ReservationLine, ...] = attrs.field(converter=_lines)
+    created_at: datetime = attrs.field(validator=aware())
+    expires_at: datetime | None = attrs.field(default=None)
+    status: ReservationStatus = attrs.field(
+        default=ReservationStatus.ACTIVE, converter=ReservationStatus
+    )
+    version: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.expires_at is not None:
+            aware()(self, attrs.fields(Reservation).expires_at, self.expires_at)
+            if self.expires_at <= self.created_at:
+                raise ValidationError("expires_at", self.expires_at, "must be after created_at")
+
+    def _end(self, status: ReservationStatus) -> None:
+        if self.status is not ReservationStatus.ACTIVE:
+            raise ReservationNotActive(self.id, self.status.value)
+        self.status = status
+
+    def release(self) -> None:
+        """Give the units back.
+
+        Raises:
+            ReservationNotActive: The reservation is not active.
+        """
+        self._end(ReservationStatus.RELEASED)
+
+    def expire(self, now: datetime) -> None:
+        """Give the units back because the hold lapsed.
+
+        Raises:
+            ReservationNotActive: The reservation is not active.
+            ValidationError: It has no expiry or has not reached it.
+        """
+        if self.expires_at is None or now < self.expires_at:
+            raise ValidationError("now", now, f"reservation {self.id} has not expired")
+        self._end(ReservationStatus.EXPIRED)
+
+    def commit(self) -> None:
+        """Mark the units as shipped.
+
+        Raises:
+            ReservationNotActive: The reservation is not active.
+        """
+        self._end(ReservationStatus.COMMITTED)
+
+    @property
+    def quantity(self) -> int:
+        """All units held across lines."""
+        return sum(line.quantity for line in self.lines)
