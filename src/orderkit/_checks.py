@@ -6,6 +6,7 @@ naming the field, and attrs validators and converters built on them.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 from orderkit.errors import InvalidTime, ValidationError
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}")
 
@@ -39,6 +41,17 @@ def require_code(value: object, field: str) -> str:
             "must be 1-64 characters: letters, digits and . _ - /, starting with a letter or digit",
         )
     return value
+
+
+def parse_enum(kind: type[E], value: object, field: str) -> E:
+    """Return the member of ``kind`` that is or has ``value``, else raise ValidationError."""
+    if isinstance(value, kind):
+        return value
+    for member in kind:
+        if member.value == value:
+            return member
+    allowed = ", ".join(str(member.value) for member in kind)
+    raise ValidationError(field, value, f"must be one of {allowed}")
 
 
 def require_instance(value: object, kind: type[T], field: str) -> T:

@@ -17,11 +17,13 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── CustomerNotFound
     │   ├── OrderNotFound
     │   ├── WarehouseNotFound
-    │   └── ReservationNotFound
+    │   ├── ReservationNotFound
+    │   └── PurchaseOrderNotFound
     ├── Conflict
     │   ├── AlreadyExists            kind, key
     │   ├── ConcurrencyConflict      kind, key, expected_version
-    │   └── ReservationNotActive     reservation_id, status
+    │   ├── ReservationNotActive     reservation_id, status
+    │   └── PurchaseOrderClosed      purchase_order_id, status
     ├── InvalidTransition            order_id, state, command, allowed
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
@@ -62,6 +64,8 @@ __all__ = [
     "PaymentError",
     "PermissionDenied",
     "ProductNotFound",
+    "PurchaseOrderClosed",
+    "PurchaseOrderNotFound",
     "ReservationNotActive",
     "ReservationNotFound",
     "SchemaVersionError",
@@ -177,6 +181,12 @@ class ReservationNotFound(NotFound):
     kind = "reservation"
 
 
+class PurchaseOrderNotFound(NotFound):
+    """No purchase order has this id."""
+
+    kind = "purchase order"
+
+
 class Conflict(OrderkitError):
     """The change contradicts what is already stored."""
 
@@ -228,6 +238,20 @@ class ReservationNotActive(Conflict):
         self.reservation_id = reservation_id
         self.status = status
         super().__init__(f"reservation {reservation_id} is {status}, not active")
+
+
+class PurchaseOrderClosed(Conflict):
+    """The purchase order no longer accepts receipts.
+
+    Attributes:
+        purchase_order_id: The purchase order.
+        status: Its current status.
+    """
+
+    def __init__(self, purchase_order_id: str, status: str) -> None:
+        self.purchase_order_id = purchase_order_id
+        self.status = status
+        super().__init__(f"purchase order {purchase_order_id} is {status}; nothing more arrives")
 
 
 class InvalidTransition(OrderkitError):

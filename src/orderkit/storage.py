@@ -25,7 +25,9 @@ from orderkit.catalog.repository import ProductRepository
 from orderkit.customers.repository import CustomerRepository
 from orderkit.events import OutboxMessage
 from orderkit.inventory.repository import (
+    PurchaseOrderRepository,
     ReservationRepository,
+    StockPolicyRepository,
     StockRepository,
     WarehouseRepository,
 )
@@ -110,6 +112,16 @@ class UnitOfWork(Protocol):
     @property
     def reservations(self) -> ReservationRepository:
         """The stock reservations of this transaction."""
+        ...
+
+    @property
+    def stock_policies(self) -> StockPolicyRepository:
+        """The per-SKU stock policies of this transaction."""
+        ...
+
+    @property
+    def purchase_orders(self) -> PurchaseOrderRepository:
+        """The purchase orders of this transaction."""
         ...
 
     def commit(self) -> None:

@@ -1,16 +1,12 @@
 """The first pieces of inventory, payments, fulfilment and reports."""
 
-import contextlib
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from orderkit.catalog.products import Dimensions
-from orderkit.errors import InsufficientStock, InvalidCountry, InvalidQuantity, ValidationError
+from orderkit.errors import InvalidCountry, ValidationError
 from orderkit.fulfillment.parcels import Parcel
-from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.money import Money
@@ -18,49 +14,6 @@ from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
 from orderkit.reports.summary import summarise_sales
 from tests.conftest import berlin
-
-
-def test_stock_level_rules() -> None:
-    level = StockLevel("A-1", "CHI").receive(5).reserve(3)
-    assert (level.on_hand, level.reserved, level.available) == (5, 3, 2)
-    with pytest.raises(InsufficientStock) as short:
-        level.reserve(3)
-    error = short.value
-    assert (error.sku, error.warehouse, error.requested, error.available) == ("A-1", "CHI", 3, 2)
-    shipped = level.ship(2)
-    assert (shipped.on_hand, shipped.reserved) == (3, 1)
-    assert shipped.release(1).reserved == 0
-    with pytest.raises(ValidationError):
-        shipped.release(2)
-    with pytest.raises(ValidationError):
-        shipped.ship(2)
-    with pytest.raises(InvalidQuantity):
-        level.reserve(0)
-    with pytest.raises(ValidationError):
-        StockLevel("A-1", "CHI", on_hand=1, reserved=2)
-
-
-def test_backorderable_stock_may_be_over_reserved() -> None:
-    level = StockLevel("A-1", "CHI", backorderable=True).reserve(4)
-    assert (level.reserved, level.available) == (4, 0)
-
-
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["receive", "reserve", "release", "ship"]),
-            st.integers(min_value=1, max_value=20),
-        ),
-        max_size=40,
-    )
-)
-def test_reserved_never_exceeds_on_hand(steps: list[tuple[str, int]]) -> None:
-    level = StockLevel("A-1", "CHI")
-    for action, quantity in steps:
-        with contextlib.suppress(InsufficientStock, ValidationError):
-            level = getattr(level, action)(quantity)
-        assert 0 <= level.reserved <= level.on_hand
-        assert level.available == level.on_hand - level.reserved
 
 
 def test_warehouse_serves_countries() -> None:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import aware, code, optional_text, stripped
+from orderkit._checks import aware, blank_to_none, code, optional_text, parse_enum
 from orderkit.errors import ValidationError
 from orderkit.inventory.stock import StockLevel
 
@@ -45,19 +45,32 @@ class MovementKind(enum.StrEnum):
     """Units left for another warehouse."""
     TRANSFER_IN = "transfer_in"
     """Units arrived from another warehouse."""
+    BACKORDER = "backorder"
+    """Units were ordered beyond stock and now wait for it."""
+    ALLOCATE = "allocate"
+    """Arrived stock was allocated to a waiting backorder."""
+    CANCEL_BACKORDER = "cancel_backorder"
+    """A waiting backorder was withdrawn."""
 
 
-_SIGNS: dict[MovementKind, tuple[int, int]] = {
-    # (sign of the on-hand change, sign of the reserved change) for one unit
-    MovementKind.RECEIVE: (1, 0),
-    MovementKind.RESERVE: (0, 1),
-    MovementKind.RELEASE: (0, -1),
-    MovementKind.COMMIT: (-1, -1),
-    MovementKind.RETURN: (1, 0),
-    MovementKind.WRITE_OFF: (-1, 0),
-    MovementKind.TRANSFER_OUT: (-1, 0),
-    MovementKind.TRANSFER_IN: (1, 0),
+_SIGNS: dict[MovementKind, tuple[int, int, int]] = {
+    # The sign of the change to (on hand, reserved, backordered) for one unit.
+    MovementKind.RECEIVE: (1, 0, 0),
+    MovementKind.RESERVE: (0, 1, 0),
+    MovementKind.RELEASE: (0, -1, 0),
+    MovementKind.COMMIT: (-1, -1, 0),
+    MovementKind.RETURN: (1, 0, 0),
+    MovementKind.WRITE_OFF: (-1, 0, 0),
+    MovementKind.TRANSFER_OUT: (-1, 0, 0),
+    MovementKind.TRANSFER_IN: (1, 0, 0),
+    MovementKind.BACKORDER: (0, 0, 1),
+    MovementKind.ALLOCATE: (0, 1, -1),
+    MovementKind.CANCEL_BACKORDER: (0, 0, -1),
 }
+
+
+def _kind(value: object) -> MovementKind:
+    return parse_enum(MovementKind, value, "kind")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -73,6 +86,7 @@ class StockMovement:
         kind: Why it moved.
         on_hand_delta: The change to on-hand units.
         reserved_delta: The change to reserved units.
+        backordered_delta: The change to backordered units.
         document: The document behind it (``"order:O1"``, ``"po:P7"``, ``"count:C3"``).
         reason: Free text, required for adjustments and write-offs.
         occurred_at: When it happened.
@@ -81,20 +95,23 @@ class StockMovement:
 
     sku: str = attrs.field(validator=code())
     warehouse: str = attrs.field(validator=code())
-    kind: MovementKind = attrs.field(converter=MovementKind)
+    kind: MovementKind = attrs.field(converter=_kind)
     on_hand_delta: int
     reserved_delta: int
+    backordered_delta: int = 0
     document: str | None = attrs.field(default=None, validator=optional_text(120))
-    reason: str | None = attrs.field(default=None, converter=stripped, validator=optional_text())
+    reason: str | None = attrs.field(
+        default=None, converter=blank_to_none, validator=optional_text()
+    )
     occurred_at: datetime = attrs.field(validator=aware())
     position: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        for name in ("on_hand_delta", "reserved_delta"):
+        for name in ("on_hand_delta", "reserved_delta", "backordered_delta"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValidationError(name, value, "must be an int")
-        if self.on_hand_delta == 0 and self.reserved_delta == 0:
+        if self.on_hand_delta == 0 and self.reserved_delta == 0 and self.backordered_delta == 0:
             raise ValidationError("quantity", 0, "a movement must change something")
         needs_reason = self.kind in {MovementKind.ADJUST, MovementKind.WRITE_OFF}
         if needs_reason and not self.reason:
@@ -120,17 +137,18 @@ class StockMovement:
         """
         from orderkit.quantity import validate_quantity
 
-        kind = MovementKind(kind)
+        kind = _kind(kind)
         if kind not in _SIGNS:
             raise ValidationError("kind", kind, "corrections take a signed difference")
         quantity = validate_quantity(quantity)
-        on_hand_sign, reserved_sign = _SIGNS[kind]
+        on_hand_sign, reserved_sign, backordered_sign = _SIGNS[kind]
         return cls(
             sku=sku,
             warehouse=warehouse,
             kind=kind,
             on_hand_delta=on_hand_sign * quantity,
             reserved_delta=reserved_sign * quantity,
+            backordered_delta=backordered_sign * quantity,
             document=document,
             reason=reason,
             occurred_at=occurred_at,
@@ -154,7 +172,7 @@ class StockMovement:
             ValidationError: ``difference`` is zero or not an int, or the kind is not
                 ``adjust`` or ``count``.
         """
-        kind = MovementKind(kind)
+        kind = _kind(kind)
         if kind not in {MovementKind.ADJUST, MovementKind.COUNT}:
             raise ValidationError("kind", kind, "only adjust and count are corrections")
         if isinstance(difference, bool) or not isinstance(difference, int) or difference == 0:
@@ -185,5 +203,12 @@ def replay(movements: Iterable[StockMovement]) -> dict[tuple[str, str], StockLev
     for movement in movements:
         key = (movement.sku, movement.warehouse)
         level = levels.get(key) or StockLevel(movement.sku, movement.warehouse)
-        levels[key] = level.apply(movement.on_hand_delta, movement.reserved_delta)
+        # Backorder limits are policy, checked when the movement was written;
+        # the replay checks the rules of the counts themselves.
+        levels[key] = level.apply(
+            movement.on_hand_delta,
+            movement.reserved_delta,
+            movement.backordered_delta,
+            backorder_limit=level.backordered + max(movement.backordered_delta, 0),
+        )
     return levels

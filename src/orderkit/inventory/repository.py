@@ -7,11 +7,19 @@ from datetime import datetime
 from typing import Protocol
 
 from orderkit.inventory.ledger import StockMovement
+from orderkit.inventory.policies import StockPolicy
+from orderkit.inventory.purchasing import PurchaseOrder
 from orderkit.inventory.reservations import Reservation
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
 
-__all__ = ["ReservationRepository", "StockRepository", "WarehouseRepository"]
+__all__ = [
+    "PurchaseOrderRepository",
+    "ReservationRepository",
+    "StockPolicyRepository",
+    "StockRepository",
+    "WarehouseRepository",
+]
 
 
 class WarehouseRepository(Protocol):
@@ -56,13 +64,19 @@ class StockRepository(Protocol):
     ledger in the same transaction.
     """
 
-    def apply(self, movement: StockMovement) -> StockLevel:
+    def apply(self, movement: StockMovement, *, backorder_limit: int = 0) -> StockLevel:
         """Change the level of the movement's SKU and warehouse and record the movement.
 
         A level that does not exist yet starts at zero.
 
+        Args:
+            movement: The movement to apply and record.
+            backorder_limit: The most units that may be backordered in total after
+                the movement; checked only when backorders grow.
+
         Raises:
-            InsufficientStock: A reservation exceeds the available units.
+            InsufficientStock: A reservation exceeds the available units, or a
+                backorder the limit.
             ValidationError: The movement would take away reserved or missing units.
         """
         ...
@@ -72,7 +86,7 @@ class StockRepository(Protocol):
         ...
 
     def levels(self, *, sku: str | None = None, warehouse: str | None = None) -> list[StockLevel]:
-        """Return the recorded levels, optionally for one SKU or warehouse, by SKU then warehouse."""
+        """Return the recorded levels, optionally of one SKU or warehouse, by SKU, warehouse."""
         ...
 
     def movements(
@@ -116,4 +130,57 @@ class ReservationRepository(Protocol):
 
     def expired(self, now: datetime, limit: int = 100) -> list[Reservation]:
         """Return up to ``limit`` active reservations whose expiry is at or before ``now``."""
+        ...
+
+    def backordered(self) -> list[Reservation]:
+        """Return active reservations with backordered units, by priority, then age."""
+        ...
+
+
+class StockPolicyRepository(Protocol):
+    """Protocol: the stock policy of each SKU that has one."""
+
+    def put(self, policy: StockPolicy) -> None:
+        """Store the policy of its SKU, replacing any earlier one."""
+        ...
+
+    def get(self, sku: str) -> StockPolicy | None:
+        """Return the SKU's policy, or ``None`` when it has none (no backorders, defaults)."""
+        ...
+
+    def list(self) -> list[StockPolicy]:
+        """Return every stored policy by SKU."""
+        ...
+
+
+class PurchaseOrderRepository(Protocol):
+    """Protocol: purchase orders, saved with an optimistic version check."""
+
+    def add(self, purchase_order: PurchaseOrder) -> None:
+        """Store a new purchase order (version 0); sets its version to 1.
+
+        Raises:
+            AlreadyExists: The id is taken.
+        """
+        ...
+
+    def save(self, purchase_order: PurchaseOrder) -> None:
+        """Store a changed purchase order if nobody else changed it since it was loaded.
+
+        Raises:
+            ConcurrencyConflict: The stored version differs.
+            PurchaseOrderNotFound: It was never added.
+        """
+        ...
+
+    def get(self, purchase_order_id: str) -> PurchaseOrder:
+        """Return the purchase order.
+
+        Raises:
+            PurchaseOrderNotFound: No purchase order has that id.
+        """
+        ...
+
+    def open(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
+        """Return the open purchase orders, optionally for one warehouse, oldest first."""
         ...

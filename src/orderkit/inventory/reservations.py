@@ -8,7 +8,7 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import aware, code, text
+from orderkit._checks import aware, code, count, parse_enum, text
 from orderkit.errors import ReservationNotActive, ValidationError
 from orderkit.quantity import validate_quantity
 
@@ -35,11 +35,27 @@ class ReservationStatus(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class ReservationLine:
-    """Units of one SKU held in one warehouse."""
+    """Units of one SKU held in one warehouse, and units still waiting for stock there.
+
+    Attributes:
+        sku: The SKU.
+        warehouse: The warehouse that holds (or will hold) the units.
+        quantity: Units reserved from stock on hand.
+        backordered: Units ordered beyond stock, allocated when stock arrives.
+    """
 
     sku: str = attrs.field(validator=code())
     warehouse: str = attrs.field(validator=code())
-    quantity: int = attrs.field(converter=validate_quantity)
+    quantity: int = attrs.field(validator=count())
+    backordered: int = attrs.field(default=0, validator=count())
+
+    def __attrs_post_init__(self) -> None:
+        validate_quantity(self.quantity + self.backordered, "quantity")
+
+    @property
+    def wanted(self) -> int:
+        """All units of the line: reserved plus backordered."""
+        return self.quantity + self.backordered
 
 
 def summed_lines(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -65,6 +81,10 @@ def summed_lines(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     return [(sku, validate_quantity(totals[sku])) for sku in sorted(totals)]
 
 
+def _status(value: object) -> ReservationStatus:
+    return parse_enum(ReservationStatus, value, "status")
+
+
 def _lines(value: object) -> tuple[ReservationLine, ...]:
     if not isinstance(value, Sequence) or not value:
         raise ValidationError("lines", value, "a reservation holds at least one line")
@@ -87,6 +107,7 @@ class Reservation:
         lines: The units held, one line per SKU and warehouse, in a fixed order.
         created_at: When it was made.
         expires_at: When an unconfirmed hold lapses; ``None`` holds until released.
+        priority: Lower is served first when arriving stock is allocated to backorders.
         status: Active, released, expired or committed.
         version: The stored version (optimistic concurrency).
     """
@@ -96,9 +117,8 @@ class Reservation:
     lines: tuple[ReservationLine, ...] = attrs.field(converter=_lines)
     created_at: datetime = attrs.field(validator=aware())
     expires_at: datetime | None = attrs.field(default=None)
-    status: ReservationStatus = attrs.field(
-        default=ReservationStatus.ACTIVE, converter=ReservationStatus
-    )
+    priority: int = attrs.field(default=100, validator=count())
+    status: ReservationStatus = attrs.field(default=ReservationStatus.ACTIVE, converter=_status)
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
@@ -136,10 +156,41 @@ class Reservation:
 
         Raises:
             ReservationNotActive: The reservation is not active.
+            ValidationError: Some units are still backordered.
         """
+        if self.backordered:
+            raise ValidationError(
+                "reservation", self.id, f"{self.backordered} units are still backordered"
+            )
         self._end(ReservationStatus.COMMITTED)
+
+    def allocate(self, sku: str, warehouse: str, quantity: int) -> None:
+        """Move ``quantity`` backordered units of a line to reserved, as stock arrived.
+
+        Raises:
+            ReservationNotActive: The reservation is not active.
+            ValidationError: The line has fewer backordered units.
+        """
+        if self.status is not ReservationStatus.ACTIVE:
+            raise ReservationNotActive(self.id, self.status.value)
+        quantity = validate_quantity(quantity)
+        for index, line in enumerate(self.lines):
+            if (line.sku, line.warehouse) == (sku, warehouse):
+                if quantity > line.backordered:
+                    break
+                changed = attrs.evolve(
+                    line, quantity=line.quantity + quantity, backordered=line.backordered - quantity
+                )
+                self.lines = (*self.lines[:index], changed, *self.lines[index + 1 :])
+                return
+        raise ValidationError("quantity", quantity, f"no {sku} backordered in {warehouse} here")
 
     @property
     def quantity(self) -> int:
-        """All units held across lines."""
+        """All units reserved from stock across lines."""
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def backordered(self) -> int:
+        """All units still waiting for stock across lines."""
+        return sum(line.backordered for line in self.lines)

@@ -178,14 +178,13 @@ def distance_km(a: Coordinates, b: Coordinates) -> float:
     Examples:
         >>> berlin, paris = Coordinates(52.52, 13.405), Coordinates(48.857, 2.352)
         >>> round(distance_km(berlin, paris))
-        878
+        877
     """
-    lat1, lon1, lat2, lon2 = map(
-        math.radians, (a.latitude, a.longitude, b.latitude, b.longitude)
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
@@ -287,7 +286,8 @@ def route(
     Examples:
         >>> from orderkit.addresses import Address
         >>> def hub(code, priority):
-        ...     address = Address(name=code, line1="1 Dock", city="X", postal_code="1", country="DE")
+        ...     address = Address(name=code, line1="1 Dock", city="X", postal_code="1",
+        ...                       country="DE")
         ...     return Warehouse(code, code, address, priority=priority)
         >>> plan = route(RoutingRequest((("TEE", 3),), "DE"), [hub("A", 2), hub("B", 1)],
         ...              {("TEE", "A"): 5, ("TEE", "B"): 1})

@@ -13,20 +13,25 @@ __all__ = ["StockLevel"]
 
 @attrs.frozen(slots=True)
 class StockLevel:
-    """How many units of a SKU a warehouse holds and how many are promised.
+    """How many units of a SKU a warehouse holds, has promised, and owes.
 
-    Every change returns a new level; the invariant ``reserved <= on_hand``
-    holds unless the SKU allows backorders.
+    Every change returns a new level. The rules, which every store enforces at
+    the moment of writing, are: no count is ever negative, and **reserved never
+    exceeds on hand** — not even for SKUs that allow backorders, because units
+    ordered beyond stock are counted as *backordered*, not reserved, until stock
+    arrives and they are allocated.
 
     Attributes:
         sku: The SKU.
         warehouse: The warehouse code.
         on_hand: Units physically in the warehouse.
         reserved: Units promised to accepted orders and not yet shipped.
+        backordered: Units ordered beyond stock, waiting for stock to arrive.
+        incoming: Units on open purchase orders (informational; filled in by
+            the inventory service, not stored with the level).
 
     Raises:
-        ValidationError: A count is negative or ``reserved`` exceeds ``on_hand``
-            for a level that does not allow backorders.
+        ValidationError: A count is negative or ``reserved`` exceeds ``on_hand``.
 
     Examples:
         >>> level = StockLevel("TEE-M", "CHI").receive(10).reserve(3)
@@ -38,65 +43,81 @@ class StockLevel:
     warehouse: str = attrs.field(validator=code())
     on_hand: int = attrs.field(default=0, validator=count())
     reserved: int = attrs.field(default=0, validator=count())
-    backorderable: bool = attrs.field(default=False)
+    backordered: int = attrs.field(default=0, validator=count())
+    incoming: int = attrs.field(default=0, validator=count(), eq=False)
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.backorderable, bool):
-            raise ValidationError("backorderable", self.backorderable, "must be a bool")
-        if self.reserved > self.on_hand and not self.backorderable:
+        if self.reserved > self.on_hand:
             raise ValidationError(
-                "reserved", self.reserved, f"exceeds on_hand {self.on_hand} without backorders"
+                "reserved",
+                self.reserved,
+                f"exceeds on_hand {self.on_hand}; stock is never oversold",
             )
 
     @property
     def available(self) -> int:
-        """Units that can still be promised: on hand minus reserved (never below zero)."""
-        return max(self.on_hand - self.reserved, 0)
+        """Units that can still be promised: on hand minus reserved."""
+        return self.on_hand - self.reserved
 
-    def apply(self, on_hand_delta: int, reserved_delta: int) -> StockLevel:
+    def apply(
+        self,
+        on_hand_delta: int,
+        reserved_delta: int,
+        backordered_delta: int = 0,
+        *,
+        backorder_limit: int = 0,
+    ) -> StockLevel:
         """Return the level after a ledger movement with these deltas.
 
-        This is the one rule every store enforces, in Python or in SQL:
-        neither count goes below zero, and ``reserved`` never exceeds
-        ``on_hand`` unless the level allows backorders.
+        This is the one rule set every store enforces, in Python or in SQL.
+
+        Args:
+            on_hand_delta: Change to on-hand units.
+            reserved_delta: Change to reserved units.
+            backordered_delta: Change to backordered units.
+            backorder_limit: How many units may be backordered in total; only
+                checked when backorders grow.
 
         Raises:
-            InsufficientStock: A reservation asks for more than is available.
+            InsufficientStock: A reservation asks for more than is available, or
+                a backorder goes beyond the limit.
             ValidationError: The movement would take away reserved or missing
-                units, or release more than is reserved.
+                units, or release more than is reserved or backordered.
         """
         on_hand = self.on_hand + on_hand_delta
         reserved = self.reserved + reserved_delta
-        if reserved_delta > 0 and not self.backorderable and reserved > on_hand:
+        backordered = self.backordered + backordered_delta
+        if reserved_delta > 0 and reserved > on_hand:
             raise InsufficientStock(self.sku, self.warehouse, reserved_delta, self.available)
+        if backordered_delta > 0 and backordered > backorder_limit:
+            room = max(backorder_limit - self.backordered, 0)
+            raise InsufficientStock(self.sku, self.warehouse, backordered_delta, room)
         if reserved < 0:
+            raise ValidationError("quantity", -reserved_delta, f"only {self.reserved} are reserved")
+        if backordered < 0:
             raise ValidationError(
-                "quantity", -reserved_delta, f"only {self.reserved} are reserved"
+                "quantity", -backordered_delta, f"only {self.backordered} are backordered"
             )
-        if on_hand < 0 or (reserved > on_hand and not self.backorderable):
+        if on_hand < 0 or reserved > on_hand:
             raise ValidationError(
                 "quantity",
                 -on_hand_delta,
                 f"{self.sku} in {self.warehouse}: {self.on_hand} on hand, "
                 f"{self.reserved} reserved; unreserved stock is {self.available}",
             )
-        return attrs.evolve(self, on_hand=on_hand, reserved=reserved)
+        return attrs.evolve(self, on_hand=on_hand, reserved=reserved, backordered=backordered)
 
     def receive(self, quantity: int) -> StockLevel:
         """Return the level after ``quantity`` units arrived."""
-        return attrs.evolve(self, on_hand=self.on_hand + validate_quantity(quantity))
+        return self.apply(validate_quantity(quantity), 0)
 
     def reserve(self, quantity: int) -> StockLevel:
         """Return the level after promising ``quantity`` units to an order.
 
         Raises:
-            InsufficientStock: Fewer than ``quantity`` units are available and
-                the SKU does not allow backorders.
+            InsufficientStock: Fewer than ``quantity`` units are available.
         """
-        quantity = validate_quantity(quantity)
-        if quantity > self.available and not self.backorderable:
-            raise InsufficientStock(self.sku, self.warehouse, quantity, self.available)
-        return attrs.evolve(self, reserved=self.reserved + quantity)
+        return self.apply(0, validate_quantity(quantity))
 
     def release(self, quantity: int) -> StockLevel:
         """Return the level after ``quantity`` reserved units were freed again.
@@ -104,24 +125,13 @@ class StockLevel:
         Raises:
             ValidationError: More than the reserved units would be released.
         """
-        quantity = validate_quantity(quantity)
-        if quantity > self.reserved:
-            raise ValidationError("quantity", quantity, f"only {self.reserved} are reserved")
-        return attrs.evolve(self, reserved=self.reserved - quantity)
+        return self.apply(0, -validate_quantity(quantity))
 
     def ship(self, quantity: int) -> StockLevel:
         """Return the level after ``quantity`` reserved units left the warehouse.
 
         Raises:
-            ValidationError: More than the reserved or on-hand units would ship.
+            ValidationError: More than the reserved units would ship.
         """
         quantity = validate_quantity(quantity)
-        if quantity > self.reserved or quantity > self.on_hand:
-            raise ValidationError(
-                "quantity",
-                quantity,
-                f"only {min(self.reserved, self.on_hand)} reserved units are on hand to ship",
-            )
-        return attrs.evolve(
-            self, on_hand=self.on_hand - quantity, reserved=self.reserved - quantity
-        )
+        return self.apply(-quantity, -quantity)

@@ -38,7 +38,11 @@ def sample_warehouse(code: str = "BER", priority: int = 10) -> Warehouse:
         code,
         f"Warehouse {code}",
         Address(
-            name=code, line1="Lagerweg 1", city="Berlin", postal_code="10115", country="DE",
+            name=code,
+            line1="Lagerweg 1",
+            city="Berlin",
+            postal_code="10115",
+            country="DE",
             coordinates=Coordinates(52.52, 13.405),
         ),
         priority=priority,
@@ -160,7 +164,9 @@ class InventoryContract:
         with store.unit_of_work(readonly=True) as uow:
             levels = uow.stock.levels()
             assert [(lv.sku, lv.warehouse) for lv in levels] == [
-                ("MUG-1", "BER"), ("TEE-M", "BER"), ("TEE-M", "PAR"),
+                ("MUG-1", "BER"),
+                ("TEE-M", "BER"),
+                ("TEE-M", "PAR"),
             ]
             assert uow.stock.levels(sku="TEE-M", warehouse="PAR") == [
                 StockLevel("TEE-M", "PAR", 5, 0)
@@ -168,9 +174,7 @@ class InventoryContract:
             assert [lv.sku for lv in uow.stock.levels(warehouse="BER")] == ["MUG-1", "TEE-M"]
             assert uow.stock.level("TEE-M", "BER") == StockLevel("TEE-M", "BER", 8, 0)
             rebuilt = replay(uow.stock.movements())
-        assert {key: level for key, level in rebuilt.items()} == {
-            (lv.sku, lv.warehouse): lv for lv in levels
-        }
+        assert rebuilt == {(lv.sku, lv.warehouse): lv for lv in levels}
 
     def test_stock_changes_roll_back_with_the_unit_of_work(self, store: Store) -> None:
         """A failed unit of work leaves no level and no movement."""

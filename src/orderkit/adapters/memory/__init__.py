@@ -15,19 +15,21 @@ from contextlib import contextmanager
 
 import cattrs
 
-from orderkit.adapters.memory.core import (
+from orderkit.adapters.memory._core import (
     MemoryCustomers,
     MemoryOrders,
     MemoryOutbox,
     MemoryProducts,
     MemorySequences,
 )
-from orderkit.adapters.memory.inventory import (
+from orderkit.adapters.memory._inventory import (
+    MemoryPurchaseOrders,
     MemoryReservations,
     MemoryStock,
+    MemoryStockPolicies,
     MemoryWarehouses,
 )
-from orderkit.adapters.memory.tables import Overlay, Tables
+from orderkit.adapters.memory._tables import Overlay, Tables
 from orderkit.errors import StorageError
 from orderkit.serialization import make_converter
 
@@ -49,6 +51,8 @@ class _MemoryUnitOfWork:
                 "warehouses",
                 "stock_levels",
                 "reservations",
+                "stock_policies",
+                "purchase_orders",
             )
         }
         overlays = self._overlays
@@ -60,6 +64,8 @@ class _MemoryUnitOfWork:
         self.warehouses = MemoryWarehouses(overlays["warehouses"], converter)
         self.stock = MemoryStock(tables, overlays["stock_levels"], readonly)
         self.reservations = MemoryReservations(overlays["reservations"], converter)
+        self.stock_policies = MemoryStockPolicies(overlays["stock_policies"], converter)
+        self.purchase_orders = MemoryPurchaseOrders(overlays["purchase_orders"], converter)
         self._open = True
 
     def commit(self) -> None:

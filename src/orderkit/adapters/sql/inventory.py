@@ -10,34 +10,45 @@ from orderkit.adapters.sql.repositories import SqlRepository
 from orderkit.errors import (
     AlreadyExists,
     ConcurrencyConflict,
+    PurchaseOrderNotFound,
     ReservationNotFound,
     StorageIntegrityError,
     WarehouseNotFound,
 )
 from orderkit.inventory.ledger import MovementKind, StockMovement
+from orderkit.inventory.policies import StockPolicy
+from orderkit.inventory.purchasing import PurchaseOrder
 from orderkit.inventory.reservations import Reservation
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
 
-__all__ = ["SqlReservations", "SqlStock", "SqlWarehouses"]
+__all__ = [
+    "SqlPurchaseOrders",
+    "SqlReservations",
+    "SqlStock",
+    "SqlStockPolicies",
+    "SqlWarehouses",
+]
 
 # The stock rules as one conditional update: if any rule would break, no row
 # matches and nothing changes. Under BEGIN IMMEDIATE (SQLite) or the row lock
 # the UPDATE takes (PostgreSQL), no other writer can slip in between.
 _APPLY = (
     "UPDATE stock_levels SET on_hand = on_hand + :on_hand_delta, "
-    "reserved = reserved + :reserved_delta "
+    "reserved = reserved + :reserved_delta, backordered = backordered + :backordered_delta "
     "WHERE sku = :sku AND warehouse = :warehouse "
     "AND on_hand + :on_hand_delta >= 0 AND reserved + :reserved_delta >= 0 "
-    "AND (backorderable = 1 OR reserved + :reserved_delta <= on_hand + :on_hand_delta) "
-    "RETURNING on_hand, reserved, backorderable"
+    "AND backordered + :backordered_delta >= 0 "
+    "AND reserved + :reserved_delta <= on_hand + :on_hand_delta "
+    "AND (:backordered_delta <= 0 OR backordered + :backordered_delta <= :backorder_limit) "
+    "RETURNING on_hand, reserved, backordered"
 )
 _RECORD = (
     "INSERT INTO stock_movements (sku, warehouse, kind, on_hand_delta, reserved_delta, "
-    "document, reason, occurred_at) VALUES (:sku, :warehouse, :kind, :on_hand_delta, "
-    ":reserved_delta, :document, :reason, :occurred_at)"
+    "backordered_delta, document, reason, occurred_at) VALUES (:sku, :warehouse, :kind, "
+    ":on_hand_delta, :reserved_delta, :backordered_delta, :document, :reason, :occurred_at)"
 )
-_LEVEL_COLUMNS = "sku, warehouse, on_hand, reserved, backorderable"
+_LEVEL_COLUMNS = "sku, warehouse, on_hand, reserved, backordered"
 
 
 class SqlWarehouses(SqlRepository):
@@ -73,7 +84,9 @@ class SqlWarehouses(SqlRepository):
 
     def get(self, code: str) -> Warehouse:
         """Load a warehouse."""
-        row = self._session.one("SELECT document FROM warehouses WHERE code = :code", {"code": code})
+        row = self._session.one(
+            "SELECT document FROM warehouses WHERE code = :code", {"code": code}
+        )
         if row is None:
             raise WarehouseNotFound(code)
         return self._converter.structure(self._dialect.decode_json(row[0]), Warehouse)
@@ -87,9 +100,11 @@ class SqlWarehouses(SqlRepository):
 class SqlStock(SqlRepository):
     """Stock levels and the movement ledger."""
 
-    def apply(self, movement: StockMovement) -> StockLevel:
+    def apply(self, movement: StockMovement, *, backorder_limit: int = 0) -> StockLevel:
         """Apply a movement with a conditional update, and record it in the ledger."""
         params: dict[str, Any] = {
+            "backordered_delta": movement.backordered_delta,
+            "backorder_limit": backorder_limit,
             "sku": movement.sku,
             "warehouse": movement.warehouse,
             "kind": movement.kind.value,
@@ -101,25 +116,31 @@ class SqlStock(SqlRepository):
         }
         row = self._session.one(_APPLY, params)
         if row is None:
-            level = self._refused(movement)
+            level = self._refused(movement, backorder_limit)
         else:
-            level = StockLevel(movement.sku, movement.warehouse, row[0], row[1], bool(row[2]))
+            level = StockLevel(movement.sku, movement.warehouse, row[0], row[1], row[2])
         self._session.execute(_RECORD, params)
         return level
 
-    def _refused(self, movement: StockMovement) -> StockLevel:
+    def _refused(self, movement: StockMovement, backorder_limit: int) -> StockLevel:
         # No row matched: either the level is new, or a rule refused the change.
         # StockLevel.apply says which rule, with the same error as every store.
         current = self.level(movement.sku, movement.warehouse)
-        level = current.apply(movement.on_hand_delta, movement.reserved_delta)
+        level = current.apply(
+            movement.on_hand_delta,
+            movement.reserved_delta,
+            movement.backordered_delta,
+            backorder_limit=backorder_limit,
+        )
         cursor = self._session.execute(
-            "INSERT INTO stock_levels (sku, warehouse, on_hand, reserved, backorderable) "
-            "VALUES (:sku, :warehouse, :on_hand, :reserved, 0) ON CONFLICT DO NOTHING",
+            "INSERT INTO stock_levels (sku, warehouse, on_hand, reserved, backordered) "
+            "VALUES (:sku, :warehouse, :on_hand, :reserved, :backordered) ON CONFLICT DO NOTHING",
             {
                 "sku": level.sku,
                 "warehouse": level.warehouse,
                 "on_hand": level.on_hand,
                 "reserved": level.reserved,
+                "backordered": level.backordered,
             },
         )
         if cursor.rowcount != 1:
@@ -151,8 +172,9 @@ class SqlStock(SqlRepository):
         """The ledger in the order it was written."""
         where, params = _filters(sku, warehouse)
         cursor = self._session.execute(
-            "SELECT position, sku, warehouse, kind, on_hand_delta, reserved_delta, document, "
-            f"reason, occurred_at FROM stock_movements{where} ORDER BY position",
+            "SELECT position, sku, warehouse, kind, on_hand_delta, reserved_delta, "
+            f"backordered_delta, document, reason, occurred_at FROM stock_movements{where} "
+            "ORDER BY position",
             params,
         )
         for row in cursor.fetchall():
@@ -163,14 +185,15 @@ class SqlStock(SqlRepository):
                 kind=MovementKind(row[3]),
                 on_hand_delta=int(row[4]),
                 reserved_delta=int(row[5]),
-                document=row[6],
-                reason=row[7],
-                occurred_at=self._dialect.decode_time(row[8]),
+                backordered_delta=int(row[6]),
+                document=row[7],
+                reason=row[8],
+                occurred_at=self._dialect.decode_time(row[9]),
             )
 
 
 def _level(row: Any) -> StockLevel:
-    return StockLevel(row[0], row[1], int(row[2]), int(row[3]), bool(row[4]))
+    return StockLevel(row[0], row[1], int(row[2]), int(row[3]), int(row[4]))
 
 
 def _filters(sku: str | None, warehouse: str | None) -> tuple[str, dict[str, Any]]:
@@ -196,6 +219,9 @@ class SqlReservations(SqlRepository):
             "id": reservation.id,
             "document": reservation.document,
             "status": reservation.status.value,
+            "priority": reservation.priority,
+            "created_at": self._dialect.encode_time(reservation.created_at),
+            "backordered": reservation.backordered,
             "expires_at": None if expires is None else self._dialect.encode_time(expires),
             "version": version,
             "body": self._dialect.encode_json(body),
@@ -206,9 +232,9 @@ class SqlReservations(SqlRepository):
         if reservation.version != 0:
             raise ConcurrencyConflict("reservation", reservation.id, reservation.version)
         cursor = self._session.execute(
-            "INSERT INTO reservations (id, document, status, expires_at, version, body) "
-            "VALUES (:id, :document, :status, :expires_at, :version, :body) "
-            "ON CONFLICT DO NOTHING",
+            "INSERT INTO reservations (id, document, status, priority, created_at, backordered, "
+            "expires_at, version, body) VALUES (:id, :document, :status, :priority, "
+            ":created_at, :backordered, :expires_at, :version, :body) ON CONFLICT DO NOTHING",
             self._params(reservation, 1),
         )
         if cursor.rowcount == 0:
@@ -220,8 +246,9 @@ class SqlReservations(SqlRepository):
         params = self._params(reservation, reservation.version + 1)
         params["expected"] = reservation.version
         cursor = self._session.execute(
-            "UPDATE reservations SET status = :status, expires_at = :expires_at, "
-            "version = :version, body = :body WHERE id = :id AND version = :expected",
+            "UPDATE reservations SET status = :status, priority = :priority, "
+            "backordered = :backordered, expires_at = :expires_at, version = :version, "
+            "body = :body WHERE id = :id AND version = :expected",
             params,
         )
         if cursor.rowcount == 0:
@@ -249,6 +276,17 @@ class SqlReservations(SqlRepository):
             for row in cursor.fetchall()
         ]
 
+    def backordered(self) -> list[Reservation]:
+        """Active reservations waiting for stock, by priority then age."""
+        cursor = self._session.execute(
+            "SELECT body FROM reservations WHERE status = 'active' AND backordered > 0 "
+            "ORDER BY priority, created_at, id"
+        )
+        return [
+            self._converter.structure(self._dialect.decode_json(row[0]), Reservation)
+            for row in cursor.fetchall()
+        ]
+
     def expired(self, now: datetime, limit: int = 100) -> list[Reservation]:
         """Active reservations past their expiry, soonest first."""
         cursor = self._session.execute(
@@ -258,5 +296,96 @@ class SqlReservations(SqlRepository):
         )
         return [
             self._converter.structure(self._dialect.decode_json(row[0]), Reservation)
+            for row in cursor.fetchall()
+        ]
+
+
+class SqlStockPolicies(SqlRepository):
+    """Stock policies in the ``stock_policies`` table."""
+
+    def put(self, policy: StockPolicy) -> None:
+        """Insert or replace the SKU's policy."""
+        self._session.execute(
+            "INSERT INTO stock_policies (sku, supplier, document) VALUES (:sku, :supplier, "
+            ":document) ON CONFLICT (sku) DO UPDATE SET supplier = :supplier, document = :document",
+            {"sku": policy.sku, "supplier": policy.supplier, "document": self._json(policy)},
+        )
+
+    def get(self, sku: str) -> StockPolicy | None:
+        """The SKU's policy, or ``None``."""
+        row = self._session.one(
+            "SELECT document FROM stock_policies WHERE sku = :sku", {"sku": sku}
+        )
+        if row is None:
+            return None
+        return self._converter.structure(self._dialect.decode_json(row[0]), StockPolicy)
+
+    def list(self) -> list[StockPolicy]:
+        """Every policy by SKU."""
+        query = "SELECT document FROM stock_policies ORDER BY sku"
+        return [self._converter.structure(d, StockPolicy) for d in self._documents(query)]
+
+
+class SqlPurchaseOrders(SqlRepository):
+    """Purchase orders in the ``purchase_orders`` table, saved with a version check."""
+
+    def _params(self, purchase_order: PurchaseOrder, version: int) -> dict[str, Any]:
+        body = self._converter.unstructure(purchase_order)
+        body["version"] = version
+        return {
+            "id": purchase_order.id,
+            "supplier": purchase_order.supplier,
+            "warehouse": purchase_order.warehouse,
+            "status": purchase_order.status.value,
+            "version": version,
+            "body": self._dialect.encode_json(body),
+        }
+
+    def add(self, purchase_order: PurchaseOrder) -> None:
+        """Insert a new purchase order."""
+        if purchase_order.version != 0:
+            raise ConcurrencyConflict("purchase order", purchase_order.id, purchase_order.version)
+        cursor = self._session.execute(
+            "INSERT INTO purchase_orders (id, supplier, warehouse, status, version, body) "
+            "VALUES (:id, :supplier, :warehouse, :status, :version, :body) "
+            "ON CONFLICT DO NOTHING",
+            self._params(purchase_order, 1),
+        )
+        if cursor.rowcount == 0:
+            raise AlreadyExists("purchase order", purchase_order.id)
+        purchase_order.version = 1
+
+    def save(self, purchase_order: PurchaseOrder) -> None:
+        """Update a purchase order if its version is unchanged."""
+        params = self._params(purchase_order, purchase_order.version + 1)
+        params["expected"] = purchase_order.version
+        cursor = self._session.execute(
+            "UPDATE purchase_orders SET status = :status, version = :version, body = :body "
+            "WHERE id = :id AND version = :expected",
+            params,
+        )
+        if cursor.rowcount == 0:
+            self.get(purchase_order.id)  # raises PurchaseOrderNotFound when missing
+            raise ConcurrencyConflict("purchase order", purchase_order.id, purchase_order.version)
+        purchase_order.version += 1
+
+    def get(self, purchase_order_id: str) -> PurchaseOrder:
+        """Load a purchase order."""
+        row = self._session.one(
+            "SELECT body FROM purchase_orders WHERE id = :id", {"id": purchase_order_id}
+        )
+        if row is None:
+            raise PurchaseOrderNotFound(purchase_order_id)
+        return self._converter.structure(self._dialect.decode_json(row[0]), PurchaseOrder)
+
+    def open(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
+        """Open purchase orders, oldest first."""
+        where = " AND warehouse = :warehouse" if warehouse is not None else ""
+        cursor = self._session.execute(
+            f"SELECT body FROM purchase_orders WHERE status = 'open'{where} ORDER BY id",
+            {"warehouse": warehouse} if warehouse is not None else {},
+        )
+        return [
+            self._converter.structure(self._dialect.decode_json(row[0]), PurchaseOrder)
             for row in cursor.fetchall()
         ]

@@ -6,7 +6,13 @@ import contextlib
 
 import cattrs
 
-from orderkit.adapters.sql.inventory import SqlReservations, SqlStock, SqlWarehouses
+from orderkit.adapters.sql.inventory import (
+    SqlPurchaseOrders,
+    SqlReservations,
+    SqlStock,
+    SqlStockPolicies,
+    SqlWarehouses,
+)
 from orderkit.adapters.sql.repositories import (
     SqlCustomers,
     SqlOrders,
@@ -36,6 +42,8 @@ class SqlUnitOfWork:
         self.warehouses = SqlWarehouses(session, converter)
         self.stock = SqlStock(session, converter)
         self.reservations = SqlReservations(session, converter)
+        self.stock_policies = SqlStockPolicies(session, converter)
+        self.purchase_orders = SqlPurchaseOrders(session, converter)
         self.active = True
 
     def commit(self) -> None:

@@ -1,4 +1,5 @@
--- Warehouses, stock levels with their movement ledger, and reservations.
+-- Warehouses, stock levels with their movement ledger, reservations, stock
+-- policies (backorders, replenishment) and purchase orders.
 -- The CHECK constraints repeat the stock rules in the database itself: even a
 -- write that bypassed orderkit could not make stock negative or oversell.
 
@@ -14,11 +15,12 @@ CREATE TABLE stock_levels (
     warehouse {text} NOT NULL,
     on_hand {bigint} NOT NULL,
     reserved {bigint} NOT NULL,
-    backorderable {bigint} NOT NULL DEFAULT 0,
+    backordered {bigint} NOT NULL,
     PRIMARY KEY (sku, warehouse),
     CHECK (on_hand >= 0),
     CHECK (reserved >= 0),
-    CHECK (backorderable = 1 OR reserved <= on_hand)
+    CHECK (backordered >= 0),
+    CHECK (reserved <= on_hand)
 );
 
 CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse);
@@ -30,6 +32,7 @@ CREATE TABLE stock_movements (
     kind {text} NOT NULL,
     on_hand_delta {bigint} NOT NULL,
     reserved_delta {bigint} NOT NULL,
+    backordered_delta {bigint} NOT NULL,
     document {text},
     reason {text},
     occurred_at {timestamp} NOT NULL
@@ -41,6 +44,9 @@ CREATE TABLE reservations (
     id {text} PRIMARY KEY,
     document {text} NOT NULL,
     status {text} NOT NULL,
+    priority {bigint} NOT NULL,
+    created_at {timestamp} NOT NULL,
+    backordered {bigint} NOT NULL,
     expires_at {timestamp},
     version {bigint} NOT NULL,
     body {json} NOT NULL
@@ -49,3 +55,23 @@ CREATE TABLE reservations (
 CREATE INDEX reservations_document ON reservations (document);
 
 CREATE INDEX reservations_expiry ON reservations (expires_at) WHERE status = 'active';
+
+CREATE INDEX reservations_backordered ON reservations (status, priority, created_at)
+    WHERE backordered > 0;
+
+CREATE TABLE stock_policies (
+    sku {text} PRIMARY KEY,
+    supplier {text},
+    document {json} NOT NULL
+);
+
+CREATE TABLE purchase_orders (
+    id {text} PRIMARY KEY,
+    supplier {text} NOT NULL,
+    warehouse {text} NOT NULL,
+    status {text} NOT NULL,
+    version {bigint} NOT NULL,
+    body {json} NOT NULL
+);
+
+CREATE INDEX purchase_orders_open ON purchase_orders (warehouse) WHERE status = 'open';

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import attrs
@@ -28,9 +27,11 @@ class Tables:
     published: dict[str, OutboxMessage] = attrs.Factory(dict)
     sequences: dict[str, int] = attrs.Factory(dict)
     warehouses: dict[str, Document] = attrs.Factory(dict)
-    stock_levels: dict[tuple[str, str], tuple[int, int, bool]] = attrs.Factory(dict)
+    stock_levels: dict[tuple[str, str], tuple[int, int, int]] = attrs.Factory(dict)
     movements: list[StockMovement] = attrs.Factory(list)
     reservations: dict[str, Document] = attrs.Factory(dict)
+    stock_policies: dict[str, Document] = attrs.Factory(dict)
+    purchase_orders: dict[str, Document] = attrs.Factory(dict)
 
 
 def refuse_write() -> None:
@@ -54,11 +55,10 @@ class Overlay:
             refuse_write()
         self.changes[key] = value
 
-    def keys(self) -> set[Any]:
+    def live_keys(self) -> set[Any]:
+        """The keys that exist once the changes are applied."""
         keys = set(self.base) | set(self.changes)
         return {key for key in keys if self.get(key) is not None}
 
     def apply(self) -> None:
         self.base.update(self.changes)
-
-

@@ -8,14 +8,17 @@ from datetime import datetime
 import attrs
 import cattrs
 
-from orderkit.adapters.memory.tables import Overlay, Tables, refuse_write
+from orderkit.adapters.memory._tables import Overlay, Tables, refuse_write
 from orderkit.errors import (
     AlreadyExists,
     ConcurrencyConflict,
+    PurchaseOrderNotFound,
     ReservationNotFound,
     WarehouseNotFound,
 )
 from orderkit.inventory.ledger import StockMovement
+from orderkit.inventory.policies import StockPolicy
+from orderkit.inventory.purchasing import PurchaseOrder, PurchaseOrderStatus
 from orderkit.inventory.reservations import Reservation, ReservationStatus
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
@@ -45,12 +48,12 @@ class MemoryWarehouses:
         return self._converter.structure(document, Warehouse)
 
     def list(self) -> list[Warehouse]:
-        found = [self.get(code) for code in self._table.keys()]
+        found = [self.get(code) for code in self._table.live_keys()]
         return sorted(found, key=lambda w: (w.priority, w.code))
 
 
 class MemoryStock:
-    """Stock levels as (on hand, reserved, backorderable) tuples, and the ledger."""
+    """Stock levels as (on hand, reserved, backordered) tuples, and the ledger."""
 
     def __init__(self, tables: Tables, levels: Overlay, readonly: bool) -> None:
         self._tables = tables
@@ -58,13 +61,18 @@ class MemoryStock:
         self._readonly = readonly
         self.appended: list[StockMovement] = []
 
-    def apply(self, movement: StockMovement) -> StockLevel:
+    def apply(self, movement: StockMovement, *, backorder_limit: int = 0) -> StockLevel:
         if self._readonly:
             refuse_write()
         current = self.level(movement.sku, movement.warehouse)
-        level = current.apply(movement.on_hand_delta, movement.reserved_delta)
+        level = current.apply(
+            movement.on_hand_delta,
+            movement.reserved_delta,
+            movement.backordered_delta,
+            backorder_limit=backorder_limit,
+        )
         self._levels.put(
-            (level.sku, level.warehouse), (level.on_hand, level.reserved, level.backorderable)
+            (level.sku, level.warehouse), (level.on_hand, level.reserved, level.backordered)
         )
         position = len(self._tables.movements) + len(self.appended) + 1
         self.appended.append(attrs.evolve(movement, position=position))
@@ -79,7 +87,7 @@ class MemoryStock:
     def levels(self, *, sku: str | None = None, warehouse: str | None = None) -> list[StockLevel]:
         keys = sorted(
             key
-            for key in self._levels.keys()
+            for key in self._levels.live_keys()
             if (sku is None or key[0] == sku) and (warehouse is None or key[1] == warehouse)
         )
         return [self.level(*key) for key in keys]
@@ -132,10 +140,14 @@ class MemoryReservations:
         return self._converter.structure(document, Reservation)
 
     def _all(self) -> list[Reservation]:
-        return [self.get(key) for key in sorted(self._table.keys())]
+        return [self.get(key) for key in sorted(self._table.live_keys())]
 
     def for_document(self, document: str) -> list[Reservation]:
         return [r for r in self._all() if r.document == document]
+
+    def backordered(self) -> list[Reservation]:
+        waiting = [r for r in self._all() if r.status is ReservationStatus.ACTIVE and r.backordered]
+        return sorted(waiting, key=lambda r: (r.priority, r.created_at, r.id))
 
     def expired(self, now: datetime, limit: int = 100) -> list[Reservation]:
         due = [
@@ -146,3 +158,68 @@ class MemoryReservations:
             and r.expires_at <= now
         ]
         return sorted(due, key=lambda r: (r.expires_at or now, r.id))[:limit]
+
+
+class MemoryStockPolicies:
+    """Stock policies keyed by SKU."""
+
+    def __init__(self, table: Overlay, converter: cattrs.Converter) -> None:
+        self._table = table
+        self._converter = converter
+
+    def put(self, policy: StockPolicy) -> None:
+        self._table.put(policy.sku, self._converter.unstructure(policy))
+
+    def get(self, sku: str) -> StockPolicy | None:
+        document = self._table.get(sku)
+        return None if document is None else self._converter.structure(document, StockPolicy)
+
+    def list(self) -> list[StockPolicy]:
+        return [
+            self._converter.structure(self._table.get(sku), StockPolicy)
+            for sku in sorted(self._table.live_keys())
+        ]
+
+
+class MemoryPurchaseOrders:
+    """Purchase orders keyed by id, saved with a version check."""
+
+    def __init__(self, table: Overlay, converter: cattrs.Converter) -> None:
+        self._table = table
+        self._converter = converter
+
+    def _write(self, purchase_order: PurchaseOrder, version: int) -> None:
+        document = self._converter.unstructure(purchase_order)
+        document["version"] = version
+        self._table.put(purchase_order.id, document)
+        purchase_order.version = version
+
+    def add(self, purchase_order: PurchaseOrder) -> None:
+        if purchase_order.version != 0:
+            raise ConcurrencyConflict("purchase order", purchase_order.id, purchase_order.version)
+        if self._table.get(purchase_order.id) is not None:
+            raise AlreadyExists("purchase order", purchase_order.id)
+        self._write(purchase_order, 1)
+
+    def save(self, purchase_order: PurchaseOrder) -> None:
+        current = self._table.get(purchase_order.id)
+        if current is None:
+            raise PurchaseOrderNotFound(purchase_order.id)
+        if current["version"] != purchase_order.version:
+            raise ConcurrencyConflict("purchase order", purchase_order.id, purchase_order.version)
+        self._write(purchase_order, purchase_order.version + 1)
+
+    def get(self, purchase_order_id: str) -> PurchaseOrder:
+        document = self._table.get(purchase_order_id)
+        if document is None:
+            raise PurchaseOrderNotFound(purchase_order_id)
+        return self._converter.structure(document, PurchaseOrder)
+
+    def open(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
+        orders = [self.get(key) for key in sorted(self._table.live_keys())]
+        return [
+            po
+            for po in orders
+            if po.status is PurchaseOrderStatus.OPEN
+            and (warehouse is None or po.warehouse == warehouse)
+        ]

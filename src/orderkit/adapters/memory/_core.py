@@ -9,7 +9,7 @@ from datetime import datetime
 import attrs
 import cattrs
 
-from orderkit.adapters.memory.tables import DELETED, Overlay, Tables, refuse_write
+from orderkit.adapters.memory._tables import DELETED, Overlay, Tables, refuse_write
 from orderkit.catalog.products import Product
 from orderkit.customers.customer import Customer
 from orderkit.errors import (
@@ -21,6 +21,7 @@ from orderkit.errors import (
 )
 from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
+
 
 class MemoryProducts:
     def __init__(self, table: Overlay, converter: cattrs.Converter) -> None:
@@ -44,11 +45,11 @@ class MemoryProducts:
         return self._converter.structure(document, Product)
 
     def list(self) -> Iterator[Product]:
-        for sku in sorted(self._table.keys()):
+        for sku in sorted(self._table.live_keys()):
             yield self.get(sku)
 
     def count(self) -> int:
-        return len(self._table.keys())
+        return len(self._table.live_keys())
 
 
 class MemoryCustomers:
@@ -88,11 +89,11 @@ class MemoryCustomers:
         return None if customer_id is None else self.get(customer_id)
 
     def list(self) -> Iterator[Customer]:
-        for customer_id in sorted(self._table.keys()):
+        for customer_id in sorted(self._table.live_keys()):
             yield self.get(customer_id)
 
     def count(self) -> int:
-        return len(self._table.keys())
+        return len(self._table.live_keys())
 
 
 class MemoryOrders:
@@ -138,11 +139,11 @@ class MemoryOrders:
         return self.get(order_id)
 
     def list(self) -> Iterator[Order]:
-        for number in sorted(self._numbers.keys()):
+        for number in sorted(self._numbers.live_keys()):
             yield self.get(self._numbers.get(number))
 
     def count(self) -> int:
-        return len(self._table.keys())
+        return len(self._table.live_keys())
 
 
 class MemoryOutbox:
@@ -207,5 +208,3 @@ class MemorySequences:
         value = (self._table.get(name) or 0) + 1
         self._table.put(name, value)
         return value
-
-

@@ -1,0 +1,125 @@
+"""Purchase orders: stock on its way from a supplier, received in one or more parts."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import datetime
+
+import attrs
+
+from orderkit._checks import aware, code, count, parse_enum, text
+from orderkit.errors import PurchaseOrderClosed, ValidationError
+from orderkit.quantity import validate_quantity
+
+__all__ = ["PurchaseOrder", "PurchaseOrderLine", "PurchaseOrderStatus"]
+
+
+class PurchaseOrderStatus(enum.StrEnum):
+    """Where a purchase order stands."""
+
+    OPEN = "open"
+    """Ordered; receipts are accepted."""
+    RECEIVED = "received"
+    """Every unit arrived."""
+    CLOSED = "closed"
+    """Closed by hand before everything arrived; the rest will not come."""
+
+
+@attrs.frozen(slots=True)
+class PurchaseOrderLine:
+    """Units of one SKU ordered from the supplier, and how many arrived."""
+
+    sku: str = attrs.field(validator=code())
+    ordered: int = attrs.field(converter=validate_quantity)
+    received: int = attrs.field(default=0, validator=count())
+
+    def __attrs_post_init__(self) -> None:
+        if self.received > self.ordered:
+            raise ValidationError("received", self.received, f"exceeds ordered {self.ordered}")
+
+    @property
+    def outstanding(self) -> int:
+        """Units still to come."""
+        return self.ordered - self.received
+
+
+def _status(value: object) -> PurchaseOrderStatus:
+    return parse_enum(PurchaseOrderStatus, value, "status")
+
+
+def _lines(value: object) -> tuple[PurchaseOrderLine, ...]:
+    if not isinstance(value, Sequence) or not value:
+        raise ValidationError("lines", value, "a purchase order needs at least one line")
+    for line in value:
+        if not isinstance(line, PurchaseOrderLine):
+            raise ValidationError("lines", line, "must be a PurchaseOrderLine")
+    skus = [line.sku for line in value]
+    if len(set(skus)) != len(skus):
+        raise ValidationError("lines", value, "one line per SKU")
+    return tuple(value)
+
+
+@attrs.define(slots=True, kw_only=True)
+class PurchaseOrder:
+    """An order to a supplier for stock delivered to one warehouse.
+
+    Attributes:
+        id: The record id.
+        supplier: Who delivers.
+        warehouse: Where the stock arrives.
+        lines: Ordered and received units per SKU.
+        created_at: When it was placed.
+        expected_at: When the goods are expected, if known.
+        status: Open, received or closed.
+        version: The stored version (optimistic concurrency).
+    """
+
+    id: str = attrs.field(validator=code())
+    supplier: str = attrs.field(validator=text(120))
+    warehouse: str = attrs.field(validator=code())
+    lines: tuple[PurchaseOrderLine, ...] = attrs.field(converter=_lines)
+    created_at: datetime = attrs.field(validator=aware())
+    expected_at: datetime | None = None
+    status: PurchaseOrderStatus = attrs.field(default=PurchaseOrderStatus.OPEN, converter=_status)
+    version: int = 0
+
+    def outstanding(self, sku: str) -> int:
+        """Units of ``sku`` still to come (0 once the order is not open)."""
+        if self.status is not PurchaseOrderStatus.OPEN:
+            return 0
+        return sum(line.outstanding for line in self.lines if line.sku == sku)
+
+    def receive(self, sku: str, quantity: int) -> None:
+        """Record that ``quantity`` units of ``sku`` arrived; the order completes itself.
+
+        Raises:
+            PurchaseOrderClosed: The order is not open.
+            ValidationError: ``sku`` is not on the order, or more arrived than is outstanding.
+            InvalidQuantity: ``quantity`` is not a positive int.
+        """
+        if self.status is not PurchaseOrderStatus.OPEN:
+            raise PurchaseOrderClosed(self.id, self.status.value)
+        quantity = validate_quantity(quantity)
+        for index, line in enumerate(self.lines):
+            if line.sku == sku:
+                if quantity > line.outstanding:
+                    raise ValidationError(
+                        "quantity", quantity, f"only {line.outstanding} of {sku} are outstanding"
+                    )
+                received = attrs.evolve(line, received=line.received + quantity)
+                self.lines = (*self.lines[:index], received, *self.lines[index + 1 :])
+                if all(line.outstanding == 0 for line in self.lines):
+                    self.status = PurchaseOrderStatus.RECEIVED
+                return
+        raise ValidationError("sku", sku, f"is not on purchase order {self.id}")
+
+    def close(self) -> None:
+        """Close the order; outstanding units are no longer expected.
+
+        Raises:
+            PurchaseOrderClosed: The order is not open.
+        """
+        if self.status is not PurchaseOrderStatus.OPEN:
+            raise PurchaseOrderClosed(self.id, self.status.value)
+        self.status = PurchaseOrderStatus.CLOSED
