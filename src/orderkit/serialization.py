@@ -29,16 +29,30 @@ from orderkit.catalog.events import ProductAdded, ProductPriceChanged
 from orderkit.customers.events import CustomerRegistered
 from orderkit.errors import InvalidAmount, ValidationError
 from orderkit.events import DomainEvent, OutboxMessage
+from orderkit.inventory.events import (
+    BackorderAllocated,
+    ReservationCommitted,
+    ReservationExpired,
+    ReservationReleased,
+    StockMoved,
+    StockReserved,
+)
 from orderkit.lifecycle.events import OrderPlaced
 from orderkit.money import Money
 
 __all__ = ["BUILTIN_EVENTS", "EventCodec", "make_converter"]
 
 BUILTIN_EVENTS: tuple[type[DomainEvent], ...] = (
+    BackorderAllocated,
     CustomerRegistered,
     OrderPlaced,
     ProductAdded,
     ProductPriceChanged,
+    ReservationCommitted,
+    ReservationExpired,
+    ReservationReleased,
+    StockMoved,
+    StockReserved,
 )
 """The event classes orderkit itself emits."""
 

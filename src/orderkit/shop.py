@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -11,13 +11,17 @@ from orderkit.clock import Clock, SystemClock
 from orderkit.errors import ConfigurationError, UnsupportedStore
 from orderkit.events import DomainEvent
 from orderkit.ids import IdGenerator, IdSource
+from orderkit.inventory.routing import RoutingStrategy
 from orderkit.serialization import BUILTIN_EVENTS, EventCodec
 from orderkit.services.catalog import CatalogService
 from orderkit.services.context import ServiceContext
 from orderkit.services.customers import CustomerService
 from orderkit.services.events import EventService
+from orderkit.services.inventory import InventoryService
 from orderkit.services.orders import OrderService
+from orderkit.services.purchasing import PurchasingService
 from orderkit.services.reports import ReportService
+from orderkit.services.reservations import ReservationService
 from orderkit.storage import Store
 
 __all__ = ["Shop", "open_store"]
@@ -85,6 +89,8 @@ class Shop:
         ids: The source of record ids; random, time-sortable ids by default.
         event_types: Host-defined event classes to carry through the outbox,
             in addition to orderkit's own.
+        routing: How reservations choose warehouses; by priority by default.
+        channel_buffers: Units held back from available-to-promise per channel.
 
     Attributes:
         catalog: Products (:class:`~orderkit.services.catalog.CatalogService`).
@@ -92,6 +98,12 @@ class Shop:
         orders: Orders (:class:`~orderkit.services.orders.OrderService`).
         events: The outbox (:class:`~orderkit.services.events.EventService`).
         reports: Reports (:class:`~orderkit.services.reports.ReportService`).
+        inventory: Warehouses, stock and availability
+            (:class:`~orderkit.services.inventory.InventoryService`).
+        reservations: Stock held for orders and carts
+            (:class:`~orderkit.services.reservations.ReservationService`).
+        purchasing: Purchase orders and replenishment
+            (:class:`~orderkit.services.purchasing.PurchasingService`).
 
     Examples:
         >>> import orderkit as ok
@@ -108,6 +120,8 @@ class Shop:
         clock: Clock | None = None,
         ids: IdSource | None = None,
         event_types: Iterable[type[DomainEvent]] = (),
+        routing: RoutingStrategy | None = None,
+        channel_buffers: Mapping[str, int] | None = None,
     ) -> None:
         if not hasattr(store, "unit_of_work"):
             raise ConfigurationError("store", store, "must implement orderkit.storage.Store")
@@ -126,6 +140,9 @@ class Shop:
         self.orders = OrderService(context)
         self.events = EventService(context)
         self.reports = ReportService(context)
+        self.inventory = InventoryService(context, channel_buffers=channel_buffers)
+        self.reservations = ReservationService(context, routing=routing)
+        self.purchasing = PurchasingService(context)
 
     @classmethod
     def open(
@@ -135,6 +152,8 @@ class Shop:
         clock: Clock | None = None,
         seed: int | None = None,
         event_types: Iterable[type[DomainEvent]] = (),
+        routing: RoutingStrategy | None = None,
+        channel_buffers: Mapping[str, int] | None = None,
     ) -> Shop:
         """Open a shop on the store ``url`` names (see :func:`open_store`).
 
@@ -143,6 +162,8 @@ class Shop:
             clock: The source of time; the system clock by default.
             seed: Make record ids reproducible (for demos, tests and simulations).
             event_types: Host-defined event classes for the outbox.
+            routing: How reservations choose warehouses; by priority by default.
+            channel_buffers: Units held back from available-to-promise per channel.
 
         Raises:
             UnsupportedStore: The URL names a backend orderkit cannot open.
@@ -152,7 +173,14 @@ class Shop:
         store = open_store(url)
         clock = clock if clock is not None else SystemClock()
         ids = IdGenerator(clock, random.Random(seed)) if seed is not None else None
-        return cls(store, clock=clock, ids=ids, event_types=event_types)
+        return cls(
+            store,
+            clock=clock,
+            ids=ids,
+            event_types=event_types,
+            routing=routing,
+            channel_buffers=channel_buffers,
+        )
 
     def close(self) -> None:
         """Close the store."""

@@ -13,11 +13,13 @@ from orderkit._checks import (
     instance_of,
     optional_instance_of,
     optional_text,
+    require_code,
     stripped,
     text,
 )
 from orderkit.errors import CurrencyMismatch, ValidationError
 from orderkit.money import Money
+from orderkit.quantity import validate_quantity
 
 __all__ = ["Dimensions", "Product"]
 
@@ -56,6 +58,21 @@ def _attributes(value: object) -> Mapping[str, str]:
     return MappingProxyType(dict(value))
 
 
+def _components(value: object) -> tuple[tuple[str, int], ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValidationError("components", value, "give a list of (sku, quantity) pairs")
+    pairs = []
+    for item in value:
+        if not isinstance(item, list | tuple) or len(item) != 2:
+            raise ValidationError("components", item, "each component is a (sku, quantity) pair")
+        pairs.append(
+            (require_code(item[0], "components"), validate_quantity(item[1], "components"))
+        )
+    if len({sku for sku, _ in pairs}) != len(pairs):
+        raise ValidationError("components", value, "name each component SKU once")
+    return tuple(pairs)
+
+
 def _weight(value: object) -> int | None:
     if value is None:
         return None
@@ -78,6 +95,8 @@ class Product:
         weight_g: The shipping weight in grams.
         dimensions: The packed size, for parcel and dimensional weight.
         attributes: Free-form string attributes (colour, size, seller ...).
+        components: For a kit or bundle, the ``(sku, quantity)`` of each component
+            it consumes; stock is kept and reserved for the components, not the kit.
 
     Raises:
         ValidationError: A field is empty, of the wrong type or out of range.
@@ -104,8 +123,11 @@ class Product:
         default=None, validator=optional_instance_of(Dimensions)
     )
     attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_attributes, hash=False)
+    components: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_components)
 
     def __attrs_post_init__(self) -> None:
+        if any(sku == self.sku for sku, _ in self.components):
+            raise ValidationError("components", self.components, "a kit cannot contain itself")
         if self.price.amount < 0:
             raise ValidationError("price", self.price, "must not be negative")
         if self.cost is not None:
@@ -118,6 +140,11 @@ class Product:
     def currency(self) -> str:
         """The product's currency: that of its price."""
         return self.price.currency
+
+    @property
+    def is_kit(self) -> bool:
+        """Whether the product is a kit or bundle made of component SKUs."""
+        return bool(self.components)
 
     @property
     def margin(self) -> Money | None:

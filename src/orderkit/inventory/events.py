@@ -9,6 +9,7 @@ import attrs
 from orderkit.events import DomainEvent
 
 __all__ = [
+    "BackorderAllocated",
     "ReservationCommitted",
     "ReservationExpired",
     "ReservationReleased",
@@ -32,12 +33,17 @@ class StockMoved(DomainEvent):
 
 @attrs.frozen(slots=True, kw_only=True)
 class StockReserved(DomainEvent):
-    """Stock was reserved for a document; ``aggregate_id`` is the reservation id."""
+    """Stock was reserved for a document; ``aggregate_id`` is the reservation id.
+
+    ``lines`` holds ``(sku, warehouse, reserved units)``; ``backordered`` counts
+    the units that wait for stock.
+    """
 
     aggregate_type: ClassVar[str] = "reservation"
 
     document: str
     lines: tuple[tuple[str, str, int], ...]
+    backordered: int = 0
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -65,3 +71,16 @@ class ReservationCommitted(DomainEvent):
     aggregate_type: ClassVar[str] = "reservation"
 
     document: str
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class BackorderAllocated(DomainEvent):
+    """Arrived stock was allocated to a waiting reservation."""
+
+    aggregate_type: ClassVar[str] = "reservation"
+
+    document: str
+    sku: str
+    warehouse: str
+    quantity: int
+    still_backordered: int

@@ -7,6 +7,7 @@ module only keeps the suite in rooms of one job each.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -16,12 +17,15 @@ from orderkit.errors import (
     AlreadyExists,
     ConcurrencyConflict,
     InsufficientStock,
+    PurchaseOrderNotFound,
     ReservationNotFound,
     StorageError,
     ValidationError,
     WarehouseNotFound,
 )
 from orderkit.inventory.ledger import MovementKind, StockMovement, replay
+from orderkit.inventory.policies import BackorderMode, StockPolicy
+from orderkit.inventory.purchasing import PurchaseOrder, PurchaseOrderLine
 from orderkit.inventory.reservations import Reservation, ReservationLine, ReservationStatus
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
@@ -235,3 +239,80 @@ class InventoryContract:
             due = uow.reservations.expired(T0 + timedelta(minutes=10))
             assert [r.id for r in due] == ["R1"]
             assert [r.id for r in uow.reservations.expired(T0 + timedelta(hours=1), 1)] == ["R1"]
+
+    def test_backorders_respect_the_limit_given_with_the_movement(self, store: Store) -> None:
+        """Backordered units grow only up to the limit passed to apply()."""
+        with store.unit_of_work() as uow:
+            uow.stock.apply(move("backorder", 3), backorder_limit=4)
+            with pytest.raises(InsufficientStock):
+                uow.stock.apply(move("backorder", 2), backorder_limit=4)
+            with pytest.raises(InsufficientStock):
+                uow.stock.apply(move("backorder", 1, sku="MUG-1"))  # no limit given: none allowed
+            uow.stock.apply(move("receive", 2))
+            level = uow.stock.apply(move("allocate", 2))
+            uow.commit()
+        assert (level.on_hand, level.reserved, level.backordered) == (2, 2, 1)
+
+    def test_stock_policies_are_kept_per_sku(self, store: Store) -> None:
+        """put() stores or replaces a SKU's policy; get() returns None for SKUs without one."""
+        first = StockPolicy(sku="TEE-M", supplier="Acme Mills", lead_time_days=5)
+        second = StockPolicy(
+            sku="TEE-M",
+            backorders=BackorderMode.LIMITED,
+            backorder_limit=10,
+            min_quantity=5,
+            max_quantity=40,
+            service_level=Decimal("0.99"),
+        )
+        with store.unit_of_work() as uow:
+            uow.stock_policies.put(first)
+            uow.stock_policies.put(StockPolicy(sku="MUG-1"))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.stock_policies.get("TEE-M") == first
+            uow.stock_policies.put(second)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.stock_policies.get("TEE-M") == second
+            assert uow.stock_policies.get("NONE") is None
+            assert [p.sku for p in uow.stock_policies.list()] == ["MUG-1", "TEE-M"]
+
+    def test_purchase_orders_round_trip_and_list_open_ones(self, store: Store) -> None:
+        """Purchase orders read back equal; open() lists only open ones; stale saves conflict."""
+
+        def po(po_id: str, warehouse: str = "BER") -> PurchaseOrder:
+            return PurchaseOrder(
+                id=po_id,
+                supplier="Acme Mills",
+                warehouse=warehouse,
+                lines=(PurchaseOrderLine("TEE-M", 10), PurchaseOrderLine("MUG-1", 4)),
+                created_at=T0,
+                expected_at=T0 + timedelta(days=7),
+            )
+
+        with store.unit_of_work() as uow:
+            for po_id, warehouse in (("P1", "BER"), ("P2", "PAR"), ("P3", "BER")):
+                uow.purchase_orders.add(po(po_id, warehouse))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            third = uow.purchase_orders.get("P3")
+            third.close()
+            uow.purchase_orders.save(third)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            loaded = uow.purchase_orders.get("P1")
+            assert attrs.evolve(loaded, version=0) == po("P1")
+            assert [p.id for p in uow.purchase_orders.open()] == ["P1", "P2"]
+            assert [p.id for p in uow.purchase_orders.open(warehouse="BER")] == ["P1"]
+            stale = uow.purchase_orders.get("P1")
+            with pytest.raises(PurchaseOrderNotFound):
+                uow.purchase_orders.get("NOPE")
+        loaded.receive("TEE-M", 4)
+        with store.unit_of_work() as uow:
+            uow.purchase_orders.save(loaded)
+            uow.commit()
+        stale.close()
+        with store.unit_of_work() as uow, pytest.raises(ConcurrencyConflict):
+            uow.purchase_orders.save(stale)
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.purchase_orders.get("P1").outstanding("TEE-M") == 6
