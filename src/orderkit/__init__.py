@@ -21,19 +21,38 @@ from orderkit.customers import Customer, CustomerRegistered
 from orderkit.events import DomainEvent, OutboxMessage
 from orderkit.fulfillment import Parcel
 from orderkit.ids import IdGenerator, IdSource
-from orderkit.inventory import StockLevel, Warehouse
+from orderkit.inventory import (
+    BackorderMode,
+    ByPriority,
+    FewestShipments,
+    MovementKind,
+    Nearest,
+    PurchaseOrder,
+    PurchaseOrderStatus,
+    RankingStrategy,
+    Reservation,
+    ReservationStatus,
+    RoutingPlan,
+    StockLevel,
+    StockMovement,
+    StockPolicy,
+    Warehouse,
+)
 from orderkit.lifecycle import Order, OrderLine, OrderPlaced
 from orderkit.money import Money
 from orderkit.payments import PaymentMethod, request_fingerprint
 from orderkit.quantity import MAX_QUANTITY, validate_quantity
 from orderkit.reports import SalesSummary, summarise_sales
 from orderkit.serialization import EventCodec, make_converter
+from orderkit.services.reservations import ReservationRequest
 from orderkit.shop import Shop
 from orderkit.storage import Store, UnitOfWork
 
 __all__ = [
     "MAX_QUANTITY",
     "Address",
+    "BackorderMode",
+    "ByPriority",
     "Clock",
     "Coordinates",
     "Customer",
@@ -41,10 +60,13 @@ __all__ = [
     "Dimensions",
     "DomainEvent",
     "EventCodec",
+    "FewestShipments",
     "IdGenerator",
     "IdSource",
     "ManualClock",
     "Money",
+    "MovementKind",
+    "Nearest",
     "Order",
     "OrderLine",
     "OrderPlaced",
@@ -54,9 +76,18 @@ __all__ = [
     "Product",
     "ProductAdded",
     "ProductPriceChanged",
+    "PurchaseOrder",
+    "PurchaseOrderStatus",
+    "RankingStrategy",
+    "Reservation",
+    "ReservationRequest",
+    "ReservationStatus",
+    "RoutingPlan",
     "SalesSummary",
     "Shop",
     "StockLevel",
+    "StockMovement",
+    "StockPolicy",
     "Store",
     "SystemClock",
     "UnitOfWork",

@@ -344,7 +344,7 @@ class ReservationService:
             uow.commit()
         return len(due)
 
-    def reservation(self, reservation_id: str) -> Reservation:
+    def get(self, reservation_id: str) -> Reservation:
         """Return a reservation.
 
         Raises:
@@ -353,7 +353,7 @@ class ReservationService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.reservations.get(reservation_id)
 
-    def reservations_for(self, document: str) -> list[Reservation]:
+    def for_document(self, document: str) -> list[Reservation]:
         """Return the reservations made for ``document``."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.reservations.for_document(document)
