@@ -1,0 +1,145 @@
+"""Stateful property test of the stock ledger through the services, on every store.
+
+Random receives, reservations, releases, shipments, transfers, write-offs and
+counts against a plain model. After every step: each level equals the model,
+reserved never exceeds on hand, a refused step changed nothing, and the
+stored levels equal a replay of the ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
+
+import orderkit as ok
+from orderkit.errors import InsufficientStock, ValidationError
+
+SKUS = ["A", "B"]
+WAREHOUSES = ["W1", "W2"]
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    reservations = Bundle("reservations")
+    url: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shop = ok.Shop.open(self.url, clock=ok.ManualClock(T0), seed=1)
+        for code in WAREHOUSES:
+            self.shop.inventory.add_warehouse(
+                ok.Warehouse(
+                    code,
+                    code,
+                    ok.Address(name=code, line1="1", city="X", postal_code="1", country="DE"),
+                )
+            )
+        self.shop.catalog.add_many(
+            [ok.Product(sku=sku, name=sku, price=ok.Money(1, "EUR")) for sku in SKUS]
+        )
+        self.model = {(s, w): [0, 0] for s in SKUS for w in WAREHOUSES}  # on hand, reserved
+
+    def teardown(self) -> None:
+        self.shop.close()
+
+    def available(self, sku: str, warehouse: str) -> int:
+        on_hand, reserved = self.model[(sku, warehouse)]
+        return on_hand - reserved
+
+    @rule(
+        sku=st.sampled_from(SKUS), warehouse=st.sampled_from(WAREHOUSES), quantity=st.integers(1, 8)
+    )
+    def receive(self, sku: str, warehouse: str, quantity: int) -> None:
+        self.shop.inventory.receive(sku, warehouse, quantity)
+        self.model[(sku, warehouse)][0] += quantity
+
+    @rule(
+        target=reservations,
+        sku=st.sampled_from(SKUS),
+        warehouse=st.sampled_from(WAREHOUSES),
+        quantity=st.integers(1, 6),
+    )
+    def reserve(self, sku: str, warehouse: str, quantity: int) -> object:
+        if quantity > self.available(sku, warehouse):
+            try:
+                self.shop.reservations.reserve("doc", [(sku, quantity)], warehouse=warehouse)
+            except InsufficientStock:
+                return None
+            raise AssertionError("oversold")
+        reservation = self.shop.reservations.reserve("doc", [(sku, quantity)], warehouse=warehouse)
+        self.model[(sku, warehouse)][1] += quantity
+        return (reservation.id, sku, warehouse, quantity)
+
+    @rule(held=consumes(reservations), ship=st.booleans())
+    def end(self, held: object, ship: bool) -> None:
+        if held is None:
+            return
+        reservation_id, sku, warehouse, quantity = held  # type: ignore[misc]
+        if ship:
+            self.shop.reservations.commit(reservation_id)
+            self.model[(sku, warehouse)][0] -= quantity
+        else:
+            self.shop.reservations.release(reservation_id)
+        self.model[(sku, warehouse)][1] -= quantity
+
+    @rule(sku=st.sampled_from(SKUS), quantity=st.integers(1, 8))
+    def transfer(self, sku: str, quantity: int) -> None:
+        if quantity > self.available(sku, "W1"):
+            try:
+                self.shop.inventory.transfer(sku, "W1", "W2", quantity)
+            except ValidationError:
+                return
+            raise AssertionError("moved reserved or missing stock")
+        self.shop.inventory.transfer(sku, "W1", "W2", quantity)
+        self.model[(sku, "W1")][0] -= quantity
+        self.model[(sku, "W2")][0] += quantity
+
+    @rule(
+        sku=st.sampled_from(SKUS), warehouse=st.sampled_from(WAREHOUSES), quantity=st.integers(1, 5)
+    )
+    def write_off(self, sku: str, warehouse: str, quantity: int) -> None:
+        try:
+            self.shop.inventory.write_off(sku, warehouse, quantity, reason="damaged")
+        except ValidationError:
+            assert quantity > self.available(sku, warehouse)
+            return
+        self.model[(sku, warehouse)][0] -= quantity
+
+    @rule(
+        sku=st.sampled_from(SKUS), warehouse=st.sampled_from(WAREHOUSES), counted=st.integers(0, 30)
+    )
+    def count(self, sku: str, warehouse: str, counted: int) -> None:
+        try:
+            self.shop.inventory.count(sku, warehouse, counted)
+        except ValidationError:
+            assert counted < self.model[(sku, warehouse)][1]
+            return
+        self.model[(sku, warehouse)][0] = counted
+
+    @invariant()
+    def levels_match_the_model_and_the_ledger(self) -> None:
+        for (sku, warehouse), (on_hand, reserved) in self.model.items():
+            level = self.shop.inventory.level(sku, warehouse)
+            assert (level.on_hand, level.reserved) == (on_hand, reserved)
+            assert 0 <= level.reserved <= level.on_hand
+        assert self.shop.inventory.verify_ledger()
+
+
+SETTINGS = settings(max_examples=40, stateful_step_count=25, deadline=None)
+
+
+class MemoryLedger(LedgerMachine):
+    url = None
+
+
+class SqliteLedger(LedgerMachine):
+    url = "sqlite:///:memory:"
+
+
+MemoryLedger.TestCase.settings = SETTINGS
+SqliteLedger.TestCase.settings = SETTINGS
+TestLedgerOnMemory = MemoryLedger.TestCase
+TestLedgerOnSqlite = SqliteLedger.TestCase
