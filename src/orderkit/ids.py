@@ -16,12 +16,13 @@ _RANDOM_BITS = 80
 _RANDOM_LIMIT = 1 << _RANDOM_BITS
 
 
-def _encode(number: int, length: int) -> str:
-    chars = []
-    for _ in range(length):
-        number, digit = divmod(number, 32)
-        chars.append(_ALPHABET[digit])
-    return "".join(reversed(chars))
+# Two characters per 10 bits: 13 lookups encode the 130 bits of an id.
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
+
+
+def _encode(number: int) -> str:
+    """Encode a 128-bit number as 26 Crockford base32 characters, most significant first."""
+    return "".join(_PAIRS[(number >> shift) & 0x3FF] for shift in range(120, -10, -10))
 
 
 @runtime_checkable
@@ -76,4 +77,4 @@ class IdGenerator:
                 randomness = self._rng.getrandbits(_RANDOM_BITS - 1)
             self._last_ms = millis
             self._last_random = randomness
-        return _encode(millis, 10) + _encode(randomness, 16)
+        return _encode((millis << _RANDOM_BITS) | randomness)

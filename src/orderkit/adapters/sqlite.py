@@ -39,8 +39,6 @@ from orderkit.serialization import make_converter
 
 __all__ = ["SqliteDialect", "SqliteStore"]
 
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
-
 
 class SqliteDialect:
     """SQLite's differences: storage classes, ISO-8601 text times, JSON as text."""
@@ -54,6 +52,8 @@ class SqliteDialect:
             "json": "TEXT",
             "timestamp": "TEXT",
             "serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT",
+            # Small rows keyed by text: one B-tree instead of a table plus an index.
+            "without_rowid": " WITHOUT ROWID",
         }
     )
 
@@ -70,7 +70,7 @@ class SqliteDialect:
 
     def encode_time(self, value: datetime) -> str:
         """Store UTC with fixed-width microseconds, so text order is time order."""
-        return value.astimezone(UTC).strftime(_TIME_FORMAT)
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
 
     def decode_time(self, value: Any) -> datetime:
         """Parse a stored time back into an aware UTC datetime."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from orderkit.catalog.products import Product
@@ -34,6 +34,14 @@ class ProductRepository(Protocol):
 
         Raises:
             ProductNotFound: No product has that SKU.
+        """
+        ...
+
+    def components(self, skus: Sequence[str]) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Return the kit components of each SKU (empty for a plain product), cheaply.
+
+        Raises:
+            ProductNotFound: One of the SKUs is not in the catalog.
         """
         ...
 

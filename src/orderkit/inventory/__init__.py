@@ -1,5 +1,7 @@
-"""Inventory: warehouses, stock levels, the movement ledger, reservations, routing,
-stock policies, purchase orders and replenishment. Pure Python, no I/O.
+"""Inventory: stock per warehouse, never oversold, and everything that moves it.
+
+Warehouses, stock levels, the movement ledger, reservations, routing, stock
+policies, purchase orders and replenishment. Pure Python, no I/O.
 """
 
 from orderkit.inventory.events import (

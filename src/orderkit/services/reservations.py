@@ -219,13 +219,13 @@ class ReservationService:
 
     @staticmethod
     def _expand_kits(uow: UnitOfWork, lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        components = uow.products.components([sku for sku, _ in lines])
+        if not any(components.values()):
+            return lines
         expanded: list[tuple[str, int]] = []
         for sku, quantity in lines:
-            product = uow.products.get(sku)
-            if product.is_kit:
-                expanded.extend((part, each * quantity) for part, each in product.components)
-            else:
-                expanded.append((sku, quantity))
+            parts = components[sku] or ((sku, 1),)
+            expanded.extend((part, each * quantity) for part, each in parts)
         return summed_lines(expanded)
 
     def _plan(

@@ -142,6 +142,21 @@ class StoreContract(InventoryContract):
             assert dict(loaded.attributes) == {"colour": "blue"}
             assert uow.products.count() == 1
 
+    def test_components_are_read_per_sku(self, store: Store) -> None:
+        """components() gives each SKU's kit parts (empty for plain products)."""
+        kit = attrs.evolve(sample_product("KIT-1"), components=(("TEE-M", 1), ("MUG-1", 2)))
+        with store.unit_of_work() as uow:
+            uow.products.add(sample_product())
+            uow.products.add(kit)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.products.components(["KIT-1", "TEE-M"]) == {
+                "KIT-1": (("TEE-M", 1), ("MUG-1", 2)),
+                "TEE-M": (),
+            }
+            with pytest.raises(ProductNotFound):
+                uow.products.components(["TEE-M", "NOPE"])
+
     def test_customer_round_trip_and_find_by_email(self, store: Store) -> None:
         """A customer reads back by id and, case-insensitively, by email."""
         customer = sample_customer()

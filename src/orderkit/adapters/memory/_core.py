@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 import attrs
@@ -43,6 +43,15 @@ class MemoryProducts:
         if document is None:
             raise ProductNotFound(sku)
         return self._converter.structure(document, Product)
+
+    def components(self, skus: Sequence[str]) -> dict[str, tuple[tuple[str, int], ...]]:
+        found: dict[str, tuple[tuple[str, int], ...]] = {}
+        for sku in skus:
+            document = self._table.get(sku)
+            if document is None:
+                raise ProductNotFound(sku)
+            found[sku] = tuple((part, quantity) for part, quantity in document["components"])
+        return found
 
     def list(self) -> Iterator[Product]:
         for sku in sorted(self._table.live_keys()):

@@ -69,7 +69,8 @@ class Dialect(Protocol):
     def column_types(self) -> Mapping[str, str]:
         """Replacements for the type tokens of the migration files.
 
-        The tokens are ``{text}``, ``{bigint}``, ``{json}``, ``{timestamp}`` and ``{serial_pk}``.
+        The tokens are ``{text}``, ``{bigint}``, ``{json}``, ``{timestamp}``, ``{serial_pk}``
+        and ``{without_rowid}`` (a table option; empty where it means nothing).
         """
         ...
 

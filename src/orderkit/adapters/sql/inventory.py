@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+import cattrs
+
 from orderkit.adapters.sql.repositories import SqlRepository
+from orderkit.adapters.sql.session import SqlSession
 from orderkit.errors import (
     AlreadyExists,
     ConcurrencyConflict,
@@ -52,7 +55,16 @@ _LEVEL_COLUMNS = "sku, warehouse, on_hand, reserved, backordered"
 
 
 class SqlWarehouses(SqlRepository):
-    """Warehouses in the ``warehouses`` table."""
+    """Warehouses in the ``warehouses`` table.
+
+    Loaded warehouses are kept for the rest of the unit of work: inside one
+    transaction they cannot change behind its back, and a batch of
+    reservations would otherwise read the same rows again and again.
+    """
+
+    def __init__(self, session: SqlSession, converter: cattrs.Converter) -> None:
+        super().__init__(session, converter)
+        self._loaded: dict[str, Warehouse] = {}
 
     def _params(self, warehouse: Warehouse) -> dict[str, Any]:
         return {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -103,6 +103,17 @@ class SqlProducts(SqlRepository):
         if row is None:
             raise ProductNotFound(sku)
         return self._converter.structure(self._dialect.decode_json(row[0]), Product)
+
+    def components(self, skus: Sequence[str]) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Kit components per SKU, read without building Product objects."""
+        found: dict[str, tuple[tuple[str, int], ...]] = {}
+        for sku in skus:
+            row = self._session.one("SELECT document FROM products WHERE sku = :sku", {"sku": sku})
+            if row is None:
+                raise ProductNotFound(sku)
+            parts = self._dialect.decode_json(row[0]).get("components", [])
+            found[sku] = tuple((str(part), int(quantity)) for part, quantity in parts)
+        return found
 
     def list(self) -> Iterator[Product]:
         """Yield every product by SKU."""

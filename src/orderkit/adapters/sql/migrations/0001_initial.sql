@@ -1,5 +1,5 @@
 -- Catalog, customers, orders, the outbox and named counters.
--- Tokens in braces are column types that differ between dialects.
+-- Tokens in braces are column types and table options that differ between dialects.
 
 CREATE TABLE products (
     sku {text} PRIMARY KEY,
@@ -57,4 +57,4 @@ CREATE INDEX outbox_pending ON outbox (position) WHERE published_at IS NULL;
 CREATE TABLE sequences (
     name {text} PRIMARY KEY,
     value {bigint} NOT NULL
-);
+){without_rowid};

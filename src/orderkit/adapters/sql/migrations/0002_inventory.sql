@@ -21,7 +21,7 @@ CREATE TABLE stock_levels (
     CHECK (reserved >= 0),
     CHECK (backordered >= 0),
     CHECK (reserved <= on_hand)
-);
+){without_rowid};
 
 CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse);
 
@@ -54,7 +54,8 @@ CREATE TABLE reservations (
 
 CREATE INDEX reservations_document ON reservations (document);
 
-CREATE INDEX reservations_expiry ON reservations (expires_at) WHERE status = 'active';
+CREATE INDEX reservations_expiry ON reservations (expires_at)
+    WHERE status = 'active' AND expires_at IS NOT NULL;
 
 CREATE INDEX reservations_backordered ON reservations (status, priority, created_at)
     WHERE backordered > 0;

@@ -1,0 +1,165 @@
+"""Reservations per second through orderkit against the bare SQL transaction doing the same.
+
+The bare side is the least a correct reservation needs on SQLite: BEGIN
+IMMEDIATE, a conditional UPDATE of the stock row (reserved + q only if
+on_hand - reserved >= q), an INSERT into a movement ledger, COMMIT. Both sides
+run side by side in one process on files in one folder with the same settings
+(WAL, synchronous=NORMAL). Also measured: the batch API against the bare SQL
+doing many reservations in one transaction, and four processes contending for
+ten hot SKUs (throughput and the oversell count, which must be 0).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from _timing import compare
+
+import orderkit as ok
+from orderkit.errors import InsufficientStock
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+SKUS = [f"SKU-{n:03d}" for n in range(200)]
+HOT = SKUS[:10]
+BATCH = 200
+
+
+def _shop(path: Path) -> ok.Shop:
+    shop = ok.Shop.open(f"sqlite:///{path}", clock=ok.ManualClock(T0), seed=1)
+    shop.inventory.add_warehouse(
+        ok.Warehouse("BER", "Berlin", ok.Address(name="Hub", line1="Lagerweg 1", city="Berlin",
+                                                 postal_code="10115", country="DE"))
+    )
+    shop.catalog.add_many([ok.Product(sku=s, name=s, price=ok.Money(1, "EUR")) for s in SKUS])
+    for sku in SKUS:
+        shop.inventory.receive(sku, "BER", 10**8)
+    return shop
+
+
+def _bare(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute(
+        "CREATE TABLE stock (sku TEXT, warehouse TEXT, on_hand INTEGER, reserved INTEGER, "
+        "PRIMARY KEY (sku, warehouse))"
+    )
+    db.execute(
+        "CREATE TABLE ledger (id INTEGER PRIMARY KEY, sku TEXT, warehouse TEXT, "
+        "quantity INTEGER, document TEXT, at TEXT)"
+    )
+    db.executemany("INSERT INTO stock VALUES (?, 'BER', ?, 0)", [(s, 10**8) for s in SKUS])
+    return db
+
+
+def _bare_reserve(db: sqlite3.Connection, sku: str, document: str) -> None:
+    changed = db.execute(
+        "UPDATE stock SET reserved = reserved + 1 WHERE sku = ? AND warehouse = 'BER' "
+        "AND on_hand - reserved >= 1",
+        (sku,),
+    ).rowcount
+    if changed != 1:
+        raise RuntimeError("out of stock")
+    db.execute(
+        "INSERT INTO ledger (sku, warehouse, quantity, document, at) VALUES (?, 'BER', 1, ?, ?)",
+        (sku, document, "2026-01-01T00:00:00.000000+00:00"),
+    )
+
+
+def run() -> Iterator[dict[str, Any]]:
+    rng = random.Random(7)
+    picks = [rng.choice(SKUS) for _ in range(BATCH)]
+    with tempfile.TemporaryDirectory() as folder:
+        shop = _shop(Path(folder) / "orderkit.db")
+        db = _bare(Path(folder) / "bare.db")
+
+        def orderkit_single() -> None:
+            for index, sku in enumerate(picks):
+                shop.reservations.reserve(f"order:{index}", [(sku, 1)], warehouse="BER")
+
+        def bare_single() -> None:
+            for index, sku in enumerate(picks):
+                db.execute("BEGIN IMMEDIATE")
+                _bare_reserve(db, sku, f"order:{index}")
+                db.execute("COMMIT")
+
+        requests = [
+            ok.ReservationRequest(f"order:{i}", [(sku, 1)], warehouse="BER")
+            for i, sku in enumerate(picks)
+        ]
+
+        def orderkit_batch() -> None:
+            shop.reservations.reserve_many(requests)
+
+        def bare_batch() -> None:
+            db.execute("BEGIN IMMEDIATE")
+            for index, sku in enumerate(picks):
+                _bare_reserve(db, sku, f"order:{index}")
+            db.execute("COMMIT")
+
+        single = compare("inventory.reserve_single", orderkit_single, bare_single, BATCH)
+        batch = compare("inventory.reserve_batch", orderkit_batch, bare_batch, BATCH)
+        yield {**single, "unit": "reservations/s"}
+        yield {**batch, "unit": "reservations/s"}
+        shop.close()
+        db.close()
+    yield from _contention()
+
+
+def _contend(args: tuple[str, int, Any]) -> tuple[int, int, float]:
+    path, seed, start = args
+    rng = random.Random(seed)
+    granted = refused = 0
+    with ok.Shop.open(f"sqlite:///{path}") as shop:
+        start.wait()
+        began = time.perf_counter()
+        for attempt in range(400):
+            try:
+                shop.reservations.reserve(f"o{seed}-{attempt}", [(rng.choice(HOT), 1)])
+            except InsufficientStock:
+                refused += 1
+            else:
+                granted += 1
+        return granted, refused, time.perf_counter() - began
+
+
+def _contention() -> Iterator[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "hot.db"
+        with ok.Shop.open(f"sqlite:///{path}") as shop:
+            shop.inventory.add_warehouse(
+                ok.Warehouse("BER", "Berlin", ok.Address(name="Hub", line1="Lagerweg 1",
+                             city="Berlin", postal_code="10115", country="DE"))
+            )
+            shop.catalog.add_many([ok.Product(sku=s, name=s, price=ok.Money(1, "EUR"))
+                                   for s in HOT])
+            for sku in HOT:
+                shop.inventory.receive(sku, "BER", 100)  # 1000 units for 1600 attempts
+        context = multiprocessing.get_context("spawn")
+        with context.Manager() as manager, context.Pool(4) as pool:
+            start = manager.Barrier(4)
+            results = pool.map(_contend, [(str(path), seed, start) for seed in range(4)])
+        granted = sum(r[0] for r in results)
+        elapsed = max(r[2] for r in results)
+        with ok.Shop.open(f"sqlite:///{path}") as shop:
+            levels = shop.inventory.levels()
+            oversold = sum(max(level.reserved - level.on_hand, 0) for level in levels)
+            reserved = sum(level.reserved for level in levels)
+        yield {
+            "name": "inventory.contention_4_processes_10_hot_skus",
+            "value": round((granted + sum(r[1] for r in results)) / elapsed, 1),
+            "unit": "attempts/s",
+        }
+        yield {
+            "name": "inventory.contention_oversold_units",
+            "value": oversold + abs(reserved - granted),
+            "unit": "units",
+        }
