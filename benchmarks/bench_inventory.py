@@ -35,8 +35,13 @@ BATCH = 200
 def _shop(path: Path) -> ok.Shop:
     shop = ok.Shop.open(f"sqlite:///{path}", clock=ok.ManualClock(T0), seed=1)
     shop.inventory.add_warehouse(
-        ok.Warehouse("BER", "Berlin", ok.Address(name="Hub", line1="Lagerweg 1", city="Berlin",
-                                                 postal_code="10115", country="DE"))
+        ok.Warehouse(
+            "BER",
+            "Berlin",
+            ok.Address(
+                name="Hub", line1="Lagerweg 1", city="Berlin", postal_code="10115", country="DE"
+            ),
+        )
     )
     shop.catalog.add_many([ok.Product(sku=s, name=s, price=ok.Money(1, "EUR")) for s in SKUS])
     for sku in SKUS:
@@ -136,11 +141,21 @@ def _contention() -> Iterator[dict[str, Any]]:
         path = Path(folder) / "hot.db"
         with ok.Shop.open(f"sqlite:///{path}") as shop:
             shop.inventory.add_warehouse(
-                ok.Warehouse("BER", "Berlin", ok.Address(name="Hub", line1="Lagerweg 1",
-                             city="Berlin", postal_code="10115", country="DE"))
+                ok.Warehouse(
+                    "BER",
+                    "Berlin",
+                    ok.Address(
+                        name="Hub",
+                        line1="Lagerweg 1",
+                        city="Berlin",
+                        postal_code="10115",
+                        country="DE",
+                    ),
+                )
             )
-            shop.catalog.add_many([ok.Product(sku=s, name=s, price=ok.Money(1, "EUR"))
-                                   for s in HOT])
+            shop.catalog.add_many(
+                [ok.Product(sku=s, name=s, price=ok.Money(1, "EUR")) for s in HOT]
+            )
             for sku in HOT:
                 shop.inventory.receive(sku, "BER", 100)  # 1000 units for 1600 attempts
         context = multiprocessing.get_context("spawn")
