@@ -367,3 +367,14 @@ def test_the_database_itself_refuses_oversold_rows(tmp_path: Path) -> None:
             "INSERT INTO stock_levels (sku, warehouse, on_hand, reserved, backordered) "
             "VALUES ('TEE', 'BER', 1, 2, 0)"
         )
+
+
+def test_backorders_wait_where_the_stock_is_on_order(shop: ok.Shop) -> None:
+    shop.inventory.set_policy(
+        StockPolicy(sku="TEE", backorders=BackorderMode.LIMITED, backorder_limit=10)
+    )
+    po = shop.purchasing.create_order("Acme Mills", "BER", [("TEE", 3)])
+    reservation = shop.reservations.reserve("order:1", [("TEE", 2)])  # PAR ranks first
+    assert held(reservation) == [("TEE", "BER", 0, 2)]
+    shop.purchasing.receive(po.id, [("TEE", 3)])
+    assert held(shop.reservations.get(reservation.id)) == [("TEE", "BER", 2, 0)]

@@ -31,6 +31,7 @@ from orderkit.inventory.routing import (
     RoutingStrategy,
     route,
 )
+from orderkit.inventory.warehouses import Warehouse
 from orderkit.services.context import ServiceContext
 from orderkit.services.stock_keeping import serve_backorders
 from orderkit.storage import UnitOfWork
@@ -257,10 +258,14 @@ class ReservationService:
                 policy = uow.stock_policies.get(sku) or StockPolicy(sku=sku)
                 if not policy.backorder_limit_at(now) or not eligible:
                     raise InsufficientStock(sku, request.warehouse, quantity, totals[sku])
-                target = strategy.rank(
-                    eligible, RoutingRequest(((sku, short),), country, coordinates)
-                )[0]
-                waiting[(sku, target.warehouse.code)] = short
+                target = self._backorder_warehouse(
+                    uow,
+                    sku,
+                    eligible,
+                    RoutingRequest(((sku, short),), country, coordinates),
+                    strategy,
+                )
+                waiting[(sku, target)] = short
                 quantity -= short
             if quantity:
                 routable.append((sku, quantity))
@@ -276,6 +281,24 @@ class ReservationService:
                 key = (allocation.sku, allocation.warehouse)
                 held[key] = held.get(key, 0) + allocation.quantity
         return held, waiting
+
+    @staticmethod
+    def _backorder_warehouse(
+        uow: UnitOfWork,
+        sku: str,
+        eligible: list[Warehouse],
+        request: RoutingRequest,
+        strategy: RoutingStrategy,
+    ) -> str:
+        """Where a backorder waits: the best-ranked warehouse expecting the SKU, else the best."""
+        expecting = {
+            order.warehouse for order in uow.purchase_orders.open() if order.outstanding(sku)
+        }
+        ranked = strategy.rank(eligible, request)
+        for entry in ranked:
+            if entry.warehouse.code in expecting:
+                return entry.warehouse.code
+        return ranked[0].warehouse.code
 
     def plan(
         self,
