@@ -15,6 +15,7 @@ from orderkit.errors import (
     ProductNotFound,
     PurchaseOrderClosed,
     ReservationNotActive,
+    ReservationNotFound,
     StorageIntegrityError,
     ValidationError,
     WarehouseNotFound,
@@ -132,6 +133,10 @@ def test_receiving_and_reserving(shop: ok.Shop) -> None:
         (lambda s: s.purchasing.create_order("Acme", "BER", [("GIFT", 1)]), ValidationError),
         (lambda s: s.purchasing.create_order("", "BER", [("TEE", 1)]), ValidationError),
         (lambda s: s.inventory.set_policy(StockPolicy(sku="NOPE")), ProductNotFound),
+        (lambda s: s.reservations.release("NOPE"), ReservationNotFound),
+        (lambda s: s.reservations.commit("NOPE"), ReservationNotFound),
+        (lambda s: s.inventory.set_bin("TEE", "BER", "no spaces"), ValidationError),
+        (lambda s: s.inventory.set_bin("TEE", "NOPE", "A-1"), WarehouseNotFound),
     ],
 )
 def test_refused_inventory_calls_change_nothing(
@@ -378,3 +383,21 @@ def test_backorders_wait_where_the_stock_is_on_order(shop: ok.Shop) -> None:
     assert held(reservation) == [("TEE", "BER", 0, 2)]
     shop.purchasing.receive(po.id, [("TEE", 3)])
     assert held(shop.reservations.get(reservation.id)) == [("TEE", "BER", 2, 0)]
+
+
+def test_releasing_twice_is_refused_and_changes_nothing(shop: ok.Shop) -> None:
+    shop.inventory.receive("TEE", "BER", 5)
+    reservation = shop.reservations.reserve("order:1", [("TEE", 2)])
+    shop.reservations.release(reservation.id)
+    before = state(shop)
+    with pytest.raises(ReservationNotActive):
+        shop.reservations.release(reservation.id)
+    assert state(shop) == before
+
+
+def test_bins_and_pickup_points(shop: ok.Shop) -> None:
+    shop.inventory.set_bin("TEE", "BER", "A-03-2")
+    assert shop.inventory.bins("BER") == {"TEE": "A-03-2"}
+    store = ok.Warehouse("SHOP", "City shop", MUNICH, pickup_point=True)
+    shop.inventory.add_warehouse(store)
+    assert [w.code for w in shop.inventory.warehouses() if w.pickup_point] == ["SHOP"]

@@ -121,6 +121,11 @@ class ReplenishmentAdvice:
     days_of_cover: Decimal | None
     overstock: int
 
+    @property
+    def stocked_out(self) -> bool:
+        """Nothing is available: every unit on hand is promised, or there is none."""
+        return self.available == 0
+
 
 def advise(
     profile: DemandProfile,

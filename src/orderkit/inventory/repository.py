@@ -95,6 +95,14 @@ class StockRepository(Protocol):
         """Yield the ledger in the order it was written, optionally filtered."""
         ...
 
+    def set_bin(self, sku: str, warehouse: str, bin_location: str | None) -> None:
+        """Record where the SKU is shelved in the warehouse (``None`` forgets it)."""
+        ...
+
+    def bins(self, warehouse: str) -> dict[str, str]:
+        """Return the bin location of every shelved SKU in ``warehouse``."""
+        ...
+
 
 class ReservationRepository(Protocol):
     """Protocol: reservations, saved with an optimistic version check."""

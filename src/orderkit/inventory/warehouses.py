@@ -29,6 +29,7 @@ class Warehouse:
         priority: Lower ships first when routing by priority.
         active: Inactive warehouses are never routed to.
         serves: Countries it ships to; empty means every country.
+        pickup_point: Customers can collect orders here.
 
     Examples:
         >>> from orderkit.addresses import Address
@@ -44,6 +45,7 @@ class Warehouse:
     priority: int = attrs.field(default=100, validator=count())
     active: bool = attrs.field(default=True, validator=instance_of(bool))
     serves: frozenset[str] = attrs.field(factory=frozenset, converter=_countries)
+    pickup_point: bool = attrs.field(default=False, validator=instance_of(bool))
 
     def ships_to(self, country: str) -> bool:
         """Whether this warehouse is active and serves ``country``."""

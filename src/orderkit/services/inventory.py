@@ -79,6 +79,30 @@ class InventoryService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.warehouses.list()
 
+    def set_bin(self, sku: str, warehouse: str, bin_location: str | None) -> None:
+        """Record the bin a SKU is shelved in, for pick lists (``None`` forgets it).
+
+        Raises:
+            ProductNotFound, WarehouseNotFound: Unknown SKU or warehouse.
+            ValidationError: ``bin_location`` is not a code such as ``"A-03-2"``.
+        """
+        if bin_location is not None:
+            require_code(bin_location, "bin_location")
+        with self._context.store.unit_of_work() as uow:
+            self._check_known(uow, sku, warehouse)
+            uow.stock.set_bin(sku, warehouse, bin_location)
+            uow.commit()
+
+    def bins(self, warehouse: str) -> dict[str, str]:
+        """Return the bin of every shelved SKU in ``warehouse``.
+
+        Raises:
+            WarehouseNotFound: Unknown warehouse.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            uow.warehouses.get(warehouse)
+            return uow.stock.bins(warehouse)
+
     def set_policy(self, policy: StockPolicy) -> StockPolicy:
         """Set a SKU's stock policy (backorders, preorders, supplier, replenishment).
 

@@ -316,3 +316,19 @@ class InventoryContract:
             uow.purchase_orders.save(stale)
         with store.unit_of_work(readonly=True) as uow:
             assert uow.purchase_orders.get("P1").outstanding("TEE-M") == 6
+
+    def test_bin_locations_are_set_replaced_and_forgotten(self, store: Store) -> None:
+        """set_bin() shelves a SKU; bins() lists a warehouse's; None forgets it."""
+        with store.unit_of_work() as uow:
+            uow.stock.set_bin("TEE-M", "BER", "A-01-1")
+            uow.stock.set_bin("MUG-1", "BER", "B-02-3")
+            uow.stock.set_bin("TEE-M", "PAR", "Z-9")
+            uow.commit()
+        with store.unit_of_work() as uow:
+            uow.stock.set_bin("TEE-M", "BER", "A-01-2")
+            uow.stock.set_bin("MUG-1", "BER", None)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.stock.bins("BER") == {"TEE-M": "A-01-2"}
+            assert uow.stock.bins("PAR") == {"TEE-M": "Z-9"}
+            assert uow.stock.bins("NONE") == {}

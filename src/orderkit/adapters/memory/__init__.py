@@ -52,6 +52,7 @@ class _MemoryUnitOfWork:
                 "stock_levels",
                 "reservations",
                 "stock_policies",
+                "bin_locations",
                 "purchase_orders",
             )
         }
@@ -62,7 +63,9 @@ class _MemoryUnitOfWork:
         self.outbox = MemoryOutbox(tables, readonly)
         self.sequences = MemorySequences(overlays["sequences"])
         self.warehouses = MemoryWarehouses(overlays["warehouses"], converter)
-        self.stock = MemoryStock(tables, overlays["stock_levels"], readonly)
+        self.stock = MemoryStock(
+            tables, overlays["stock_levels"], overlays["bin_locations"], readonly
+        )
         self.reservations = MemoryReservations(overlays["reservations"], converter)
         self.stock_policies = MemoryStockPolicies(overlays["stock_policies"], converter)
         self.purchase_orders = MemoryPurchaseOrders(overlays["purchase_orders"], converter)

@@ -8,7 +8,7 @@ from datetime import datetime
 import attrs
 import cattrs
 
-from orderkit.adapters.memory._tables import Overlay, Tables, refuse_write
+from orderkit.adapters.memory._tables import DELETED, Overlay, Tables, refuse_write
 from orderkit.errors import (
     AlreadyExists,
     ConcurrencyConflict,
@@ -55,9 +55,10 @@ class MemoryWarehouses:
 class MemoryStock:
     """Stock levels as (on hand, reserved, backordered) tuples, and the ledger."""
 
-    def __init__(self, tables: Tables, levels: Overlay, readonly: bool) -> None:
+    def __init__(self, tables: Tables, levels: Overlay, bins: Overlay, readonly: bool) -> None:
         self._tables = tables
         self._levels = levels
+        self._bins = bins
         self._readonly = readonly
         self.appended: list[StockMovement] = []
 
@@ -100,6 +101,13 @@ class MemoryStock:
                 warehouse is None or movement.warehouse == warehouse
             ):
                 yield movement
+
+    def set_bin(self, sku: str, warehouse: str, bin_location: str | None) -> None:
+        self._bins.put((sku, warehouse), DELETED if bin_location is None else bin_location)
+
+    def bins(self, warehouse: str) -> dict[str, str]:
+        keys = sorted(key for key in self._bins.live_keys() if key[1] == warehouse)
+        return {key[0]: self._bins.get(key) for key in keys}
 
     def apply_changes(self) -> None:
         self._tables.movements.extend(self.appended)

@@ -31,6 +31,7 @@ class Tables:
     movements: list[StockMovement] = attrs.Factory(list)
     reservations: dict[str, Document] = attrs.Factory(dict)
     stock_policies: dict[str, Document] = attrs.Factory(dict)
+    bin_locations: dict[tuple[str, str], str] = attrs.Factory(dict)
     purchase_orders: dict[str, Document] = attrs.Factory(dict)
 
 

@@ -203,6 +203,28 @@ class SqlStock(SqlRepository):
                 occurred_at=self._dialect.decode_time(row[9]),
             )
 
+    def set_bin(self, sku: str, warehouse: str, bin_location: str | None) -> None:
+        """Shelve a SKU in a bin, or forget its bin."""
+        params = {"sku": sku, "warehouse": warehouse, "bin": bin_location}
+        if bin_location is None:
+            self._session.execute(
+                "DELETE FROM bin_locations WHERE sku = :sku AND warehouse = :warehouse", params
+            )
+            return
+        self._session.execute(
+            "INSERT INTO bin_locations (sku, warehouse, bin) VALUES (:sku, :warehouse, :bin) "
+            "ON CONFLICT (sku, warehouse) DO UPDATE SET bin = :bin",
+            params,
+        )
+
+    def bins(self, warehouse: str) -> dict[str, str]:
+        """Bin locations of a warehouse by SKU."""
+        cursor = self._session.execute(
+            "SELECT sku, bin FROM bin_locations WHERE warehouse = :warehouse ORDER BY sku",
+            {"warehouse": warehouse},
+        )
+        return {row[0]: row[1] for row in cursor.fetchall()}
+
 
 def _level(row: Any) -> StockLevel:
     return StockLevel(row[0], row[1], int(row[2]), int(row[3]), int(row[4]))

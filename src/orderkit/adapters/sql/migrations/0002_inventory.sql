@@ -25,6 +25,13 @@ CREATE TABLE stock_levels (
 
 CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse);
 
+CREATE TABLE bin_locations (
+    sku {text} NOT NULL,
+    warehouse {text} NOT NULL,
+    bin {text} NOT NULL,
+    PRIMARY KEY (sku, warehouse)
+){without_rowid};
+
 CREATE TABLE stock_movements (
     position {serial_pk},
     sku {text} NOT NULL,
