@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from orderkit._version import __version__
-from orderkit.clock import ManualClock
+from orderkit.demo import run_demo
 from orderkit.errors import OrderkitError
-from orderkit.shop import Shop
-from orderkit.testing.sample_data import SampleData
 
-__all__ = ["main", "run_demo"]
-
-DEMO_START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+__all__ = ["main"]
 
 
 def _positive(text: str) -> int:
@@ -64,7 +58,7 @@ class _Progress:
         self._live = stream.isatty()
         self._next_mark = 0
 
-    def update(self, done: int) -> None:
+    def __call__(self, done: int, total: int) -> None:
         if self._live:
             if done == self._total or done % 50 == 0:
                 end = "\n" if done == self._total else ""
@@ -73,49 +67,6 @@ class _Progress:
         elif done * 4 >= self._next_mark * self._total:
             self._stream.write(f"placing orders: {done:,}/{self._total:,}\n")
             self._next_mark += 1
-
-
-def run_demo(
-    db: Path, orders: int, seed: int, locale: str = "en_US", progress: TextIO | None = None
-) -> str:
-    """Build the sample shop in the SQLite file ``db`` and return its summary report.
-
-    Args:
-        db: The database file to create.
-        orders: How many orders to place.
-        seed: The random seed; the same seed gives the same report.
-        locale: The locale amounts are formatted for.
-        progress: Where to write progress (nothing when ``None``).
-    """
-    rng = random.Random(seed)
-    data = SampleData(rng)
-    clock = ManualClock(DEMO_START)
-    with Shop.open(f"sqlite:///{db}", clock=clock, seed=seed) as shop:
-        shop.catalog.add_many(data.products())
-        people = data.customers(max(orders // 4, 1))
-        for email, name, address, _currency in people:
-            shop.customers.register(email, name, addresses=[address])
-        meter = _Progress(orders, progress) if progress else None
-        for done, request in enumerate(data.orders(orders, people), start=1):
-            clock.advance(request.after)
-            shop.orders.place(
-                request.customer_email,
-                list(request.lines),
-                channel=request.channel,
-                shipping=request.shipping,
-            )
-            if meter:
-                meter.update(done)
-        summary = shop.reports.summary()
-        header = [
-            f"orderkit {__version__} demo: seed {seed}, SQLite file {db.name}",
-            f"Catalog: {shop.catalog.count():,} products   "
-            f"Customers: {shop.customers.count():,}   "
-            f"Period: {DEMO_START:%Y-%m-%d} to {clock.now():%Y-%m-%d}",
-            f"Events waiting in the outbox: {shop.events.count_pending():,}",
-            "",
-        ]
-        return "\n".join(header) + summary.render(locale)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,12 +80,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.db is None:
             with tempfile.TemporaryDirectory(prefix="orderkit-demo-") as folder:
                 report = run_demo(
-                    Path(folder) / "demo.db", args.orders, args.seed, args.locale, sys.stderr
+                    Path(folder) / "demo.db",
+                    args.orders,
+                    args.seed,
+                    args.locale,
+                    _Progress(args.orders, sys.stderr),
                 )
         else:
             if args.db.exists():
                 parser.error(f"--db {args.db} exists already; name a new file")
-            report = run_demo(args.db, args.orders, args.seed, args.locale, sys.stderr)
+            report = run_demo(
+                args.db, args.orders, args.seed, args.locale, _Progress(args.orders, sys.stderr)
+            )
     except OrderkitError as exc:
         print(f"orderkit: error: {exc}", file=sys.stderr)
         return 1

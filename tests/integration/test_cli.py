@@ -27,6 +27,8 @@ def test_demo_prints_a_summary_and_the_same_seed_gives_the_same_output(tmp_path:
     assert first.returncode == 0, first.stderr
     assert "Orders: 120" in first.stdout
     assert "Revenue:" in first.stdout
+    assert "Inventory:" in first.stdout
+    assert "levels equal their replay: yes" in first.stdout
     assert "€" in first.stdout
     assert "$" in first.stdout
     assert first.stdout.replace("a.db", "b.db") == second.stdout

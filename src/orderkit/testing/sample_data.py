@@ -21,6 +21,8 @@ import attrs
 
 from orderkit.addresses import Address, Coordinates
 from orderkit.catalog.products import Dimensions, Product
+from orderkit.inventory.policies import BackorderMode, StockPolicy
+from orderkit.inventory.warehouses import Warehouse
 from orderkit.money import Money
 
 __all__ = ["City", "OrderRequest", "SampleData"]
@@ -143,6 +145,16 @@ LAST_NAMES = (
 )
 
 
+# (code, name, city index in CITIES, currency, countries served, priority)
+WAREHOUSES: tuple[tuple[str, str, int, str, tuple[str, ...], int], ...] = (
+    ("BER", "Berlin hub", 0, "EUR", ("DE", "FR", "ES", "IT", "NL", "AT", "IE", "PT", "FI"), 1),
+    ("AMS", "Amsterdam hub", 7, "EUR", ("NL", "FR", "IE", "DE"), 2),
+    ("CHI", "Chicago hub", 13, "USD", ("US",), 1),
+    ("LON", "London hub", 16, "GBP", ("GB",), 1),
+    ("TYO", "Tokyo hub", 18, "JPY", ("JP",), 1),
+)
+
+
 @attrs.frozen
 class OrderRequest:
     """One order the simulation places: who, through which channel, what."""
@@ -194,6 +206,48 @@ class SampleData:
                         rng.randint(100, 600), rng.randint(80, 400), rng.randint(20, 300)
                     ),
                 )
+
+    def warehouses(self) -> list[Warehouse]:
+        """One or two warehouses per shop front, each serving its region."""
+        made = []
+        for code, name, city_index, _currency, serves, priority in WAREHOUSES:
+            city = CITIES[city_index]
+            address = Address(
+                name=name,
+                line1="1 Logistics Park",
+                city=city.name,
+                postal_code=city.postal_code,
+                country=city.country,
+                coordinates=Coordinates(city.latitude, city.longitude),
+            )
+            made.append(Warehouse(code, name, address, priority=priority, serves=serves))
+        return made
+
+    def opening_stock(self) -> list[tuple[str, str, int]]:
+        """``(sku, warehouse, quantity)`` to receive before trading starts."""
+        rng = self._rng
+        stock = []
+        for product in self.products():
+            for code, _name, _city, currency, _serves, _priority in WAREHOUSES:
+                if currency == product.currency:
+                    stock.append((product.sku, code, rng.randint(0, 40)))
+        return [line for line in stock if line[2] > 0]
+
+    def policies(self) -> list[StockPolicy]:
+        """Every product bought from its brand; one in five takes up to 20 backorders."""
+        made = []
+        for index, product in enumerate(self.products()):
+            backorders = index % 5 == 0
+            made.append(
+                StockPolicy(
+                    sku=product.sku,
+                    supplier=f"{product.brand} Supply",
+                    lead_time_days=self._rng.randint(3, 14),
+                    backorders=BackorderMode.LIMITED if backorders else BackorderMode.NONE,
+                    backorder_limit=20 if backorders else 0,
+                )
+            )
+        return made
 
     def customers(self, count: int) -> list[tuple[str, str, Address, str]]:
         """``count`` customers as ``(email, name, address, currency)``."""
