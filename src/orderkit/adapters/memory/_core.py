@@ -10,6 +10,7 @@ import attrs
 import cattrs
 
 from orderkit.adapters.memory._tables import DELETED, Overlay, Tables, refuse_write
+from orderkit.adapters.memory._versioned import MemoryVersionedDocuments
 from orderkit.catalog.products import Product
 from orderkit.customers.customer import Customer
 from orderkit.errors import (
@@ -105,41 +106,25 @@ class MemoryCustomers:
         return len(self._table.live_keys())
 
 
-class MemoryOrders:
+class MemoryOrders(MemoryVersionedDocuments[Order]):
+    kind = "order"
+    aggregate = Order
+    not_found = OrderNotFound
+
     def __init__(self, table: Overlay, numbers: Overlay, converter: cattrs.Converter) -> None:
-        self._table = table
+        super().__init__(table, converter)
         self._numbers = numbers
-        self._converter = converter
 
     def add(self, order: Order) -> None:
-        if order.version != 0:
-            raise ConcurrencyConflict("order", order.id, order.version)
-        if self._table.get(order.id) is not None:
-            raise AlreadyExists("order", order.id)
-        if self._numbers.get(order.number) is not None:
+        if order.version == 0 and self._numbers.get(order.number) is not None:
             raise AlreadyExists("order", order.number)
-        self._write(order, 1)
+        super().add(order)
         self._numbers.put(order.number, order.id)
 
     def save(self, order: Order) -> None:
-        current = self._table.get(order.id)
-        if current is None:
-            raise OrderNotFound(order.id)
-        if current["version"] != order.version or current["number"] != order.number:
+        if self._check_version(order)["number"] != order.number:
             raise ConcurrencyConflict("order", order.id, order.version)
         self._write(order, order.version + 1)
-
-    def _write(self, order: Order, version: int) -> None:
-        document = self._converter.unstructure(order)
-        document["version"] = version
-        self._table.put(order.id, document)
-        order.version = version
-
-    def get(self, order_id: str) -> Order:
-        document = self._table.get(order_id)
-        if document is None:
-            raise OrderNotFound(order_id)
-        return self._converter.structure(document, Order)
 
     def get_by_number(self, number: int) -> Order:
         order_id = self._numbers.get(number)

@@ -9,9 +9,9 @@ import attrs
 import cattrs
 
 from orderkit.adapters.memory._tables import DELETED, Overlay, Tables, refuse_write
+from orderkit.adapters.memory._versioned import MemoryVersionedDocuments
 from orderkit.errors import (
     AlreadyExists,
-    ConcurrencyConflict,
     PurchaseOrderNotFound,
     ReservationNotFound,
     WarehouseNotFound,
@@ -113,42 +113,12 @@ class MemoryStock:
         self._tables.movements.extend(self.appended)
 
 
-class MemoryReservations:
+class MemoryReservations(MemoryVersionedDocuments[Reservation]):
     """Reservations keyed by id, saved with a version check."""
 
-    def __init__(self, table: Overlay, converter: cattrs.Converter) -> None:
-        self._table = table
-        self._converter = converter
-
-    def _write(self, reservation: Reservation, version: int) -> None:
-        document = self._converter.unstructure(reservation)
-        document["version"] = version
-        self._table.put(reservation.id, document)
-        reservation.version = version
-
-    def add(self, reservation: Reservation) -> None:
-        if reservation.version != 0:
-            raise ConcurrencyConflict("reservation", reservation.id, reservation.version)
-        if self._table.get(reservation.id) is not None:
-            raise AlreadyExists("reservation", reservation.id)
-        self._write(reservation, 1)
-
-    def save(self, reservation: Reservation) -> None:
-        current = self._table.get(reservation.id)
-        if current is None:
-            raise ReservationNotFound(reservation.id)
-        if current["version"] != reservation.version:
-            raise ConcurrencyConflict("reservation", reservation.id, reservation.version)
-        self._write(reservation, reservation.version + 1)
-
-    def get(self, reservation_id: str) -> Reservation:
-        document = self._table.get(reservation_id)
-        if document is None:
-            raise ReservationNotFound(reservation_id)
-        return self._converter.structure(document, Reservation)
-
-    def _all(self) -> list[Reservation]:
-        return [self.get(key) for key in sorted(self._table.live_keys())]
+    kind = "reservation"
+    aggregate = Reservation
+    not_found = ReservationNotFound
 
     def for_document(self, document: str) -> list[Reservation]:
         return [r for r in self._all() if r.document == document]
@@ -189,45 +159,17 @@ class MemoryStockPolicies:
         ]
 
 
-class MemoryPurchaseOrders:
+class MemoryPurchaseOrders(MemoryVersionedDocuments[PurchaseOrder]):
     """Purchase orders keyed by id, saved with a version check."""
 
-    def __init__(self, table: Overlay, converter: cattrs.Converter) -> None:
-        self._table = table
-        self._converter = converter
-
-    def _write(self, purchase_order: PurchaseOrder, version: int) -> None:
-        document = self._converter.unstructure(purchase_order)
-        document["version"] = version
-        self._table.put(purchase_order.id, document)
-        purchase_order.version = version
-
-    def add(self, purchase_order: PurchaseOrder) -> None:
-        if purchase_order.version != 0:
-            raise ConcurrencyConflict("purchase order", purchase_order.id, purchase_order.version)
-        if self._table.get(purchase_order.id) is not None:
-            raise AlreadyExists("purchase order", purchase_order.id)
-        self._write(purchase_order, 1)
-
-    def save(self, purchase_order: PurchaseOrder) -> None:
-        current = self._table.get(purchase_order.id)
-        if current is None:
-            raise PurchaseOrderNotFound(purchase_order.id)
-        if current["version"] != purchase_order.version:
-            raise ConcurrencyConflict("purchase order", purchase_order.id, purchase_order.version)
-        self._write(purchase_order, purchase_order.version + 1)
-
-    def get(self, purchase_order_id: str) -> PurchaseOrder:
-        document = self._table.get(purchase_order_id)
-        if document is None:
-            raise PurchaseOrderNotFound(purchase_order_id)
-        return self._converter.structure(document, PurchaseOrder)
+    kind = "purchase order"
+    aggregate = PurchaseOrder
+    not_found = PurchaseOrderNotFound
 
     def open(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
-        orders = [self.get(key) for key in sorted(self._table.live_keys())]
         return [
             po
-            for po in orders
+            for po in self._all()
             if po.status is PurchaseOrderStatus.OPEN
             and (warehouse is None or po.warehouse == warehouse)
         ]

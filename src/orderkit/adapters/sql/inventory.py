@@ -8,11 +8,11 @@ from typing import Any
 
 import cattrs
 
-from orderkit.adapters.sql.repositories import SqlRepository
+from orderkit.adapters.sql.base import SqlRepository
 from orderkit.adapters.sql.session import SqlSession
+from orderkit.adapters.sql.versioned import SqlVersionedRepository
 from orderkit.errors import (
     AlreadyExists,
-    ConcurrencyConflict,
     PurchaseOrderNotFound,
     ReservationNotFound,
     StorageIntegrityError,
@@ -242,96 +242,46 @@ def _filters(sku: str | None, warehouse: str | None) -> tuple[str, dict[str, Any
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-class SqlReservations(SqlRepository):
+class SqlReservations(SqlVersionedRepository[Reservation]):
     """Reservations in the ``reservations`` table, saved with a version check."""
 
-    def _params(self, reservation: Reservation, version: int) -> dict[str, Any]:
-        body = self._converter.unstructure(reservation)
-        body["version"] = version
+    table = "reservations"
+    kind = "reservation"
+    aggregate = Reservation
+    not_found = ReservationNotFound
+
+    def _columns(self, reservation: Reservation) -> dict[str, Any]:
         expires = reservation.expires_at
         return {
-            "id": reservation.id,
             "document": reservation.document,
             "status": reservation.status.value,
             "priority": reservation.priority,
             "created_at": self._dialect.encode_time(reservation.created_at),
             "backordered": reservation.backordered,
             "expires_at": None if expires is None else self._dialect.encode_time(expires),
-            "version": version,
-            "body": self._dialect.encode_json(body),
         }
 
     def add(self, reservation: Reservation) -> None:
         """Insert a new reservation."""
-        if reservation.version != 0:
-            raise ConcurrencyConflict("reservation", reservation.id, reservation.version)
-        cursor = self._session.execute(
-            "INSERT INTO reservations (id, document, status, priority, created_at, backordered, "
-            "expires_at, version, body) VALUES (:id, :document, :status, :priority, "
-            ":created_at, :backordered, :expires_at, :version, :body) ON CONFLICT DO NOTHING",
-            self._params(reservation, 1),
-        )
-        if cursor.rowcount == 0:
+        if not self._insert(reservation):
             raise AlreadyExists("reservation", reservation.id)
-        reservation.version = 1
-
-    def save(self, reservation: Reservation) -> None:
-        """Update a reservation if its version is unchanged."""
-        params = self._params(reservation, reservation.version + 1)
-        params["expected"] = reservation.version
-        cursor = self._session.execute(
-            "UPDATE reservations SET status = :status, priority = :priority, "
-            "backordered = :backordered, expires_at = :expires_at, version = :version, "
-            "body = :body WHERE id = :id AND version = :expected",
-            params,
-        )
-        if cursor.rowcount == 0:
-            self.get(reservation.id)  # raises ReservationNotFound when missing
-            raise ConcurrencyConflict("reservation", reservation.id, reservation.version)
-        reservation.version += 1
-
-    def get(self, reservation_id: str) -> Reservation:
-        """Load a reservation."""
-        row = self._session.one(
-            "SELECT body FROM reservations WHERE id = :id", {"id": reservation_id}
-        )
-        if row is None:
-            raise ReservationNotFound(reservation_id)
-        return self._converter.structure(self._dialect.decode_json(row[0]), Reservation)
 
     def for_document(self, document: str) -> list[Reservation]:
         """Reservations of a document, oldest first."""
-        cursor = self._session.execute(
-            "SELECT body FROM reservations WHERE document = :document ORDER BY id",
-            {"document": document},
-        )
-        return [
-            self._converter.structure(self._dialect.decode_json(row[0]), Reservation)
-            for row in cursor.fetchall()
-        ]
+        return self._select("document = :document", "id", {"document": document})
 
     def backordered(self) -> list[Reservation]:
         """Active reservations waiting for stock, by priority then age."""
-        cursor = self._session.execute(
-            "SELECT body FROM reservations WHERE status = 'active' AND backordered > 0 "
-            "ORDER BY priority, created_at, id"
-        )
-        return [
-            self._converter.structure(self._dialect.decode_json(row[0]), Reservation)
-            for row in cursor.fetchall()
-        ]
+        return self._select("status = 'active' AND backordered > 0", "priority, created_at, id")
 
     def expired(self, now: datetime, limit: int = 100) -> list[Reservation]:
         """Active reservations past their expiry, soonest first."""
-        cursor = self._session.execute(
-            "SELECT body FROM reservations WHERE status = 'active' AND expires_at IS NOT NULL "
-            "AND expires_at <= :now ORDER BY expires_at, id LIMIT :limit",
-            {"now": self._dialect.encode_time(now), "limit": limit},
+        return self._select(
+            "status = 'active' AND expires_at IS NOT NULL AND expires_at <= :now",
+            "expires_at, id",
+            {"now": self._dialect.encode_time(now)},
+            limit=limit,
         )
-        return [
-            self._converter.structure(self._dialect.decode_json(row[0]), Reservation)
-            for row in cursor.fetchall()
-        ]
 
 
 class SqlStockPolicies(SqlRepository):
@@ -360,66 +310,30 @@ class SqlStockPolicies(SqlRepository):
         return [self._converter.structure(d, StockPolicy) for d in self._documents(query)]
 
 
-class SqlPurchaseOrders(SqlRepository):
+class SqlPurchaseOrders(SqlVersionedRepository[PurchaseOrder]):
     """Purchase orders in the ``purchase_orders`` table, saved with a version check."""
 
-    def _params(self, purchase_order: PurchaseOrder, version: int) -> dict[str, Any]:
-        body = self._converter.unstructure(purchase_order)
-        body["version"] = version
+    table = "purchase_orders"
+    kind = "purchase order"
+    aggregate = PurchaseOrder
+    not_found = PurchaseOrderNotFound
+
+    def _columns(self, purchase_order: PurchaseOrder) -> dict[str, Any]:
         return {
-            "id": purchase_order.id,
             "supplier": purchase_order.supplier,
             "warehouse": purchase_order.warehouse,
             "status": purchase_order.status.value,
-            "version": version,
-            "body": self._dialect.encode_json(body),
         }
 
     def add(self, purchase_order: PurchaseOrder) -> None:
         """Insert a new purchase order."""
-        if purchase_order.version != 0:
-            raise ConcurrencyConflict("purchase order", purchase_order.id, purchase_order.version)
-        cursor = self._session.execute(
-            "INSERT INTO purchase_orders (id, supplier, warehouse, status, version, body) "
-            "VALUES (:id, :supplier, :warehouse, :status, :version, :body) "
-            "ON CONFLICT DO NOTHING",
-            self._params(purchase_order, 1),
-        )
-        if cursor.rowcount == 0:
+        if not self._insert(purchase_order):
             raise AlreadyExists("purchase order", purchase_order.id)
-        purchase_order.version = 1
-
-    def save(self, purchase_order: PurchaseOrder) -> None:
-        """Update a purchase order if its version is unchanged."""
-        params = self._params(purchase_order, purchase_order.version + 1)
-        params["expected"] = purchase_order.version
-        cursor = self._session.execute(
-            "UPDATE purchase_orders SET status = :status, version = :version, body = :body "
-            "WHERE id = :id AND version = :expected",
-            params,
-        )
-        if cursor.rowcount == 0:
-            self.get(purchase_order.id)  # raises PurchaseOrderNotFound when missing
-            raise ConcurrencyConflict("purchase order", purchase_order.id, purchase_order.version)
-        purchase_order.version += 1
-
-    def get(self, purchase_order_id: str) -> PurchaseOrder:
-        """Load a purchase order."""
-        row = self._session.one(
-            "SELECT body FROM purchase_orders WHERE id = :id", {"id": purchase_order_id}
-        )
-        if row is None:
-            raise PurchaseOrderNotFound(purchase_order_id)
-        return self._converter.structure(self._dialect.decode_json(row[0]), PurchaseOrder)
 
     def open(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
         """Open purchase orders, oldest first."""
-        where = " AND warehouse = :warehouse" if warehouse is not None else ""
-        cursor = self._session.execute(
-            f"SELECT body FROM purchase_orders WHERE status = 'open'{where} ORDER BY id",
-            {"warehouse": warehouse} if warehouse is not None else {},
+        if warehouse is None:
+            return self._select("status = 'open'", "id")
+        return self._select(
+            "status = 'open' AND warehouse = :warehouse", "id", {"warehouse": warehouse}
         )
-        return [
-            self._converter.structure(self._dialect.decode_json(row[0]), PurchaseOrder)
-            for row in cursor.fetchall()
-        ]

@@ -6,14 +6,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-import cattrs
-
-from orderkit.adapters.sql.session import SqlSession
+from orderkit.adapters.sql.base import SqlRepository
+from orderkit.adapters.sql.versioned import SqlVersionedRepository
 from orderkit.catalog.products import Product
 from orderkit.customers.customer import Customer
 from orderkit.errors import (
     AlreadyExists,
-    ConcurrencyConflict,
     CustomerNotFound,
     OrderNotFound,
     ProductNotFound,
@@ -26,39 +24,8 @@ __all__ = [
     "SqlOrders",
     "SqlOutbox",
     "SqlProducts",
-    "SqlRepository",
     "SqlSequences",
 ]
-
-_BATCH = 500
-
-
-class SqlRepository:
-    """Shared plumbing of the SQL repositories: the session, the dialect, the converter."""
-
-    def __init__(self, session: SqlSession, converter: cattrs.Converter) -> None:
-        self._session = session
-        self._dialect = session.dialect
-        self._converter = converter
-
-    def _json(self, value: Any) -> Any:
-        return self._dialect.encode_json(self._converter.unstructure(value))
-
-    def _documents(self, query: str) -> Iterator[dict[str, Any]]:
-        cursor = self._session.execute(query)
-        while True:
-            try:
-                rows = cursor.fetchmany(_BATCH)
-            except self._dialect.driver_error as exc:
-                self._session.raise_translated(exc)
-            if not rows:
-                return
-            for row in rows:
-                yield self._dialect.decode_json(row[0])
-
-    def _count(self, table: str) -> int:
-        row = self._session.one(f"SELECT COUNT(*) FROM {table}")
-        return int(row[0])
 
 
 class SqlProducts(SqlRepository):
@@ -192,16 +159,19 @@ class SqlCustomers(SqlRepository):
         return self._count("customers")
 
 
-class SqlOrders(SqlRepository):
+class SqlOrders(SqlVersionedRepository[Order]):
     """Orders in the ``orders`` table, saved with an optimistic version check."""
 
-    def _params(self, order: Order, version: int) -> dict[str, Any]:
-        document = self._converter.unstructure(order)
-        document["version"] = version
+    table = "orders"
+    kind = "order"
+    aggregate = Order
+    not_found = OrderNotFound
+    body_column = "document"
+    immutable = ("number",)
+
+    def _columns(self, order: Order) -> dict[str, Any]:
         return {
-            "id": order.id,
             "number": order.number,
-            "version": version,
             "state": order.state,
             "channel": order.channel,
             "customer_id": order.customer_id,
@@ -209,60 +179,17 @@ class SqlOrders(SqlRepository):
             "grand_total_minor": order.grand_total.minor_units,
             "ship_country": order.ship_to.country,
             "placed_at": self._dialect.encode_time(order.placed_at),
-            "document": self._dialect.encode_json(document),
         }
 
     def add(self, order: Order) -> None:
         """Insert a new order; see :class:`orderkit.lifecycle.OrderRepository`."""
-        if order.version != 0:
-            raise ConcurrencyConflict("order", order.id, order.version)
-        cursor = self._session.execute(
-            "INSERT INTO orders (id, number, version, state, channel, customer_id, currency, "
-            "grand_total_minor, ship_country, placed_at, document) VALUES (:id, :number, "
-            ":version, :state, :channel, :customer_id, :currency, :grand_total_minor, "
-            ":ship_country, :placed_at, :document) ON CONFLICT DO NOTHING",
-            self._params(order, 1),
-        )
-        if cursor.rowcount == 0:
+        if not self._insert(order):
             taken = self._session.one("SELECT 1 FROM orders WHERE id = :id", {"id": order.id})
             raise AlreadyExists("order", order.id if taken else order.number)
-        order.version = 1
-
-    def save(self, order: Order) -> None:
-        """Update an order if its stored version is the one it was loaded at."""
-        params = self._params(order, order.version + 1)
-        params["expected"] = order.version
-        cursor = self._session.execute(
-            "UPDATE orders SET version = :version, state = :state, channel = :channel, "
-            "customer_id = :customer_id, currency = :currency, "
-            "grand_total_minor = :grand_total_minor, ship_country = :ship_country, "
-            "placed_at = :placed_at, document = :document "
-            "WHERE id = :id AND version = :expected AND number = :number",
-            params,
-        )
-        if cursor.rowcount == 0:
-            exists = self._session.one("SELECT 1 FROM orders WHERE id = :id", {"id": order.id})
-            if exists is None:
-                raise OrderNotFound(order.id)
-            raise ConcurrencyConflict("order", order.id, order.version)
-        order.version += 1
-
-    def _load(self, row: Any, key: object) -> Order:
-        if row is None:
-            raise OrderNotFound(key)
-        return self._converter.structure(self._dialect.decode_json(row[0]), Order)
-
-    def get(self, order_id: str) -> Order:
-        """Load an order by id."""
-        row = self._session.one("SELECT document FROM orders WHERE id = :id", {"id": order_id})
-        return self._load(row, order_id)
 
     def get_by_number(self, number: int) -> Order:
         """Load an order by its number."""
-        row = self._session.one(
-            "SELECT document FROM orders WHERE number = :number", {"number": number}
-        )
-        return self._load(row, number)
+        return self._load("number = :number", {"number": number}, number)
 
     def list(self) -> Iterator[Order]:
         """Yield every order by number."""

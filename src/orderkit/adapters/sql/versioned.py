@@ -1,0 +1,122 @@
+"""One way to store every versioned aggregate: a JSON body, indexed columns, a version check."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from orderkit.adapters.sql.base import SqlRepository
+from orderkit.errors import ConcurrencyConflict, NotFound
+
+__all__ = ["SqlVersionedRepository", "Versioned"]
+
+
+class Versioned(Protocol):
+    """Protocol: an aggregate with an id and a stored version."""
+
+    id: str
+    version: int
+
+
+A = TypeVar("A", bound=Versioned)
+
+
+class SqlVersionedRepository(SqlRepository, Generic[A]):
+    """Insert, optimistic update and load for one aggregate type in one table.
+
+    Subclasses name the table, the aggregate class, the not-found error, and
+    the indexed columns kept beside the JSON body (:meth:`_columns`).
+    """
+
+    table: ClassVar[str]
+    kind: ClassVar[str]
+    aggregate: ClassVar[type[Any]]
+    not_found: ClassVar[type[NotFound]]
+    body_column: ClassVar[str] = "body"
+    immutable: ClassVar[tuple[str, ...]] = ()
+    """Columns a save must find unchanged (for example an order's number)."""
+
+    def _columns(self, aggregate: A) -> dict[str, Any]:
+        """The indexed columns of ``aggregate`` besides id, version and body."""
+        return {}
+
+    def _row(self, aggregate: A, version: int) -> dict[str, Any]:
+        body = self._converter.unstructure(aggregate)
+        body["version"] = version
+        return {
+            "id": aggregate.id,
+            **self._columns(aggregate),
+            "version": version,
+            self.body_column: self._dialect.encode_json(body),
+        }
+
+    def _insert(self, aggregate: A) -> bool:
+        """Insert a new aggregate (version 0 → 1); return False if a unique key is taken."""
+        if aggregate.version != 0:
+            raise ConcurrencyConflict(self.kind, aggregate.id, aggregate.version)
+        row = self._row(aggregate, 1)
+        columns = ", ".join(row)
+        values = ", ".join(f":{name}" for name in row)
+        cursor = self._session.execute(
+            f"INSERT INTO {self.table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING", row
+        )
+        if cursor.rowcount == 0:
+            return False
+        aggregate.version = 1
+        return True
+
+    def save(self, aggregate: A) -> None:
+        """Store a changed aggregate if its stored version is the one it was loaded at.
+
+        Raises:
+            ConcurrencyConflict: Someone else saved it since.
+            NotFound: It was never added (the subclass's error).
+        """
+        row = self._row(aggregate, aggregate.version + 1)
+        assignments = ", ".join(
+            f"{name} = :{name}" for name in row if name != "id" and name not in self.immutable
+        )
+        guards = "".join(f" AND {name} = :{name}" for name in self.immutable)
+        cursor = self._session.execute(
+            f"UPDATE {self.table} SET {assignments} WHERE id = :id AND version = :expected{guards}",
+            {**row, "expected": aggregate.version},
+        )
+        if cursor.rowcount == 0:
+            self.get(aggregate.id)  # raises the not-found error when it is missing
+            raise ConcurrencyConflict(self.kind, aggregate.id, aggregate.version)
+        aggregate.version += 1
+
+    def _load(self, where: str, params: dict[str, Any], key: object) -> A:
+        row = self._session.one(
+            f"SELECT {self.body_column} FROM {self.table} WHERE {where}", params
+        )
+        if row is None:
+            raise self.not_found(key)
+        loaded: A = self._converter.structure(self._dialect.decode_json(row[0]), self.aggregate)
+        return loaded
+
+    def get(self, aggregate_id: str) -> A:
+        """Load an aggregate by id.
+
+        Raises:
+            NotFound: No aggregate has that id (the subclass's error).
+        """
+        return self._load("id = :id", {"id": aggregate_id}, aggregate_id)
+
+    def _select(
+        self,
+        where: str,
+        order: str,
+        params: dict[str, Any] | None = None,
+        *,
+        limit: int | None = None,
+    ) -> list[A]:
+        query = f"SELECT {self.body_column} FROM {self.table} WHERE {where} ORDER BY {order}"
+        arguments = dict(params or {})
+        if limit is not None:
+            query += " LIMIT :limit"
+            arguments["limit"] = limit
+        cursor = self._session.execute(query, arguments)
+        return [
+            self._converter.structure(self._dialect.decode_json(row[0]), self.aggregate)
+            for row in cursor.fetchall()
+        ]
