@@ -5,12 +5,16 @@ IMMEDIATE, a conditional UPDATE of the stock row (reserved + q only if
 on_hand - reserved >= q), an INSERT into a movement ledger, COMMIT. Both sides
 run side by side in one process on files in one folder with the same settings
 (WAL, synchronous=NORMAL). Also measured: the batch API against the bare SQL
-doing many reservations in one transaction, and four processes contending for
-ten hot SKUs (throughput and the oversell count, which must be 0).
+doing many reservations in one transaction, orderkit against bare SQL that
+also writes the reservation row and its outbox event (what orderkit records),
+and four processes contending for ten hot SKUs (throughput and the oversell
+count, which must be 0).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import multiprocessing
 import random
 import sqlite3
@@ -65,6 +69,52 @@ def _bare(path: Path) -> sqlite3.Connection:
     return db
 
 
+def _same_writes(path: Path) -> sqlite3.Connection:
+    """Bare SQL that also writes what an orderkit reservation records: the row, the event."""
+    db = _bare(path)
+    db.execute(
+        "CREATE TABLE reservations (id TEXT PRIMARY KEY, document TEXT, status TEXT, "
+        "priority INTEGER, created_at TEXT, backordered INTEGER, expires_at TEXT, "
+        "version INTEGER, body TEXT)"
+    )
+    db.execute("CREATE INDEX reservations_document ON reservations (document)")
+    db.execute("CREATE INDEX ledger_level ON ledger (sku, warehouse)")
+    db.execute(
+        "CREATE TABLE outbox (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT UNIQUE, "
+        "event_type TEXT, aggregate_type TEXT, aggregate_id TEXT, occurred_at TEXT, "
+        "payload TEXT, published_at TEXT)"
+    )
+    db.execute("CREATE INDEX outbox_pending ON outbox (position) WHERE published_at IS NULL")
+    return db
+
+
+_BODY = json.dumps(
+    {
+        "id": "0" * 26,
+        "document": "order:0",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "lines": [{"sku": "SKU-000", "warehouse": "BER", "quantity": 1, "backordered": 0}],
+        "expires_at": None,
+        "priority": 100,
+        "status": "active",
+        "version": 1,
+    }
+)
+
+
+def _same_writes_reserve(db: sqlite3.Connection, sku: str, serial: int) -> None:
+    _bare_reserve(db, sku, f"order:{serial}")
+    db.execute(
+        "INSERT INTO reservations VALUES (?, ?, 'active', 100, ?, 0, NULL, 1, ?)",
+        (f"R{serial:025d}", f"order:{serial}", "2026-01-01T00:00:00.000000+00:00", _BODY),
+    )
+    db.execute(
+        "INSERT INTO outbox (event_id, event_type, aggregate_type, aggregate_id, occurred_at, "
+        "payload) VALUES (?, 'StockReserved', 'reservation', ?, ?, ?)",
+        (f"E{serial:025d}", f"R{serial:025d}", "2026-01-01T00:00:00.000000+00:00", _BODY),
+    )
+
+
 def _bare_reserve(db: sqlite3.Connection, sku: str, document: str) -> None:
     changed = db.execute(
         "UPDATE stock SET reserved = reserved + 1 WHERE sku = ? AND warehouse = 'BER' "
@@ -110,12 +160,30 @@ def run() -> Iterator[dict[str, Any]]:
                 _bare_reserve(db, sku, f"order:{index}")
             db.execute("COMMIT")
 
+        same = _same_writes(Path(folder) / "same.db")
+        serials = itertools.count()
+
+        def same_writes_single() -> None:
+            for sku in picks:
+                same.execute("BEGIN IMMEDIATE")
+                _same_writes_reserve(same, sku, next(serials))
+                same.execute("COMMIT")
+
         single = compare("inventory.reserve_single", orderkit_single, bare_single, BATCH)
+        # For scale: the bare SQL that also writes the reservation row and its event.
+        like_for_like = compare(
+            "inventory.reserve_single_vs_bare_sql_with_the_same_writes",
+            orderkit_single,
+            same_writes_single,
+            BATCH,
+        )
         batch = compare("inventory.reserve_batch", orderkit_batch, bare_batch, BATCH)
         yield {**single, "unit": "reservations/s"}
         yield {**batch, "unit": "reservations/s"}
+        yield {**like_for_like, "unit": "reservations/s"}
         shop.close()
         db.close()
+        same.close()
     yield from _contention()
 
 
