@@ -76,12 +76,11 @@ class Money:
     currency: str
 
     def __init__(self, amount: Decimal | int | str, currency: str) -> None:
-        exponent = CURRENCY_EXPONENTS.get(currency) if isinstance(currency, str) else None
-        if exponent is None:
-            validate_currency(currency)
+        known = CURRENCY_EXPONENTS.get(currency) if isinstance(currency, str) else None
+        exponent = known if known is not None else CURRENCY_EXPONENTS[validate_currency(currency)]
         number = _to_decimal(amount, "amount")
         try:
-            quantised = _quantize(number, _QUANTA[exponent])  # type: ignore[index]
+            quantised = _quantize(number, _QUANTA[exponent])
         except decimal.InvalidOperation:
             raise InvalidAmount("amount", amount, "is too large") from None
         if quantised != number:
@@ -332,13 +331,14 @@ def _check_range(amount: Decimal, given: object) -> None:
 def _validate_ratios(ratios: Sequence[Decimal | int]) -> list[int]:
     if not isinstance(ratios, Sequence) or isinstance(ratios, str) or not ratios:
         raise ValidationError("ratios", ratios, "give a non-empty list of ints or Decimals")
-    if all(type(value) is int and value >= 0 for value in ratios) and sum(ratios) > 0:
-        return list(ratios)  # type: ignore[arg-type]  # the common case: whole weights
+    whole = [value for value in ratios if type(value) is int and value >= 0]
+    if len(whole) == len(ratios) and sum(whole) > 0:
+        return whole  # the common case: whole-number weights need no scaling
     numbers = [_ratio(value) for value in ratios]
     if sum(numbers) <= 0:
         raise ValidationError("ratios", list(ratios), "at least one ratio must be above zero")
     # Scale Decimal ratios to integers so the split is exact.
-    scale = max(max(-n.as_tuple().exponent, 0) for n in numbers)  # type: ignore[operator]
+    scale = max(max(-int(n.as_tuple().exponent), 0) for n in numbers)
     return [int(n.scaleb(scale, context=_CONTEXT)) for n in numbers]
 
 

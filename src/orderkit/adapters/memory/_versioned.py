@@ -46,7 +46,8 @@ class MemoryVersionedDocuments(Generic[A]):
             raise self.not_found(aggregate.id)
         if current["version"] != aggregate.version:
             raise ConcurrencyConflict(self.kind, aggregate.id, aggregate.version)
-        return current  # type: ignore[no-any-return]
+        checked: dict[str, Any] = current
+        return checked
 
     def save(self, aggregate: A) -> None:
         self._check_version(aggregate)
