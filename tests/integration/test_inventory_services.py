@@ -296,6 +296,16 @@ def test_transfers_counts_adjustments_and_write_offs(shop: ok.Shop) -> None:
     ]
     transfer_documents = {m.document for m in shop.inventory.ledger() if "transfer" in m.kind}
     assert len(transfer_documents) == 1
+    documents = [(m.document or "").split(":")[0] for m in shop.inventory.ledger()]
+    assert documents == [
+        "receipt",
+        "transfer",
+        "transfer",
+        "count",
+        "adjustment",
+        "write-off",
+        "return",
+    ]
 
 
 def test_purchase_orders_are_incoming_until_received(shop: ok.Shop) -> None:

@@ -19,6 +19,12 @@ from orderkit.storage import UnitOfWork
 
 __all__ = ["InventoryService"]
 
+_DOCUMENTS = {
+    MovementKind.RECEIVE: "receipt",
+    MovementKind.RETURN: "return",
+    MovementKind.WRITE_OFF: "write-off",
+}
+
 
 class InventoryService:
     """``shop.inventory``: warehouses, stock movements and availability.
@@ -128,6 +134,8 @@ class InventoryService:
     ) -> StockLevel:
         """Put ``quantity`` arrived units on hand, then serve waiting backorders.
 
+        Without ``document`` the movement is filed under a new ``"receipt:<id>"``.
+
         Raises:
             ProductNotFound, WarehouseNotFound: Unknown SKU or warehouse.
             InvalidQuantity: ``quantity`` is not a positive int.
@@ -161,6 +169,7 @@ class InventoryService:
                 difference,
                 occurred_at=self._context.clock.now(),
                 reason=require_text(reason, "reason"),
+                document=self._document("adjustment"),
             )
             level = apply_movement(self._context, uow, movement)
             uow.commit()
@@ -191,7 +200,7 @@ class InventoryService:
                     difference,
                     occurred_at=self._context.clock.now(),
                     reason="cycle count",
-                    document=document,
+                    document=document or self._document("count"),
                 )
                 level = apply_movement(self._context, uow, movement)
             uow.commit()
@@ -263,12 +272,16 @@ class InventoryService:
                 warehouse,
                 quantity,
                 occurred_at=self._context.clock.now(),
-                document=document,
+                document=document or self._document(_DOCUMENTS[kind]),
                 reason=reason,
             )
             level = apply_movement(self._context, uow, movement)
             uow.commit()
         return level
+
+    def _document(self, kind: str) -> str:
+        # Every movement names the document behind it; a manual one gets its own.
+        return f"{kind}:{self._context.ids.new()}"
 
     def _check_known(self, uow: UnitOfWork, sku: str, warehouse: str) -> None:
         product = uow.products.get(require_code(sku, "sku"))
