@@ -15,7 +15,7 @@ from orderkit.errors import (
     AlreadyExists,
     PurchaseOrderNotFound,
     ReservationNotFound,
-    StorageIntegrityError,
+    StorageBusy,
     WarehouseNotFound,
 )
 from orderkit.inventory.ledger import MovementKind, StockMovement
@@ -52,6 +52,7 @@ _RECORD = (
     ":on_hand_delta, :reserved_delta, :backordered_delta, :document, :reason, :occurred_at)"
 )
 _LEVEL_COLUMNS = "sku, warehouse, on_hand, reserved, backordered"
+_ATTEMPTS = 3
 
 
 class SqlWarehouses(SqlRepository):
@@ -126,17 +127,30 @@ class SqlStock(SqlRepository):
             "reason": movement.reason,
             "occurred_at": self._dialect.encode_time(movement.occurred_at),
         }
-        row = self._session.one(_APPLY, params)
-        if row is None:
-            level = self._refused(movement, backorder_limit)
+        for _ in range(_ATTEMPTS):
+            row = self._session.one(_APPLY, params)
+            if row is not None:
+                level = StockLevel(movement.sku, movement.warehouse, row[0], row[1], row[2])
+                break
+            created = self._refused(movement, backorder_limit)
+            if created is not None:
+                level = created
+                break
         else:
-            level = StockLevel(movement.sku, movement.warehouse, row[0], row[1], row[2])
+            raise StorageBusy(
+                f"stock of {movement.sku} in {movement.warehouse} kept changing; try again"
+            )
         self._session.execute(_RECORD, params)
         return level
 
-    def _refused(self, movement: StockMovement, backorder_limit: int) -> StockLevel:
-        # No row matched: either the level is new, or a rule refused the change.
-        # StockLevel.apply says which rule, with the same error as every store.
+    def _refused(self, movement: StockMovement, backorder_limit: int) -> StockLevel | None:
+        """Explain why no row matched, or create the level; ``None`` means "update again".
+
+        Either the level does not exist yet (create it), or a rule refused the
+        change (StockLevel.apply raises the same error as every store), or,
+        where the database lets another writer commit in between (PostgreSQL's
+        read committed), the row changed since the update looked at it.
+        """
         current = self.level(movement.sku, movement.warehouse)
         level = current.apply(
             movement.on_hand_delta,
@@ -155,11 +169,7 @@ class SqlStock(SqlRepository):
                 "backordered": level.backordered,
             },
         )
-        if cursor.rowcount != 1:
-            raise StorageIntegrityError(
-                f"stock of {movement.sku} in {movement.warehouse} changed under a write lock"
-            )
-        return level
+        return level if cursor.rowcount == 1 else None
 
     def level(self, sku: str, warehouse: str) -> StockLevel:
         """The level, zero when nothing was recorded."""
