@@ -32,7 +32,8 @@ def open_store(url: str | None) -> Store:
 
     - ``None`` or ``"memory://"``: a new in-memory store.
     - ``"sqlite:///relative/shop.db"``, ``"sqlite:////absolute/shop.db"``,
-      ``"sqlite:///:memory:"``: an SQLite file, created if missing.
+      ``"sqlite:///~/shop.db"`` (in the home folder), ``"sqlite:///:memory:"``:
+      an SQLite file, created if missing.
 
     Raises:
         UnsupportedStore: The URL's scheme is not one orderkit can open.
@@ -55,7 +56,7 @@ def open_store(url: str | None) -> Store:
             raise UnsupportedStore("url", url, "name the database file: sqlite:///shop.db")
         from orderkit.adapters.sqlite import SqliteStore
 
-        return SqliteStore(path if path == ":memory:" else Path(path))
+        return SqliteStore(path if path == ":memory:" else Path(path).expanduser())
     if parts.scheme in {"postgresql", "postgres"}:
         raise UnsupportedStore(
             "url",

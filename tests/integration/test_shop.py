@@ -188,6 +188,15 @@ def test_summary_report(shop: ok.Shop) -> None:
     assert summary.revenue == (ok.Money("47.30", "EUR"),)
 
 
+def test_sqlite_urls_expand_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with ok.Shop.open("sqlite:///~/home.db") as shop:
+        assert shop.catalog.count() == 0
+    assert (tmp_path / "home.db").exists()
+
+
 def test_open_urls(tmp_path: Path) -> None:
     with ok.Shop.open(f"sqlite:///{tmp_path / 'a.db'}") as shop:
         assert "SqliteStore" in repr(shop)
