@@ -177,6 +177,63 @@ def _every_other_public_value() -> list[object]:
             position=3,
         ),
         summarise_sales([]),
+        *_inventory_values(),
+    ]
+
+
+def _inventory_values() -> list[object]:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from orderkit.inventory import (
+        BackorderMode,
+        PurchaseOrder,
+        PurchaseOrderLine,
+        Reservation,
+        ReservationLine,
+        StockMovement,
+        StockPolicy,
+        StockReserved,
+    )
+
+    reservation = Reservation(
+        id="R1",
+        document="order:1",
+        created_at=T0,
+        expires_at=T0 + timedelta(hours=1),
+        lines=[ReservationLine("A", "BER", 2, 1)],
+        priority=3,
+    )
+    purchase = PurchaseOrder(
+        id="P1",
+        supplier="Acme",
+        warehouse="BER",
+        created_at=T0,
+        lines=[PurchaseOrderLine("A", 10, 4)],
+    )
+    return [
+        reservation,
+        purchase,
+        StockPolicy(
+            sku="A",
+            backorders=BackorderMode.PREORDER,
+            backorder_limit=5,
+            preorder_until=T0,
+            service_level=Decimal("0.99"),
+            min_quantity=1,
+            max_quantity=9,
+            pack_size=3,
+            supplier="Acme",
+        ),
+        StockMovement.of("backorder", "A", "BER", 2, occurred_at=T0, document="order:1"),
+        StockReserved(
+            event_id="E1",
+            occurred_at=T0,
+            aggregate_id="R1",
+            document="order:1",
+            lines=(("A", "BER", 2),),
+            backordered=1,
+        ),
     ]
 
 
