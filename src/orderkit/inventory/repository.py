@@ -90,9 +90,19 @@ class StockRepository(Protocol):
         ...
 
     def movements(
-        self, *, sku: str | None = None, warehouse: str | None = None
+        self,
+        *,
+        sku: str | None = None,
+        warehouse: str | None = None,
+        since: datetime | None = None,
     ) -> Iterator[StockMovement]:
-        """Yield the ledger in the order it was written, optionally filtered."""
+        """Yield the ledger in the order it was written, optionally filtered.
+
+        Args:
+            sku: Only this SKU's movements.
+            warehouse: Only this warehouse's movements.
+            since: Only movements at or after this time.
+        """
         ...
 
     def set_bin(self, sku: str, warehouse: str, bin_location: str | None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import attrs
 
@@ -150,14 +150,19 @@ class PurchasingService:
             raise ValidationError("days", days, "must be a positive int")
         today = self._context.clock.now().date()
         start, end = today - timedelta(days=days), today - timedelta(days=1)
+        since = datetime.combine(start, time(), tzinfo=UTC)
         with self._context.store.unit_of_work(readonly=True) as uow:
             levels = uow.stock.levels(warehouse=warehouse)
-            ledger = list(uow.stock.movements(warehouse=warehouse))
+            shipped: dict[tuple[str, str], list[StockMovement]] = {}
+            for movement in uow.stock.movements(warehouse=warehouse, since=since):
+                if movement.kind is MovementKind.COMMIT:
+                    shipped.setdefault((movement.sku, movement.warehouse), []).append(movement)
             policies = {policy.sku: policy for policy in uow.stock_policies.list()}
             open_orders = uow.purchase_orders.open(warehouse=warehouse)
         result = []
         for level in levels:
-            profile = demand_profile(ledger, level.sku, level.warehouse, start, end)
+            history = shipped.get((level.sku, level.warehouse), [])
+            profile = demand_profile(history, level.sku, level.warehouse, start, end)
             incoming = sum(
                 po.outstanding(level.sku) for po in open_orders if po.warehouse == level.warehouse
             )

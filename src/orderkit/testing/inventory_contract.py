@@ -332,3 +332,17 @@ class InventoryContract:
             assert uow.stock.bins("BER") == {"TEE-M": "A-01-2"}
             assert uow.stock.bins("PAR") == {"TEE-M": "Z-9"}
             assert uow.stock.bins("NONE") == {}
+
+    def test_movements_filter_by_time(self, store: Store) -> None:
+        """movements(since=...) yields only movements at or after that time."""
+        later = T0 + timedelta(days=2)
+        with store.unit_of_work() as uow:
+            uow.stock.apply(move("receive", 5))
+            uow.stock.apply(
+                StockMovement.of("receive", "TEE-M", "BER", 3, occurred_at=later, document="x:2")
+            )
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [m.on_hand_delta for m in uow.stock.movements(since=later)] == [3]
+            assert [m.on_hand_delta for m in uow.stock.movements(since=T0)] == [5, 3]
+            assert list(uow.stock.movements(sku="TEE-M", since=later + timedelta(seconds=1))) == []

@@ -94,11 +94,17 @@ class MemoryStock:
         return [self.level(*key) for key in keys]
 
     def movements(
-        self, *, sku: str | None = None, warehouse: str | None = None
+        self,
+        *,
+        sku: str | None = None,
+        warehouse: str | None = None,
+        since: datetime | None = None,
     ) -> Iterator[StockMovement]:
         for movement in (*self._tables.movements, *self.appended):
-            if (sku is None or movement.sku == sku) and (
-                warehouse is None or movement.warehouse == warehouse
+            if (
+                (sku is None or movement.sku == sku)
+                and (warehouse is None or movement.warehouse == warehouse)
+                and (since is None or movement.occurred_at >= since)
             ):
                 yield movement
 

@@ -189,10 +189,17 @@ class SqlStock(SqlRepository):
         return [_level(row) for row in cursor.fetchall()]
 
     def movements(
-        self, *, sku: str | None = None, warehouse: str | None = None
+        self,
+        *,
+        sku: str | None = None,
+        warehouse: str | None = None,
+        since: datetime | None = None,
     ) -> Iterator[StockMovement]:
         """The ledger in the order it was written."""
         where, params = _filters(sku, warehouse)
+        if since is not None:
+            where += (" AND " if where else " WHERE ") + "occurred_at >= :since"
+            params["since"] = self._dialect.encode_time(since)
         cursor = self._session.execute(
             "SELECT position, sku, warehouse, kind, on_hand_delta, reserved_delta, "
             f"backordered_delta, document, reason, occurred_at FROM stock_movements{where} "
