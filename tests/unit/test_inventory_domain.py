@@ -237,7 +237,19 @@ def test_fewest_shipments_splits_as_little_as_possible() -> None:
     request = RoutingRequest((("A", 1), ("B", 1), ("C", 1)), "DE")
     plan = route(request, ALL, stock, FewestShipments())
     assert plan.shipments == 2
-    assert "split over 2 warehouses" in plan.explanation[-1]
+    assert plan.explanation[-1] == "no warehouse has every line: split over 2 (PAR, BER)"
+
+
+def test_fewest_shipments_is_exact_where_a_greedy_cover_is_not() -> None:
+    # MAD covers the most units, but PAR and BER together cover everything.
+    stock = {(sku, "PAR"): 1 for sku in "abc"} | {(sku, "BER"): 1 for sku in "def"}
+    stock |= {(sku, "MAD"): 1 for sku in "abde"}
+    request = RoutingRequest(tuple((sku, 1) for sku in "abcdef"), "DE")
+    assert route(request, ALL, stock, FewestShipments()).warehouses == ("PAR", "BER")
+    greedy = FewestShipments()
+    greedy.exact_up_to = 0  # as with many warehouses: a greedy cover takes over
+    plan = route(request, ALL, stock, greedy)
+    assert sorted(a.sku for a in plan.allocations) == list("abcdef")
 
 
 def test_routing_raises_when_all_eligible_stock_is_short() -> None:
@@ -246,3 +258,33 @@ def test_routing_raises_when_all_eligible_stock_is_short() -> None:
         with pytest.raises(InsufficientStock) as short:
             route(RoutingRequest((("TEE", 2),), "DE"), ALL, stock, strategy)
         assert (short.value.requested, short.value.available) == (2, 1)
+
+
+@given(
+    lines=st.dictionaries(st.sampled_from(["A", "B", "C"]), st.integers(1, 10), min_size=1),
+    stock=st.dictionaries(
+        st.tuples(st.sampled_from(["A", "B", "C"]), st.sampled_from(["BER", "PAR", "MAD"])),
+        st.integers(0, 10),
+    ),
+)
+def test_every_strategy_covers_each_line_exactly_from_stock_that_exists(
+    lines: dict[str, int], stock: dict[tuple[str, str], int]
+) -> None:
+    request = RoutingRequest(tuple(sorted(lines.items())), "DE", MUNICH)
+    plans = {}
+    for strategy in (ByPriority(), Nearest(), FewestShipments()):
+        try:
+            plan = route(request, [BER, PAR, MAD], stock, strategy)
+        except InsufficientStock as short:
+            eligible = sum(stock.get((short.sku, w), 0) for w in ("BER", "PAR", "MAD"))
+            assert lines[short.sku] > eligible
+            continue
+        taken: dict[str, int] = {}
+        for allocation in plan.allocations:
+            assert allocation.quantity > 0
+            assert allocation.quantity <= stock.get((allocation.sku, allocation.warehouse), 0)
+            taken[allocation.sku] = taken.get(allocation.sku, 0) + allocation.quantity
+        assert taken == lines
+        plans[strategy.name] = plan
+    if plans:
+        assert plans["fewest_shipments"].shipments <= plans["priority"].shipments

@@ -14,6 +14,7 @@ protocol (rank and allocate).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Protocol
@@ -213,10 +214,15 @@ class Nearest(RankingStrategy):
 class FewestShipments:
     """Prefer one warehouse that has everything; otherwise split over as few as possible.
 
-    Ties are broken by another strategy's ranking (:class:`ByPriority` by default).
+    The smallest set of warehouses that covers every line is found exactly,
+    trying sets in ranking order, for up to :attr:`exact_up_to` candidate
+    warehouses; beyond that a greedy cover (the warehouse covering the most
+    units first) keeps routing fast. Ties are broken by another strategy's
+    ranking (:class:`ByPriority` by default).
     """
 
     name = "fewest_shipments"
+    exact_up_to = 12
 
     def __init__(self, then: RankingStrategy | None = None) -> None:
         self.then = then if then is not None else ByPriority()
@@ -228,42 +234,49 @@ class FewestShipments:
     def allocate(
         self, ranked: Sequence[Ranked], request: RoutingRequest, available: Availability
     ) -> tuple[list[Allocation], list[str]]:
-        """Cover the lines with the fewest warehouses (greedy set cover by units covered)."""
+        """Cover the lines with the fewest warehouses, then take each line in ranking order."""
+        chosen = self._cover(ranked, request, available)
+        allocations, _ = _greedy(chosen, request, available)
+        used = list(dict.fromkeys(allocation.warehouse for allocation in allocations))
+        if len(used) == 1:
+            return allocations, [f"{used[0]} has every line: one shipment"]
+        return allocations, [
+            f"no warehouse has every line: split over {len(used)} ({', '.join(used)})"
+        ]
+
+    def _cover(
+        self, ranked: Sequence[Ranked], request: RoutingRequest, available: Availability
+    ) -> list[Ranked]:
+        def covers(entries: Sequence[Ranked]) -> bool:
+            return all(
+                sum(available.get((sku, e.warehouse.code), 0) for e in entries) >= quantity
+                for sku, quantity in request.lines
+            )
+
+        if not covers(ranked):
+            _greedy(ranked, request, available)  # raises InsufficientStock naming the line
+        if len(ranked) <= self.exact_up_to:
+            for size in range(1, len(ranked) + 1):
+                for entries in itertools.combinations(ranked, size):
+                    if covers(entries):
+                        return list(entries)
+        chosen: list[Ranked] = []
         remaining = dict(request.lines)
         pool = list(ranked)
-        allocations: list[Allocation] = []
-        notes: list[str] = []
-        while remaining and pool:
+        while remaining:
 
-            def covered(entry: Ranked) -> int:
+            def gain(entry: Ranked) -> int:
                 code = entry.warehouse.code
                 return sum(min(q, available.get((s, code), 0)) for s, q in remaining.items())
 
-            best = max(pool, key=covered)  # max keeps the earliest ranked among equals
-            if covered(best) == 0:
-                break
+            best = max(pool, key=gain)  # max keeps the earliest ranked among equals
             pool.remove(best)
-            code = best.warehouse.code
-            if not allocations and all(
-                available.get((s, code), 0) >= q for s, q in remaining.items()
-            ):
-                notes.append(f"{code} has every line: one shipment")
-            for sku, quantity in list(remaining.items()):
-                take = min(quantity, available.get((sku, code), 0))
-                if take:
-                    allocations.append(Allocation(code, sku, take))
-                    remaining[sku] -= take
-                    if remaining[sku] == 0:
-                        del remaining[sku]
-        if remaining:
-            sku, quantity = next(iter(remaining.items()))
-            wanted = dict(request.lines)[sku]
-            total = sum(available.get((sku, e.warehouse.code), 0) for e in ranked)
-            raise InsufficientStock(sku, None, wanted, total)
-        shipments = len({a.warehouse for a in allocations})
-        if shipments > 1:
-            notes.append(f"no warehouse has every line: split over {shipments} warehouses")
-        return allocations, notes
+            chosen.append(best)
+            for sku in list(remaining):
+                remaining[sku] -= min(remaining[sku], available.get((sku, best.warehouse.code), 0))
+                if remaining[sku] == 0:
+                    del remaining[sku]
+        return sorted(chosen, key=ranked.index)
 
 
 def route(
