@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +22,12 @@ from orderkit.errors import (
     StorageError,
     StorageUnavailable,
 )
-from orderkit.testing.contract import sample_customer, sample_order, sample_product
+from orderkit.testing.contract import (
+    sample_customer,
+    sample_message,
+    sample_order,
+    sample_product,
+)
 
 
 def test_the_database_runs_in_wal_mode_with_normal_sync(tmp_path: Path) -> None:
@@ -171,3 +179,34 @@ def test_processes_placing_orders_at_once_get_distinct_gapless_numbers(tmp_path:
         assert shop.orders.count() == 100
         placed = [e for e in shop.events.pending(limit=1000) if isinstance(e, ok.OrderPlaced)]
         assert sorted(e.number for e in placed) == flat
+
+
+def _write_and_hang(path: str, ready: object) -> None:
+    store = SqliteStore(path)
+    with store.unit_of_work() as uow:
+        uow.products.add(sample_product("HALF-1"))
+        uow.outbox.append(sample_message("E-half"))
+        ready.set()  # type: ignore[attr-defined]
+        time.sleep(60)  # killed here, in the middle of the unit of work
+
+
+def test_a_process_killed_mid_unit_of_work_leaves_nothing_and_no_lock(tmp_path: Path) -> None:
+    path = str(tmp_path / "shop.db")
+    SqliteStore(path).close()
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    writer = context.Process(target=_write_and_hang, args=(path, ready))
+    writer.start()
+    assert ready.wait(30)
+    os.kill(writer.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    writer.join(10)
+    store = SqliteStore(path, busy_timeout=2)
+    try:
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.products.count() == 0
+            assert uow.outbox.count() == 0
+        with store.unit_of_work() as uow:  # the write lock died with the process
+            uow.products.add(sample_product("NEXT-1"))
+            uow.commit()
+    finally:
+        store.close()
