@@ -55,7 +55,6 @@ class OutboxMessage:
         occurred_at: When it happened.
         payload: The event's fields as JSON-ready data.
         position: The outbox's sequence number, set when read back; ``None`` before.
-        published_at: When it was marked published, or ``None``.
     """
 
     event_id: str
@@ -65,4 +64,3 @@ class OutboxMessage:
     occurred_at: datetime
     payload: Mapping[str, Any] = attrs.field(hash=False)
     position: int | None = None
-    published_at: datetime | None = None

@@ -145,11 +145,7 @@ class MemoryOutbox:
         self._tables = tables
         self._readonly = readonly
         self._appended: dict[str, OutboxMessage] = {}
-        self._published: dict[str, datetime] = {}
-
-    @property
-    def changed(self) -> bool:
-        return bool(self._appended or self._published)
+        self._published: set[str] = set()
 
     def append(self, message: OutboxMessage) -> None:
         if self._readonly:
@@ -174,7 +170,7 @@ class MemoryOutbox:
         for event_id in set(event_ids):
             pending = event_id in self._tables.unpublished or event_id in self._appended
             if pending and event_id not in self._published:
-                self._published[event_id] = at
+                self._published.add(event_id)
                 marked += 1
         return marked
 
@@ -189,9 +185,8 @@ class MemoryOutbox:
             tables.outbox.append(message)
             tables.event_ids.add(event_id)
             tables.unpublished[event_id] = message
-        for event_id, at in self._published.items():
-            message = tables.unpublished.pop(event_id)
-            tables.published[event_id] = attrs.evolve(message, published_at=at)
+        for event_id in self._published:
+            del tables.unpublished[event_id]
 
 
 class MemorySequences:

@@ -24,7 +24,6 @@ class Tables:
     outbox: list[OutboxMessage] = attrs.Factory(list)
     event_ids: set[str] = attrs.Factory(set)
     unpublished: dict[str, OutboxMessage] = attrs.Factory(dict)  # in outbox order
-    published: dict[str, OutboxMessage] = attrs.Factory(dict)
     sequences: dict[str, int] = attrs.Factory(dict)
     warehouses: dict[str, Document] = attrs.Factory(dict)
     stock_levels: dict[tuple[str, str], tuple[int, int, int]] = attrs.Factory(dict)
