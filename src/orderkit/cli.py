@@ -35,8 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="run a simulated shop on SQLite and print its reports",
-        description="Create a SQLite shop with a sample catalog and customers, place "
-        "orders, and print a summary. The same seed gives the same output.",
+        description="Create a SQLite shop with a sample catalog, warehouses and customers; "
+        "place orders, reserve and ship their stock, reorder from suppliers; print the "
+        "sales and inventory report. The same seed gives the same output.",
     )
     demo.add_argument(
         "--db",
@@ -52,20 +53,19 @@ def _parser() -> argparse.ArgumentParser:
 class _Progress:
     """Progress on stderr: a live counter on a terminal, a few lines otherwise."""
 
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self._total = total
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self._live = stream.isatty()
         self._next_mark = 0
 
     def __call__(self, done: int, total: int) -> None:
         if self._live:
-            if done == self._total or done % 50 == 0:
-                end = "\n" if done == self._total else ""
-                self._stream.write(f"\rplacing orders: {done:,}/{self._total:,}{end}")
+            if done == total or done % 50 == 0:
+                end = "\n" if done == total else ""
+                self._stream.write(f"\rplacing orders: {done:,}/{total:,}{end}")
                 self._stream.flush()
-        elif done * 4 >= self._next_mark * self._total:
-            self._stream.write(f"placing orders: {done:,}/{self._total:,}\n")
+        elif done * 4 >= self._next_mark * total:
+            self._stream.write(f"placing orders: {done:,}/{total:,}\n")
             self._next_mark += 1
 
 
@@ -84,14 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.orders,
                     args.seed,
                     args.locale,
-                    _Progress(args.orders, sys.stderr),
+                    _Progress(sys.stderr),
                 )
         else:
             if args.db.exists():
                 parser.error(f"--db {args.db} exists already; name a new file")
-            report = run_demo(
-                args.db, args.orders, args.seed, args.locale, _Progress(args.orders, sys.stderr)
-            )
+            report = run_demo(args.db, args.orders, args.seed, args.locale, _Progress(sys.stderr))
     except OrderkitError as exc:
         print(f"orderkit: error: {exc}", file=sys.stderr)
         return 1
