@@ -109,10 +109,10 @@ class ReservationService:
             ValidationError, InvalidQuantity: Malformed input.
         """
         request = ReservationRequest(document, lines, ship_to, warehouse, priority)
-        self._check_request(request)
+        wanted = self._check_request(request)
         ttl = self._check_ttl(expires_in)
         with self._context.store.unit_of_work() as uow:
-            reservation = self._reserve(uow, request, ttl, strategy or self.routing)
+            reservation = self._reserve(uow, request, wanted, ttl, strategy or self.routing)
             uow.commit()
         return reservation
 
@@ -129,24 +129,32 @@ class ReservationService:
         """
         if not isinstance(requests, Sequence) or not requests:
             raise ValidationError("requests", requests, "give a non-empty list")
-        for request in requests:
-            require_instance(request, ReservationRequest, "requests")
-            self._check_request(request)
+        checked = [
+            (
+                request,
+                self._check_request(require_instance(request, ReservationRequest, "requests")),
+            )
+            for request in requests
+        ]
         ttl = self._check_ttl(expires_in)
         with self._context.store.unit_of_work() as uow:
-            made = [self._reserve(uow, request, ttl, self.routing) for request in requests]
+            made = [
+                self._reserve(uow, request, wanted, ttl, self.routing)
+                for request, wanted in checked
+            ]
             uow.commit()
         return made
 
     @staticmethod
-    def _check_request(request: ReservationRequest) -> None:
+    def _check_request(request: ReservationRequest) -> list[tuple[str, int]]:
+        """Validate a request before any unit of work opens; return its summed lines."""
         require_text(request.document, "document", 120)
         if request.ship_to is not None:
             require_instance(request.ship_to, Address, "ship_to")
         if request.warehouse is not None:
             require_code(request.warehouse, "warehouse")
         non_negative_int(request.priority, "priority")
-        summed_lines(request.lines)
+        return summed_lines(request.lines)
 
     @staticmethod
     def _check_ttl(expires_in: timedelta | None) -> timedelta | None:
@@ -160,12 +168,13 @@ class ReservationService:
         self,
         uow: UnitOfWork,
         request: ReservationRequest,
+        summed: list[tuple[str, int]],
         ttl: timedelta | None,
         strategy: RoutingStrategy,
     ) -> Reservation:
         context = self._context
         now = context.clock.now()
-        wanted = self._expand_kits(uow, summed_lines(request.lines))
+        wanted = self._expand_kits(uow, summed)
         held, waiting = self._plan(uow, request, wanted, strategy, now)
         # Lines are applied in (sku, warehouse) order, the same order in every
         # process, so concurrent writers on PostgreSQL lock rows without deadlock.
