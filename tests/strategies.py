@@ -13,6 +13,7 @@ from orderkit.countries import COUNTRY_CODES
 from orderkit.currencies import CURRENCY_EXPONENTS
 from orderkit.customers.customer import Customer
 from orderkit.lifecycle.order import Order, OrderLine
+from orderkit.lifecycle.tax import TaxRounding
 from orderkit.money import Money
 
 currencies = st.sampled_from(sorted(CURRENCY_EXPONENTS))
@@ -110,22 +111,35 @@ customers = st.builds(
 )
 
 
+tax_rates = st.sampled_from(["0", "0.05", "0.07", "0.0725", "0.19", "0.2", "0.25"]).map(Decimal)
+
+
+@st.composite
+def order_lines(draw: st.DrawFn, currency: str, sku: str) -> OrderLine:
+    """A line with a random discount, tax rate and cancelled units."""
+    quantity = draw(st.integers(min_value=1, max_value=50))
+    unit_price = draw(prices(currency))
+    gross = unit_price.minor_units * quantity
+    discount = draw(st.integers(min_value=0, max_value=gross))
+    return OrderLine(
+        sku=sku,
+        name=draw(texts),
+        quantity=quantity,
+        unit_price=unit_price,
+        discount=Money.from_minor(discount, currency),
+        tax_rate=draw(tax_rates),
+        cancelled=draw(st.integers(min_value=0, max_value=quantity)),
+    )
+
+
 @st.composite
 def orders(draw: st.DrawFn) -> Order:
+    """Orders with discounts, shipping, tax either way, cancelled units, tags and attributes."""
     currency = draw(currencies)
-    lines = draw(
-        st.lists(
-            st.builds(
-                OrderLine,
-                sku=codes,
-                name=texts,
-                quantity=st.integers(min_value=1, max_value=50),
-                unit_price=prices(currency),
-            ),
-            min_size=1,
-            max_size=5,
-        )
-    )
+    skus = draw(st.lists(codes, min_size=1, max_size=5, unique=True))
+    lines = [draw(order_lines(currency, sku)) for sku in skus]
+    goods = sum((ln.gross - ln.line_discount).minor_units for ln in lines)
+    order_discount = draw(st.integers(min_value=0, max_value=goods))
     return Order(
         id=draw(codes),
         number=draw(st.integers(min_value=1, max_value=10**9)),
@@ -135,7 +149,12 @@ def orders(draw: st.DrawFn) -> Order:
         lines=tuple(lines),
         ship_to=draw(addresses),
         placed_at=draw(aware_datetimes),
+        order_discount=Money.from_minor(order_discount, currency),
         shipping=draw(prices(currency)),
+        prices_include_tax=draw(st.booleans()),
+        tax_rounding=draw(st.sampled_from(TaxRounding)),
+        tags=draw(st.lists(st.sampled_from(["vip", "gift", "b2b", "rush"]), max_size=3)),
+        attributes=draw(st.dictionaries(st.sampled_from(["referrer", "landing"]), texts)),
         state=draw(st.sampled_from(["placed", "confirmed"])),
         version=draw(st.integers(min_value=0, max_value=100)),
     )

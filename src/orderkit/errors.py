@@ -25,6 +25,7 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── ReservationNotActive     reservation_id, status
     │   └── PurchaseOrderClosed      purchase_order_id, status
     ├── InvalidTransition            order_id, state, command, allowed
+    │   └── TransitionRefused        + reasons
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
     ├── PermissionDenied             actor, permission
@@ -34,7 +35,8 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── StorageIntegrityError
     │   └── SchemaVersionError       found, supported
     └── ConfigurationError           setting, value, reason
-        └── UnsupportedStore
+        ├── UnsupportedStore
+        └── InvalidWorkflow          problems
 
 Errors raised by a storage backend (``sqlite3``, ``psycopg``) never escape
 unwrapped: adapters translate them into a :class:`StorageError` subclass and
@@ -58,6 +60,7 @@ __all__ = [
     "InvalidQuantity",
     "InvalidTime",
     "InvalidTransition",
+    "InvalidWorkflow",
     "NotFound",
     "OrderNotFound",
     "OrderkitError",
@@ -73,6 +76,7 @@ __all__ = [
     "StorageError",
     "StorageIntegrityError",
     "StorageUnavailable",
+    "TransitionRefused",
     "UnknownCurrency",
     "UnsupportedStore",
     "ValidationError",
@@ -275,6 +279,26 @@ class InvalidTransition(OrderkitError):
         )
 
 
+class TransitionRefused(InvalidTransition):
+    """The command is allowed in this state, but a guard refused it.
+
+    Attributes:
+        reasons: What the guards said, in order.
+    """
+
+    def __init__(
+        self,
+        order_id: str,
+        state: str,
+        command: str,
+        allowed: Sequence[str],
+        reasons: Sequence[str],
+    ) -> None:
+        super().__init__(order_id, state, command, allowed)
+        self.reasons = tuple(reasons)
+        self.args = (f"order {order_id}: cannot {command}: {'; '.join(self.reasons)}",)
+
+
 class InsufficientStock(OrderkitError):
     """Not enough stock is available to reserve or ship.
 
@@ -373,3 +397,16 @@ class ConfigurationError(OrderkitError, ValueError):
 
 class UnsupportedStore(ConfigurationError):
     """The store URL names a backend orderkit cannot open (yet, or without an extra)."""
+
+
+class InvalidWorkflow(ConfigurationError):
+    """A workflow definition is inconsistent; nothing was built.
+
+    Attributes:
+        problems: Everything wrong with it, one sentence each.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("workflow", None, "; ".join(self.problems))
+        self.args = ("invalid workflow: " + "; ".join(self.problems),)

@@ -37,7 +37,8 @@ from orderkit.inventory.events import (
     StockMoved,
     StockReserved,
 )
-from orderkit.lifecycle.events import OrderPlaced
+from orderkit.lifecycle.events import OrderEdited, OrderPlaced, OrderTransitioned
+from orderkit.lifecycle.workflow import HistoryEntry
 from orderkit.money import Money
 
 __all__ = ["BUILTIN_EVENTS", "EventCodec", "make_converter"]
@@ -45,7 +46,9 @@ __all__ = ["BUILTIN_EVENTS", "EventCodec", "make_converter"]
 BUILTIN_EVENTS: tuple[type[DomainEvent], ...] = (
     BackorderAllocated,
     CustomerRegistered,
+    OrderEdited,
     OrderPlaced,
+    OrderTransitioned,
     ProductAdded,
     ProductPriceChanged,
     ReservationCommitted,
@@ -93,6 +96,34 @@ def _structure_money(value: object, _: type) -> Money:
     return Money(amount, value["currency"])
 
 
+_HISTORY_KEYS = frozenset(("from", "to", "command", "actor", "reason", "at"))
+
+
+def _unstructure_history(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "from": entry.from_state,
+        "to": entry.to_state,
+        "command": entry.command,
+        "actor": entry.actor,
+        "reason": entry.reason,
+        "at": _unstructure_datetime(entry.at),
+    }
+
+
+def _structure_history(value: object, _: type) -> HistoryEntry:
+    if not isinstance(value, Mapping) or set(value) != _HISTORY_KEYS:
+        raise ValidationError("history", value, f"expected the keys {sorted(_HISTORY_KEYS)}")
+    source, target, command, actor, reason = (
+        value[key] for key in ("from", "to", "command", "actor", "reason")
+    )
+    if not all(isinstance(item, str) for item in (source, target, command, actor)) or not (
+        reason is None or isinstance(reason, str)
+    ):
+        raise ValidationError("history", value, "states, command, actor and reason are strings")
+    at = _structure_datetime(value["at"], datetime)
+    return HistoryEntry(source, target, command, actor, reason, at)
+
+
 def _strict(kind: type, allowed: tuple[type, ...]) -> Callable[[object, type], Any]:
     # cattrs' default hooks coerce (int(1.5) == 1, str(12) == "12"); stored data
     # must already have the right type, so coercion would only hide corruption.
@@ -134,6 +165,8 @@ def make_converter() -> cattrs.Converter:
         Money, lambda money: {"amount": str(money.amount), "currency": money.currency}
     )
     converter.register_unstructure_hook(MappingProxyType, dict)
+    converter.register_structure_hook(HistoryEntry, _structure_history)
+    converter.register_unstructure_hook(HistoryEntry, _unstructure_history)
     # JSON has no sets: store them as sorted lists so documents are stable.
     converter.register_unstructure_hook_func(_is_set_type, sorted)
     converter.register_structure_hook(int, _strict(int, (int,)))

@@ -12,12 +12,15 @@ from orderkit.errors import ConfigurationError, UnsupportedStore
 from orderkit.events import DomainEvent
 from orderkit.ids import IdGenerator, IdSource
 from orderkit.inventory.routing import RoutingStrategy
+from orderkit.lifecycle.policy import OrderPolicy
+from orderkit.lifecycle.workflow import Authorize
 from orderkit.serialization import BUILTIN_EVENTS, EventCodec
 from orderkit.services.catalog import CatalogService
 from orderkit.services.context import ServiceContext
 from orderkit.services.customers import CustomerService
 from orderkit.services.events import EventService
 from orderkit.services.inventory import InventoryService
+from orderkit.services.order_stock import ReservationCoupling
 from orderkit.services.orders import OrderService
 from orderkit.services.purchasing import PurchasingService
 from orderkit.services.reports import ReportService
@@ -92,6 +95,10 @@ class Shop:
             in addition to orderkit's own.
         routing: How reservations choose warehouses; by priority by default.
         channel_buffers: Units held back from available-to-promise per channel.
+        order_policy: Workflow, tax, auto-confirmation, expiry and stock
+            settings for orders (:class:`~orderkit.lifecycle.OrderPolicy`).
+        authorize: ``authorize(actor, permission) -> bool``; when given, every
+            order command checks the permission its transition names.
 
     Attributes:
         catalog: Products (:class:`~orderkit.services.catalog.CatalogService`).
@@ -123,6 +130,8 @@ class Shop:
         event_types: Iterable[type[DomainEvent]] = (),
         routing: RoutingStrategy | None = None,
         channel_buffers: Mapping[str, int] | None = None,
+        order_policy: OrderPolicy | None = None,
+        authorize: Authorize | None = None,
     ) -> None:
         if not hasattr(store, "unit_of_work"):
             raise ConfigurationError("store", store, "must implement orderkit.storage.Store")
@@ -132,17 +141,26 @@ class Shop:
         ids = ids if ids is not None else IdGenerator(clock)
         if not isinstance(ids, IdSource):
             raise ConfigurationError("ids", ids, "must have a new() method")
+        if order_policy is not None and not isinstance(order_policy, OrderPolicy):
+            raise ConfigurationError("order_policy", order_policy, "must be an OrderPolicy")
+        if authorize is not None and not callable(authorize):
+            raise ConfigurationError("authorize", authorize, "must be callable(actor, permission)")
         self.store = store
         self.clock = clock
         codec = EventCodec((*BUILTIN_EVENTS, *event_types))
         context = ServiceContext(store=store, clock=clock, ids=ids, codec=codec)
         self.catalog = CatalogService(context)
         self.customers = CustomerService(context)
-        self.orders = OrderService(context)
         self.events = EventService(context)
         self.reports = ReportService(context)
         self.inventory = InventoryService(context, channel_buffers=channel_buffers)
         self.reservations = ReservationService(context, routing=routing)
+        self.orders = OrderService(
+            context,
+            policy=order_policy,
+            stock=ReservationCoupling(self.reservations),
+            authorize=authorize,
+        )
         self.purchasing = PurchasingService(context)
 
     @classmethod
@@ -155,6 +173,8 @@ class Shop:
         event_types: Iterable[type[DomainEvent]] = (),
         routing: RoutingStrategy | None = None,
         channel_buffers: Mapping[str, int] | None = None,
+        order_policy: OrderPolicy | None = None,
+        authorize: Authorize | None = None,
     ) -> Shop:
         """Open a shop on the store ``url`` names (see :func:`open_store`).
 
@@ -165,6 +185,8 @@ class Shop:
             event_types: Host-defined event classes for the outbox.
             routing: How reservations choose warehouses; by priority by default.
             channel_buffers: Units held back from available-to-promise per channel.
+            order_policy: How orders run (:class:`~orderkit.lifecycle.OrderPolicy`).
+            authorize: ``authorize(actor, permission) -> bool`` for order commands.
 
         Raises:
             UnsupportedStore: The URL names a backend orderkit cannot open.
@@ -181,6 +203,8 @@ class Shop:
             event_types=event_types,
             routing=routing,
             channel_buffers=channel_buffers,
+            order_policy=order_policy,
+            authorize=authorize,
         )
 
     def close(self) -> None:

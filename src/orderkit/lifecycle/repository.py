@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Protocol
+
+import attrs
 
 from orderkit.lifecycle.order import Order
 
-__all__ = ["OrderRepository"]
+__all__ = ["OrderQuery", "OrderRepository"]
+
+
+@attrs.frozen(kw_only=True)
+class OrderQuery:
+    """Which orders to find; every criterion given must match (``None`` matches anything).
+
+    Attributes:
+        states: Lifecycle states, any of them.
+        payment_status: A :class:`~orderkit.lifecycle.PaymentStatus` value.
+        fulfilment_status: A :class:`~orderkit.lifecycle.FulfilmentStatus` value.
+        channel: The sales channel.
+        customer_id: The customer's id.
+        placed_from: Placed at or after this time.
+        placed_until: Placed before this time.
+        tag: Carries this tag.
+    """
+
+    states: tuple[str, ...] | None = None
+    payment_status: str | None = None
+    fulfilment_status: str | None = None
+    channel: str | None = None
+    customer_id: str | None = None
+    placed_from: datetime | None = None
+    placed_until: datetime | None = None
+    tag: str | None = None
+
+    def matches(self, order: Order) -> bool:
+        """Whether ``order`` meets every criterion (the reference for every store)."""
+        return (
+            (self.states is None or order.state in self.states)
+            and (self.payment_status is None or order.payment_status == self.payment_status)
+            and (
+                self.fulfilment_status is None or order.fulfilment_status == self.fulfilment_status
+            )
+            and (self.channel is None or order.channel == self.channel)
+            and (self.customer_id is None or order.customer_id == self.customer_id)
+            and (self.placed_from is None or order.placed_at >= self.placed_from)
+            and (self.placed_until is None or order.placed_at < self.placed_until)
+            and (self.tag is None or self.tag in order.tags)
+        )
 
 
 class OrderRepository(Protocol):
@@ -51,6 +95,19 @@ class OrderRepository(Protocol):
 
     def list(self) -> Iterator[Order]:
         """Yield every order by number."""
+        ...
+
+    def find(
+        self, query: OrderQuery, *, limit: int, before: int | None = None
+    ) -> builtins.list[Order]:
+        """Return up to ``limit`` orders matching ``query``, newest (highest number) first.
+
+        Args:
+            query: The criteria.
+            limit: At most this many.
+            before: Only orders numbered below this (the next page after the
+                last order of the previous one).
+        """
         ...
 
     def count(self) -> int:

@@ -1,42 +1,137 @@
-"""Use cases of orders: placing them and looking them up."""
+"""Use cases of orders: place, move through the workflow, edit, cancel, find.
+
+Every method is one unit of work: it loads the order, changes it, saves it
+with a version check and writes its events, all or nothing. A method given
+an :class:`~orderkit.lifecycle.Order` object (rather than an id or number)
+also checks that nobody saved the order since that object was loaded, and
+raises :class:`~orderkit.errors.ConcurrencyConflict` if somebody did.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import builtins
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 
-from orderkit._checks import require_code, require_instance
+import attrs
+
+from orderkit._checks import parse_enum, require_aware, require_code, require_instance
 from orderkit.addresses import Address
-from orderkit.errors import CurrencyMismatch, ValidationError
-from orderkit.lifecycle.events import OrderPlaced
+from orderkit.errors import (
+    ConcurrencyConflict,
+    CurrencyMismatch,
+    InvalidTransition,
+    TransitionRefused,
+    ValidationError,
+)
+from orderkit.lifecycle.events import OrderEdited, OrderPlaced, OrderTransitioned
 from orderkit.lifecycle.order import Order, OrderLine
+from orderkit.lifecycle.order_workflow import HoldReason, OrderState, nothing_shipped
+from orderkit.lifecycle.policy import OrderPolicy
+from orderkit.lifecycle.repository import OrderQuery
+from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
+from orderkit.lifecycle.workflow import Authorize, HistoryEntry, Workflow
 from orderkit.money import Money
 from orderkit.quantity import validate_quantity
 from orderkit.services.context import ServiceContext
 from orderkit.services.customers import resolve_customer
+from orderkit.services.order_stock import StockCoupling
 from orderkit.storage import UnitOfWork
 
-__all__ = ["OrderService"]
+__all__ = ["OrderPage", "OrderRef", "OrderService"]
 
 LineRequest = tuple[str, int]
+OrderRef = str | int | Order
+"""An order given by id, by number, or as a loaded object (then its version is checked)."""
+
+_STOCK_RELEASED_IN = frozenset({OrderState.CANCELLED, OrderState.EXPIRED})
+
+_Change = Callable[[UnitOfWork, Order], None]
 
 
-def _requested_lines(lines: object) -> list[LineRequest]:
+@attrs.frozen
+class OrderPage:
+    """One page of :meth:`OrderService.find`.
+
+    Attributes:
+        orders: The orders, newest first.
+        next_cursor: Pass as ``cursor`` for the next page; ``None`` on the last.
+    """
+
+    orders: tuple[Order, ...]
+    next_cursor: int | None
+
+
+def _requested_lines(lines: object, field: str = "lines") -> list[LineRequest]:
+    """``(sku, quantity)`` pairs, validated, with repeated SKUs summed in first-seen order."""
     if not isinstance(lines, Sequence) or isinstance(lines, str) or not lines:
-        raise ValidationError("lines", lines, "give a non-empty list of (sku, quantity) pairs")
-    requested = []
+        raise ValidationError(field, lines, "give a non-empty list of (sku, quantity) pairs")
+    summed: dict[str, int] = {}
     for index, item in enumerate(lines):
         if not isinstance(item, tuple | list) or len(item) != 2:
-            raise ValidationError(f"lines[{index}]", item, "must be a (sku, quantity) pair")
-        sku = require_code(item[0], f"lines[{index}].sku")
-        requested.append((sku, validate_quantity(item[1], f"lines[{index}].quantity")))
-    return requested
+            raise ValidationError(f"{field}[{index}]", item, "must be a (sku, quantity) pair")
+        sku = require_code(item[0], f"{field}[{index}].sku")
+        summed[sku] = summed.get(sku, 0) + validate_quantity(item[1], f"{field}[{index}].quantity")
+    return list(summed.items())
+
+
+def _optional_money(value: object, field: str) -> Money | None:
+    if value is None:
+        return None
+    money = require_instance(value, Money, field)
+    if money.amount < 0:
+        raise ValidationError(field, money, "must not be negative")
+    return money
+
+
+def _line_discounts(value: object) -> dict[str, Money]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValidationError("line_discounts", value, "give a mapping of SKU to Money")
+    return {
+        require_code(sku, "line_discounts"): require_instance(
+            amount, Money, f"line_discounts[{sku}]"
+        )
+        for sku, amount in value.items()
+    }
 
 
 class OrderService:
-    """``shop.orders``: placing orders and finding them."""
+    """``shop.orders``: placing orders and moving them through their workflow.
 
-    def __init__(self, context: ServiceContext) -> None:
+    Args:
+        context: The shop's store, clock, ids and codec.
+        policy: Workflow, tax, auto-confirmation, expiry and stock settings.
+        stock: What to do with stock on confirm, cancel, edit and ship;
+            ``None`` leaves stock alone.
+        authorize: ``authorize(actor, permission)``; when given, every command
+            checks the permission its transition names.
+
+    Attributes:
+        policy: The :class:`~orderkit.lifecycle.OrderPolicy` in force.
+        stock: The :class:`~orderkit.services.order_stock.StockCoupling`, or ``None``.
+    """
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        *,
+        policy: OrderPolicy | None = None,
+        stock: StockCoupling | None = None,
+        authorize: Authorize | None = None,
+    ) -> None:
         self._context = context
+        self.policy = policy if policy is not None else OrderPolicy()
+        self.stock = stock if self.policy.reserve_stock else None
+        self._authorize = authorize
+
+    @property
+    def workflow(self) -> Workflow[Order]:
+        """The workflow orders follow (``policy.workflow``)."""
+        return self.policy.workflow
+
+    # -- placing -------------------------------------------------------------------
 
     def place(
         self,
@@ -45,34 +140,59 @@ class OrderService:
         *,
         channel: str = "web",
         ship_to: Address | None = None,
+        bill_to: Address | None = None,
         shipping: Money | None = None,
+        discount: Money | None = None,
+        line_discounts: Mapping[str, Money] | None = None,
+        payment_method: str | None = None,
+        priority: int = 100,
+        tags: Sequence[str] = (),
+        attributes: Mapping[str, str] | None = None,
+        actor: str = "customer",
     ) -> Order:
         """Place an order at the catalog's current prices; emits ``OrderPlaced``.
 
+        Orders from a channel in ``policy.auto_confirm_channels`` are confirmed
+        in the same unit of work (and reserve their stock there).
+
         Args:
             customer: The customer's email or id.
-            lines: ``(sku, quantity)`` pairs; every product must be in one currency.
+            lines: ``(sku, quantity)`` pairs; repeated SKUs are summed into one line.
             channel: Where the order came from (``"web"``, ``"marketplace"``,
                 ``"pos"``, ``"phone"`` or a name of the host's).
             ship_to: The delivery address; the customer's first address by default.
+            bill_to: The billing address; the delivery address by default.
             shipping: The shipping fee in the order's currency; zero by default.
+            discount: An order-level discount, spread over the lines.
+            line_discounts: A discount per SKU for its whole line.
+            payment_method: How the customer pays (``"card"``, ``"cash_on_delivery"``...).
+            priority: Lower is served first; 100 by default.
+            tags: Labels for finding the order later.
+            attributes: Free-form strings (landing page, referrer, seller).
+            actor: Who placed it, for the history of an auto-confirmed order.
 
         Returns:
             The stored order, with its sequential ``number``.
 
         Raises:
-            ValidationError: A line, quantity or address is malformed, or there is
-                no address to ship to.
+            ValidationError: A line, quantity, discount or address is malformed,
+                or there is no address to ship to.
             CustomerNotFound: Nobody has that email or id.
             ProductNotFound: A SKU is not in the catalog.
-            CurrencyMismatch: The products, or the shipping fee, are in different currencies.
+            CurrencyMismatch: The products or amounts are in different currencies.
+            InsufficientStock: An auto-confirmed order's stock is short.
         """
         requested = _requested_lines(lines)
         channel = require_code(channel, "channel")
-        if ship_to is not None:
-            require_instance(ship_to, Address, "ship_to")
-        if shipping is not None:
-            require_instance(shipping, Money, "shipping")
+        for name, address in (("ship_to", ship_to), ("bill_to", bill_to)):
+            if address is not None:
+                require_instance(address, Address, name)
+        shipping = _optional_money(shipping, "shipping")
+        discount = _optional_money(discount, "discount")
+        discounts = _line_discounts(line_discounts)
+        unknown = set(discounts) - {sku for sku, _ in requested}
+        if unknown:
+            raise ValidationError("line_discounts", sorted(unknown), "no line has these SKUs")
         if not isinstance(customer, str):
             raise ValidationError("customer", customer, "give the customer's email or id")
         context = self._context
@@ -81,8 +201,10 @@ class OrderService:
             destination = ship_to or (buyer.addresses[0] if buyer.addresses else None)
             if destination is None:
                 raise ValidationError("ship_to", None, "the customer has no address; pass ship_to")
-            order_lines = self._price(uow, requested)
+            order_lines = self._price(uow, requested, destination, discounts)
             currency = order_lines[0].unit_price.currency
+            now = context.clock.now()
+            within = self.policy.confirm_within
             order = Order(
                 id=context.ids.new(),
                 number=uow.sequences.next("order"),
@@ -91,9 +213,21 @@ class OrderService:
                 currency=currency,
                 lines=order_lines,
                 ship_to=destination,
-                placed_at=context.clock.now(),
+                bill_to=bill_to,
+                placed_at=now,
                 shipping=shipping if shipping is not None else Money.zero(currency),
+                order_discount=discount if discount is not None else Money.zero(currency),
+                prices_include_tax=self.policy.tax.prices_include_tax,
+                tax_rounding=self.policy.tax_rounding,
+                payment_method=payment_method,
+                priority=priority,
+                tags=tags,
+                attributes=attributes if attributes is not None else {},
+                state=self.policy.workflow.initial,
+                expires_at=None if within is None else now + within,
             )
+            if channel in self.policy.auto_confirm_channels:
+                self._confirm(uow, order, actor, f"auto-confirmed: {channel} orders")
             uow.orders.add(order)
             context.record(
                 uow,
@@ -104,20 +238,318 @@ class OrderService:
                 channel=channel,
                 grand_total=order.grand_total,
             )
+            self._record_transitions(uow, order, 0)
             uow.commit()
         return order
 
-    @staticmethod
-    def _price(uow: UnitOfWork, requested: list[LineRequest]) -> list[OrderLine]:
-        order_lines: list[OrderLine] = []
+    def _price(
+        self,
+        uow: UnitOfWork,
+        requested: list[LineRequest],
+        ship_to: Address,
+        discounts: Mapping[str, Money],
+        keep: Mapping[str, OrderLine] | None = None,
+    ) -> list[OrderLine]:
+        """Lines at catalog prices (or at the price of ``keep``'s line for that SKU)."""
+        order_lines: builtins.list[OrderLine] = []
         for sku, quantity in requested:
-            product = uow.products.get(sku)
-            if order_lines and product.currency != order_lines[0].unit_price.currency:
-                raise CurrencyMismatch(
-                    "lines", order_lines[0].unit_price.currency, product.currency
-                )
-            order_lines.append(OrderLine(sku, product.name, quantity, product.price))
+            kept = (keep or {}).get(sku)
+            if kept is not None:
+                name, price = kept.name, kept.unit_price
+                discount = discounts.get(sku, kept.discount)
+            else:
+                product = uow.products.get(sku)
+                name, price = product.name, product.price
+                discount = discounts.get(sku, Money.zero(price.currency))
+            if order_lines and price.currency != order_lines[0].unit_price.currency:
+                raise CurrencyMismatch("lines", order_lines[0].unit_price.currency, price.currency)
+            rate = self.policy.tax.rate(sku, ship_to)
+            order_lines.append(
+                OrderLine(sku, name, quantity, price, discount=discount, tax_rate=rate)
+            )
         return order_lines
+
+    # -- moving through the workflow --------------------------------------------------------
+
+    def apply(
+        self, order: OrderRef, command: str, *, actor: str = "system", reason: str | None = None
+    ) -> Order:
+        """Run any workflow command (``"pack"``, ``"ship"``, a host's own) on an order.
+
+        Stock follows the state: entering ``confirmed`` reserves it, entering
+        ``cancelled`` or ``expired`` releases it, entering ``shipped`` ships it.
+
+        Raises:
+            OrderNotFound: No such order.
+            ConcurrencyConflict: ``order`` is an object someone else saved since.
+            InvalidTransition: The command is not allowed in the order's state.
+            TransitionRefused: A guard refused (``reasons`` says why).
+            PermissionDenied: The actor lacks the transition's permission.
+        """
+        require_code(command, "command")
+        return self._change(
+            order, lambda uow, loaded: self._fire(uow, loaded, command, actor, reason)
+        )
+
+    def confirm(
+        self, order: OrderRef, *, actor: str = "system", reason: str | None = None
+    ) -> Order:
+        """Confirm an order: reserve its stock, then move it on to payment or fulfilment.
+
+        After ``confirm``, the order goes to ``ready_to_fulfil`` when its
+        payment is secured (or due on delivery), otherwise to ``awaiting_payment``.
+
+        Raises:
+            InsufficientStock: The stock is short and may not be backordered; nothing changes.
+            InvalidTransition, TransitionRefused, PermissionDenied: See :meth:`apply`.
+        """
+        return self._change(order, lambda uow, loaded: self._confirm(uow, loaded, actor, reason))
+
+    def _confirm(self, uow: UnitOfWork, order: Order, actor: str, reason: str | None) -> None:
+        self._fire(uow, order, "confirm", actor, reason)
+        workflow = self.policy.workflow
+        now = self._context.clock.now()
+        for follow_up in ("mark_ready", "await_payment"):
+            if follow_up in workflow.allowed(order.state) and not workflow.refusals(
+                order, follow_up, at=now, actor="system"
+            ):
+                self._fire(uow, order, follow_up, "system", None)
+                return
+
+    def hold(
+        self,
+        order: OrderRef,
+        reason: HoldReason | str,
+        *,
+        note: str | None = None,
+        actor: str = "system",
+    ) -> Order:
+        """Put an order on hold for a review; :meth:`release` returns it to where it was.
+
+        Args:
+            order: The order.
+            reason: A :class:`~orderkit.lifecycle.HoldReason` (fraud review,
+                payment review, address check, manual).
+            note: Details, recorded with the reason.
+            actor: Who holds it.
+
+        Raises:
+            ValidationError: ``reason`` is not a hold reason.
+            InvalidTransition, PermissionDenied: See :meth:`apply`.
+        """
+        why = parse_enum(HoldReason, reason, "reason").value
+        if note is not None:
+            if not isinstance(note, str) or not note.strip():
+                raise ValidationError("note", note, "must be a non-empty string")
+            why = f"{why}: {note.strip()}"
+        return self.apply(order, "hold", actor=actor, reason=why)
+
+    def release(
+        self, order: OrderRef, *, actor: str = "system", reason: str | None = None
+    ) -> Order:
+        """Release a hold: the order returns to the state the hold interrupted."""
+        return self.apply(order, "release", actor=actor, reason=reason)
+
+    def cancel(
+        self,
+        order: OrderRef,
+        *,
+        lines: Mapping[str, int] | None = None,
+        reason: str | None = None,
+        actor: str = "system",
+    ) -> Order:
+        """Cancel a whole order, or some units of some lines.
+
+        Cancelling every open unit cancels the order. Refused once anything
+        has shipped. Stock held for cancelled units is released (and the rest
+        reserved again); totals are re-priced.
+
+        Args:
+            order: The order.
+            lines: ``{sku: units}`` to cancel; the whole order when ``None``.
+            reason: Why, for the history.
+            actor: Who cancels.
+
+        Raises:
+            InvalidTransition: The order's state allows no cancellation.
+            TransitionRefused: Units have shipped.
+            InvalidQuantity: More units than a line has open.
+            ValidationError: An unknown SKU.
+        """
+        if lines is None:
+            return self.apply(order, "cancel", actor=actor, reason=reason)
+        if not isinstance(lines, Mapping) or not lines:
+            raise ValidationError("lines", lines, "give {sku: units to cancel}")
+        wanted = {
+            require_code(sku, "lines"): validate_quantity(q, f"lines[{sku}]")
+            for sku, q in lines.items()
+        }
+        return self._change(
+            order, lambda uow, loaded: self._cancel_units(uow, loaded, wanted, reason, actor)
+        )
+
+    def _cancel_units(
+        self, uow: UnitOfWork, order: Order, wanted: dict[str, int], reason: str | None, actor: str
+    ) -> None:
+        workflow = self.policy.workflow
+        now = self._context.clock.now()
+        if "cancel" not in workflow.allowed(order.state):
+            raise workflow_error(order, "cancel", workflow.allowed(order.state))
+        refusal = nothing_shipped(
+            order, HistoryEntry(order.state, order.state, "cancel", actor, reason, now)
+        )
+        if refusal is not None:
+            raise transition_refused(order, "cancel", workflow.allowed(order.state), refusal)
+        order.cancel_units(wanted)
+        if not order.item_count:
+            self._fire(uow, order, "cancel", actor, reason)
+            return
+        self._rereserve(uow, order)
+        changes = tuple(f"{sku} cancelled {units}" for sku, units in wanted.items())
+        self._context.record(
+            uow,
+            OrderEdited,
+            aggregate_id=order.id,
+            number=order.number,
+            changes=changes,
+            grand_total=order.grand_total,
+            actor=actor,
+        )
+
+    def expire_due(self, *, limit: int = 100) -> list[Order]:
+        """Expire up to ``limit`` orders whose confirmation or payment time ran out.
+
+        Each is its own unit of work, so one conflict does not stop the sweep.
+        Returns the orders expired.
+        """
+        now = self._context.clock.now()
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            candidates: builtins.list[Order] = [
+                order
+                for order in uow.orders.find(
+                    OrderQuery(states=(OrderState.PLACED, OrderState.AWAITING_PAYMENT)),
+                    limit=10_000,
+                )
+                if order.expires_at is not None and order.expires_at <= now
+            ][:limit]
+        expired: builtins.list[Order] = []
+        for order in candidates:
+            try:
+                expired.append(self.apply(order, "expire", reason="time ran out"))
+            except ConcurrencyConflict:
+                continue
+        return expired
+
+    # -- editing ----------------------------------------------------------------------------
+
+    def edit(
+        self,
+        order: OrderRef,
+        *,
+        add: Sequence[LineRequest] = (),
+        remove: Sequence[str] = (),
+        quantities: Mapping[str, int] | None = None,
+        line_discounts: Mapping[str, Money] | None = None,
+        ship_to: Address | None = None,
+        bill_to: Address | None = None,
+        reprice: bool = False,
+        actor: str = "system",
+    ) -> Order:
+        """Change lines or addresses before fulfilment starts; emits ``OrderEdited``.
+
+        New lines are priced from the catalog; kept lines keep their price
+        unless ``reprice`` (then every line takes today's catalog price). Tax
+        rates follow the (new) delivery address. If the order holds stock, it
+        is released and reserved again for the new lines through
+        ``shop.orders.stock`` (the re-reservation hook) — all in one unit of work.
+
+        Raises:
+            InvalidTransition: The order is past ``policy.editable_states``.
+            ValidationError: Nothing to change, an unknown SKU, no lines left.
+            InsufficientStock: The new lines cannot be reserved; nothing changes.
+        """
+        added = _requested_lines(add, "add") if add else []
+        removed = [require_code(sku, "remove") for sku in remove]
+        changed = {
+            require_code(sku, "quantities"): validate_quantity(q, f"quantities[{sku}]")
+            for sku, q in (quantities or {}).items()
+        }
+        discounts = _line_discounts(line_discounts)
+        for name, address in (("ship_to", ship_to), ("bill_to", bill_to)):
+            if address is not None:
+                require_instance(address, Address, name)
+        if not (added or removed or changed or discounts or ship_to or bill_to or reprice):
+            raise ValidationError("edit", None, "nothing to change")
+
+        def change(uow: UnitOfWork, loaded: Order) -> None:
+            self._edit(
+                uow, loaded, added, removed, changed, discounts, ship_to, bill_to, reprice, actor
+            )
+
+        return self._change(order, change)
+
+    def _edit(
+        self,
+        uow: UnitOfWork,
+        order: Order,
+        added: list[LineRequest],
+        removed: list[str],
+        changed: dict[str, int],
+        discounts: dict[str, Money],
+        ship_to: Address | None,
+        bill_to: Address | None,
+        reprice: bool,
+        actor: str,
+    ) -> None:
+        if order.state not in self.policy.editable_states or any(
+            line.picked for line in order.lines
+        ):
+            raise workflow_error(order, "edit", self.policy.workflow.allowed(order.state))
+        current = {line.sku: line for line in order.lines if line.open_quantity}
+        for sku in [*removed, *changed, *discounts]:
+            if sku not in current and sku not in dict(added):
+                raise ValidationError("sku", sku, f"order {order.number} has no open line for it")
+        wanted = {sku: line.open_quantity for sku, line in current.items()}
+        notes: builtins.list[str] = []
+        for sku in removed:
+            wanted.pop(sku, None)
+            notes.append(f"{sku} removed")
+        for sku, quantity in changed.items():
+            notes.append(f"{sku} {wanted.get(sku, 0)} -> {quantity}")
+            wanted[sku] = quantity
+        for sku, quantity in added:
+            notes.append(f"{sku} +{quantity}")
+            wanted[sku] = wanted.get(sku, 0) + quantity
+        if not wanted:
+            raise ValidationError(
+                "lines", None, "an edit may not remove every line; cancel instead"
+            )
+        destination = ship_to or order.ship_to
+        keep = {} if reprice else current
+        lines = self._price(uow, list(wanted.items()), destination, discounts, keep)
+        if ship_to is not None:
+            notes.append("delivery address changed")
+        if bill_to is not None:
+            notes.append("billing address changed")
+        if reprice:
+            notes.append("repriced at catalog prices")
+        order.lines = tuple(lines)
+        order.ship_to = destination
+        if bill_to is not None:
+            order.bill_to = bill_to
+        _ = order.priced_lines  # re-price now: a discount that no longer fits fails here
+        self._rereserve(uow, order)
+        self._context.record(
+            uow,
+            OrderEdited,
+            aggregate_id=order.id,
+            number=order.number,
+            changes=tuple(notes),
+            grand_total=order.grand_total,
+            actor=actor,
+        )
+
+    # -- reading ---------------------------------------------------------------------------
 
     def get(self, order: str | int) -> Order:
         """Return an order by id, or by number when given an ``int``.
@@ -126,11 +558,83 @@ class OrderService:
             OrderNotFound: No such order.
         """
         with self._context.store.unit_of_work(readonly=True) as uow:
-            if isinstance(order, int) and not isinstance(order, bool):
-                return uow.orders.get_by_number(order)
-            return uow.orders.get(require_code(order, "order"))
+            return self._load(uow, order)
 
-    def list(self) -> list[Order]:
+    def history(self, order: str | int) -> tuple[HistoryEntry, ...]:
+        """Every transition of an order, oldest first."""
+        return self.get(order).history
+
+    def available(self, order: str | int, *, actor: str = "system") -> tuple[str, ...]:
+        """The commands an order's guards allow now (what a back office would offer)."""
+        loaded = self.get(order)
+        return self.policy.workflow.available(loaded, at=self._context.clock.now(), actor=actor)
+
+    def find(
+        self,
+        *,
+        state: str | Sequence[str] | None = None,
+        payment_status: PaymentStatus | str | None = None,
+        fulfilment_status: FulfilmentStatus | str | None = None,
+        channel: str | None = None,
+        customer: str | None = None,
+        placed_from: datetime | None = None,
+        placed_until: datetime | None = None,
+        tag: str | None = None,
+        limit: int = 50,
+        cursor: int | None = None,
+    ) -> OrderPage:
+        """Find orders, newest first, one page at a time.
+
+        Args:
+            state: A state or several.
+            payment_status: A :class:`~orderkit.lifecycle.PaymentStatus`.
+            fulfilment_status: A :class:`~orderkit.lifecycle.FulfilmentStatus`.
+            channel: The sales channel.
+            customer: The customer's email or id.
+            placed_from: Placed at or after (aware).
+            placed_until: Placed before (aware).
+            tag: Carries this tag.
+            limit: Page size, 1 to 500.
+            cursor: ``next_cursor`` of the previous page.
+
+        Raises:
+            ValidationError: An unknown state or status, a naive time, a bad limit.
+            CustomerNotFound: ``customer`` names nobody.
+        """
+        states = None if state is None else ((state,) if isinstance(state, str) else tuple(state))
+        for name in states or ():
+            if name not in self.policy.workflow.states:
+                raise ValidationError("state", name, "is not a state of the workflow")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 500:
+            raise ValidationError("limit", limit, "must be an int from 1 to 500")
+        if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int)):
+            raise ValidationError("cursor", cursor, "pass next_cursor of the previous page")
+        query = OrderQuery(
+            states=states,
+            payment_status=None
+            if payment_status is None
+            else parse_enum(PaymentStatus, payment_status, "payment_status").value,
+            fulfilment_status=None
+            if fulfilment_status is None
+            else parse_enum(FulfilmentStatus, fulfilment_status, "fulfilment_status").value,
+            channel=None if channel is None else require_code(channel, "channel"),
+            placed_from=None if placed_from is None else require_aware(placed_from, "placed_from"),
+            placed_until=None
+            if placed_until is None
+            else require_aware(placed_until, "placed_until"),
+            tag=None if tag is None else require_code(tag, "tag").lower(),
+        )
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            if customer is not None:
+                if not isinstance(customer, str):
+                    raise ValidationError("customer", customer, "give an email or id")
+                query = attrs.evolve(query, customer_id=resolve_customer(uow, customer).id)
+            found = uow.orders.find(query, limit=limit + 1, before=cursor)
+        more = len(found) > limit
+        page = tuple(found[:limit])
+        return OrderPage(page, page[-1].number if more else None)
+
+    def list(self) -> builtins.list[Order]:
         """Return every order by number."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return list(uow.orders.list())
@@ -139,3 +643,84 @@ class OrderService:
         """Return how many orders were placed."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.orders.count()
+
+    # -- the shared machinery ----------------------------------------------------------------
+
+    @staticmethod
+    def _load(uow: UnitOfWork, order: OrderRef) -> Order:
+        if isinstance(order, Order):
+            return uow.orders.get(order.id)
+        if isinstance(order, int) and not isinstance(order, bool):
+            return uow.orders.get_by_number(order)
+        return uow.orders.get(require_code(order, "order"))
+
+    def _change(self, order: OrderRef, change: _Change) -> Order:
+        """Load, change, save with a version check, record the new history — one unit of work."""
+        with self._context.store.unit_of_work() as uow:
+            loaded = self._load(uow, order)
+            if isinstance(order, Order) and order.version != loaded.version:
+                raise ConcurrencyConflict("order", order.id, order.version)
+            recorded = len(loaded.history)
+            change(uow, loaded)
+            uow.orders.save(loaded)
+            self._record_transitions(uow, loaded, recorded)
+            uow.commit()
+        return loaded
+
+    def _fire(
+        self, uow: UnitOfWork, order: Order, command: str, actor: str, reason: str | None
+    ) -> None:
+        """Fire one command and let stock and expiry follow the new state."""
+        now = self._context.clock.now()
+        entry = self.policy.workflow.fire(
+            order, command, at=now, actor=actor, reason=reason, authorize=self._authorize
+        )
+        stock = self.stock
+        if stock is not None:
+            if entry.to_state == OrderState.CONFIRMED and entry.from_state == OrderState.PLACED:
+                stock.reserve(uow, order)
+            elif entry.to_state in _STOCK_RELEASED_IN:
+                stock.release(uow, order)
+            elif entry.to_state == OrderState.SHIPPED:
+                stock.ship(uow, order)
+        order.expires_at = self._deadline(entry)
+
+    def _deadline(self, entry: HistoryEntry) -> datetime | None:
+        """Entering ``placed`` or ``awaiting_payment`` starts a clock; other states stop it."""
+        within = None
+        if entry.to_state == OrderState.PLACED:
+            within = self.policy.confirm_within
+        elif entry.to_state == OrderState.AWAITING_PAYMENT:
+            within = self.policy.pay_within
+        return None if within is None else entry.at + within
+
+    def _rereserve(self, uow: UnitOfWork, order: Order) -> None:
+        """The re-reservation hook: give back what the order holds, reserve its lines anew."""
+        if self.stock is not None and self.stock.release(uow, order):
+            self.stock.reserve(uow, order)
+
+    def _record_transitions(self, uow: UnitOfWork, order: Order, already: int) -> None:
+        for entry in order.history[already:]:
+            self._context.record(
+                uow,
+                OrderTransitioned,
+                aggregate_id=order.id,
+                number=order.number,
+                command=entry.command,
+                from_state=entry.from_state,
+                to_state=entry.to_state,
+                actor=entry.actor,
+                reason=entry.reason,
+            )
+
+
+def workflow_error(order: Order, command: str, allowed: Sequence[str]) -> InvalidTransition:
+    """The InvalidTransition for ``command`` on ``order``."""
+    return InvalidTransition(order.id, order.state, command, allowed)
+
+
+def transition_refused(
+    order: Order, command: str, allowed: Sequence[str], reason: str
+) -> TransitionRefused:
+    """The TransitionRefused for ``command`` on ``order``."""
+    return TransitionRefused(order.id, order.state, command, allowed, (reason,))

@@ -145,6 +145,38 @@ class ReservationService:
             uow.commit()
         return made
 
+    def reserve_within(
+        self, uow: UnitOfWork, request: ReservationRequest, *, expires_in: timedelta | None = None
+    ) -> Reservation:
+        """Reserve inside a unit of work the caller owns (and commits).
+
+        Other use cases call this to hold stock in their own transaction:
+        :class:`~orderkit.services.orders.OrderService` reserves an order's
+        lines in the same unit of work that confirms it.
+
+        Raises:
+            InsufficientStock: A line cannot be covered and may not be backordered.
+        """
+        wanted = self._check_request(require_instance(request, ReservationRequest, "request"))
+        return self._reserve(uow, request, wanted, self._check_ttl(expires_in), self.routing)
+
+    def end_within(
+        self, uow: UnitOfWork, document: str, *, commit: bool = False
+    ) -> list[Reservation]:
+        """Release (or, with ``commit``, ship) every active reservation of ``document``.
+
+        Runs inside the caller's unit of work; returns the reservations it ended.
+
+        Raises:
+            ValidationError: ``commit`` while some units are still backordered.
+        """
+        status = ReservationStatus.COMMITTED if commit else ReservationStatus.RELEASED
+        return [
+            self._finish(uow, reservation, status)
+            for reservation in uow.reservations.for_document(document)
+            if reservation.status is ReservationStatus.ACTIVE
+        ]
+
     @staticmethod
     def _check_request(request: ReservationRequest) -> list[tuple[str, int]]:
         """Validate a request before any unit of work opens; return its summed lines."""
@@ -358,11 +390,7 @@ class ReservationService:
     def release_document(self, document: str) -> list[Reservation]:
         """Release every active reservation of ``document`` (an order being cancelled)."""
         with self._context.store.unit_of_work() as uow:
-            ended = [
-                self._finish(uow, reservation, ReservationStatus.RELEASED)
-                for reservation in uow.reservations.for_document(document)
-                if reservation.status is ReservationStatus.ACTIVE
-            ]
+            ended = self.end_within(uow, document)
             uow.commit()
         return ended
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -22,6 +23,7 @@ from orderkit.errors import (
 )
 from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
+from orderkit.lifecycle.repository import OrderQuery
 
 
 class MemoryProducts:
@@ -135,6 +137,20 @@ class MemoryOrders(MemoryVersionedDocuments[Order]):
     def list(self) -> Iterator[Order]:
         for number in sorted(self._numbers.live_keys()):
             yield self.get(self._numbers.get(number))
+
+    def find(
+        self, query: OrderQuery, *, limit: int, before: int | None = None
+    ) -> builtins.list[Order]:
+        found: builtins.list[Order] = []
+        for number in sorted(self._numbers.live_keys(), reverse=True):
+            if len(found) >= limit:
+                break
+            if before is not None and number >= before:
+                continue
+            order = self.get(self._numbers.get(number))
+            if query.matches(order):
+                found.append(order)
+        return found
 
     def count(self) -> int:
         return len(self._table.live_keys())

@@ -18,6 +18,7 @@ from orderkit.errors import (
 )
 from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
+from orderkit.lifecycle.repository import OrderQuery
 
 __all__ = [
     "SqlCustomers",
@@ -179,6 +180,8 @@ class SqlOrders(SqlVersionedRepository[Order]):
             "grand_total_minor": order.grand_total.minor_units,
             "ship_country": order.ship_to.country,
             "placed_at": self._dialect.encode_time(order.placed_at),
+            "payment_status": order.payment_status.value,
+            "fulfilment_status": order.fulfilment_status.value,
         }
 
     def add(self, order: Order) -> None:
@@ -186,6 +189,70 @@ class SqlOrders(SqlVersionedRepository[Order]):
         if not self._insert(order):
             taken = self._session.one("SELECT 1 FROM orders WHERE id = :id", {"id": order.id})
             raise AlreadyExists("order", order.id if taken else order.number)
+        self._add_tags(order, order.tags)
+
+    def save(self, order: Order) -> None:
+        """Save a changed order with a version check; its tags follow."""
+        stored = {
+            row[0]
+            for row in self._session.execute(
+                "SELECT tag FROM order_tags WHERE order_id = :id", {"id": order.id}
+            ).fetchall()
+        }
+        super().save(order)
+        for tag in stored - set(order.tags):
+            self._session.execute(
+                "DELETE FROM order_tags WHERE tag = :tag AND number = :number",
+                {"tag": tag, "number": order.number},
+            )
+        self._add_tags(order, [tag for tag in order.tags if tag not in stored])
+
+    def _add_tags(self, order: Order, tags: Iterable[str]) -> None:
+        for tag in tags:
+            self._session.execute(
+                "INSERT INTO order_tags (tag, number, order_id) VALUES (:tag, :number, :id)",
+                {"tag": tag, "number": order.number, "id": order.id},
+            )
+
+    def find(self, query: OrderQuery, *, limit: int, before: int | None = None) -> list[Order]:
+        """Orders matching ``query``, newest first; see the port."""
+        where = ["1 = 1"]
+        params: dict[str, Any] = {}
+        table = "orders"
+        if query.tag is not None:
+            table = "order_tags JOIN orders ON orders.number = order_tags.number"
+            where.append("order_tags.tag = :tag")
+            params["tag"] = query.tag
+        if query.states is not None:
+            names = [f"state_{index}" for index in range(len(query.states))]
+            where.append(
+                f"orders.state IN ({', '.join(':' + n for n in names)})" if names else "0 = 1"
+            )
+            params.update(zip(names, query.states, strict=True))
+        for column in ("payment_status", "fulfilment_status", "channel", "customer_id"):
+            value = getattr(query, column)
+            if value is not None:
+                where.append(f"orders.{column} = :{column}")
+                params[column] = str(value)
+        if query.placed_from is not None:
+            where.append("orders.placed_at >= :placed_from")
+            params["placed_from"] = self._dialect.encode_time(query.placed_from)
+        if query.placed_until is not None:
+            where.append("orders.placed_at < :placed_until")
+            params["placed_until"] = self._dialect.encode_time(query.placed_until)
+        if before is not None:
+            where.append("orders.number < :before")
+            params["before"] = before
+        params["limit"] = limit
+        cursor = self._session.execute(
+            f"SELECT orders.document FROM {table} WHERE {' AND '.join(where)} "
+            "ORDER BY orders.number DESC LIMIT :limit",
+            params,
+        )
+        return [
+            self._converter.structure(self._dialect.decode_json(row[0]), Order)
+            for row in cursor.fetchall()
+        ]
 
     def get_by_number(self, number: int) -> Order:
         """Load an order by its number."""

@@ -1,0 +1,19 @@
+-- The order lifecycle: the derived payment and fulfilment statuses kept beside
+-- the document for finding orders, and the orders' tags.
+
+ALTER TABLE orders ADD COLUMN payment_status {text} NOT NULL DEFAULT 'unpaid';
+
+ALTER TABLE orders ADD COLUMN fulfilment_status {text} NOT NULL DEFAULT 'unfulfilled';
+
+CREATE INDEX orders_state ON orders (state, number);
+
+CREATE INDEX orders_channel ON orders (channel, number);
+
+CREATE TABLE order_tags (
+    tag {text} NOT NULL,
+    number {bigint} NOT NULL,
+    order_id {text} NOT NULL,
+    PRIMARY KEY (tag, number)
+){without_rowid};
+
+CREATE INDEX order_tags_order ON order_tags (order_id);
