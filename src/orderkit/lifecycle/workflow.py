@@ -383,7 +383,7 @@ class Workflow(Generic[S]):
         )
 
     def without(self, *commands: str) -> Workflow[S]:
-        """A new workflow without the named commands (and without states left unused).
+        """A new workflow without the named commands, and without the states only they reached.
 
         Raises:
             ValidationError: A name is not a command of this workflow.
@@ -393,12 +393,18 @@ class Workflow(Generic[S]):
             if command not in self.commands:
                 raise ValidationError("command", command, "no transition has that name")
         kept = [t for t in self._transitions if t.command not in commands]
-        used = {self._initial} | {s for t in kept for s in (*t.sources, t.target)}
+        # States no longer reachable go too, and so do the sources they leave behind.
+        reachable = _reach(self._initial, _graph(kept))
+        trimmed = [
+            attrs.evolve(t, sources=[s for s in t.sources if s in reachable])
+            for t in kept
+            if any(s in reachable for s in t.sources)
+        ]
         return Workflow(
-            states=[state for state in self._states if state in used],
+            states=[state for state in self._states if state in reachable],
             initial=self._initial,
-            terminal=self._terminal & used,
-            transitions=kept,
+            terminal=self._terminal & reachable,
+            transitions=trimmed,
         )
 
     def to_mermaid(self) -> str:

@@ -313,7 +313,8 @@ class OrderService:
             if follow_up in workflow.allowed(order.state) and not workflow.refusals(
                 order, follow_up, at=now, actor="system"
             ):
-                self._fire(uow, order, follow_up, "system", None)
+                # A follow-up is a consequence of the confirmation the actor was allowed.
+                self._fire(uow, order, follow_up, "system", None, checked=False)
                 return
 
     def hold(
@@ -668,12 +669,24 @@ class OrderService:
         return loaded
 
     def _fire(
-        self, uow: UnitOfWork, order: Order, command: str, actor: str, reason: str | None
+        self,
+        uow: UnitOfWork,
+        order: Order,
+        command: str,
+        actor: str,
+        reason: str | None,
+        *,
+        checked: bool = True,
     ) -> None:
         """Fire one command and let stock and expiry follow the new state."""
         now = self._context.clock.now()
         entry = self.policy.workflow.fire(
-            order, command, at=now, actor=actor, reason=reason, authorize=self._authorize
+            order,
+            command,
+            at=now,
+            actor=actor,
+            reason=reason,
+            authorize=self._authorize if checked else None,
         )
         stock = self.stock
         if stock is not None:

@@ -1,0 +1,136 @@
+"""Random commands against orders: the lifecycle's invariants hold after every step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+import orderkit as ok
+from orderkit.errors import (
+    ConcurrencyConflict,
+    InsufficientStock,
+    InvalidQuantity,
+    InvalidTransition,
+    ValidationError,
+)
+from orderkit.lifecycle import OrderPolicy
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+HOME = ok.Address(name="Ana", line1="1 Main St", city="Berlin", postal_code="1000", country="DE")
+SKUS = ("TEE", "MUG")
+COMMANDS = tuple(ok.default_order_workflow().commands)
+REFUSALS = (InvalidTransition, ValidationError, InsufficientStock, ConcurrencyConflict)
+
+
+class OrderLifecycle(RuleBasedStateMachine):
+    """Places orders and throws every command at them, in any order."""
+
+    url: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = ok.ManualClock(T0)
+        policy = OrderPolicy(confirm_within=timedelta(hours=5), pay_within=timedelta(hours=9))
+        self.shop = ok.Shop.open(self.url, clock=self.clock, seed=7, order_policy=policy)
+        self.shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("19.90", "EUR")))
+        self.shop.catalog.add(ok.Product(sku="MUG", name="Mug", price=ok.Money("7.35", "EUR")))
+        self.shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", HOME))
+        for sku in SKUS:
+            self.shop.inventory.receive(sku, "BER", 12, document="opening")
+        self.shop.customers.register("ana@example.com", "Ana", addresses=[HOME])
+        self.numbers: list[int] = []
+
+    def teardown(self) -> None:
+        self.shop.close()
+
+    def world(self) -> tuple[object, ...]:
+        return (
+            self.shop.orders.list(),
+            self.shop.inventory.levels(),
+            self.shop.events.count_pending(),
+        )
+
+    def attempt(self, action: object) -> None:
+        """Run ``action``; if it is refused, nothing may have changed."""
+        before = self.world()
+        try:
+            action()  # type: ignore[operator]
+        except REFUSALS:
+            assert self.world() == before
+
+    @rule(
+        lines=st.lists(st.tuples(st.sampled_from(SKUS), st.integers(1, 4)), min_size=1, max_size=3),
+        method=st.sampled_from(["card", "cash_on_delivery", "bank_transfer"]),
+        discount=st.integers(0, 300),
+    )
+    def place(self, lines: list[tuple[str, int]], method: str, discount: int) -> None:
+        order = self.shop.orders.place(
+            "ana@example.com",
+            lines,
+            payment_method=method,
+            discount=ok.Money.from_minor(discount, "EUR"),
+            shipping=ok.Money("4.90", "EUR"),
+        )
+        self.numbers.append(order.number)
+
+    @precondition(lambda self: self.numbers)
+    @rule(data=st.data(), command=st.sampled_from(COMMANDS), actor=st.sampled_from(["ana", "ops"]))
+    def command(self, data: st.DataObject, command: str, actor: str) -> None:
+        number = data.draw(st.sampled_from(self.numbers))
+        reason = "checked" if command == "hold" else None
+        self.attempt(lambda: self.shop.orders.apply(number, command, actor=actor, reason=reason))
+
+    @precondition(lambda self: self.numbers)
+    @rule(data=st.data(), sku=st.sampled_from(SKUS), units=st.integers(1, 3))
+    def cancel_units(self, data: st.DataObject, sku: str, units: int) -> None:
+        number = data.draw(st.sampled_from(self.numbers))
+        try:
+            self.attempt(lambda: self.shop.orders.cancel(number, lines={sku: units}))
+        except InvalidQuantity:
+            pass  # a refusal too; attempt() already checked it changed nothing
+
+    @precondition(lambda self: self.numbers)
+    @rule(data=st.data(), sku=st.sampled_from(SKUS), quantity=st.integers(1, 6))
+    def edit(self, data: st.DataObject, sku: str, quantity: int) -> None:
+        number = data.draw(st.sampled_from(self.numbers))
+        self.attempt(lambda: self.shop.orders.edit(number, quantities={sku: quantity}))
+
+    @rule(hours=st.integers(1, 6))
+    def time_passes(self, hours: int) -> None:
+        self.clock.advance(timedelta(hours=hours))
+        for order in self.shop.orders.expire_due():
+            assert order.state == "expired"
+
+    @invariant()
+    def orders_are_in_known_states_and_history_replays(self) -> None:
+        workflow = self.shop.orders.policy.workflow
+        for order in self.shop.orders.list():
+            assert order.state in workflow.states
+            assert workflow.replay(order.history) == order.state
+            total = ok.Money.sum((p.total for p in order.priced_lines), "EUR")
+            assert total == order.grand_total
+
+    @invariant()
+    def stock_is_never_oversold_and_matches_the_orders(self) -> None:
+        held = {sku: 0 for sku in SKUS}
+        for order in self.shop.orders.list():
+            for line in order.lines:
+                held[line.sku] += line.reserved
+        for sku in SKUS:
+            level = self.shop.inventory.level(sku, "BER")
+            assert 0 <= level.reserved <= level.on_hand
+            assert level.reserved == held[sku]
+        assert self.shop.inventory.verify_ledger()
+
+
+class SqliteOrderLifecycle(OrderLifecycle):
+    url = "sqlite:///:memory:"
+
+
+TestOrderLifecycleInMemory = OrderLifecycle.TestCase
+TestOrderLifecycleInMemory.settings = settings(max_examples=60, stateful_step_count=30)
+TestOrderLifecycleOnSqlite = SqliteOrderLifecycle.TestCase
+TestOrderLifecycleOnSqlite.settings = settings(max_examples=20, stateful_step_count=25)
