@@ -66,9 +66,7 @@ class OrderPolicy:
     workflow: Workflow[Order] = attrs.field(factory=default_order_workflow, validator=_workflow)
     tax: TaxCalculator = attrs.field(factory=NoTax, validator=_tax)
     tax_rounding: TaxRounding = TaxRounding.PER_LINE
-    auto_confirm_channels: frozenset[str] = attrs.field(
-        default=frozenset(), converter=_channels
-    )
+    auto_confirm_channels: frozenset[str] = attrs.field(default=frozenset(), converter=_channels)
     confirm_within: timedelta | None = attrs.field(default=None, validator=_positive_delta)
     pay_within: timedelta | None = attrs.field(default=None, validator=_positive_delta)
     reserve_stock: bool = True

@@ -39,6 +39,7 @@ from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.money import Money
 from orderkit.storage import Store, UnitOfWork
 from orderkit.testing.inventory_contract import InventoryContract
+from orderkit.testing.order_contract import OrderContract
 
 __all__ = ["PersistentStoreContract", "StoreContract"]
 
@@ -114,7 +115,7 @@ class _Boom(Exception):
     """Raised inside a unit of work to prove it rolls back."""
 
 
-class StoreContract(InventoryContract):
+class StoreContract(OrderContract, InventoryContract):
     """The behaviour every store must show; subclass and implement :meth:`make_store`."""
 
     def make_store(self) -> Store:
