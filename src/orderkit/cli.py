@@ -1,4 +1,4 @@
-"""The ``orderkit`` command: ``orderkit demo`` and friends."""
+"""The ``orderkit`` command: ``orderkit demo`` and ``orderkit workflow``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TextIO
 from orderkit._version import __version__
 from orderkit.demo import run_demo
 from orderkit.errors import OrderkitError
+from orderkit.lifecycle.order_workflow import default_order_workflow
 
 __all__ = ["main"]
 
@@ -47,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--orders", type=_positive, default=2000, help="orders to place (2000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (42)")
     demo.add_argument("--locale", default="en_US", help="locale for amounts (en_US)")
+    workflow = commands.add_parser(
+        "workflow",
+        help="print the default order workflow as a diagram",
+        description="Print the default order workflow as a Mermaid state diagram or a "
+        "Graphviz DOT graph (render DOT with: orderkit workflow --format dot | dot -Tsvg).",
+    )
+    workflow.add_argument(
+        "--format", choices=("mermaid", "dot"), default="mermaid", help="diagram format (mermaid)"
+    )
     return parser
 
 
@@ -75,6 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
+        return 0
+    if args.command == "workflow":
+        workflow = default_order_workflow()
+        print(workflow.to_mermaid() if args.format == "mermaid" else workflow.to_dot(), end="")
         return 0
     try:
         if args.db is None:

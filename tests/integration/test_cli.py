@@ -64,3 +64,19 @@ def test_demo_reports_orderkit_errors_without_a_traceback(tmp_path: Path, capsys
 def test_no_command_prints_help(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main([]) == 0
     assert "usage: orderkit" in capsys.readouterr().out
+
+
+def test_workflow_prints_the_default_workflow_in_either_format() -> None:
+    from orderkit.lifecycle import default_order_workflow
+
+    mermaid = run("workflow", "--format", "mermaid")
+    assert mermaid.returncode == 0, mermaid.stderr
+    assert mermaid.stdout == default_order_workflow().to_mermaid()
+    assert "placed --> confirmed : confirm" in mermaid.stdout
+    assert run("workflow").stdout == mermaid.stdout  # mermaid is the default
+    dot = run("workflow", "--format", "dot")
+    assert dot.stdout.startswith("digraph workflow {")
+    assert '"placed" -> "confirmed" [label="confirm"];' in dot.stdout
+    wrong = run("workflow", "--format", "png")
+    assert wrong.returncode == 2
+    assert "invalid choice" in wrong.stderr
