@@ -12,7 +12,6 @@ import orderkit as ok
 from orderkit.errors import (
     ConcurrencyConflict,
     InsufficientStock,
-    InvalidQuantity,
     InvalidTransition,
     ValidationError,
 )
@@ -92,10 +91,7 @@ class OrderLifecycle(RuleBasedStateMachine):
     @rule(data=st.data(), sku=st.sampled_from(SKUS), units=st.integers(1, 3))
     def cancel_units(self, data: st.DataObject, sku: str, units: int) -> None:
         number = data.draw(st.sampled_from(self.numbers))
-        try:
-            self.attempt(lambda: self.shop.orders.cancel(number, lines={sku: units}))
-        except InvalidQuantity:
-            pass  # a refusal too; attempt() already checked it changed nothing
+        self.attempt(lambda: self.shop.orders.cancel(number, lines={sku: units}))
 
     @precondition(lambda self: self.numbers)
     @rule(data=st.data(), sku=st.sampled_from(SKUS), quantity=st.integers(1, 6))
@@ -120,7 +116,7 @@ class OrderLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def stock_is_never_oversold_and_matches_the_orders(self) -> None:
-        held = {sku: 0 for sku in SKUS}
+        held = dict.fromkeys(SKUS, 0)
         for order in self.shop.orders.list():
             for line in order.lines:
                 held[line.sku] += line.reserved

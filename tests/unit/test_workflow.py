@@ -24,7 +24,7 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 class Door:
     id: str = "D1"
     state: str = "closed"
-    history: tuple[HistoryEntry, ...] = ()
+    history: list[HistoryEntry] = attrs.field(factory=list)
     locked: bool = False
 
 
@@ -53,7 +53,7 @@ def test_fire_moves_the_state_and_records_history() -> None:
     workflow, door = door_workflow(), Door()
     entry = workflow.fire(door, "open", at=T0, actor="ana", reason="air")
     assert door.state == "open"
-    assert door.history == (entry,)
+    assert door.history == [entry]
     assert entry == HistoryEntry("closed", "open", "open", "ana", "air", T0)
 
 

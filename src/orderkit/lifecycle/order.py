@@ -218,10 +218,10 @@ def _attributes(value: object) -> dict[str, str]:
     return dict(value)
 
 
-def _history(value: object) -> tuple[HistoryEntry, ...]:
+def _history(value: object) -> list[HistoryEntry]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValidationError("history", value, "give a sequence of HistoryEntry")
-    entries = tuple(value)
+    entries = list(value)
     for entry in entries:
         if not isinstance(entry, HistoryEntry):
             raise ValidationError("history", entry, "must be a HistoryEntry")
@@ -283,7 +283,8 @@ class Order:
         tags: Labels for finding orders (``"vip"``, ``"gift"``), lower-case, sorted.
         attributes: Free-form strings (landing page, referrer, seller).
         state: The lifecycle state.
-        history: Every transition so far, oldest first; append-only.
+        history: Every transition so far, oldest first; append-only (the
+            workflow appends, and stores refuse a save that shortens it).
         authorised: Amount authorised by payments.
         captured: Amount captured (paid).
         refunded: Amount refunded.
@@ -313,7 +314,7 @@ class Order:
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
     attributes: dict[str, str] = attrs.field(factory=dict, converter=_attributes)
     state: str = attrs.field(default="placed", validator=code())
-    history: tuple[HistoryEntry, ...] = attrs.field(default=(), converter=_history)
+    history: list[HistoryEntry] = attrs.field(factory=list, converter=_history)
     authorised: Money = attrs.field(default=_in_order_currency(), validator=instance_of(Money))
     captured: Money = attrs.field(default=_in_order_currency(), validator=instance_of(Money))
     refunded: Money = attrs.field(default=_in_order_currency(), validator=instance_of(Money))

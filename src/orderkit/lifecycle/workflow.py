@@ -79,7 +79,12 @@ class HistoryEntry(NamedTuple):
 
 
 class Stateful(Protocol):
-    """Protocol: what a workflow moves — an id, a state and an append-only history."""
+    """Protocol: what a workflow moves — an id, a state and an append-only history.
+
+    The history is a list so that recording a transition costs the same
+    however long it already is; the engine only ever appends to it, and the
+    order stores refuse to save an order whose history got shorter.
+    """
 
     @property
     def id(self) -> str:
@@ -87,7 +92,7 @@ class Stateful(Protocol):
         ...
 
     state: str
-    history: tuple[HistoryEntry, ...]
+    history: list[HistoryEntry]
 
 
 S = TypeVar("S", bound=Stateful)
@@ -155,21 +160,26 @@ class Transition:
     description: str | None = None
 
 
-class _Edge:
-    """A compiled transition for one source state: what :meth:`Workflow.fire` needs."""
-
-    __slots__ = ("after", "before", "guards", "permission", "target", "transition")
-
-    def __init__(self, transition: Transition) -> None:
-        self.transition = transition
-        self.target = transition.target
-        self.guards = transition.guards
-        self.before = transition.before
-        self.after = transition.after
-        self.permission = transition.permission
+_Step = tuple[str, bool, tuple[Guard, ...], tuple[Hook, ...], tuple[Hook, ...], "str | None"]
 
 
-_NO_EDGES: dict[str, _Edge] = {}
+def _step(transition: Transition) -> _Step:
+    """A transition compiled for fire(): target, returns?, guards, before, after, permission."""
+    return (
+        transition.target,
+        transition.target == RETURN or transition.permission is not None,
+        transition.guards,
+        transition.before,
+        transition.after,
+        transition.permission,
+    )
+
+
+# NamedTuple's generated __new__ is a Python function; building the tuple
+# directly skips that call on the hot path and gives the same object.
+_new_entry = tuple.__new__
+
+_NO_EDGES: dict[str, Transition] = {}
 
 
 class Workflow(Generic[S]):
@@ -186,7 +196,7 @@ class Workflow(Generic[S]):
             everything wrong, not just the first thing.
     """
 
-    __slots__ = ("_edges", "_initial", "_states", "_terminal", "_transitions")
+    __slots__ = ("_edges", "_initial", "_states", "_steps", "_terminal", "_transitions")
 
     def __init__(
         self,
@@ -203,10 +213,15 @@ class Workflow(Generic[S]):
         problems = _problems(self._states, self._initial, self._terminal, self._transitions)
         if problems:
             raise InvalidWorkflow(problems)
-        self._edges: dict[str, dict[str, _Edge]] = {state: {} for state in self._states}
+        self._edges: dict[str, dict[str, Transition]] = {state: {} for state in self._states}
         for transition in self._transitions:
             for source in transition.sources:
-                self._edges[source][transition.command] = _Edge(transition)
+                self._edges[source][transition.command] = transition
+        # What fire() needs per (state, command), as one tuple to unpack at once.
+        self._steps: dict[str, dict[str, _Step]] = {
+            state: {command: _step(t) for command, t in edges.items()}
+            for state, edges in self._edges.items()
+        }
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -243,16 +258,16 @@ class Workflow(Generic[S]):
         Raises:
             KeyError: ``command`` is not allowed in ``state``.
         """
-        return self._edges[state][command].transition
+        return self._edges[state][command]
 
     def fire(
         self,
         subject: S,
         command: str,
-        *,
         at: datetime,
         actor: str = "system",
         reason: str | None = None,
+        *,
         authorize: Authorize | None = None,
     ) -> HistoryEntry:
         """Run ``command`` on ``subject``: move its state and append to its history.
@@ -262,31 +277,48 @@ class Workflow(Generic[S]):
         run the after-hooks. If anything before the state change refuses, the
         subject is left exactly as it was.
 
+        Args:
+            subject: What moves (an order).
+            command: The command's name.
+            at: When (recorded in the history; the engine reads no clock).
+            actor: Who issues it.
+            reason: Why, when it matters (a hold, a cancellation).
+            authorize: ``authorize(actor, permission) -> bool``; permissions
+                are checked only when this is given.
+
+        Returns:
+            The entry appended to ``subject.history``.
+
         Raises:
             InvalidTransition: ``command`` is not allowed in the subject's state.
             PermissionDenied: ``authorize`` says the actor lacks the permission.
             TransitionRefused: A guard refused; ``reasons`` says why.
         """
         state = subject.state
-        edge = self._edges.get(state, _NO_EDGES).get(command)
-        if edge is None:
-            raise InvalidTransition(subject.id, state, command, self.allowed(state))
-        permission = edge.permission
-        if permission is not None and authorize is not None and not authorize(actor, permission):
-            raise PermissionDenied(actor, permission)
-        target = edge.target
-        if target == RETURN:
-            target = _came_from(subject.history, state, self._initial)
-        entry = HistoryEntry(state, target, command, actor, reason, at)
-        for guard in edge.guards:
+        try:
+            target, special, guards, before, after, permission = self._steps[state][command]
+        except KeyError:
+            raise InvalidTransition(subject.id, state, command, self.allowed(state)) from None
+        if special:
+            if (
+                authorize is not None
+                and permission is not None
+                and not authorize(actor, permission)
+            ):
+                raise PermissionDenied(actor, permission)
+            if target == RETURN:
+                target = _came_from(subject.history, state, self._initial)
+        entry: HistoryEntry = _new_entry(HistoryEntry, (state, target, command, actor, reason, at))
+        for guard in guards:
             refusal = guard(subject, entry)
             if refusal is not None:
                 raise TransitionRefused(subject.id, state, command, self.allowed(state), (refusal,))
-        for hook in edge.before:
-            hook(subject, entry)
+        if before:
+            for hook in before:
+                hook(subject, entry)
         subject.state = target
-        subject.history = (*subject.history, entry)
-        for hook in edge.after:
+        subject.history.append(entry)
+        for hook in after:
             hook(subject, entry)
         return entry
 

@@ -563,7 +563,7 @@ class OrderService:
 
     def history(self, order: str | int) -> tuple[HistoryEntry, ...]:
         """Every transition of an order, oldest first."""
-        return self.get(order).history
+        return tuple(self.get(order).history)
 
     def available(self, order: str | int, *, actor: str = "system") -> tuple[str, ...]:
         """The commands an order's guards allow now (what a back office would offer)."""

@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import attrs
+import pytest
 
 from orderkit.addresses import Address
+from orderkit.errors import ValidationError
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.repository import OrderQuery
 from orderkit.lifecycle.tax import TaxRounding
@@ -142,7 +144,7 @@ class OrderContract:
         with store.unit_of_work() as uow:
             order = uow.orders.get("O1")
             order.state = "on_hold"
-            order.tags = ("fraud-review", "vip")  # type: ignore[assignment]
+            order.tags = ("fraud-review", "vip")
             order.captured = order.grand_total
             uow.orders.save(order)
             uow.commit()
@@ -151,6 +153,23 @@ class OrderContract:
         assert self._find(store, OrderQuery(tag="gift")) == []
         assert self._find(store, OrderQuery(tag="fraud-review")) == [1]
         assert self._find(store, OrderQuery(payment_status="paid")) == [1]
+
+    def test_history_is_append_only(self, store: Store) -> None:
+        """A save that would drop history entries is refused; appending is fine."""
+        self._add(store, full_order(1))
+        with store.unit_of_work() as uow:
+            order = uow.orders.get("O1")
+            order.history.clear()
+            with pytest.raises(ValidationError) as raised:
+                uow.orders.save(order)
+            assert raised.value.field == "history"
+        with store.unit_of_work() as uow:
+            order = uow.orders.get("O1")
+            order.history.append(HistoryEntry("confirmed", "on_hold", "hold", "risk", "manual", T0))
+            uow.orders.save(order)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert len(uow.orders.get("O1").history) == 2
 
     def test_find_is_consistent_with_the_reference_match(self, store: Store) -> None:
         """What ``find`` returns is exactly what :meth:`OrderQuery.matches` accepts."""

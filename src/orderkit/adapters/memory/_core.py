@@ -20,6 +20,7 @@ from orderkit.errors import (
     CustomerNotFound,
     OrderNotFound,
     ProductNotFound,
+    ValidationError,
 )
 from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
@@ -124,8 +125,15 @@ class MemoryOrders(MemoryVersionedDocuments[Order]):
         self._numbers.put(order.number, order.id)
 
     def save(self, order: Order) -> None:
-        if self._check_version(order)["number"] != order.number:
+        current = self._check_version(order)
+        if current["number"] != order.number:
             raise ConcurrencyConflict("order", order.id, order.version)
+        if len(current["history"]) > len(order.history):
+            raise ValidationError(
+                "history",
+                len(order.history),
+                f"is append-only; {len(current['history'])} entries are stored",
+            )
         self._write(order, order.version + 1)
 
     def get_by_number(self, number: int) -> Order:

@@ -15,6 +15,7 @@ from orderkit.errors import (
     CustomerNotFound,
     OrderNotFound,
     ProductNotFound,
+    ValidationError,
 )
 from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
@@ -182,6 +183,7 @@ class SqlOrders(SqlVersionedRepository[Order]):
             "placed_at": self._dialect.encode_time(order.placed_at),
             "payment_status": order.payment_status.value,
             "fulfilment_status": order.fulfilment_status.value,
+            "history_length": len(order.history),
         }
 
     def add(self, order: Order) -> None:
@@ -192,7 +194,18 @@ class SqlOrders(SqlVersionedRepository[Order]):
         self._add_tags(order, order.tags)
 
     def save(self, order: Order) -> None:
-        """Save a changed order with a version check; its tags follow."""
+        """Save a changed order with a version check; its tags follow.
+
+        Raises:
+            ValidationError: The order's history is shorter than the stored one.
+        """
+        row = self._session.one(
+            "SELECT history_length FROM orders WHERE id = :id", {"id": order.id}
+        )
+        if row is not None and int(row[0]) > len(order.history):
+            raise ValidationError(
+                "history", len(order.history), f"is append-only; {row[0]} entries are stored"
+            )
         stored = {
             row[0]
             for row in self._session.execute(

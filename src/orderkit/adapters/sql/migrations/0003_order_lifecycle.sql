@@ -1,9 +1,13 @@
 -- The order lifecycle: the derived payment and fulfilment statuses kept beside
--- the document for finding orders, and the orders' tags.
+-- the document for finding orders, the length of each order's history, and
+-- the orders' tags.
 
 ALTER TABLE orders ADD COLUMN payment_status {text} NOT NULL DEFAULT 'unpaid';
 
 ALTER TABLE orders ADD COLUMN fulfilment_status {text} NOT NULL DEFAULT 'unfulfilled';
+
+-- A save may add history entries, never remove them.
+ALTER TABLE orders ADD COLUMN history_length {bigint} NOT NULL DEFAULT 0;
 
 CREATE INDEX orders_state ON orders (state, number);
 
