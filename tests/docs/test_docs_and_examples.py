@@ -54,3 +54,13 @@ def test_example_runs(
     runpy.run_path(str(example), run_name="__main__")
     assert capsys.readouterr().out.strip()
     assert os.listdir(tmp_path) == []
+
+
+def test_the_lifecycle_page_shows_the_generated_workflow() -> None:
+    from orderkit.lifecycle import default_order_workflow
+
+    page = (ROOT / "docs/explanation/lifecycle.md").read_text(encoding="utf-8")
+    (diagram,) = re.findall(r"^```mermaid\n(.*?)^```", page, re.S | re.M)
+    assert diagram == default_order_workflow().to_mermaid(), (
+        "regenerate the diagram: orderkit workflow --format mermaid"
+    )

@@ -2,6 +2,7 @@
 
 import importlib
 import inspect
+import re
 import subprocess
 import sys
 
@@ -139,3 +140,13 @@ print(sorted(set(Recorder.reads)), opened, "psycopg" in sys.modules, "pandas" in
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[] [] False False", result.stdout
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    from pathlib import Path
+
+    reference = (Path(__file__).resolve().parents[2] / "docs/reference/api.md").read_text()
+    listed = set(re.findall(r"^::: orderkit\.(\w+)$", reference, re.M))
+    values = {name for name in orderkit.__all__ if not inspect.ismodule(getattr(orderkit, name))}
+    missing = sorted(values - listed - {"__version__"})
+    assert not missing, f"add to docs/reference/api.md: {missing}"

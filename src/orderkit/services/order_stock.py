@@ -80,7 +80,8 @@ class ReservationCoupling:
         return bool(ended)
 
     def ship(self, uow: UnitOfWork, order: Order) -> None:
-        """Commit the order's reservations: the units leave on-hand stock.
+        """Commit the order's reservations: the units leave on-hand stock and are no
+        longer reserved.
 
         Raises:
             TransitionRefused: Some units are still backordered.
@@ -91,3 +92,4 @@ class ReservationCoupling:
             raise TransitionRefused(
                 order.id, order.state, "ship", (), (f"stock is not all there: {exc.reason}",)
             ) from exc
+        order.lines = tuple(attrs.evolve(line, reserved=0) for line in order.lines)

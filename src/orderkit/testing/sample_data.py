@@ -103,6 +103,7 @@ _PRICE_FACTOR = {
 }
 _SHIPPING = {"EUR": "4.90", "USD": "5.99", "GBP": "3.99", "JPY": "700"}
 CHANNELS = (("web", 55), ("marketplace", 25), ("pos", 10), ("phone", 10))
+PAYMENT_METHODS = (("card", 60), ("wallet", 12), ("bank_transfer", 14), ("cash_on_delivery", 14))
 FIRST_NAMES = (
     "Ana",
     "Ben",
@@ -164,6 +165,7 @@ class OrderRequest:
     lines: tuple[tuple[str, int], ...]
     shipping: Money
     after: timedelta
+    payment_method: str = "card"
 
 
 class SampleData:
@@ -278,6 +280,8 @@ class SampleData:
             by_currency.setdefault(product.currency, []).append(product)
         names = [name for name, _ in CHANNELS]
         weights = [weight for _, weight in CHANNELS]
+        methods = [name for name, _ in PAYMENT_METHODS]
+        method_weights = [weight for _, weight in PAYMENT_METHODS]
         for _ in range(count):
             email, _name, _address, currency = rng.choice(customers)
             picks = rng.sample(by_currency[currency], rng.choice((1, 1, 1, 2, 2, 3, 4)))
@@ -287,4 +291,5 @@ class SampleData:
                 lines=tuple((p.sku, rng.choice((1, 1, 1, 2, 3))) for p in picks),
                 shipping=Money(_SHIPPING[currency], currency),
                 after=timedelta(minutes=rng.randint(1, 90)),
+                payment_method=rng.choices(methods, method_weights)[0],
             )
