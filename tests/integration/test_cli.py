@@ -1,5 +1,6 @@
 """The orderkit command, run as a user runs it."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,9 @@ def test_demo_prints_a_summary_and_the_same_seed_gives_the_same_output(tmp_path:
     first = run("demo", "--orders", "120", "--seed", "7", "--db", str(tmp_path / "a.db"))
     second = run("demo", "--orders", "120", "--seed", "7", "--db", str(tmp_path / "b.db"))
     assert first.returncode == 0, first.stderr
-    assert "Orders: 120" in first.stdout
+    assert re.search(r"^Orders: 1[01]\d\b", first.stdout, re.M)  # a till may lack stock
+    assert "Order lifecycle:" in first.stdout
+    assert "every history replays to its state: yes" in first.stdout
     assert "Revenue:" in first.stdout
     assert "Inventory:" in first.stdout
     assert "levels equal their replay: yes" in first.stdout

@@ -219,6 +219,14 @@ def test_counters_keep_their_order() -> None:
     assert order.fulfilment_status is FulfilmentStatus.SHIPPED
 
 
+def test_a_free_order_is_paid_but_a_cancelled_one_is_not() -> None:
+    free = make(order_discount=Money("19.90", "EUR"))
+    assert (free.grand_total, free.payment_status) == (Money.zero("EUR"), PaymentStatus.PAID)
+    cancelled = make()
+    cancelled.cancel_units()
+    assert cancelled.payment_status is PaymentStatus.UNPAID
+
+
 def test_payment_status_follows_the_amounts() -> None:
     order = make()
     assert order.payment_status is PaymentStatus.UNPAID

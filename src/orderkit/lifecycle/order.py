@@ -345,7 +345,8 @@ class Order:
             require_code(self.payment_method, "payment_method")
         if self.expires_at is not None:
             require_aware(self.expires_at, "expires_at")
-        _ = self.priced_lines  # priced now, so a discount that does not fit fails here
+        if self.order_discount and any(line.open_quantity for line in self.lines):
+            self._check_discount(self.lines)
 
     # -- pricing ---------------------------------------------------------------
 
@@ -359,9 +360,12 @@ class Order:
             self.prices_include_tax,
             self.tax_rounding,
         )
-        if self._priced is None or self._priced[0] != key:
-            self._priced = (key, self._price())
-        return self._priced[1]
+        cached = self._priced
+        # Every part of the key is immutable and replaced, never changed in
+        # place, so the same objects mean the same prices.
+        if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
+            cached = self._priced = (key, self._price())
+        return cached[1]
 
     def _price(self) -> tuple[PricedLine, ...]:
         # A fully cancelled order charges nothing: no shipping, no discount to spread.
@@ -435,6 +439,7 @@ class Order:
             self.authorised.minor_units,
             self.captured.minor_units,
             self.refunded.minor_units,
+            anything_due=self.item_count > 0,
         )
 
     @property
@@ -536,7 +541,9 @@ class Order:
         goods = Money.sum((line.gross - line.line_discount for line in lines), self.currency)
         if self.order_discount > goods:
             raise ValidationError(
-                "order_discount", self.order_discount, f"would exceed what is left ({goods})"
+                "order_discount",
+                self.order_discount,
+                f"exceeds the goods after line discounts ({goods})",
             )
 
     @property

@@ -110,6 +110,10 @@ class OrderRepository(Protocol):
         """
         ...
 
+    def expiring(self, at: datetime, limit: int) -> builtins.list[Order]:
+        """Return up to ``limit`` orders with ``expires_at`` at or before ``at``, soonest first."""
+        ...
+
     def count(self) -> int:
         """Return how many orders are stored."""
         ...

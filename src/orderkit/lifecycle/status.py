@@ -38,8 +38,13 @@ class FulfilmentStatus(enum.StrEnum):
     RETURNED = "returned"
 
 
-def payment_status(total: int, authorised: int, captured: int, refunded: int) -> PaymentStatus:
+def payment_status(
+    total: int, authorised: int, captured: int, refunded: int, *, anything_due: bool = True
+) -> PaymentStatus:
     """Derive the payment status from minor-unit amounts.
+
+    ``anything_due`` is false for an order whose every unit was cancelled: it
+    owes nothing, but that does not make it paid.
 
     Examples:
         >>> payment_status(total=1000, authorised=1000, captured=0, refunded=0).value
@@ -49,7 +54,7 @@ def payment_status(total: int, authorised: int, captured: int, refunded: int) ->
     """
     if refunded > 0:
         return PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
-    if captured > 0 or total == 0:
+    if captured > 0 or (total == 0 and anything_due):
         return PaymentStatus.PAID if captured >= total else PaymentStatus.PARTIALLY_PAID
     if authorised > 0:
         return PaymentStatus.AUTHORISED

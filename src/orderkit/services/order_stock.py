@@ -80,8 +80,7 @@ class ReservationCoupling:
         return bool(ended)
 
     def ship(self, uow: UnitOfWork, order: Order) -> None:
-        """Commit the order's reservations: the units leave on-hand stock and are no
-        longer reserved.
+        """Commit the order's reservations: the units leave stock, no longer reserved.
 
         Raises:
             TransitionRefused: Some units are still backordered.

@@ -424,15 +424,10 @@ class OrderService:
         Returns the orders expired.
         """
         now = self._context.clock.now()
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError("limit", limit, "must be an int >= 1")
         with self._context.store.unit_of_work(readonly=True) as uow:
-            candidates: builtins.list[Order] = [
-                order
-                for order in uow.orders.find(
-                    OrderQuery(states=(OrderState.PLACED, OrderState.AWAITING_PAYMENT)),
-                    limit=10_000,
-                )
-                if order.expires_at is not None and order.expires_at <= now
-            ][:limit]
+            candidates = uow.orders.expiring(now, limit)
         expired: builtins.list[Order] = []
         for order in candidates:
             try:

@@ -100,7 +100,7 @@ class OrderContract:
         self._add(
             store,
             full_order(1),
-            full_order(2, channel="pos", tags=(), state="placed"),
+            full_order(2, channel="pos", tags=(), state="placed", expires_at=None),
             full_order(
                 3,
                 customer_id="C2",
@@ -153,6 +153,21 @@ class OrderContract:
         assert self._find(store, OrderQuery(tag="gift")) == []
         assert self._find(store, OrderQuery(tag="fraud-review")) == [1]
         assert self._find(store, OrderQuery(payment_status="paid")) == [1]
+
+    def test_expiring_orders_come_soonest_first(self, store: Store) -> None:
+        """``expiring`` returns orders due by a time, soonest first, up to a limit."""
+        self._add(
+            store,
+            full_order(1, expires_at=T0 + timedelta(hours=5)),
+            full_order(2, expires_at=None),
+            full_order(3, expires_at=T0 + timedelta(hours=1)),
+            full_order(4, expires_at=T0 + timedelta(hours=9)),
+        )
+        with store.unit_of_work(readonly=True) as uow:
+            due = uow.orders.expiring(T0 + timedelta(hours=5), 10)
+            assert [o.number for o in due] == [3, 1]
+            assert [o.number for o in uow.orders.expiring(T0 + timedelta(days=1), 1)] == [3]
+            assert uow.orders.expiring(T0, 10) == []
 
     def test_history_is_append_only(self, store: Store) -> None:
         """A save that would drop history entries is refused; appending is fine."""

@@ -146,6 +146,14 @@ class MemoryOrders(MemoryVersionedDocuments[Order]):
         for number in sorted(self._numbers.live_keys()):
             yield self.get(self._numbers.get(number))
 
+    def expiring(self, at: datetime, limit: int) -> builtins.list[Order]:
+        due = [
+            order
+            for order in (self.get(key) for key in self._table.live_keys())
+            if order.expires_at is not None and order.expires_at <= at
+        ]
+        return sorted(due, key=lambda order: (order.expires_at, order.number))[:limit]
+
     def find(
         self, query: OrderQuery, *, limit: int, before: int | None = None
     ) -> builtins.list[Order]:

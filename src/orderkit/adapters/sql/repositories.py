@@ -184,6 +184,9 @@ class SqlOrders(SqlVersionedRepository[Order]):
             "payment_status": order.payment_status.value,
             "fulfilment_status": order.fulfilment_status.value,
             "history_length": len(order.history),
+            "expires_at": None
+            if order.expires_at is None
+            else self._dialect.encode_time(order.expires_at),
         }
 
     def add(self, order: Order) -> None:
@@ -266,6 +269,15 @@ class SqlOrders(SqlVersionedRepository[Order]):
             self._converter.structure(self._dialect.decode_json(row[0]), Order)
             for row in cursor.fetchall()
         ]
+
+    def expiring(self, at: datetime, limit: int) -> list[Order]:
+        """Orders due to lapse by ``at``, soonest first (the partial index on expires_at)."""
+        return self._select(
+            "expires_at IS NOT NULL AND expires_at <= :at",
+            "expires_at, number",
+            {"at": self._dialect.encode_time(at)},
+            limit=limit,
+        )
 
     def get_by_number(self, number: int) -> Order:
         """Load an order by its number."""

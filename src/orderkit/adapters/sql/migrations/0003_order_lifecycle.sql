@@ -6,6 +6,11 @@ ALTER TABLE orders ADD COLUMN payment_status {text} NOT NULL DEFAULT 'unpaid';
 
 ALTER TABLE orders ADD COLUMN fulfilment_status {text} NOT NULL DEFAULT 'unfulfilled';
 
+-- When an unconfirmed or unpaid order lapses, for the expiry sweep.
+ALTER TABLE orders ADD COLUMN expires_at {timestamp};
+
+CREATE INDEX orders_expires_at ON orders (expires_at) WHERE expires_at IS NOT NULL;
+
 -- A save may add history entries, never remove them.
 ALTER TABLE orders ADD COLUMN history_length {bigint} NOT NULL DEFAULT 0;
 
