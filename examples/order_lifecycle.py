@@ -13,8 +13,11 @@ from orderkit.lifecycle import OrderPolicy, TaxRateTable, TaxRounding
 def main() -> None:
     clock = ok.ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     policy = OrderPolicy(
-        tax=TaxRateTable({"DE": "0.19", "FR": "0.20"}, sku_rates={"BOOK": {"DE": "0.07"}},
-                         prices_include_tax=True),
+        tax=TaxRateTable(
+            {"DE": "0.19", "FR": "0.20"},
+            sku_rates={"BOOK": {"DE": "0.07"}},
+            prices_include_tax=True,
+        ),
         tax_rounding=TaxRounding.PER_ORDER,
         auto_confirm_channels={"pos"},
         pay_within=timedelta(days=3),
@@ -23,7 +26,9 @@ def main() -> None:
     berlin = ok.Address(
         name="Ana", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
     )
-    lyon = ok.Address(name="Léa", line1="1 Rue Neuve", city="Lyon", postal_code="69001", country="FR")
+    lyon = ok.Address(
+        name="Léa", line1="1 Rue Neuve", city="Lyon", postal_code="69001", country="FR"
+    )
     shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", berlin))
     shop.catalog.add_many(
         [
@@ -93,8 +98,10 @@ def main() -> None:
     print("\nhistory of order", web.number)
     for entry in shop.orders.history(web.id):
         why = f" ({entry.reason})" if entry.reason else ""
-        print(f"  {entry.at:%d %b %H:%M} {entry.from_state:>16} -> {entry.to_state:<16} "
-              f"{entry.command} by {entry.actor}{why}")
+        print(
+            f"  {entry.at:%d %b %H:%M} {entry.from_state:>16} -> {entry.to_state:<16} "
+            f"{entry.command} by {entry.actor}{why}"
+        )
     page = shop.orders.find(state=["delivered", "expired"], limit=10)
     print("delivered or expired:", [(o.number, o.state) for o in page.orders])
     print("tagged 'newsletter':", [o.number for o in shop.orders.find(tag="newsletter").orders])
