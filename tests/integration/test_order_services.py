@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -262,9 +263,17 @@ def test_permissions_are_enforced_when_the_shop_has_an_authorizer(url: str | Non
         return permission in grants.get(actor, set())
 
     with open_shop(url, authorize=authorize) as shop:
-        order = shop.orders.place("ana@example.com", [("TEE", 1)])
-        with pytest.raises(PermissionDenied):
+        order = shop.orders.place("ana@example.com", [("TEE", 2), ("MUG", 1)])
+        before = everything(shop)
+        with pytest.raises(PermissionDenied) as raised:
             shop.orders.cancel(order.id, actor="clerk")
+        assert raised.value.permission == "orders.cancel"
+        with pytest.raises(PermissionDenied):
+            shop.orders.cancel(order.id, lines={"TEE": 1}, actor="clerk")
+        with pytest.raises(PermissionDenied) as raised:
+            shop.orders.edit(order.id, remove=["MUG"], actor="clerk")
+        assert raised.value.permission == "orders.edit"
+        assert everything(shop) == before
         assert shop.orders.confirm(order.id, actor="clerk").state == "awaiting_payment"
 
 
@@ -349,3 +358,42 @@ def test_every_transition_is_an_event(shop: ok.Shop) -> None:
         ("confirm", "clerk"),
         ("mark_ready", "system"),
     ]
+
+
+def _command_in_another_process(args: tuple[str, str, object]) -> str:
+    """Load order 1, wait for the other process, then issue ``command`` with the loaded object."""
+    url, command, barrier = args
+    with ok.Shop.open(url, order_policy=OrderPolicy(reserve_stock=False)) as shop:
+        order = shop.orders.get(1)
+        barrier.wait()  # type: ignore[attr-defined]
+        try:
+            if command == "hold":
+                shop.orders.hold(order, "address_check", actor="process-hold")
+            else:
+                shop.orders.cancel(order, reason="customer asked", actor="process-cancel")
+        except ConcurrencyConflict:
+            return "conflict"
+        return "done"
+
+
+def test_two_processes_commanding_the_same_order_one_wins_one_conflicts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with open_shop(url) as shop:
+        shop.orders.place("ana@example.com", [("TEE", 1)])
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(2)
+        with context.Pool(2) as pool:
+            results = pool.map(
+                _command_in_another_process, [(url, "hold", barrier), (url, "cancel", barrier)]
+            )
+    assert sorted(results) == ["conflict", "done"]
+    with ok.Shop.open(url) as shop:
+        order = shop.orders.get(1)
+        winner = "on_hold" if results[0] == "done" else "cancelled"
+        assert order.state == winner
+        assert [entry.to_state for entry in order.history] == [
+            winner
+        ]  # nothing lost, nothing extra
+        transitions = [e for e in shop.events.pending() if isinstance(e, ok.OrderTransitioned)]
+        assert [e.to_state for e in transitions] == [winner]

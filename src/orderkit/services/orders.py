@@ -21,12 +21,13 @@ from orderkit.errors import (
     ConcurrencyConflict,
     CurrencyMismatch,
     InvalidTransition,
+    PermissionDenied,
     TransitionRefused,
     ValidationError,
 )
 from orderkit.lifecycle.events import OrderEdited, OrderPlaced, OrderTransitioned
 from orderkit.lifecycle.order import Order, OrderLine
-from orderkit.lifecycle.order_workflow import HoldReason, OrderState, nothing_shipped
+from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.repository import OrderQuery
 from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
@@ -47,6 +48,9 @@ OrderRef = str | int | Order
 _STOCK_RELEASED_IN = frozenset({OrderState.CANCELLED, OrderState.EXPIRED})
 
 _Change = Callable[[UnitOfWork, Order], None]
+
+EDIT_PERMISSION = "orders.edit"
+"""The permission :meth:`OrderService.edit` needs when the shop has an ``authorize`` hook."""
 
 
 @attrs.frozen
@@ -392,15 +396,17 @@ class OrderService:
     def _cancel_units(
         self, uow: UnitOfWork, order: Order, wanted: dict[str, int], reason: str | None, actor: str
     ) -> None:
+        # Cancelling some units follows the rules of cancelling all of them:
+        # the same states, the same guards, the same permission.
         workflow = self.policy.workflow
+        allowed = workflow.allowed(order.state)
+        if "cancel" not in allowed:
+            raise _not_allowed(order, "cancel", allowed)
+        self._check_permission(actor, workflow.transition(order.state, "cancel").permission)
         now = self._context.clock.now()
-        if "cancel" not in workflow.allowed(order.state):
-            raise workflow_error(order, "cancel", workflow.allowed(order.state))
-        refusal = nothing_shipped(
-            order, HistoryEntry(order.state, order.state, "cancel", actor, reason, now)
-        )
-        if refusal is not None:
-            raise transition_refused(order, "cancel", workflow.allowed(order.state), refusal)
+        refusals = workflow.refusals(order, "cancel", at=now, actor=actor)
+        if refusals:
+            raise TransitionRefused(order.id, order.state, "cancel", allowed, refusals)
         order.cancel_units(wanted)
         if not order.item_count:
             self._fire(uow, order, "cancel", actor, reason)
@@ -461,6 +467,8 @@ class OrderService:
 
         Raises:
             InvalidTransition: The order is past ``policy.editable_states``.
+            PermissionDenied: The shop checks permissions and the actor lacks
+                ``orders.edit``.
             ValidationError: Nothing to change, an unknown SKU, no lines left.
             InsufficientStock: The new lines cannot be reserved; nothing changes.
         """
@@ -500,7 +508,8 @@ class OrderService:
         if order.state not in self.policy.editable_states or any(
             line.picked for line in order.lines
         ):
-            raise workflow_error(order, "edit", self.policy.workflow.allowed(order.state))
+            raise _not_allowed(order, "edit", self.policy.workflow.allowed(order.state))
+        self._check_permission(actor, EDIT_PERMISSION)
         current = {line.sku: line for line in order.lines if line.open_quantity}
         for sku in [*removed, *changed, *discounts]:
             if sku not in current and sku not in dict(added):
@@ -702,6 +711,11 @@ class OrderService:
             within = self.policy.pay_within
         return None if within is None else entry.at + within
 
+    def _check_permission(self, actor: str, permission: str | None) -> None:
+        authorize = self._authorize
+        if permission is not None and authorize is not None and not authorize(actor, permission):
+            raise PermissionDenied(actor, permission)
+
     def _rereserve(self, uow: UnitOfWork, order: Order) -> None:
         """The re-reservation hook: give back what the order holds, reserve its lines anew."""
         if self.stock is not None and self.stock.release(uow, order):
@@ -722,13 +736,6 @@ class OrderService:
             )
 
 
-def workflow_error(order: Order, command: str, allowed: Sequence[str]) -> InvalidTransition:
+def _not_allowed(order: Order, command: str, allowed: Sequence[str]) -> InvalidTransition:
     """The InvalidTransition for ``command`` on ``order``."""
     return InvalidTransition(order.id, order.state, command, allowed)
-
-
-def transition_refused(
-    order: Order, command: str, allowed: Sequence[str], reason: str
-) -> TransitionRefused:
-    """The TransitionRefused for ``command`` on ``order``."""
-    return TransitionRefused(order.id, order.state, command, allowed, (reason,))
