@@ -397,3 +397,31 @@ def test_two_processes_commanding_the_same_order_one_wins_one_conflicts(tmp_path
         ]  # nothing lost, nothing extra
         transitions = [e for e in shop.events.pending() if isinstance(e, ok.OrderTransitioned)]
         assert [e.to_state for e in transitions] == [winner]
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda shop: shop.orders.confirm(1, actor=""), "actor"),
+        (lambda shop: shop.orders.apply(1, "hold", actor=None, reason="x"), "actor"),
+        (lambda shop: shop.orders.apply(1, "hold", reason=""), "reason"),
+        (lambda shop: shop.orders.apply(1, "hold", reason=42), "reason"),
+        (lambda shop: shop.orders.apply(1, "fly away"), "command"),
+        (lambda shop: shop.orders.cancel(1, lines={"TEE": 1}, actor=" "), "actor"),
+        (lambda shop: shop.orders.cancel(1, lines={"TEE": 0}), "lines[TEE]"),
+        (lambda shop: shop.orders.edit(1, add=[("TEE", -1)]), "add[0].quantity"),
+        (lambda shop: shop.orders.edit(1), "edit"),
+        (lambda shop: shop.orders.hold(1, "manual", note=""), "note"),
+        (lambda shop: shop.orders.find(cursor="7"), "cursor"),
+        (lambda shop: shop.orders.expire_due(limit=0), "limit"),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(
+    shop: ok.Shop, call: object, field: str
+) -> None:
+    shop.orders.place("ana@example.com", [("TEE", 1)])
+    before = everything(shop)
+    with pytest.raises(ValidationError) as raised:
+        call(shop)  # type: ignore[operator]
+    assert raised.value.field == field
+    assert everything(shop) == before

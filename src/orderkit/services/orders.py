@@ -15,7 +15,13 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import parse_enum, require_aware, require_code, require_instance
+from orderkit._checks import (
+    parse_enum,
+    require_aware,
+    require_code,
+    require_instance,
+    require_text,
+)
 from orderkit.addresses import Address
 from orderkit.errors import (
     ConcurrencyConflict,
@@ -77,6 +83,12 @@ def _requested_lines(lines: object, field: str = "lines") -> list[LineRequest]:
         sku = require_code(item[0], f"{field}[{index}].sku")
         summed[sku] = summed.get(sku, 0) + validate_quantity(item[1], f"{field}[{index}].quantity")
     return list(summed.items())
+
+
+def _who(actor: object, reason: object = None) -> tuple[str, str | None]:
+    """The actor and the reason of a command, checked before anything is loaded."""
+    checked_reason = None if reason is None else require_text(reason, "reason", 500)
+    return require_text(actor, "actor", 120), checked_reason
 
 
 def _optional_money(value: object, field: str) -> Money | None:
@@ -187,6 +199,7 @@ class OrderService:
             InsufficientStock: An auto-confirmed order's stock is short.
         """
         requested = _requested_lines(lines)
+        actor, _ = _who(actor)
         channel = require_code(channel, "channel")
         for name, address in (("ship_to", ship_to), ("bill_to", bill_to)):
             if address is not None:
@@ -291,6 +304,7 @@ class OrderService:
             PermissionDenied: The actor lacks the transition's permission.
         """
         require_code(command, "command")
+        actor, reason = _who(actor, reason)
         return self._change(
             order, lambda uow, loaded: self._fire(uow, loaded, command, actor, reason)
         )
@@ -307,6 +321,7 @@ class OrderService:
             InsufficientStock: The stock is short and may not be backordered; nothing changes.
             InvalidTransition, TransitionRefused, PermissionDenied: See :meth:`apply`.
         """
+        actor, reason = _who(actor, reason)
         return self._change(order, lambda uow, loaded: self._confirm(uow, loaded, actor, reason))
 
     def _confirm(self, uow: UnitOfWork, order: Order, actor: str, reason: str | None) -> None:
@@ -383,6 +398,7 @@ class OrderService:
         """
         if lines is None:
             return self.apply(order, "cancel", actor=actor, reason=reason)
+        actor, reason = _who(actor, reason)
         if not isinstance(lines, Mapping) or not lines:
             raise ValidationError("lines", lines, "give {sku: units to cancel}")
         wanted = {
@@ -472,6 +488,7 @@ class OrderService:
             ValidationError: Nothing to change, an unknown SKU, no lines left.
             InsufficientStock: The new lines cannot be reserved; nothing changes.
         """
+        actor, _ = _who(actor)
         added = _requested_lines(add, "add") if add else []
         removed = [require_code(sku, "remove") for sku in remove]
         changed = {
