@@ -323,11 +323,18 @@ class Workflow(Generic[S]):
         return entry
 
     def refusals(
-        self, subject: S, command: str, *, at: datetime, actor: str = "system"
+        self,
+        subject: S,
+        command: str,
+        *,
+        at: datetime,
+        actor: str = "system",
+        reason: str | None = None,
     ) -> list[str]:
         """Why ``command`` would be refused now; an empty list means it would run.
 
-        Runs the guards without changing anything (hooks are not run).
+        Runs the guards, as if ``actor`` issued the command at ``at`` with
+        ``reason``, without changing anything (hooks are not run).
         """
         state = subject.state
         edge = self._edges.get(state, {}).get(command)
@@ -336,15 +343,26 @@ class Workflow(Generic[S]):
         target = edge.target
         if target == RETURN:
             target = _came_from(subject.history, state, self._initial)
-        entry = HistoryEntry(state, target, command, actor, None, at)
-        return [reason for guard in edge.guards if (reason := guard(subject, entry)) is not None]
+        entry = HistoryEntry(state, target, command, actor, reason, at)
+        return [why for guard in edge.guards if (why := guard(subject, entry)) is not None]
 
-    def available(self, subject: S, *, at: datetime, actor: str = "system") -> tuple[str, ...]:
-        """The commands whose guards allow them now: what a user interface offers."""
+    def available(
+        self,
+        subject: S,
+        *,
+        at: datetime,
+        actor: str = "system",
+        reason: str | None = None,
+    ) -> tuple[str, ...]:
+        """The commands whose guards allow them now: what a user interface offers.
+
+        Guards that ask for a reason (a hold) see ``reason``; a form that will
+        ask the user for one passes a placeholder so the command is offered.
+        """
         return tuple(
             command
             for command in self.allowed(subject.state)
-            if not self.refusals(subject, command, at=at, actor=actor)
+            if not self.refusals(subject, command, at=at, actor=actor, reason=reason)
         )
 
     def replay(self, history: Iterable[HistoryEntry]) -> str:

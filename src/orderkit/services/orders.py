@@ -587,9 +587,16 @@ class OrderService:
         return tuple(self.get(order).history)
 
     def available(self, order: str | int, *, actor: str = "system") -> tuple[str, ...]:
-        """The commands an order's guards allow now (what a back office would offer)."""
+        """The commands an order's guards allow now: what a back office would offer.
+
+        Commands that need a reason (a hold) are offered on the understanding
+        that the reason will be given when the command is issued.
+        """
         loaded = self.get(order)
-        return self.policy.workflow.available(loaded, at=self._context.clock.now(), actor=actor)
+        now = self._context.clock.now()
+        return self.policy.workflow.available(
+            loaded, at=now, actor=actor, reason="(given when issued)"
+        )
 
     def find(
         self,
