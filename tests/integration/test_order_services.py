@@ -256,13 +256,31 @@ def test_auto_confirm_per_channel(url: str | None) -> None:
         assert shop.orders.place("ana@example.com", [("TEE", 1)]).state == "placed"
 
 
+def test_a_rule_confirms_small_orders_and_leaves_the_rest_to_a_person(url: str | None) -> None:
+    def small_baskets(order: ok.Order) -> str | None:
+        return "under 50 EUR" if order.grand_total < ok.Money("50", "EUR") else None
+
+    with open_shop(url, order_policy=OrderPolicy(auto_confirm_rule=small_baskets)) as shop:
+        small = shop.orders.place("ana@example.com", [("TEE", 1)], payment_method="card")
+        big = shop.orders.place("ana@example.com", [("TEE", 3)], payment_method="card")
+        assert (small.state, big.state) == ("awaiting_payment", "placed")
+        assert (small.history[0].actor, small.history[0].reason) == (
+            "auto-confirm-rule",
+            "under 50 EUR",
+        )
+        assert shop.inventory.level("TEE", "BER").reserved == 1
+
+
 def test_permissions_are_enforced_when_the_shop_has_an_authorizer(url: str | None) -> None:
     grants = {"clerk": {"orders.confirm", "orders.hold"}}
 
     def authorize(actor: str, permission: str) -> bool:
         return permission in grants.get(actor, set())
 
-    with open_shop(url, authorize=authorize) as shop:
+    policy = OrderPolicy(auto_confirm_channels={"pos"})
+    with open_shop(url, authorize=authorize, order_policy=policy) as shop:
+        till = shop.orders.place("ana@example.com", [("MUG", 1)], channel="pos", actor="till")
+        assert till.state == "awaiting_payment"  # the shop's policy needs no grant of the till's
         order = shop.orders.place("ana@example.com", [("TEE", 2), ("MUG", 1)])
         before = everything(shop)
         with pytest.raises(PermissionDenied) as raised:

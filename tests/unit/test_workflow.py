@@ -242,6 +242,7 @@ def test_mermaid_and_dot_export() -> None:
     assert '"gone" [peripheries=2];' in dot
     assert '"held" -> "closed" [label="release", style=dashed];' in dot
     assert dot.rstrip().endswith("}")
+    assert workflow._repr_markdown_() == f"```mermaid\n{mermaid}```\n"  # notebooks
 
 
 def test_the_default_workflow_is_valid_and_complete() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, cast
 
@@ -32,6 +32,11 @@ def _tax(instance: object, attribute: Any, value: object) -> None:
         raise ConfigurationError("tax", value, "must have prices_include_tax and rate()")
 
 
+def _optional_callable(instance: object, attribute: Any, value: object) -> None:
+    if value is not None and not callable(value):
+        raise ConfigurationError(attribute.name, value, "must be callable(order) or None")
+
+
 def _channels(value: object) -> frozenset[str]:
     if isinstance(value, str):
         raise ConfigurationError("auto_confirm_channels", value, "give a set of channel names")
@@ -49,6 +54,9 @@ class OrderPolicy:
         tax_rounding: Round tax per line or once per order.
         auto_confirm_channels: Channels whose orders are confirmed as they are
             placed (a point-of-sale order needs no review); none by default.
+        auto_confirm_rule: A rule that confirms an order as it is placed when
+            it returns a reason (``"returning customer, small basket"``), and
+            leaves it for a person when it returns ``None``.
         confirm_within: Unconfirmed orders expire after this long; never when ``None``.
         pay_within: Orders awaiting payment expire after this long; never when ``None``.
         reserve_stock: Reserve stock on confirmation, release it on
@@ -67,6 +75,9 @@ class OrderPolicy:
     tax: TaxCalculator = attrs.field(factory=NoTax, validator=_tax)
     tax_rounding: TaxRounding = TaxRounding.PER_LINE
     auto_confirm_channels: frozenset[str] = attrs.field(default=frozenset(), converter=_channels)
+    auto_confirm_rule: Callable[[Order], str | None] | None = attrs.field(
+        default=None, validator=_optional_callable
+    )
     confirm_within: timedelta | None = attrs.field(default=None, validator=_positive_delta)
     pay_within: timedelta | None = attrs.field(default=None, validator=_positive_delta)
     reserve_stock: bool = True

@@ -497,6 +497,10 @@ class Workflow(Generic[S]):
                     edges.append((source, transition.target, transition.command))
         return edges
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a workflow as its diagram (JupyterLab renders Mermaid)."""
+        return f"```mermaid\n{self.to_mermaid()}```\n"
+
     def __repr__(self) -> str:
         return (
             f"Workflow({len(self._states)} states, {len(self.commands)} commands, "

@@ -168,8 +168,9 @@ class OrderService:
     ) -> Order:
         """Place an order at the catalog's current prices; emits ``OrderPlaced``.
 
-        Orders from a channel in ``policy.auto_confirm_channels`` are confirmed
-        in the same unit of work (and reserve their stock there).
+        Orders from a channel in ``policy.auto_confirm_channels``, or that
+        ``policy.auto_confirm_rule`` approves, are confirmed in the same unit of
+        work (and reserve their stock there).
 
         Args:
             customer: The customer's email or id.
@@ -243,8 +244,13 @@ class OrderService:
                 state=self.policy.workflow.initial,
                 expires_at=None if within is None else now + within,
             )
+            rule = self.policy.auto_confirm_rule
+            # Auto-confirmation is the shop's policy, not the placing actor's
+            # decision, so it needs no permission of theirs.
             if channel in self.policy.auto_confirm_channels:
-                self._confirm(uow, order, actor, f"auto-confirmed: {channel} orders")
+                self._confirm(uow, order, actor, f"auto-confirmed: {channel} orders", checked=False)
+            elif rule is not None and (why := rule(order)) is not None:
+                self._confirm(uow, order, "auto-confirm-rule", why, checked=False)
             uow.orders.add(order)
             context.record(
                 uow,
@@ -324,8 +330,16 @@ class OrderService:
         actor, reason = _who(actor, reason)
         return self._change(order, lambda uow, loaded: self._confirm(uow, loaded, actor, reason))
 
-    def _confirm(self, uow: UnitOfWork, order: Order, actor: str, reason: str | None) -> None:
-        self._fire(uow, order, "confirm", actor, reason)
+    def _confirm(
+        self,
+        uow: UnitOfWork,
+        order: Order,
+        actor: str,
+        reason: str | None,
+        *,
+        checked: bool = True,
+    ) -> None:
+        self._fire(uow, order, "confirm", actor, reason, checked=checked)
         workflow = self.policy.workflow
         now = self._context.clock.now()
         for follow_up in ("mark_ready", "await_payment"):
