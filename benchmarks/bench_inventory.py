@@ -177,10 +177,19 @@ def run() -> Iterator[dict[str, Any]]:
             same_writes_single,
             BATCH,
         )
+        # The ceiling for anything that records what orderkit records: the
+        # same writes in bare SQL, with no Python at all, against the minimum.
+        ceiling = compare(
+            "inventory.ceiling_bare_sql_with_the_same_writes_vs_minimum",
+            same_writes_single,
+            bare_single,
+            BATCH,
+        )
         batch = compare("inventory.reserve_batch", orderkit_batch, bare_batch, BATCH)
         yield {**single, "unit": "reservations/s"}
         yield {**batch, "unit": "reservations/s"}
         yield {**like_for_like, "unit": "reservations/s"}
+        yield {**ceiling, "unit": "reservations/s"}
         shop.close()
         db.close()
         same.close()
