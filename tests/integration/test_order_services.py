@@ -443,3 +443,19 @@ def test_bad_input_names_the_field_and_changes_nothing(
         call(shop)  # type: ignore[operator]
     assert raised.value.field == field
     assert everything(shop) == before
+
+
+def test_events_come_cause_first(url: str | None) -> None:
+    with open_shop(url, order_policy=OrderPolicy(auto_confirm_channels={"pos"})) as shop:
+        seen = len(shop.events.pending(limit=10_000))
+        shop.orders.place("ana@example.com", [("TEE", 1)], channel="pos", payment_method="card")
+        names = [
+            (type(e).__name__, getattr(e, "command", None))
+            for e in shop.events.pending(limit=10_000)[seen:]
+        ]
+        assert names == [
+            ("OrderPlaced", None),
+            ("OrderTransitioned", "confirm"),
+            ("StockReserved", None),
+            ("OrderTransitioned", "await_payment"),
+        ]

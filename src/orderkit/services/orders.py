@@ -244,14 +244,6 @@ class OrderService:
                 state=self.policy.workflow.initial,
                 expires_at=None if within is None else now + within,
             )
-            rule = self.policy.auto_confirm_rule
-            # Auto-confirmation is the shop's policy, not the placing actor's
-            # decision, so it needs no permission of theirs.
-            if channel in self.policy.auto_confirm_channels:
-                self._confirm(uow, order, actor, f"auto-confirmed: {channel} orders", checked=False)
-            elif rule is not None and (why := rule(order)) is not None:
-                self._confirm(uow, order, "auto-confirm-rule", why, checked=False)
-            uow.orders.add(order)
             context.record(
                 uow,
                 OrderPlaced,
@@ -261,7 +253,14 @@ class OrderService:
                 channel=channel,
                 grand_total=order.grand_total,
             )
-            self._record_transitions(uow, order, 0)
+            rule = self.policy.auto_confirm_rule
+            # Auto-confirmation is the shop's policy, not the placing actor's
+            # decision, so it needs no permission of theirs.
+            if channel in self.policy.auto_confirm_channels:
+                self._confirm(uow, order, actor, f"auto-confirmed: {channel} orders", checked=False)
+            elif rule is not None and (why := rule(order)) is not None:
+                self._confirm(uow, order, "auto-confirm-rule", why, checked=False)
+            uow.orders.add(order)
             uow.commit()
         return order
 
@@ -698,15 +697,13 @@ class OrderService:
         return uow.orders.get(require_code(order, "order"))
 
     def _change(self, order: OrderRef, change: _Change) -> Order:
-        """Load, change, save with a version check, record the new history — one unit of work."""
+        """Load, change, save with a version check — one unit of work."""
         with self._context.store.unit_of_work() as uow:
             loaded = self._load(uow, order)
             if isinstance(order, Order) and order.version != loaded.version:
                 raise ConcurrencyConflict("order", order.id, order.version)
-            recorded = len(loaded.history)
             change(uow, loaded)
             uow.orders.save(loaded)
-            self._record_transitions(uow, loaded, recorded)
             uow.commit()
         return loaded
 
@@ -720,7 +717,11 @@ class OrderService:
         *,
         checked: bool = True,
     ) -> None:
-        """Fire one command and let stock and expiry follow the new state."""
+        """Fire one command, record it, and let stock and expiry follow the new state.
+
+        The transition's event goes into the outbox before the stock events it
+        causes, so subscribers see the cause first.
+        """
         now = self._context.clock.now()
         entry = self.policy.workflow.fire(
             order,
@@ -729,6 +730,17 @@ class OrderService:
             actor=actor,
             reason=reason,
             authorize=self._authorize if checked else None,
+        )
+        self._context.record(
+            uow,
+            OrderTransitioned,
+            aggregate_id=order.id,
+            number=order.number,
+            command=entry.command,
+            from_state=entry.from_state,
+            to_state=entry.to_state,
+            actor=entry.actor,
+            reason=entry.reason,
         )
         stock = self.stock
         if stock is not None:
@@ -758,20 +770,6 @@ class OrderService:
         """The re-reservation hook: give back what the order holds, reserve its lines anew."""
         if self.stock is not None and self.stock.release(uow, order):
             self.stock.reserve(uow, order)
-
-    def _record_transitions(self, uow: UnitOfWork, order: Order, already: int) -> None:
-        for entry in order.history[already:]:
-            self._context.record(
-                uow,
-                OrderTransitioned,
-                aggregate_id=order.id,
-                number=order.number,
-                command=entry.command,
-                from_state=entry.from_state,
-                to_state=entry.to_state,
-                actor=entry.actor,
-                reason=entry.reason,
-            )
 
 
 def _not_allowed(order: Order, command: str, allowed: Sequence[str]) -> InvalidTransition:
