@@ -17,10 +17,8 @@ import attrs
 
 from orderkit._checks import (
     parse_enum,
-    require_aware,
     require_code,
     require_instance,
-    require_text,
 )
 from orderkit.addresses import Address
 from orderkit.errors import (
@@ -35,19 +33,19 @@ from orderkit.lifecycle.events import OrderEdited, OrderPlaced, OrderTransitione
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.lifecycle.policy import OrderPolicy
-from orderkit.lifecycle.repository import OrderQuery
 from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
 from orderkit.lifecycle.workflow import Authorize, HistoryEntry, Workflow
 from orderkit.money import Money
 from orderkit.quantity import validate_quantity
+from orderkit.services import order_input as given
 from orderkit.services.context import ServiceContext
 from orderkit.services.customers import resolve_customer
+from orderkit.services.order_input import LineRequest
 from orderkit.services.order_stock import StockCoupling
 from orderkit.storage import UnitOfWork
 
 __all__ = ["OrderPage", "OrderRef", "OrderService"]
 
-LineRequest = tuple[str, int]
 OrderRef = str | int | Order
 """An order given by id, by number, or as a loaded object (then its version is checked)."""
 
@@ -70,47 +68,6 @@ class OrderPage:
 
     orders: tuple[Order, ...]
     next_cursor: int | None
-
-
-def _requested_lines(lines: object, field: str = "lines") -> list[LineRequest]:
-    """``(sku, quantity)`` pairs, validated, with repeated SKUs summed in first-seen order."""
-    if not isinstance(lines, Sequence) or isinstance(lines, str) or not lines:
-        raise ValidationError(field, lines, "give a non-empty list of (sku, quantity) pairs")
-    summed: dict[str, int] = {}
-    for index, item in enumerate(lines):
-        if not isinstance(item, tuple | list) or len(item) != 2:
-            raise ValidationError(f"{field}[{index}]", item, "must be a (sku, quantity) pair")
-        sku = require_code(item[0], f"{field}[{index}].sku")
-        summed[sku] = summed.get(sku, 0) + validate_quantity(item[1], f"{field}[{index}].quantity")
-    return list(summed.items())
-
-
-def _who(actor: object, reason: object = None) -> tuple[str, str | None]:
-    """The actor and the reason of a command, checked before anything is loaded."""
-    checked_reason = None if reason is None else require_text(reason, "reason", 500)
-    return require_text(actor, "actor", 120), checked_reason
-
-
-def _optional_money(value: object, field: str) -> Money | None:
-    if value is None:
-        return None
-    money = require_instance(value, Money, field)
-    if money.amount < 0:
-        raise ValidationError(field, money, "must not be negative")
-    return money
-
-
-def _line_discounts(value: object) -> dict[str, Money]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ValidationError("line_discounts", value, "give a mapping of SKU to Money")
-    return {
-        require_code(sku, "line_discounts"): require_instance(
-            amount, Money, f"line_discounts[{sku}]"
-        )
-        for sku, amount in value.items()
-    }
 
 
 class OrderService:
@@ -199,15 +156,15 @@ class OrderService:
             CurrencyMismatch: The products or amounts are in different currencies.
             InsufficientStock: An auto-confirmed order's stock is short.
         """
-        requested = _requested_lines(lines)
-        actor, _ = _who(actor)
+        requested = given.requested_lines(lines)
+        actor, _ = given.who(actor)
         channel = require_code(channel, "channel")
         for name, address in (("ship_to", ship_to), ("bill_to", bill_to)):
             if address is not None:
                 require_instance(address, Address, name)
-        shipping = _optional_money(shipping, "shipping")
-        discount = _optional_money(discount, "discount")
-        discounts = _line_discounts(line_discounts)
+        shipping = given.optional_money(shipping, "shipping")
+        discount = given.optional_money(discount, "discount")
+        discounts = given.line_discounts(line_discounts)
         unknown = set(discounts) - {sku for sku, _ in requested}
         if unknown:
             raise ValidationError("line_discounts", sorted(unknown), "no line has these SKUs")
@@ -309,7 +266,7 @@ class OrderService:
             PermissionDenied: The actor lacks the transition's permission.
         """
         require_code(command, "command")
-        actor, reason = _who(actor, reason)
+        actor, reason = given.who(actor, reason)
         return self._change(
             order, lambda uow, loaded: self._fire(uow, loaded, command, actor, reason)
         )
@@ -326,7 +283,7 @@ class OrderService:
             InsufficientStock: The stock is short and may not be backordered; nothing changes.
             InvalidTransition, TransitionRefused, PermissionDenied: See :meth:`apply`.
         """
-        actor, reason = _who(actor, reason)
+        actor, reason = given.who(actor, reason)
         return self._change(order, lambda uow, loaded: self._confirm(uow, loaded, actor, reason))
 
     def _confirm(
@@ -411,7 +368,7 @@ class OrderService:
         """
         if lines is None:
             return self.apply(order, "cancel", actor=actor, reason=reason)
-        actor, reason = _who(actor, reason)
+        actor, reason = given.who(actor, reason)
         if not isinstance(lines, Mapping) or not lines:
             raise ValidationError("lines", lines, "give {sku: units to cancel}")
         wanted = {
@@ -501,14 +458,14 @@ class OrderService:
             ValidationError: Nothing to change, an unknown SKU, no lines left.
             InsufficientStock: The new lines cannot be reserved; nothing changes.
         """
-        actor, _ = _who(actor)
-        added = _requested_lines(add, "add") if add else []
+        actor, _ = given.who(actor)
+        added = given.requested_lines(add, "add") if add else []
         removed = [require_code(sku, "remove") for sku in remove]
         changed = {
             require_code(sku, "quantities"): validate_quantity(q, f"quantities[{sku}]")
             for sku, q in (quantities or {}).items()
         }
-        discounts = _line_discounts(line_discounts)
+        discounts = given.line_discounts(line_discounts)
         for name, address in (("ship_to", ship_to), ("bill_to", bill_to)):
             if address is not None:
                 require_instance(address, Address, name)
@@ -643,29 +600,17 @@ class OrderService:
             ValidationError: An unknown state or status, a naive time, a bad limit.
             CustomerNotFound: ``customer`` names nobody.
         """
-        states = None if state is None else ((state,) if isinstance(state, str) else tuple(state))
-        for name in states or ():
-            if name not in self.policy.workflow.states:
-                raise ValidationError("state", name, "is not a state of the workflow")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 500:
-            raise ValidationError("limit", limit, "must be an int from 1 to 500")
-        if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int)):
-            raise ValidationError("cursor", cursor, "pass next_cursor of the previous page")
-        query = OrderQuery(
-            states=states,
-            payment_status=None
-            if payment_status is None
-            else parse_enum(PaymentStatus, payment_status, "payment_status").value,
-            fulfilment_status=None
-            if fulfilment_status is None
-            else parse_enum(FulfilmentStatus, fulfilment_status, "fulfilment_status").value,
-            channel=None if channel is None else require_code(channel, "channel"),
-            placed_from=None if placed_from is None else require_aware(placed_from, "placed_from"),
-            placed_until=None
-            if placed_until is None
-            else require_aware(placed_until, "placed_until"),
-            tag=None if tag is None else require_code(tag, "tag").lower(),
+        query = given.order_query(
+            self.policy.workflow.states,
+            state=state,
+            payment_status=payment_status,
+            fulfilment_status=fulfilment_status,
+            channel=channel,
+            placed_from=placed_from,
+            placed_until=placed_until,
+            tag=tag,
         )
+        given.page_size(limit, cursor)
         with self._context.store.unit_of_work(readonly=True) as uow:
             if customer is not None:
                 if not isinstance(customer, str):
