@@ -100,6 +100,13 @@ _HISTORY_KEYS = frozenset(("from", "to", "command", "actor", "reason", "at"))
 
 
 def _unstructure_history(entry: HistoryEntry) -> dict[str, Any]:
+    # Checked on the way out too, so a malformed entry can never be stored and
+    # then fail to load.
+    texts = (entry.from_state, entry.to_state, entry.command, entry.actor)
+    if not all(isinstance(item, str) and item for item in texts) or not (
+        entry.reason is None or isinstance(entry.reason, str)
+    ):
+        raise ValidationError("history", entry, "states, command and actor must be text")
     return {
         "from": entry.from_state,
         "to": entry.to_state,

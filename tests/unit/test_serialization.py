@@ -243,3 +243,17 @@ def test_every_other_public_value_round_trips_through_json(value: object) -> Non
     data = converter.unstructure(value)
     text = json.dumps(data)
     assert converter.structure(json.loads(text), type(value)) == value
+
+
+def test_a_malformed_history_entry_is_refused_before_it_is_stored() -> None:
+    from orderkit.lifecycle.workflow import HistoryEntry
+
+    converter = make_converter()
+    good = HistoryEntry(
+        "placed", "confirmed", "confirm", "ana", None, datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert converter.structure(converter.unstructure(good), HistoryEntry) == good
+    with pytest.raises(ValidationError):
+        converter.unstructure(good._replace(actor=None))
+    with pytest.raises(ValidationError):
+        converter.unstructure(good._replace(reason=3))
