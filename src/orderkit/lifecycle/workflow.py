@@ -33,7 +33,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import attrs
 
-from orderkit._checks import require_code
+from orderkit._checks import optional_text, require_code
 from orderkit.errors import (
     InvalidTransition,
     InvalidWorkflow,
@@ -101,7 +101,7 @@ Guard = Callable[[Any, HistoryEntry], "str | None"]
 """A check run before a transition: return ``None`` to allow it or a reason to refuse."""
 
 Hook = Callable[[Any, HistoryEntry], None]
-"""An effect run before or after a transition; an exception from a before-hook stops it."""
+"""An effect run before or after a transition; a before-hook that raises stops it."""
 
 Authorize = Callable[[str, str], bool]
 """``authorize(actor, permission)``: whether the actor holds the permission."""
@@ -125,12 +125,12 @@ def _names(value: object) -> tuple[str, ...]:
 
 
 def _callables(value: object) -> tuple[Callable[..., Any], ...]:
-    if not isinstance(value, Iterable):
-        raise ValidationError("guards", value, "give a list of callables")
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError("guards and hooks", value, "give a list of callables")
     items = tuple(value)
     for item in items:
         if not callable(item):
-            raise ValidationError("guards", item, "must be callable")
+            raise ValidationError("guards and hooks", item, "must be callable")
     return items
 
 
@@ -156,15 +156,19 @@ class Transition:
     guards: tuple[Guard, ...] = attrs.field(default=(), converter=_callables)
     before: tuple[Hook, ...] = attrs.field(default=(), converter=_callables)
     after: tuple[Hook, ...] = attrs.field(default=(), converter=_callables)
-    permission: str | None = None
-    description: str | None = None
+    permission: str | None = attrs.field(default=None, validator=optional_text(120))
+    description: str | None = attrs.field(default=None, validator=optional_text(500))
 
 
 _Step = tuple[str, bool, tuple[Guard, ...], tuple[Hook, ...], tuple[Hook, ...], "str | None"]
 
 
 def _step(transition: Transition) -> _Step:
-    """A transition compiled for fire(): target, returns?, guards, before, after, permission."""
+    """A transition compiled for fire().
+
+    The second item says whether fire() needs its slow path: a RETURN target
+    to resolve or a permission to check.
+    """
     return (
         transition.target,
         transition.target == RETURN or transition.permission is not None,
@@ -178,8 +182,6 @@ def _step(transition: Transition) -> _Step:
 # NamedTuple's generated __new__ is a Python function; building the tuple
 # directly skips that call on the hot path and gives the same object.
 _new_entry = tuple.__new__
-
-_NO_EDGES: dict[str, Transition] = {}
 
 
 class Workflow(Generic[S]):
@@ -274,8 +276,11 @@ class Workflow(Generic[S]):
 
         Order of work: look up the transition, check the permission, run the
         guards, run the before-hooks, change the state and append the entry,
-        run the after-hooks. If anything before the state change refuses, the
-        subject is left exactly as it was.
+        run the after-hooks. A command the state does not allow, a missing
+        permission or a guard's refusal leaves the subject exactly as it was.
+        A before-hook that raises stops the transition too, but what the
+        before-hooks ahead of it did stays done; the order services run every
+        command in a unit of work, so nothing of it is saved.
 
         Args:
             subject: What moves (an order).
