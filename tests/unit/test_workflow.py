@@ -229,6 +229,9 @@ def test_replace_swaps_guards_and_without_drops_commands() -> None:
     assert "held" not in smaller.states
     with pytest.raises(ValidationError):
         door_workflow().replace("fly", guards=[])
+    with pytest.raises(ValidationError) as raised:
+        door_workflow().replace("open", gaurds=[])
+    assert raised.value.field == "changes"
 
 
 def test_mermaid_and_dot_export() -> None:

@@ -390,7 +390,7 @@ class Workflow(Generic[S]):
                 raise ValidationError(field, entry, f"{entry.command} is not allowed in {state!r}")
             target = edge.target
             if target == RETURN:
-                target = _came_from(tuple(seen), state, self._initial)
+                target = _came_from(seen, state, self._initial)
             if entry.to_state != target:
                 raise ValidationError(field, entry, f"{entry.command} leads to {target!r}")
             seen.append(entry)
@@ -428,6 +428,10 @@ class Workflow(Generic[S]):
         """
         if command not in self.commands:
             raise ValidationError("command", command, "no transition has that name")
+        fields = {field.name for field in attrs.fields(Transition)} - {"command"}
+        unknown = sorted(set(changes) - fields)
+        if unknown:
+            raise ValidationError("changes", unknown, f"a transition has only {sorted(fields)}")
         return Workflow(
             states=self._states,
             initial=self._initial,
