@@ -248,6 +248,17 @@ def test_expiry_of_unconfirmed_and_unpaid_orders(url: str | None) -> None:
         assert shop.inventory.level("TEE", "BER").reserved == 0
 
 
+def test_a_workflow_without_expiry_sets_no_deadline(url: str | None) -> None:
+    policy = OrderPolicy(
+        workflow=ok.default_order_workflow().without("expire"), confirm_within=timedelta(hours=1)
+    )
+    with open_shop(url, order_policy=policy) as shop:
+        order = shop.orders.place("ana@example.com", [("TEE", 1)])
+        assert order.expires_at is None
+        clock(shop).advance(timedelta(hours=2))
+        assert shop.orders.expire_due() == []
+
+
 def test_auto_confirm_per_channel(url: str | None) -> None:
     with open_shop(url, order_policy=OrderPolicy(auto_confirm_channels={"pos"})) as shop:
         order = shop.orders.place("ana@example.com", [("TEE", 1)], channel="pos", actor="till-3")

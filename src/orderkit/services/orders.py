@@ -179,7 +179,6 @@ class OrderService:
             order_lines = self._price(uow, requested, destination, discounts)
             currency = order_lines[0].unit_price.currency
             now = context.clock.now()
-            within = self.policy.confirm_within
             order = Order(
                 id=context.ids.new(),
                 number=uow.sequences.next("order"),
@@ -199,7 +198,7 @@ class OrderService:
                 tags=tags,
                 attributes=attributes if attributes is not None else {},
                 state=self.policy.workflow.initial,
-                expires_at=None if within is None else now + within,
+                expires_at=self._expiry(self.policy.workflow.initial, now),
             )
             context.record(
                 uow,
@@ -698,13 +697,22 @@ class OrderService:
         order.expires_at = self._deadline(entry)
 
     def _deadline(self, entry: HistoryEntry) -> datetime | None:
-        """Entering ``placed`` or ``awaiting_payment`` starts a clock; other states stop it."""
+        return self._expiry(entry.to_state, entry.at)
+
+    def _expiry(self, state: str, since: datetime) -> datetime | None:
+        """Entering ``placed`` or ``awaiting_payment`` starts a clock; other states stop it.
+
+        Only where the workflow can ``expire`` an order: a host workflow
+        without expiry never leaves an order waiting for a sweep that cannot act.
+        """
         within = None
-        if entry.to_state == OrderState.PLACED:
+        if state == OrderState.PLACED:
             within = self.policy.confirm_within
-        elif entry.to_state == OrderState.AWAITING_PAYMENT:
+        elif state == OrderState.AWAITING_PAYMENT:
             within = self.policy.pay_within
-        return None if within is None else entry.at + within
+        if within is None or "expire" not in self.policy.workflow.allowed(state):
+            return None
+        return since + within
 
     def _check_permission(self, actor: str, permission: str | None) -> None:
         authorize = self._authorize
