@@ -38,6 +38,10 @@ class StockCoupling(Protocol):
         ...
 
 
+def _holds_nothing(order: Order) -> None:
+    order.lines = tuple(attrs.evolve(line, reserved=0) for line in order.lines)
+
+
 def stock_document(order: Order) -> str:
     """The document name an order's reservations carry (``"order:1042"``)."""
     return f"order:{order.number}"
@@ -76,7 +80,7 @@ class ReservationCoupling:
     def release(self, uow: UnitOfWork, order: Order) -> bool:
         """Release the order's active reservations; its lines hold nothing afterwards."""
         ended = self._reservations.end_within(uow, stock_document(order))
-        order.lines = tuple(attrs.evolve(line, reserved=0) for line in order.lines)
+        _holds_nothing(order)
         return bool(ended)
 
     def ship(self, uow: UnitOfWork, order: Order) -> None:
@@ -91,4 +95,4 @@ class ReservationCoupling:
             raise TransitionRefused(
                 order.id, order.state, "ship", (), (f"stock is not all there: {exc.reason}",)
             ) from exc
-        order.lines = tuple(attrs.evolve(line, reserved=0) for line in order.lines)
+        _holds_nothing(order)

@@ -34,7 +34,7 @@ from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
-from orderkit.lifecycle.workflow import Authorize, HistoryEntry, Workflow
+from orderkit.lifecycle.workflow import Authorize, HistoryEntry
 from orderkit.money import Money
 from orderkit.quantity import validate_quantity
 from orderkit.services import order_input as given
@@ -98,11 +98,6 @@ class OrderService:
         self.policy = policy if policy is not None else OrderPolicy()
         self.stock = stock if self.policy.reserve_stock else None
         self._authorize = authorize
-
-    @property
-    def workflow(self) -> Workflow[Order]:
-        """The workflow orders follow (``policy.workflow``)."""
-        return self.policy.workflow
 
     # -- placing -------------------------------------------------------------------
 

@@ -184,6 +184,7 @@ class SqlOrders(SqlVersionedRepository[Order]):
             "payment_status": order.payment_status.value,
             "fulfilment_status": order.fulfilment_status.value,
             "history_length": len(order.history),
+            "tags": " ".join(order.tags),
             "expires_at": None
             if order.expires_at is None
             else self._dialect.encode_time(order.expires_at),
@@ -203,18 +204,13 @@ class SqlOrders(SqlVersionedRepository[Order]):
             ValidationError: The order's history is shorter than the stored one.
         """
         row = self._session.one(
-            "SELECT history_length FROM orders WHERE id = :id", {"id": order.id}
+            "SELECT history_length, tags FROM orders WHERE id = :id", {"id": order.id}
         )
         if row is not None and int(row[0]) > len(order.history):
             raise ValidationError(
                 "history", len(order.history), f"is append-only; {row[0]} entries are stored"
             )
-        stored = {
-            row[0]
-            for row in self._session.execute(
-                "SELECT tag FROM order_tags WHERE order_id = :id", {"id": order.id}
-            ).fetchall()
-        }
+        stored = set(row[1].split()) if row is not None else set()
         super().save(order)
         for tag in stored - set(order.tags):
             self._session.execute(

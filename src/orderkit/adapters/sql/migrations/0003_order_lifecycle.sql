@@ -14,6 +14,10 @@ CREATE INDEX orders_expires_at ON orders (expires_at) WHERE expires_at IS NOT NU
 -- A save may add history entries, never remove them.
 ALTER TABLE orders ADD COLUMN history_length {bigint} NOT NULL DEFAULT 0;
 
+-- The tags as stored, space-separated, so a save can tell which rows of
+-- order_tags to change without reading them.
+ALTER TABLE orders ADD COLUMN tags {text} NOT NULL DEFAULT '';
+
 CREATE INDEX orders_state ON orders (state, number);
 
 CREATE INDEX orders_channel ON orders (channel, number);
