@@ -71,11 +71,14 @@ def test_sales_summary() -> None:
             placed_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
 
+    cancelled = order(4, "EUR", "99.00", "phone", "DE")
+    cancelled.cancel_units()
     summary = summarise_sales(
         [
             order(1, "EUR", "10.00", "web", "DE"),
             order(2, "EUR", "5.01", "web", "FR"),
             order(3, "JPY", "500", "pos", "JP"),
+            cancelled,  # sold nothing: not counted, not averaged
         ]
     )
     assert summary.orders == 3

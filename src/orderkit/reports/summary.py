@@ -19,10 +19,11 @@ class SalesSummary:
     """Totals over a set of orders.
 
     Revenue is kept per currency: amounts in different currencies are never
-    added up without an exchange rate.
+    added up without an exchange rate. An order whose every unit was
+    cancelled (a cancelled or expired order) sold nothing and is left out.
 
     Attributes:
-        orders: How many orders.
+        orders: How many orders sold something.
         units: How many units across all lines.
         revenue: Grand totals summed per currency, by currency code.
         orders_by_channel: Order counts per channel, most first.
@@ -80,6 +81,8 @@ def summarise_sales(orders: Iterable[Order]) -> SalesSummary:
     channels: Counter[str] = Counter()
     countries: Counter[str] = Counter()
     for order in orders:
+        if not order.item_count:
+            continue
         count += 1
         units += order.item_count
         total = order.grand_total
