@@ -255,3 +255,28 @@ def test_the_default_workflow_is_valid_and_complete() -> None:
     assert workflow.allowed("shipped") == ("deliver",)
     assert workflow.allowed("completed") == ()
     assert "cancel" not in workflow.allowed("partially_shipped")
+
+
+def test_several_guards_stop_at_the_first_refusal_and_hooks_run_in_order() -> None:
+    seen: list[str] = []
+
+    def note(label: str, refusal: str | None = None):  # type: ignore[no-untyped-def]
+        def callback(door: Door, entry: HistoryEntry) -> str | None:
+            seen.append(label)
+            return refusal
+
+        return callback
+
+    workflow = door_workflow().replace(
+        "close",
+        guards=[note("g1"), note("g2", "jammed"), note("g3")],
+        before=[note("b1"), note("b2")],
+        after=[note("a1"), note("a2")],
+    )
+    door = Door(state="open")
+    with pytest.raises(TransitionRefused) as raised:
+        workflow.fire(door, "close", T0)
+    assert (raised.value.reasons, seen, door.state) == (("jammed",), ["g1", "g2"], "open")
+    seen.clear()
+    workflow.replace("close", guards=[note("g1"), note("g3")]).fire(door, "close", T0)
+    assert seen == ["g1", "g3", "b1", "b2", "a1", "a2"]

@@ -160,11 +160,38 @@ class Transition:
     description: str | None = attrs.field(default=None, validator=optional_text(500))
 
 
-_Step = tuple[str, bool, tuple[Guard, ...], tuple[Hook, ...], tuple[Hook, ...], "str | None"]
+_Step = tuple[str, bool, "Guard | None", "Hook | None", "Hook | None", "str | None"]
+
+
+def _one_guard(guards: tuple[Guard, ...]) -> Guard | None:
+    """The guards as one callable returning the first refusal (None when there are none)."""
+    if len(guards) <= 1:
+        return guards[0] if guards else None
+
+    def first_refusal(subject: Any, entry: HistoryEntry) -> str | None:
+        for guard in guards:
+            refusal = guard(subject, entry)
+            if refusal is not None:
+                return refusal
+        return None
+
+    return first_refusal
+
+
+def _one_hook(hooks: tuple[Hook, ...]) -> Hook | None:
+    """The hooks as one callable running each in order (None when there are none)."""
+    if len(hooks) <= 1:
+        return hooks[0] if hooks else None
+
+    def each(subject: Any, entry: HistoryEntry) -> None:
+        for hook in hooks:
+            hook(subject, entry)
+
+    return each
 
 
 def _step(transition: Transition) -> _Step:
-    """A transition compiled for fire().
+    """A transition compiled for fire(): one callable (or None) per phase, no loops.
 
     The second item says whether fire() needs its slow path: a RETURN target
     to resolve or a permission to check.
@@ -172,9 +199,9 @@ def _step(transition: Transition) -> _Step:
     return (
         transition.target,
         transition.target == RETURN or transition.permission is not None,
-        transition.guards,
-        transition.before,
-        transition.after,
+        _one_guard(transition.guards),
+        _one_hook(transition.before),
+        _one_hook(transition.after),
         transition.permission,
     )
 
@@ -301,7 +328,7 @@ class Workflow(Generic[S]):
         """
         state = subject.state
         try:
-            target, special, guards, before, after, permission = self._steps[state][command]
+            target, special, check, before, after, permission = self._steps[state][command]
         except KeyError:
             raise InvalidTransition(subject.id, state, command, self.allowed(state)) from None
         if special:
@@ -314,17 +341,16 @@ class Workflow(Generic[S]):
             if target == RETURN:
                 target = _came_from(subject.history, state, self._initial)
         entry: HistoryEntry = _new_entry(HistoryEntry, (state, target, command, actor, reason, at))
-        for guard in guards:
-            refusal = guard(subject, entry)
+        if check is not None:
+            refusal = check(subject, entry)
             if refusal is not None:
                 raise TransitionRefused(subject.id, state, command, self.allowed(state), (refusal,))
-        if before:
-            for hook in before:
-                hook(subject, entry)
+        if before is not None:
+            before(subject, entry)
         subject.state = target
         subject.history.append(entry)
-        for hook in after:
-            hook(subject, entry)
+        if after is not None:
+            after(subject, entry)
         return entry
 
     def refusals(
