@@ -89,6 +89,23 @@ class InventoryContract:
         with store.unit_of_work() as uow, pytest.raises(AlreadyExists):
             uow.warehouses.add(sample_warehouse("BER"))
 
+    def test_a_replaced_warehouse_is_read_back_changed(self, store: Store) -> None:
+        """A replaced warehouse is what the next unit of work reads, by code and in the list."""
+        with store.unit_of_work() as uow:
+            uow.warehouses.add(sample_warehouse("BER", 10))
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.warehouses.get("BER").active  # read once before the change
+        closed = attrs.evolve(sample_warehouse("BER", 3), active=False)
+        with store.unit_of_work() as uow:
+            uow.warehouses.replace(closed)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.warehouses.get("BER") == closed
+            assert uow.warehouses.list() == [closed]
+        with store.unit_of_work() as uow, pytest.raises(WarehouseNotFound):
+            uow.warehouses.replace(sample_warehouse("NOPE"))
+
     def test_stock_starts_at_zero_and_receiving_creates_the_level(self, store: Store) -> None:
         """An unknown level reads as zero; receiving records level and movement."""
         with store.unit_of_work() as uow:

@@ -25,7 +25,8 @@ class SqlRepository:
     def _json(self, value: Any) -> Any:
         return self._dialect.encode_json(self._converter.unstructure(value))
 
-    def _documents(self, query: str) -> Iterator[dict[str, Any]]:
+    def _first_column(self, query: str) -> Iterator[Any]:
+        """The first column of every row of ``query``, fetched in batches."""
         cursor = self._session.execute(query)
         while True:
             try:
@@ -35,7 +36,11 @@ class SqlRepository:
             if not rows:
                 return
             for row in rows:
-                yield self._dialect.decode_json(row[0])
+                yield row[0]
+
+    def _documents(self, query: str) -> Iterator[dict[str, Any]]:
+        for stored in self._first_column(query):
+            yield self._dialect.decode_json(stored)
 
     def _count(self, table: str) -> int:
         row = self._session.one(f"SELECT COUNT(*) FROM {table}")

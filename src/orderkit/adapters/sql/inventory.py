@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
-
-import cattrs
+from typing import Any, ClassVar
 
 from orderkit.adapters.sql.base import SqlRepository
-from orderkit.adapters.sql.session import SqlSession
 from orderkit.adapters.sql.versioned import SqlVersionedRepository
 from orderkit.errors import (
     AlreadyExists,
@@ -58,14 +55,26 @@ _ATTEMPTS = 3
 class SqlWarehouses(SqlRepository):
     """Warehouses in the ``warehouses`` table.
 
-    Loaded warehouses are kept for the rest of the unit of work: inside one
-    transaction they cannot change behind its back, and a batch of
-    reservations would otherwise read the same rows again and again.
+    Every reservation reads warehouses, and they seldom change, so a stored
+    document is turned into a :class:`Warehouse` once: the value is frozen,
+    and the same stored text always means the same warehouse. The rows are
+    still read in every unit of work, so a change is seen at once.
     """
 
-    def __init__(self, session: SqlSession, converter: cattrs.Converter) -> None:
-        super().__init__(session, converter)
-        self._loaded: dict[str, Warehouse] = {}
+    _structured: ClassVar[dict[str, Warehouse]] = {}
+    _CACHE_LIMIT: ClassVar[int] = 1024
+
+    def _warehouse(self, stored: Any) -> Warehouse:
+        if not isinstance(stored, str):  # a driver that hands out decoded JSON
+            return self._converter.structure(self._dialect.decode_json(stored), Warehouse)
+        cache = SqlWarehouses._structured
+        warehouse = cache.get(stored)
+        if warehouse is None:
+            warehouse = self._converter.structure(self._dialect.decode_json(stored), Warehouse)
+            if len(cache) >= self._CACHE_LIMIT:
+                cache.clear()
+            cache[stored] = warehouse
+        return warehouse
 
     def _params(self, warehouse: Warehouse) -> dict[str, Any]:
         return {
@@ -102,12 +111,12 @@ class SqlWarehouses(SqlRepository):
         )
         if row is None:
             raise WarehouseNotFound(code)
-        return self._converter.structure(self._dialect.decode_json(row[0]), Warehouse)
+        return self._warehouse(row[0])
 
     def list(self) -> list[Warehouse]:
         """Every warehouse by priority, then code."""
         query = "SELECT document FROM warehouses ORDER BY priority, code"
-        return [self._converter.structure(d, Warehouse) for d in self._documents(query)]
+        return [self._warehouse(stored) for stored in self._first_column(query)]
 
 
 class SqlStock(SqlRepository):
