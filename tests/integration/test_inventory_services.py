@@ -384,6 +384,26 @@ def test_the_database_itself_refuses_oversold_rows(tmp_path: Path) -> None:
         )
 
 
+def test_releasing_held_and_backordered_units_of_one_line_serves_the_others(
+    shop: ok.Shop,
+) -> None:
+    # Found by the demo at scale: releasing a line's held units freed stock that
+    # was then allocated to the line's own backorder before that was withdrawn.
+    shop.inventory.set_policy(
+        StockPolicy(sku="MUG", backorders=BackorderMode.LIMITED, backorder_limit=10)
+    )
+    shop.inventory.receive("MUG", "BER", 2)
+    mixed = shop.reservations.reserve("order:mixed", [("MUG", 3)], warehouse="BER")
+    assert held(mixed) == [("MUG", "BER", 2, 1)]
+    shop.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+    waiting = shop.reservations.reserve("order:waiting", [("MUG", 1)], warehouse="BER")
+    shop.reservations.release(mixed.id)
+    assert held(shop.reservations.get(waiting.id)) == [("MUG", "BER", 1, 0)]
+    level = shop.inventory.level("MUG", "BER")
+    assert (level.on_hand, level.reserved, level.backordered) == (2, 1, 0)
+    assert shop.inventory.verify_ledger()
+
+
 def test_backorders_wait_where_the_stock_is_on_order(shop: ok.Shop) -> None:
     shop.inventory.set_policy(
         StockPolicy(sku="TEE", backorders=BackorderMode.LIMITED, backorder_limit=10)

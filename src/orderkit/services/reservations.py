@@ -31,6 +31,7 @@ from orderkit.inventory.routing import (
     RoutingStrategy,
     route,
 )
+from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
 from orderkit.services.context import ServiceContext
 from orderkit.services.stock_keeping import serve_backorders
@@ -434,6 +435,10 @@ class ReservationService:
             reservation.expire(now)
         else:
             reservation.release()
+        # Every unit of this reservation is settled and the reservation saved
+        # before freed stock goes to waiting backorders: otherwise its own
+        # backorder, still stored as active, could be served with its own units.
+        freed: dict[tuple[str, str], StockLevel] = {}
         for line in reservation.lines:
             movements = []
             if line.quantity:
@@ -445,6 +450,7 @@ class ReservationService:
                 movements.append((kind, line.quantity))
             if line.backordered:
                 movements.append((MovementKind.CANCEL_BACKORDER, line.backordered))
+            key = (line.sku, line.warehouse)
             for kind, quantity in movements:
                 level = uow.stock.apply(
                     StockMovement.of(
@@ -456,9 +462,11 @@ class ReservationService:
                         document=reservation.document,
                     )
                 )
-                if kind is MovementKind.RELEASE:
-                    serve_backorders(self._context, uow, line.sku, line.warehouse, level)
+                if kind is MovementKind.RELEASE or key in freed:
+                    freed[key] = level
         uow.reservations.save(reservation)
+        for (sku, warehouse), level in freed.items():
+            serve_backorders(self._context, uow, sku, warehouse, level)
         event = {
             ReservationStatus.RELEASED: ReservationReleased,
             ReservationStatus.EXPIRED: ReservationExpired,
