@@ -8,7 +8,7 @@ stored levels equal a replay of the ledger.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -143,3 +143,103 @@ MemoryLedger.TestCase.settings = SETTINGS
 SqliteLedger.TestCase.settings = SETTINGS
 TestLedgerOnMemory = MemoryLedger.TestCase
 TestLedgerOnSqlite = SqliteLedger.TestCase
+
+
+class BackorderLedger(RuleBasedStateMachine):
+    """Backorders in the mix: reservations that hold some units and wait for the rest.
+
+    After every step, each level's reserved and backordered units equal what the
+    active reservations hold and wait for, no level leaves free stock idle
+    while a reservation waits for it, reserved never exceeds on hand, and the
+    levels equal a replay of the ledger.
+    """
+
+    reservations = Bundle("backorder_reservations")
+    url: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = ok.ManualClock(T0)
+        self.shop = ok.Shop.open(self.url, clock=self.clock, seed=2)
+        self.shop.inventory.add_warehouse(
+            ok.Warehouse(
+                "W1",
+                "W1",
+                ok.Address(name="W1", line1="1", city="X", postal_code="1", country="DE"),
+            )
+        )
+        self.shop.catalog.add_many(
+            [ok.Product(sku=sku, name=sku, price=ok.Money(1, "EUR")) for sku in SKUS]
+        )
+        self.shop.inventory.set_policy(
+            ok.StockPolicy(sku="A", backorders=ok.BackorderMode.LIMITED, backorder_limit=12)
+        )
+        self.ids: list[str] = []
+
+    def teardown(self) -> None:
+        self.shop.close()
+
+    @rule(sku=st.sampled_from(SKUS), quantity=st.integers(1, 6))
+    def receive(self, sku: str, quantity: int) -> None:
+        self.shop.inventory.receive(sku, "W1", quantity)
+
+    @rule(target=reservations, sku=st.sampled_from(SKUS), quantity=st.integers(1, 5))
+    def reserve(self, sku: str, quantity: int) -> object:
+        self.clock.advance(timedelta(seconds=1))
+        try:
+            reservation = self.shop.reservations.reserve(
+                f"doc-{len(self.ids)}", [(sku, quantity)], warehouse="W1"
+            )
+        except InsufficientStock:
+            return None
+        self.ids.append(reservation.id)
+        return reservation.id
+
+    @rule(held=consumes(reservations), ship=st.booleans())
+    def end(self, held: object, ship: bool) -> None:
+        if held is None:
+            return
+        reservation_id = str(held)
+        if ship and not self.shop.reservations.get(reservation_id).backordered:
+            self.shop.reservations.commit(reservation_id)
+        else:
+            self.shop.reservations.release(reservation_id)
+
+    @rule(sku=st.sampled_from(SKUS), quantity=st.integers(1, 4))
+    def write_off(self, sku: str, quantity: int) -> None:
+        try:
+            self.shop.inventory.write_off(sku, "W1", quantity, reason="damaged")
+        except ValidationError:
+            level = self.shop.inventory.level(sku, "W1")
+            assert quantity > level.available
+
+    @invariant()
+    def reservations_account_for_every_level(self) -> None:
+        held = dict.fromkeys(SKUS, 0)
+        waiting = dict.fromkeys(SKUS, 0)
+        for reservation_id in self.ids:
+            reservation = self.shop.reservations.get(reservation_id)
+            if reservation.status is ok.ReservationStatus.ACTIVE:
+                for line in reservation.lines:
+                    held[line.sku] += line.quantity
+                    waiting[line.sku] += line.backordered
+        for sku in SKUS:
+            level = self.shop.inventory.level(sku, "W1")
+            assert (level.reserved, level.backordered) == (held[sku], waiting[sku])
+            assert 0 <= level.reserved <= level.on_hand
+            assert not (level.available and level.backordered), "free stock left idle"
+        assert self.shop.inventory.verify_ledger()
+
+
+class MemoryBackorderLedger(BackorderLedger):
+    url = None
+
+
+class SqliteBackorderLedger(BackorderLedger):
+    url = "sqlite:///:memory:"
+
+
+MemoryBackorderLedger.TestCase.settings = SETTINGS
+SqliteBackorderLedger.TestCase.settings = SETTINGS
+TestBackordersOnMemory = MemoryBackorderLedger.TestCase
+TestBackordersOnSqlite = SqliteBackorderLedger.TestCase
