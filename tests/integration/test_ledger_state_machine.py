@@ -213,6 +213,13 @@ class BackorderLedger(RuleBasedStateMachine):
             level = self.shop.inventory.level(sku, "W1")
             assert quantity > level.available
 
+    @rule(sku=st.sampled_from(SKUS), counted=st.integers(0, 20))
+    def count(self, sku: str, counted: int) -> None:
+        try:
+            self.shop.inventory.count(sku, "W1", counted)
+        except ValidationError:
+            assert counted < self.shop.inventory.level(sku, "W1").reserved
+
     @invariant()
     def reservations_account_for_every_level(self) -> None:
         held = dict.fromkeys(SKUS, 0)
