@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import orderkit as ok
+from tests.postgres import fresh_schema, server_url
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
@@ -15,11 +16,47 @@ settings.load_profile("default")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ok.Shop]:
+SHARED_STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+STORES = ["memory", *SHARED_STORES]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server's URL; skips (fails under CI) when there is none."""
+    return server_url()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A URL to an empty schema of its own on the PostgreSQL server."""
+    with fresh_schema(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(params=STORES)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    """The URL of a new, empty store of each bundled kind (``None``: in memory)."""
+    if request.param == "memory":
+        return None
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shop.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture(params=SHARED_STORES)
+def shared_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new store that several processes can open (SQLite, PostgreSQL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shop.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def shop(store_url: str | None) -> Iterator[ok.Shop]:
     """A shop on each bundled store, with a manual clock and seeded ids."""
-    url = None if request.param == "memory" else f"sqlite:///{tmp_path / 'shop.db'}"
-    with ok.Shop.open(url, clock=ok.ManualClock(T0), seed=1) as opened:
+    with ok.Shop.open(store_url, clock=ok.ManualClock(T0), seed=1) as opened:
         yield opened
 
 

@@ -66,6 +66,7 @@ from orderkit.money import Money
 from orderkit.payments import PaymentMethod, request_fingerprint
 from orderkit.quantity import MAX_QUANTITY, validate_quantity
 from orderkit.reports import SalesSummary, summarise_sales
+from orderkit.retry import RetryPolicy
 from orderkit.serialization import EventCodec, make_converter
 from orderkit.services.order_stock import StockCoupling
 from orderkit.services.orders import OrderPage
@@ -121,6 +122,7 @@ __all__ = [
     "Reservation",
     "ReservationRequest",
     "ReservationStatus",
+    "RetryPolicy",
     "RoutingPlan",
     "SalesSummary",
     "Shop",

@@ -32,6 +32,7 @@ it as attributes, so a caller can react without parsing the message::
     ├── StorageError                 (always chained from the backend error)
     │   ├── StorageUnavailable
     │   ├── StorageBusy
+    │   │   └── TransactionConflict
     │   ├── StorageIntegrityError
     │   └── SchemaVersionError       found, supported
     └── ConfigurationError           setting, value, reason
@@ -76,6 +77,7 @@ __all__ = [
     "StorageError",
     "StorageIntegrityError",
     "StorageUnavailable",
+    "TransactionConflict",
     "TransitionRefused",
     "UnknownCurrency",
     "UnsupportedStore",
@@ -356,6 +358,17 @@ class StorageUnavailable(StorageError):
 
 class StorageBusy(StorageError):
     """The store stayed locked by other writers for longer than the busy timeout."""
+
+
+class TransactionConflict(StorageBusy):
+    """The database aborted a unit of work to let a concurrent one go on.
+
+    PostgreSQL does this to break a deadlock or when it cannot serialise two
+    transactions. Nothing of the aborted unit of work was kept, so running it
+    again is safe: orderkit's services do so with backoff (see
+    :class:`~orderkit.RetryPolicy`) and raise this only when every attempt
+    met a conflict.
+    """
 
 
 class StorageIntegrityError(StorageError):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from orderkit.adapters.urls import redact_url
 from orderkit.clock import Clock, SystemClock
 from orderkit.errors import ConfigurationError, UnsupportedStore
 from orderkit.events import DomainEvent
@@ -14,6 +15,7 @@ from orderkit.ids import IdGenerator, IdSource
 from orderkit.inventory.routing import RoutingStrategy
 from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.workflow import Authorize
+from orderkit.retry import RetryPolicy
 from orderkit.serialization import BUILTIN_EVENTS, EventCodec
 from orderkit.services.catalog import CatalogService
 from orderkit.services.context import ServiceContext
@@ -37,10 +39,15 @@ def open_store(url: str | None) -> Store:
     - ``"sqlite:///relative/shop.db"``, ``"sqlite:////absolute/shop.db"``,
       ``"sqlite:///~/shop.db"`` (in the home folder), ``"sqlite:///:memory:"``:
       an SQLite file, created if missing.
+    - ``"postgresql://user:password@host:5432/database"`` (or ``postgres://``):
+      a PostgreSQL database with a connection pool; needs the ``postgres`` extra
+      (``pip install 'orderkit[postgres]'``). Any libpq parameter may follow
+      in the query string (``?sslmode=require&application_name=shop``).
 
     Raises:
-        UnsupportedStore: The URL's scheme is not one orderkit can open.
-        StorageUnavailable: The SQLite file cannot be opened.
+        UnsupportedStore: The URL's scheme is not one orderkit can open, or
+            the ``postgres`` extra is not installed.
+        StorageUnavailable: The database cannot be opened or reached.
     """
     if url is None or url == "memory://":
         from orderkit.adapters.memory import MemoryStore
@@ -61,23 +68,20 @@ def open_store(url: str | None) -> Store:
 
         return SqliteStore(path if path == ":memory:" else Path(path).expanduser())
     if parts.scheme in {"postgresql", "postgres"}:
-        raise UnsupportedStore(
-            "url",
-            _redact(url),
-            "the PostgreSQL store is not part of this orderkit version yet; "
-            "use sqlite:///shop.db or pass your own Store to Shop(store=...)",
-        )
+        try:
+            from orderkit.adapters.postgres import PostgresStore
+        except ImportError as missing:
+            raise UnsupportedStore(
+                "url",
+                redact_url(url),
+                "the PostgreSQL store needs the postgres extra: pip install 'orderkit[postgres]'",
+            ) from missing
+        return PostgresStore(url)
     raise UnsupportedStore(
-        "url", _redact(url), "supported: memory:// and sqlite:///path/to/shop.db"
+        "url",
+        redact_url(url),
+        "supported: memory://, sqlite:///path/to/shop.db and postgresql://user@host/db",
     )
-
-
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return parts._replace(netloc=netloc).geturl()
-    return url
 
 
 class Shop:
@@ -99,6 +103,9 @@ class Shop:
             settings for orders (:class:`~orderkit.lifecycle.OrderPolicy`).
         authorize: ``authorize(actor, permission) -> bool``; when given, every
             order command checks the permission its transition names.
+        retry: How often a use case runs again when the database aborted it
+            in a conflict with a concurrent one (PostgreSQL); see
+            :class:`~orderkit.RetryPolicy`.
 
     Attributes:
         catalog: Products (:class:`~orderkit.services.catalog.CatalogService`).
@@ -132,6 +139,7 @@ class Shop:
         channel_buffers: Mapping[str, int] | None = None,
         order_policy: OrderPolicy | None = None,
         authorize: Authorize | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         if not hasattr(store, "unit_of_work"):
             raise ConfigurationError("store", store, "must implement orderkit.storage.Store")
@@ -145,10 +153,14 @@ class Shop:
             raise ConfigurationError("order_policy", order_policy, "must be an OrderPolicy")
         if authorize is not None and not callable(authorize):
             raise ConfigurationError("authorize", authorize, "must be callable(actor, permission)")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError("retry", retry, "must be a RetryPolicy")
         self.store = store
         self.clock = clock
         codec = EventCodec((*BUILTIN_EVENTS, *event_types))
-        context = ServiceContext(store=store, clock=clock, ids=ids, codec=codec)
+        context = ServiceContext(
+            store=store, clock=clock, ids=ids, codec=codec, retry=retry or RetryPolicy()
+        )
         self.catalog = CatalogService(context)
         self.customers = CustomerService(context)
         self.events = EventService(context)
@@ -175,11 +187,13 @@ class Shop:
         channel_buffers: Mapping[str, int] | None = None,
         order_policy: OrderPolicy | None = None,
         authorize: Authorize | None = None,
+        retry: RetryPolicy | None = None,
     ) -> Shop:
         """Open a shop on the store ``url`` names (see :func:`open_store`).
 
         Args:
-            url: ``None`` for in memory, or ``"sqlite:///shop.db"``.
+            url: ``None`` for in memory, ``"sqlite:///shop.db"``, or
+                ``"postgresql://user:password@host/database"``.
             clock: The source of time; the system clock by default.
             seed: Make record ids reproducible (for demos, tests and simulations).
             event_types: Host-defined event classes for the outbox.
@@ -187,6 +201,7 @@ class Shop:
             channel_buffers: Units held back from available-to-promise per channel.
             order_policy: How orders run (:class:`~orderkit.lifecycle.OrderPolicy`).
             authorize: ``authorize(actor, permission) -> bool`` for order commands.
+            retry: How often a use case runs again after a database conflict.
 
         Raises:
             UnsupportedStore: The URL names a backend orderkit cannot open.
@@ -205,6 +220,7 @@ class Shop:
             channel_buffers=channel_buffers,
             order_policy=order_policy,
             authorize=authorize,
+            retry=retry,
         )
 
     def close(self) -> None:

@@ -40,11 +40,10 @@ def place(code: str, country: str, lat: float, lon: float) -> ok.Address:
 MUNICH = place("MUC", "DE", 48.137, 11.575)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ok.Shop]:
-    url = None if request.param == "memory" else f"sqlite:///{tmp_path / 'shop.db'}"
+@pytest.fixture
+def shop(store_url: str | None) -> Iterator[ok.Shop]:
     with ok.Shop.open(
-        url, clock=ok.ManualClock(T0), seed=3, channel_buffers={"marketplace": 2}
+        store_url, clock=ok.ManualClock(T0), seed=3, channel_buffers={"marketplace": 2}
     ) as opened:
         opened.inventory.add_warehouse(
             ok.Warehouse(

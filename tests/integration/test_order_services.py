@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -50,9 +49,9 @@ def open_shop(url: str | None, **options: object) -> ok.Shop:
     return shop
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
-    return None if request.param == "memory" else f"sqlite:///{tmp_path / 'shop.db'}"
+@pytest.fixture
+def url(store_url: str | None) -> str | None:
+    return store_url
 
 
 @pytest.fixture
@@ -306,22 +305,24 @@ def test_permissions_are_enforced_when_the_shop_has_an_authorizer(url: str | Non
         assert shop.orders.confirm(order.id, actor="clerk").state == "awaiting_payment"
 
 
-def test_tax_per_region_with_either_rounding(url: str | None) -> None:
+@pytest.mark.parametrize(
+    ("rounding", "expected"), [(TaxRounding.PER_LINE, "0.03"), (TaxRounding.PER_ORDER, "0.02")]
+)
+def test_tax_per_region_with_either_rounding(
+    url: str | None, rounding: TaxRounding, expected: str
+) -> None:
     table = TaxRateTable({"US": "0", "US-CA": "0.0725"})
     california = address("Los Angeles", "US", "CA")
-    for rounding, expected in ((TaxRounding.PER_LINE, "0.03"), (TaxRounding.PER_ORDER, "0.02")):
-        with open_shop(url, order_policy=OrderPolicy(tax=table, tax_rounding=rounding)) as shop:
-            shop.catalog.add(ok.Product(sku="PIN", name="Pin", price=ok.Money("0.10", "EUR")))
-            shop.catalog.add(ok.Product(sku="BTN", name="Button", price=ok.Money("0.10", "EUR")))
-            shop.catalog.add(ok.Product(sku="CLIP", name="Clip", price=ok.Money("0.10", "EUR")))
-            order = shop.orders.place(
-                "ana@example.com", [("PIN", 1), ("BTN", 1), ("CLIP", 1)], ship_to=california
-            )
-            assert order.tax_total == ok.Money(expected, "EUR")
-            texas = shop.orders.edit(order.id, ship_to=address("Austin", "US", "TX"))
-            assert texas.tax_total == ok.Money.zero("EUR")
-        if url is not None:
-            Path(url.removeprefix("sqlite:///")).unlink()
+    with open_shop(url, order_policy=OrderPolicy(tax=table, tax_rounding=rounding)) as shop:
+        shop.catalog.add(ok.Product(sku="PIN", name="Pin", price=ok.Money("0.10", "EUR")))
+        shop.catalog.add(ok.Product(sku="BTN", name="Button", price=ok.Money("0.10", "EUR")))
+        shop.catalog.add(ok.Product(sku="CLIP", name="Clip", price=ok.Money("0.10", "EUR")))
+        order = shop.orders.place(
+            "ana@example.com", [("PIN", 1), ("BTN", 1), ("CLIP", 1)], ship_to=california
+        )
+        assert order.tax_total == ok.Money(expected, "EUR")
+        texas = shop.orders.edit(order.id, ship_to=address("Austin", "US", "TX"))
+        assert texas.tax_total == ok.Money.zero("EUR")
 
 
 def test_find_filters_and_pages(shop: ok.Shop) -> None:
@@ -405,8 +406,10 @@ def _command_in_another_process(args: tuple[str, str, object]) -> str:
         return "done"
 
 
-def test_two_processes_commanding_the_same_order_one_wins_one_conflicts(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
+def test_two_processes_commanding_the_same_order_one_wins_one_conflicts(
+    shared_store_url: str,
+) -> None:
+    url = shared_store_url
     with open_shop(url) as shop:
         shop.orders.place("ana@example.com", [("TEE", 1)])
     context = multiprocessing.get_context("spawn")

@@ -56,6 +56,7 @@ EXPECTED = {
     "Reservation",
     "ReservationRequest",
     "ReservationStatus",
+    "RetryPolicy",
     "RoutingPlan",
     "SalesSummary",
     "Shop",

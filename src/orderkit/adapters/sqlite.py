@@ -9,7 +9,6 @@ read of a unit of work and no two writers can interleave.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import threading
@@ -20,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from orderkit.adapters.sql.dialect import Connection
+from orderkit.adapters.sql.dialect import Connection, json_text, parse_json
 from orderkit.adapters.sql.migrations_runner import (
     apply_migrations,
     load_migrations,
@@ -57,6 +56,10 @@ class SqliteDialect:
         }
     )
 
+    # BEGIN IMMEDIATE holds the database's write lock for the whole transaction.
+    locking_read = ""
+    sharing_read = ""
+
     table_exists_query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
 
     def sql(self, query: str) -> str:
@@ -78,12 +81,11 @@ class SqliteDialect:
 
     def encode_json(self, document: Mapping[str, Any]) -> str:
         """Compact JSON text."""
-        return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+        return json_text(document)
 
     def decode_json(self, value: Any) -> dict[str, Any]:
         """Parse stored JSON text."""
-        document: dict[str, Any] = json.loads(value)
-        return document
+        return parse_json(value)
 
     def translate(self, error: Exception) -> StorageError | None:
         """Map ``sqlite3`` errors to orderkit's storage errors."""

@@ -9,7 +9,7 @@ from orderkit.catalog.events import ProductAdded, ProductPriceChanged
 from orderkit.catalog.products import Product
 from orderkit.errors import CurrencyMismatch, ValidationError
 from orderkit.money import Money
-from orderkit.services.context import ServiceContext
+from orderkit.services.context import ServiceContext, retried
 
 __all__ = ["CatalogService"]
 
@@ -20,6 +20,7 @@ class CatalogService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
+    @retried
     def add(self, product: Product) -> Product:
         """Add a new product and emit :class:`~orderkit.catalog.ProductAdded`.
 
@@ -34,6 +35,7 @@ class CatalogService:
             uow.commit()
         return product
 
+    @retried
     def add_many(self, products: list[Product]) -> int:
         """Add several products in one unit of work: all of them or none.
 
@@ -55,6 +57,7 @@ class CatalogService:
             uow.commit()
         return len(products)
 
+    @retried
     def change_price(self, sku: str, price: Money) -> Product:
         """Set a new list price; emits :class:`~orderkit.catalog.ProductPriceChanged`.
 

@@ -1,18 +1,24 @@
-"""What every service needs: the store, the clock, the id source and the event codec."""
+"""What every service needs: the store, the clock, ids, the event codec and the retry policy."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 import attrs
 
 from orderkit.clock import Clock
 from orderkit.events import DomainEvent
 from orderkit.ids import IdSource
+from orderkit.retry import RetryPolicy
 from orderkit.serialization import EventCodec
 from orderkit.storage import Store, UnitOfWork
 
-__all__ = ["ServiceContext"]
+__all__ = ["ServiceContext", "retried"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -23,9 +29,31 @@ class ServiceContext:
     clock: Clock
     ids: IdSource
     codec: EventCodec
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
 
     def record(self, uow: UnitOfWork, event_type: type[DomainEvent], **fields: Any) -> DomainEvent:
         """Create an event with a new id and the current time, and append it to the outbox."""
         event = event_type(event_id=self.ids.new(), occurred_at=self.clock.now(), **fields)
         uow.outbox.append(self.codec.encode(event))
         return event
+
+
+class _Service(Protocol):
+    _context: ServiceContext
+
+
+S = TypeVar("S", bound=_Service)
+
+
+def retried(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
+    """Run a service method again when the store aborted its unit of work in a conflict.
+
+    The method must open its own unit of work and do nothing outside it that
+    cannot be repeated: the whole call runs again, reading afresh.
+    """
+
+    @functools.wraps(method)
+    def run(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._context.retry.run(method, self, *args, **kwargs)
+
+    return run

@@ -8,7 +8,7 @@ from orderkit.addresses import Address
 from orderkit.customers.customer import Customer, normalise_email
 from orderkit.customers.events import CustomerRegistered
 from orderkit.errors import CustomerNotFound
-from orderkit.services.context import ServiceContext
+from orderkit.services.context import ServiceContext, retried
 from orderkit.storage import UnitOfWork
 
 __all__ = ["CustomerService", "resolve_customer"]
@@ -34,6 +34,7 @@ class CustomerService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
+    @retried
     def register(
         self,
         email: str,

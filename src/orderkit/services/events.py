@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from orderkit.errors import ValidationError
 from orderkit.events import DomainEvent
-from orderkit.services.context import ServiceContext
+from orderkit.services.context import ServiceContext, retried
 
 __all__ = ["EventHandler", "EventService"]
 
@@ -57,11 +57,15 @@ class EventService:
         delivered = 0
         for event in self.pending(limit):
             handler(event)
-            with self._context.store.unit_of_work() as uow:
-                uow.outbox.mark_published([event.event_id], self._context.clock.now())
-                uow.commit()
+            self._mark_published(event.event_id)
             delivered += 1
         return delivered
+
+    @retried
+    def _mark_published(self, event_id: str) -> None:
+        with self._context.store.unit_of_work() as uow:
+            uow.outbox.mark_published([event_id], self._context.clock.now())
+            uow.commit()
 
     def count_pending(self) -> int:
         """Return how many committed events wait to be published."""

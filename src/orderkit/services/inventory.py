@@ -13,7 +13,7 @@ from orderkit.inventory.policies import StockPolicy
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
 from orderkit.quantity import validate_quantity
-from orderkit.services.context import ServiceContext
+from orderkit.services.context import ServiceContext, retried
 from orderkit.services.stock_keeping import apply_movement
 from orderkit.storage import UnitOfWork
 
@@ -55,6 +55,7 @@ class InventoryService:
 
     # Warehouses ---------------------------------------------------------------
 
+    @retried
     def add_warehouse(self, warehouse: Warehouse) -> Warehouse:
         """Add a warehouse.
 
@@ -68,6 +69,7 @@ class InventoryService:
             uow.commit()
         return warehouse
 
+    @retried
     def update_warehouse(self, warehouse: Warehouse) -> Warehouse:
         """Replace a warehouse's settings (priority, countries served, active ...).
 
@@ -85,6 +87,7 @@ class InventoryService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.warehouses.list()
 
+    @retried
     def set_bin(self, sku: str, warehouse: str, bin_location: str | None) -> None:
         """Record the bin a SKU is shelved in, for pick lists (``None`` forgets it).
 
@@ -109,6 +112,7 @@ class InventoryService:
             uow.warehouses.get(warehouse)
             return uow.stock.bins(warehouse)
 
+    @retried
     def set_policy(self, policy: StockPolicy) -> StockPolicy:
         """Set a SKU's stock policy (backorders, preorders, supplier, replenishment).
 
@@ -154,6 +158,7 @@ class InventoryService:
         """
         return self._move(MovementKind.WRITE_OFF, sku, warehouse, quantity, reason=reason)
 
+    @retried
     def adjust(self, sku: str, warehouse: str, difference: int, *, reason: str) -> StockLevel:
         """Correct on-hand units by a signed ``difference``, with a reason.
 
@@ -175,6 +180,7 @@ class InventoryService:
             uow.commit()
         return level
 
+    @retried
     def count(
         self, sku: str, warehouse: str, counted: int, *, document: str | None = None
     ) -> StockLevel:
@@ -206,6 +212,7 @@ class InventoryService:
             uow.commit()
         return level
 
+    @retried
     def transfer(
         self, sku: str, source: str, destination: str, quantity: int
     ) -> tuple[StockLevel, StockLevel]:
@@ -254,6 +261,7 @@ class InventoryService:
             uow.commit()
         return leaving, arriving
 
+    @retried
     def _move(
         self,
         kind: MovementKind,

@@ -38,7 +38,7 @@ from orderkit.lifecycle.workflow import Authorize, HistoryEntry
 from orderkit.money import Money
 from orderkit.quantity import validate_quantity
 from orderkit.services import order_input as given
-from orderkit.services.context import ServiceContext
+from orderkit.services.context import ServiceContext, retried
 from orderkit.services.customers import resolve_customer
 from orderkit.services.order_input import LineRequest
 from orderkit.services.order_stock import StockCoupling
@@ -101,6 +101,7 @@ class OrderService:
 
     # -- placing -------------------------------------------------------------------
 
+    @retried
     def place(
         self,
         customer: str,
@@ -635,6 +636,7 @@ class OrderService:
             return uow.orders.get_by_number(order)
         return uow.orders.get(require_code(order, "order"))
 
+    @retried
     def _change(self, order: OrderRef, change: _Change) -> Order:
         """Load, change, save with a version check — one unit of work."""
         with self._context.store.unit_of_work() as uow:

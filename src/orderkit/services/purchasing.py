@@ -15,7 +15,7 @@ from orderkit.inventory.purchasing import PurchaseOrder, PurchaseOrderLine
 from orderkit.inventory.replenishment import ReplenishmentAdvice, advise, demand_profile
 from orderkit.inventory.reservations import summed_lines
 from orderkit.inventory.stock import StockLevel
-from orderkit.services.context import ServiceContext
+from orderkit.services.context import ServiceContext, retried
 from orderkit.services.stock_keeping import apply_movement
 
 __all__ = ["PurchaseOrderSuggestion", "PurchasingService"]
@@ -44,6 +44,7 @@ class PurchasingService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
+    @retried
     def create_order(
         self,
         supplier: str,
@@ -78,6 +79,7 @@ class PurchasingService:
             uow.commit()
         return order
 
+    @retried
     def receive(self, purchase_order_id: str, lines: Sequence[tuple[str, int]]) -> list[StockLevel]:
         """Receive part or all of a purchase order; stock goes on hand and serves backorders.
 
@@ -111,6 +113,7 @@ class PurchasingService:
             uow.commit()
         return levels
 
+    @retried
     def close(self, purchase_order_id: str) -> PurchaseOrder:
         """Close a purchase order; what did not arrive is no longer incoming.
 

@@ -33,7 +33,7 @@ from orderkit.inventory.routing import (
 )
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
-from orderkit.services.context import ServiceContext
+from orderkit.services.context import ServiceContext, retried
 from orderkit.services.stock_keeping import serve_backorders
 from orderkit.storage import UnitOfWork
 
@@ -76,6 +76,7 @@ class ReservationService:
         self._context = context
         self.routing: RoutingStrategy = routing if routing is not None else ByPriority()
 
+    @retried
     def reserve(
         self,
         document: str,
@@ -117,6 +118,7 @@ class ReservationService:
             uow.commit()
         return reservation
 
+    @retried
     def reserve_many(
         self, requests: Sequence[ReservationRequest], *, expires_in: timedelta | None = None
     ) -> list[Reservation]:
@@ -388,6 +390,7 @@ class ReservationService:
         """
         return self._end(reservation_id, ReservationStatus.COMMITTED)
 
+    @retried
     def release_document(self, document: str) -> list[Reservation]:
         """Release every active reservation of ``document`` (an order being cancelled)."""
         with self._context.store.unit_of_work() as uow:
@@ -395,6 +398,7 @@ class ReservationService:
             uow.commit()
         return ended
 
+    @retried
     def sweep_expired(self, limit: int = 100) -> int:
         """Release up to ``limit`` reservations whose time ran out; return how many."""
         non_negative_int(limit, "limit")
@@ -419,6 +423,7 @@ class ReservationService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.reservations.for_document(document)
 
+    @retried
     def _end(self, reservation_id: str, status: ReservationStatus) -> Reservation:
         with self._context.store.unit_of_work() as uow:
             reservation = self._finish(uow, uow.reservations.get(reservation_id), status)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
 from orderkit.errors import StorageError
 
-__all__ = ["Connection", "Cursor", "Dialect"]
+__all__ = ["Connection", "Cursor", "Dialect", "json_text", "parse_json"]
 
 
 class Cursor(Protocol):
@@ -75,6 +76,25 @@ class Dialect(Protocol):
         ...
 
     @property
+    def locking_read(self) -> str:
+        """What a write transaction appends to a SELECT of rows it may change.
+
+        ``" FOR UPDATE"`` where concurrent writers run side by side
+        (PostgreSQL); empty where a write transaction holds the whole
+        database's write lock from its start (SQLite).
+        """
+        ...
+
+    @property
+    def sharing_read(self) -> str:
+        """Like :attr:`locking_read`, for rows read to decide but rarely changed.
+
+        ``" FOR SHARE"`` on PostgreSQL: concurrent readers go on together, a
+        writer waits for them.
+        """
+        ...
+
+    @property
     def table_exists_query(self) -> str:
         """A query with a ``:name`` parameter that returns a row if that table exists."""
         ...
@@ -106,3 +126,14 @@ class Dialect(Protocol):
     def translate(self, error: Exception) -> StorageError | None:
         """Return orderkit's error for a driver error, or ``None`` if it is not one."""
         ...
+
+
+def json_text(document: Mapping[str, Any]) -> str:
+    """Return ``document`` as compact JSON text (non-ASCII kept as it is)."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+def parse_json(text: str | bytes) -> dict[str, Any]:
+    """Return the document stored as JSON ``text``."""
+    document: dict[str, Any] = json.loads(text)
+    return document

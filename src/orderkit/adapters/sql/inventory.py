@@ -184,7 +184,7 @@ class SqlStock(SqlRepository):
         """The level, zero when nothing was recorded."""
         row = self._session.one(
             f"SELECT {_LEVEL_COLUMNS} FROM stock_levels "
-            "WHERE sku = :sku AND warehouse = :warehouse",
+            f"WHERE sku = :sku AND warehouse = :warehouse{self._session.for_update}",
             {"sku": sku, "warehouse": warehouse},
         )
         return StockLevel(sku, warehouse) if row is None else _level(row)

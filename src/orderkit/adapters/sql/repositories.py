@@ -68,7 +68,10 @@ class SqlProducts(SqlRepository):
 
     def get(self, sku: str) -> Product:
         """Load a product; see :class:`orderkit.catalog.ProductRepository`."""
-        row = self._session.one("SELECT document FROM products WHERE sku = :sku", {"sku": sku})
+        row = self._session.one(
+            f"SELECT document FROM products WHERE sku = :sku{self._session.for_share}",
+            {"sku": sku},
+        )
         if row is None:
             raise ProductNotFound(sku)
         return self._converter.structure(self._dialect.decode_json(row[0]), Product)

@@ -20,12 +20,21 @@ class SqlSession:
         connection: A DB-API 2 connection with a transaction begun.
         dialect: The database's dialect.
         readonly: Refuse statements that write.
+
+    Attributes:
+        for_update: Appended to a SELECT of rows this transaction may change:
+            locks them until it ends (empty in read-only sessions and where
+            the dialect holds the write lock already).
+        for_share: Appended to a SELECT of rows read to decide a change,
+            which concurrent writers must not change until this one ends.
     """
 
     def __init__(self, connection: Connection, dialect: Dialect, *, readonly: bool = False) -> None:
         self.connection = connection
         self.dialect = dialect
         self.readonly = readonly
+        self.for_update = "" if readonly else dialect.locking_read
+        self.for_share = "" if readonly else dialect.sharing_read
 
     def execute(self, query: str, params: Mapping[str, Any] | None = None) -> Cursor:
         """Run ``query`` with ``params`` and return the cursor.

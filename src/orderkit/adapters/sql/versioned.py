@@ -23,6 +23,12 @@ A = TypeVar("A", bound=Versioned)
 class SqlVersionedRepository(SqlRepository, Generic[A]):
     """Insert, optimistic update and load for one aggregate type in one table.
 
+    In a write unit of work, loading locks the rows (where the dialect needs
+    it), so a use case changes what it read and nobody else changes it in
+    between: concurrent commands on one aggregate run one after the other,
+    as they do on SQLite. The version check on save still catches a caller
+    who hands in an aggregate loaded in an earlier unit of work.
+
     Subclasses name the table, the aggregate class, the not-found error, and
     the indexed columns kept beside the JSON body (:meth:`_columns`).
     """
@@ -87,7 +93,8 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
 
     def _load(self, where: str, params: dict[str, Any], key: object) -> A:
         row = self._session.one(
-            f"SELECT {self.body_column} FROM {self.table} WHERE {where}", params
+            f"SELECT {self.body_column} FROM {self.table} WHERE {where}{self._session.for_update}",
+            params,
         )
         if row is None:
             raise self.not_found(key)
@@ -115,6 +122,7 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
         if limit is not None:
             query += " LIMIT :limit"
             arguments["limit"] = limit
+        query += self._session.for_update
         cursor = self._session.execute(query, arguments)
         return [
             self._converter.structure(self._dialect.decode_json(row[0]), self.aggregate)

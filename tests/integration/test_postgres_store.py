@@ -1,0 +1,202 @@
+"""What only the PostgreSQL store has: a server, a pool, migrations under a lock, conflicts."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import orderkit as ok
+from orderkit.errors import (
+    SchemaVersionError,
+    StorageIntegrityError,
+    StorageUnavailable,
+    TransactionConflict,
+    UnsupportedStore,
+)
+from tests.conftest import T0
+
+psycopg = pytest.importorskip("psycopg", reason="the postgres extra is not installed")
+
+from orderkit.adapters.postgres import PostgresDialect, PostgresStore  # noqa: E402
+from orderkit.adapters.sql.migrations_runner import load_migrations  # noqa: E402
+from orderkit.adapters.sql.session import SqlSession  # noqa: E402
+
+BERLIN = ok.Address(
+    name="Hub", line1="Lagerweg 1", city="Berlin", postal_code="10115", country="DE"
+)
+
+
+def test_without_the_extra_the_error_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    monkeypatch.delitem(sys.modules, "orderkit.adapters.postgres", raising=False)
+    with pytest.raises(UnsupportedStore) as raised:
+        ok.Shop.open("postgresql://shop:secret@localhost/shop")
+    assert "pip install 'orderkit[postgres]'" in str(raised.value)
+    assert "secret" not in str(raised.value)
+    assert isinstance(raised.value.__cause__, ImportError)
+
+
+def test_an_unreachable_server_is_unavailable_and_the_password_stays_hidden() -> None:
+    with pytest.raises(StorageUnavailable) as raised:
+        ok.Shop.open("postgresql://shop:secret@127.0.0.1:1/shop?connect_timeout=2")
+    assert "secret" not in str(raised.value)
+    assert "127.0.0.1" in str(raised.value)
+    assert isinstance(raised.value.__cause__, psycopg.Error)
+
+
+def test_pool_settings_are_checked() -> None:
+    with pytest.raises(ok.errors.ConfigurationError) as raised:
+        PostgresStore("postgresql://localhost/shop", min_connections=5, max_connections=2)
+    assert raised.value.setting == "max_connections"
+
+
+@pytest.fixture
+def shop(postgres_url: str) -> Iterator[ok.Shop]:
+    with ok.Shop.open(postgres_url, clock=ok.ManualClock(T0), seed=5) as opened:
+        opened.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        opened.inventory.add_warehouse(ok.Warehouse("HAM", "Hamburg", BERLIN, priority=2))
+        opened.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
+        opened.inventory.receive("TEE", "BER", 10)
+        opened.inventory.receive("TEE", "HAM", 10)
+        yield opened
+
+
+@pytest.mark.postgres
+def test_a_wrong_password_is_unavailable_with_the_servers_reason(postgres_server: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(postgres_server)
+    wrong = parts._replace(netloc=f"{parts.username}:not-the-password@{parts.hostname}").geturl()
+    if parts.port:
+        wrong = wrong.replace(f"@{parts.hostname}", f"@{parts.hostname}:{parts.port}")
+    with pytest.raises(StorageUnavailable) as raised:
+        PostgresStore(wrong)
+    assert "not-the-password" not in str(raised.value)
+    assert "password" in str(raised.value.__cause__)
+
+
+@pytest.mark.postgres
+def test_the_schema_is_the_shared_one_with_postgres_types(postgres_url: str) -> None:
+    PostgresStore(postgres_url).close()
+    with psycopg.connect(postgres_url) as raw:
+        types = dict(
+            raw.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = 'orders'"
+            ).fetchall()
+        )
+        versions = [row[0] for row in raw.execute("SELECT version FROM schema_migrations")]
+    assert types["document"] == "jsonb"
+    assert types["placed_at"] == "timestamp with time zone"
+    assert types["grand_total_minor"] == "bigint"  # money as exact minor units
+    assert versions == [migration.version for migration in load_migrations()]
+
+
+def _open_store(args: tuple[str, object]) -> str:
+    url, barrier = args
+    barrier.wait()  # type: ignore[attr-defined]
+    PostgresStore(url).close()
+    return "opened"
+
+
+@pytest.mark.postgres
+def test_processes_opening_a_new_database_at_once_migrate_it_once(postgres_url: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(4) as pool:
+        barrier = manager.Barrier(4)
+        assert pool.map(_open_store, [(postgres_url, barrier)] * 4) == ["opened"] * 4
+    with psycopg.connect(postgres_url) as raw:
+        rows = raw.execute("SELECT version, name FROM schema_migrations ORDER BY version")
+        assert [row[0] for row in rows] == [m.version for m in load_migrations()]
+
+
+@pytest.mark.postgres
+def test_a_newer_schema_is_refused(postgres_url: str) -> None:
+    PostgresStore(postgres_url).close()
+    with psycopg.connect(postgres_url) as raw:
+        raw.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
+    with pytest.raises(SchemaVersionError) as raised:
+        PostgresStore(postgres_url)
+    assert raised.value.found == 999
+
+
+@pytest.mark.postgres
+def test_a_broken_constraint_becomes_a_storage_integrity_error(postgres_url: str) -> None:
+    PostgresStore(postgres_url).close()
+    with psycopg.connect(postgres_url) as raw:
+        session = SqlSession(raw, PostgresDialect())
+        with pytest.raises(StorageIntegrityError) as raised:
+            session.execute(
+                "INSERT INTO stock_levels (sku, warehouse, on_hand, reserved, backordered) "
+                "VALUES (:sku, 'BER', 1, 2, 0)",
+                {"sku": "TEE"},
+            )
+        assert isinstance(raised.value.__cause__, psycopg.errors.CheckViolation)
+
+
+def _deadlock_partner(url: str, locked: threading.Event, done: list[str]) -> None:
+    """Lock HAM's row, let the transfer lock BER's, then reach for BER: a deadlock."""
+    with psycopg.connect(url) as raw:
+        raw.execute("SELECT 1 FROM stock_levels WHERE warehouse = 'HAM' FOR UPDATE")
+        locked.set()
+        time.sleep(0.3)  # the transfer now holds BER and waits for HAM
+        try:
+            raw.execute("SELECT 1 FROM stock_levels WHERE warehouse = 'BER' FOR UPDATE")
+            time.sleep(0.2)
+            raw.commit()
+            done.append("committed")
+        except psycopg.errors.DeadlockDetected:
+            done.append("aborted")
+
+
+def _deadlock_during_transfer(shop: ok.Shop, url: str) -> list[str]:
+    locked, done = threading.Event(), []
+    partner = threading.Thread(target=_deadlock_partner, args=(url, locked, done))
+    partner.start()
+    locked.wait(5)
+    try:
+        shop.inventory.transfer("TEE", "BER", "HAM", 3)
+    finally:
+        partner.join(10)
+    return done
+
+
+@pytest.mark.postgres
+def test_a_deadlock_is_retried_and_the_use_case_completes(
+    shop: ok.Shop, postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="orderkit.retry"):
+        done = _deadlock_during_transfer(shop, postgres_url)
+    # orderkit's transaction waited first, so PostgreSQL's check found the
+    # deadlock from its side and aborted it; the partner then committed.
+    assert done == ["committed"]
+    assert any("deadlock" in record.getMessage() for record in caplog.records)
+    levels = {level.warehouse: level.on_hand for level in shop.inventory.levels(sku="TEE")}
+    assert levels == {"BER": 7, "HAM": 13}
+    assert shop.inventory.verify_ledger()
+
+
+@pytest.mark.postgres
+def test_without_retries_a_deadlock_surfaces_as_a_conflict_and_changes_nothing(
+    postgres_url: str,
+) -> None:
+    with ok.Shop.open(postgres_url, retry=ok.RetryPolicy(attempts=1)) as shop:
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.add_warehouse(ok.Warehouse("HAM", "Hamburg", BERLIN, priority=2))
+        shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
+        shop.inventory.receive("TEE", "BER", 10)
+        shop.inventory.receive("TEE", "HAM", 10)
+        before = (shop.inventory.levels(), shop.inventory.ledger(), shop.events.count_pending())
+        with pytest.raises(TransactionConflict) as raised:
+            _deadlock_during_transfer(shop, postgres_url)
+        assert isinstance(raised.value.__cause__, psycopg.errors.DeadlockDetected)
+        after = (shop.inventory.levels(), shop.inventory.ledger(), shop.events.count_pending())
+        assert after == before
