@@ -31,6 +31,7 @@ it as attributes, so a caller can react without parsing the message::
     ├── PermissionDenied             actor, permission
     ├── StorageError                 (always chained from the backend error)
     │   ├── StorageUnavailable
+    │   │   └── ConnectionLost
     │   ├── StorageBusy
     │   │   └── TransactionConflict
     │   ├── StorageIntegrityError
@@ -53,6 +54,7 @@ __all__ = [
     "ConcurrencyConflict",
     "ConfigurationError",
     "Conflict",
+    "ConnectionLost",
     "CurrencyMismatch",
     "CustomerNotFound",
     "InsufficientStock",
@@ -354,6 +356,17 @@ class StorageError(OrderkitError):
 
 class StorageUnavailable(StorageError):
     """The store cannot be opened or reached (missing file, not a database, server down)."""
+
+
+class ConnectionLost(StorageUnavailable):
+    """The connection to the database broke before the unit of work committed.
+
+    The database rolls back what the unit of work did, so running it again is
+    safe: orderkit's services do so on another connection (see
+    :class:`~orderkit.RetryPolicy`). A connection that breaks during the commit
+    itself raises :class:`StorageUnavailable` instead, because the commit may
+    or may not have happened.
+    """
 
 
 class StorageBusy(StorageError):

@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 
 import attrs
 
-from orderkit.errors import ConfigurationError, TransactionConflict
+from orderkit.errors import ConfigurationError, ConnectionLost, TransactionConflict
 
 __all__ = ["RetryPolicy"]
 
@@ -18,6 +18,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _log = logging.getLogger("orderkit.retry")
+# What left nothing behind and may go well on a second try.
+_RETRYABLE = (TransactionConflict, ConnectionLost)
 
 
 def _positive_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -37,8 +39,10 @@ class RetryPolicy:
     """How often and how patiently a unit of work is run again after a conflict.
 
     PostgreSQL aborts one of two transactions that deadlock or cannot be
-    serialised (:class:`~orderkit.errors.TransactionConflict`); nothing of it
-    was kept, so orderkit's services run the whole use case again. The wait
+    serialised (:class:`~orderkit.errors.TransactionConflict`), and a server
+    restart breaks pooled connections (:class:`~orderkit.errors.ConnectionLost`);
+    either way nothing of the unit of work was kept, so orderkit's services
+    run the whole use case again. The wait
     before attempt *n* is a random time up to ``min(max_delay, first_delay * 2**n)``
     ("full jitter"), so that the processes that collided do not collide again
     in step. The embedded stores never raise the error, so the policy costs
@@ -71,16 +75,17 @@ class RetryPolicy:
         return (rng or random).uniform(0.0, ceiling)
 
     def run(self, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """Call ``work(*args, **kwargs)``; call it again after a transaction conflict.
+        """Call ``work(*args, **kwargs)``; call it again after a conflict or a lost connection.
 
         Raises:
             TransactionConflict: Every attempt met a conflict (the last one's error).
+            ConnectionLost: Every attempt lost its connection.
         """
         attempt = 1
         while True:
             try:
                 return work(*args, **kwargs)
-            except TransactionConflict as conflict:
+            except _RETRYABLE as conflict:
                 if attempt >= self.attempts:
                     raise
                 wait = self.delay(attempt)

@@ -7,18 +7,21 @@ import multiprocessing
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
 
 import pytest
 
 import orderkit as ok
 from orderkit.errors import (
+    ConnectionLost,
     SchemaVersionError,
     StorageIntegrityError,
     StorageUnavailable,
     TransactionConflict,
     UnsupportedStore,
 )
+from orderkit.inventory.routing import Ranked, RoutingRequest
 from tests.conftest import T0
 
 psycopg = pytest.importorskip("psycopg", reason="the postgres extra is not installed")
@@ -198,5 +201,88 @@ def test_without_retries_a_deadlock_surfaces_as_a_conflict_and_changes_nothing(
         with pytest.raises(TransactionConflict) as raised:
             _deadlock_during_transfer(shop, postgres_url)
         assert isinstance(raised.value.__cause__, psycopg.errors.DeadlockDetected)
+        after = (shop.inventory.levels(), shop.inventory.ledger(), shop.events.count_pending())
+        assert after == before
+
+
+def _end_connections(url: str, application: str) -> None:
+    """End the server side of every connection of ``application``, as a restart would."""
+    with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            (application,),
+        )
+        for _ in range(100):
+            alive = raw.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                (application,),
+            ).fetchone()
+            if alive == (0,):
+                return
+            time.sleep(0.05)
+    raise AssertionError("the connections did not end")
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_the_server_ended_is_replaced_before_anything_runs(
+    postgres_url: str,
+) -> None:
+    url = f"{postgres_url}&application_name=orderkit_pooled"
+    # No retries: the store itself swaps the dead connection before the first statement.
+    with ok.Shop.open(url, retry=ok.RetryPolicy(attempts=1)) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
+        _end_connections(postgres_url, "orderkit_pooled")
+        assert shop.catalog.get("TEE").price.amount == Decimal("9.90")
+        _end_connections(postgres_url, "orderkit_pooled")
+        assert shop.catalog.change_price("TEE", ok.Money("12.00", "EUR")).price.amount == 12
+
+
+class _EndsConnectionsOnce(ok.ByPriority):
+    """Routes by priority, but the first time it is asked, the server ends the connections."""
+
+    def __init__(self, url: str, application: str) -> None:
+        self.url, self.application, self.calls = url, application, 0
+
+    def rank(self, candidates: Sequence[ok.Warehouse], request: RoutingRequest) -> list[Ranked]:
+        self.calls += 1
+        if self.calls == 1:  # inside the unit of work, after its reads, before its writes
+            _end_connections(self.url, self.application)
+        return super().rank(candidates, request)
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_inside_a_unit_of_work_is_retried_by_the_service(
+    postgres_url: str,
+) -> None:
+    url = f"{postgres_url}&application_name=orderkit_midway"
+    with ok.Shop.open(url, clock=ok.ManualClock(T0)) as shop:
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
+        shop.inventory.receive("TEE", "BER", 10)
+        strategy = _EndsConnectionsOnce(postgres_url, "orderkit_midway")
+        shop.reservations.reserve("order:1", [("TEE", 2)], strategy=strategy)
+        assert strategy.calls == 2  # the first attempt was lost, the second went through
+        assert shop.inventory.level("TEE", "BER").reserved == 2
+        assert len(shop.reservations.for_document("order:1")) == 1
+        assert shop.inventory.verify_ledger()
+
+
+@pytest.mark.postgres
+def test_without_retries_a_connection_lost_inside_a_unit_of_work_changes_nothing(
+    postgres_url: str,
+) -> None:
+    url = f"{postgres_url}&application_name=orderkit_lost"
+    with ok.Shop.open(url, clock=ok.ManualClock(T0), retry=ok.RetryPolicy(attempts=1)) as shop:
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
+        shop.inventory.receive("TEE", "BER", 10)
+        before = (shop.inventory.levels(), shop.inventory.ledger(), shop.events.count_pending())
+        with pytest.raises(ConnectionLost) as raised:
+            shop.reservations.reserve(
+                "order:1",
+                [("TEE", 2)],
+                strategy=_EndsConnectionsOnce(postgres_url, "orderkit_lost"),
+            )
+        assert isinstance(raised.value.__cause__, psycopg.OperationalError)
         after = (shop.inventory.levels(), shop.inventory.ledger(), shop.events.count_pending())
         assert after == before

@@ -59,6 +59,7 @@ class SqliteDialect:
     # BEGIN IMMEDIATE holds the database's write lock for the whole transaction.
     locking_read = ""
     sharing_read = ""
+    writes_in_with = False
 
     table_exists_query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
 

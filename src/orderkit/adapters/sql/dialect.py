@@ -95,6 +95,11 @@ class Dialect(Protocol):
         ...
 
     @property
+    def writes_in_with(self) -> bool:
+        """Whether an ``UPDATE ... RETURNING`` can feed an ``INSERT`` in one ``WITH`` statement."""
+        ...
+
+    @property
     def table_exists_query(self) -> str:
         """A query with a ``:name`` parameter that returns a row if that table exists."""
         ...

@@ -48,6 +48,15 @@ _RECORD = (
     "backordered_delta, document, reason, occurred_at) VALUES (:sku, :warehouse, :kind, "
     ":on_hand_delta, :reserved_delta, :backordered_delta, :document, :reason, :occurred_at)"
 )
+# Where the database can write in a WITH clause (PostgreSQL), the change and
+# its ledger row travel as one statement: one round trip instead of two.
+_APPLY_AND_RECORD = (
+    f"WITH changed AS ({_APPLY}), recorded AS ("
+    "INSERT INTO stock_movements (sku, warehouse, kind, on_hand_delta, reserved_delta, "
+    "backordered_delta, document, reason, occurred_at) SELECT :sku, :warehouse, :kind, "
+    ":on_hand_delta, :reserved_delta, :backordered_delta, :document, :reason, :occurred_at "
+    "FROM changed) SELECT on_hand, reserved, backordered FROM changed"
+)
 _LEVEL_COLUMNS = "sku, warehouse, on_hand, reserved, backordered"
 _ATTEMPTS = 3
 
@@ -86,22 +95,22 @@ class SqlWarehouses(SqlRepository):
 
     def add(self, warehouse: Warehouse) -> None:
         """Insert a warehouse."""
-        cursor = self._session.execute(
+        changed = self._session.write(
             "INSERT INTO warehouses (code, priority, active, document) "
             "VALUES (:code, :priority, :active, :document) ON CONFLICT DO NOTHING",
             self._params(warehouse),
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             raise AlreadyExists("warehouse", warehouse.code)
 
     def replace(self, warehouse: Warehouse) -> None:
         """Update a warehouse."""
-        cursor = self._session.execute(
+        changed = self._session.write(
             "UPDATE warehouses SET priority = :priority, active = :active, document = :document "
             "WHERE code = :code",
             self._params(warehouse),
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             raise WarehouseNotFound(warehouse.code)
 
     def get(self, code: str) -> Warehouse:
@@ -136,20 +145,23 @@ class SqlStock(SqlRepository):
             "reason": movement.reason,
             "occurred_at": self._dialect.encode_time(movement.occurred_at),
         }
+        recorded = self._dialect.writes_in_with
+        query = _APPLY_AND_RECORD if recorded else _APPLY
         for _ in range(_ATTEMPTS):
-            row = self._session.one(_APPLY, params)
+            row = self._session.one(query, params)
             if row is not None:
                 level = StockLevel(movement.sku, movement.warehouse, row[0], row[1], row[2])
                 break
             created = self._refused(movement, backorder_limit)
             if created is not None:
-                level = created
+                level, recorded = created, False
                 break
         else:
             raise StorageBusy(
                 f"stock of {movement.sku} in {movement.warehouse} kept changing; try again"
             )
-        self._session.execute(_RECORD, params)
+        if not recorded:
+            self._session.write(_RECORD, params)
         return level
 
     def _refused(self, movement: StockMovement, backorder_limit: int) -> StockLevel | None:
@@ -167,7 +179,7 @@ class SqlStock(SqlRepository):
             movement.backordered_delta,
             backorder_limit=backorder_limit,
         )
-        cursor = self._session.execute(
+        created = self._session.write(
             "INSERT INTO stock_levels (sku, warehouse, on_hand, reserved, backordered) "
             "VALUES (:sku, :warehouse, :on_hand, :reserved, :backordered) ON CONFLICT DO NOTHING",
             {
@@ -178,7 +190,7 @@ class SqlStock(SqlRepository):
                 "backordered": level.backordered,
             },
         )
-        return level if cursor.rowcount == 1 else None
+        return level if created == 1 else None
 
     def level(self, sku: str, warehouse: str) -> StockLevel:
         """The level, zero when nothing was recorded."""
@@ -192,10 +204,10 @@ class SqlStock(SqlRepository):
     def levels(self, *, sku: str | None = None, warehouse: str | None = None) -> list[StockLevel]:
         """Recorded levels, optionally filtered, by SKU then warehouse."""
         where, params = _filters(sku, warehouse)
-        cursor = self._session.execute(
+        found = self._session.rows(
             f"SELECT {_LEVEL_COLUMNS} FROM stock_levels{where} ORDER BY sku, warehouse", params
         )
-        return [_level(row) for row in cursor.fetchall()]
+        return [_level(row) for row in found]
 
     def movements(
         self,
@@ -209,13 +221,13 @@ class SqlStock(SqlRepository):
         if since is not None:
             where += (" AND " if where else " WHERE ") + "occurred_at >= :since"
             params["since"] = self._dialect.encode_time(since)
-        cursor = self._session.execute(
+        found = self._session.rows(
             "SELECT position, sku, warehouse, kind, on_hand_delta, reserved_delta, "
             f"backordered_delta, document, reason, occurred_at FROM stock_movements{where} "
             "ORDER BY position",
             params,
         )
-        for row in cursor.fetchall():
+        for row in found:
             yield StockMovement(
                 position=int(row[0]),
                 sku=row[1],
@@ -233,11 +245,11 @@ class SqlStock(SqlRepository):
         """Shelve a SKU in a bin, or forget its bin."""
         params = {"sku": sku, "warehouse": warehouse, "bin": bin_location}
         if bin_location is None:
-            self._session.execute(
+            self._session.write(
                 "DELETE FROM bin_locations WHERE sku = :sku AND warehouse = :warehouse", params
             )
             return
-        self._session.execute(
+        self._session.write(
             "INSERT INTO bin_locations (sku, warehouse, bin) VALUES (:sku, :warehouse, :bin) "
             "ON CONFLICT (sku, warehouse) DO UPDATE SET bin = :bin",
             params,
@@ -245,11 +257,11 @@ class SqlStock(SqlRepository):
 
     def bins(self, warehouse: str) -> dict[str, str]:
         """Bin locations of a warehouse by SKU."""
-        cursor = self._session.execute(
+        found = self._session.rows(
             "SELECT sku, bin FROM bin_locations WHERE warehouse = :warehouse ORDER BY sku",
             {"warehouse": warehouse},
         )
-        return {row[0]: row[1] for row in cursor.fetchall()}
+        return {row[0]: row[1] for row in found}
 
 
 def _level(row: Any) -> StockLevel:
@@ -315,7 +327,7 @@ class SqlStockPolicies(SqlRepository):
 
     def put(self, policy: StockPolicy) -> None:
         """Insert or replace the SKU's policy."""
-        self._session.execute(
+        self._session.write(
             "INSERT INTO stock_policies (sku, supplier, document) VALUES (:sku, :supplier, "
             ":document) ON CONFLICT (sku) DO UPDATE SET supplier = :supplier, document = :document",
             {"sku": policy.sku, "supplier": policy.supplier, "document": self._json(policy)},

@@ -46,24 +46,24 @@ class SqlProducts(SqlRepository):
 
     def add(self, product: Product) -> None:
         """Insert a product; see :class:`orderkit.catalog.ProductRepository`."""
-        cursor = self._session.execute(
+        changed = self._session.write(
             "INSERT INTO products (sku, name, brand, category, currency, price_minor, document) "
             "VALUES (:sku, :name, :brand, :category, :currency, :price_minor, :document) "
             "ON CONFLICT DO NOTHING",
             self._params(product),
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             raise AlreadyExists("product", product.sku)
 
     def replace(self, product: Product) -> None:
         """Update a product; see :class:`orderkit.catalog.ProductRepository`."""
-        cursor = self._session.execute(
+        changed = self._session.write(
             "UPDATE products SET name = :name, brand = :brand, category = :category, "
             "currency = :currency, price_minor = :price_minor, document = :document "
             "WHERE sku = :sku",
             self._params(product),
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             raise ProductNotFound(product.sku)
 
     def get(self, sku: str) -> Product:
@@ -111,12 +111,12 @@ class SqlCustomers(SqlRepository):
 
     def add(self, customer: Customer) -> None:
         """Insert a customer; see :class:`orderkit.customers.CustomerRepository`."""
-        cursor = self._session.execute(
+        changed = self._session.write(
             "INSERT INTO customers (id, email, country, registered_at, document) "
             "VALUES (:id, :email, :country, :registered_at, :document) ON CONFLICT DO NOTHING",
             self._params(customer),
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             taken = self._session.one("SELECT 1 FROM customers WHERE id = :id", {"id": customer.id})
             raise AlreadyExists("customer", customer.id if taken else customer.email)
 
@@ -127,12 +127,12 @@ class SqlCustomers(SqlRepository):
         )
         if owner is not None and owner[0] != customer.id:
             raise AlreadyExists("customer", customer.email)
-        cursor = self._session.execute(
+        changed = self._session.write(
             "UPDATE customers SET email = :email, country = :country, "
             "registered_at = :registered_at, document = :document WHERE id = :id",
             self._params(customer),
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             raise CustomerNotFound(customer.id)
 
     def get(self, customer_id: str) -> Customer:
@@ -216,7 +216,7 @@ class SqlOrders(SqlVersionedRepository[Order]):
         stored = set(row[1].split()) if row is not None else set()
         super().save(order)
         for tag in stored - set(order.tags):
-            self._session.execute(
+            self._session.write(
                 "DELETE FROM order_tags WHERE tag = :tag AND number = :number",
                 {"tag": tag, "number": order.number},
             )
@@ -224,7 +224,7 @@ class SqlOrders(SqlVersionedRepository[Order]):
 
     def _add_tags(self, order: Order, tags: Iterable[str]) -> None:
         for tag in tags:
-            self._session.execute(
+            self._session.write(
                 "INSERT INTO order_tags (tag, number, order_id) VALUES (:tag, :number, :id)",
                 {"tag": tag, "number": order.number, "id": order.id},
             )
@@ -259,14 +259,13 @@ class SqlOrders(SqlVersionedRepository[Order]):
             where.append("orders.number < :before")
             params["before"] = before
         params["limit"] = limit
-        cursor = self._session.execute(
+        found = self._session.rows(
             f"SELECT orders.document FROM {table} WHERE {' AND '.join(where)} "
             "ORDER BY orders.number DESC LIMIT :limit",
             params,
         )
         return [
-            self._converter.structure(self._dialect.decode_json(row[0]), Order)
-            for row in cursor.fetchall()
+            self._converter.structure(self._dialect.decode_json(row[0]), Order) for row in found
         ]
 
     def expiring(self, at: datetime, limit: int) -> list[Order]:
@@ -297,7 +296,7 @@ class SqlOutbox(SqlRepository):
 
     def append(self, message: OutboxMessage) -> None:
         """Add an event to the outbox."""
-        cursor = self._session.execute(
+        changed = self._session.write(
             "INSERT INTO outbox (event_id, event_type, aggregate_type, aggregate_id, "
             "occurred_at, payload) VALUES (:event_id, :event_type, :aggregate_type, "
             ":aggregate_id, :occurred_at, :payload) ON CONFLICT DO NOTHING",
@@ -310,12 +309,12 @@ class SqlOutbox(SqlRepository):
                 "payload": self._dialect.encode_json(message.payload),
             },
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             raise AlreadyExists("event", message.event_id)
 
     def pending(self, limit: int = 100) -> list[OutboxMessage]:
         """Return the oldest unpublished events."""
-        cursor = self._session.execute(
+        found = self._session.rows(
             "SELECT position, event_id, event_type, aggregate_type, aggregate_id, occurred_at, "
             "payload FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT :limit",
             {"limit": limit},
@@ -331,7 +330,7 @@ class SqlOutbox(SqlRepository):
                 occurred_at=decode_time(row[5]),
                 payload=self._dialect.decode_json(row[6]),
             )
-            for row in cursor.fetchall()
+            for row in found
         ]
 
     def mark_published(self, event_ids: Iterable[str], at: datetime) -> int:
@@ -339,12 +338,11 @@ class SqlOutbox(SqlRepository):
         marked = 0
         when = self._dialect.encode_time(at)
         for event_id in set(event_ids):
-            cursor = self._session.execute(
+            marked += self._session.write(
                 "UPDATE outbox SET published_at = :at "
                 "WHERE event_id = :event_id AND published_at IS NULL",
                 {"at": when, "event_id": event_id},
             )
-            marked += cursor.rowcount
         return marked
 
     def count(self, *, pending_only: bool = False) -> int:

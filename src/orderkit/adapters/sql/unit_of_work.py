@@ -21,7 +21,7 @@ from orderkit.adapters.sql.repositories import (
     SqlSequences,
 )
 from orderkit.adapters.sql.session import SqlSession
-from orderkit.errors import StorageError
+from orderkit.errors import ConnectionLost, StorageError, StorageUnavailable
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -53,6 +53,13 @@ class SqlUnitOfWork:
             self._session.connection.commit()
         except self._session.dialect.driver_error as exc:
             self._rollback_quietly()
+            translated = self._session.dialect.translate(exc)
+            if isinstance(translated, ConnectionLost):
+                # Unlike a break before it, this one leaves the outcome unknown.
+                raise StorageUnavailable(
+                    f"the connection broke during the commit, which may or may not "
+                    f"have happened: {exc}"
+                ) from exc
             self._session.raise_translated(exc)
 
     def rollback(self) -> None:

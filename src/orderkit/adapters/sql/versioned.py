@@ -62,10 +62,10 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
         row = self._row(aggregate, 1)
         columns = ", ".join(row)
         values = ", ".join(f":{name}" for name in row)
-        cursor = self._session.execute(
+        changed = self._session.write(
             f"INSERT INTO {self.table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING", row
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             return False
         aggregate.version = 1
         return True
@@ -82,11 +82,11 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
             f"{name} = :{name}" for name in row if name != "id" and name not in self.immutable
         )
         guards = "".join(f" AND {name} = :{name}" for name in self.immutable)
-        cursor = self._session.execute(
+        changed = self._session.write(
             f"UPDATE {self.table} SET {assignments} WHERE id = :id AND version = :expected{guards}",
             {**row, "expected": aggregate.version},
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             self.get(aggregate.id)  # raises the not-found error when it is missing
             raise ConcurrencyConflict(self.kind, aggregate.id, aggregate.version)
         aggregate.version += 1
@@ -123,8 +123,8 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
             query += " LIMIT :limit"
             arguments["limit"] = limit
         query += self._session.for_update
-        cursor = self._session.execute(query, arguments)
+        found = self._session.rows(query, arguments)
         return [
             self._converter.structure(self._dialect.decode_json(row[0]), self.aggregate)
-            for row in cursor.fetchall()
+            for row in found
         ]
