@@ -69,3 +69,23 @@ def fresh_schema(url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+class OnPostgres:
+    """Mixin for a hypothesis state machine: every run on a new schema of the test server.
+
+    Put it first among the bases; the machine opens its shop on ``self.url``.
+    """
+
+    url: str | None
+
+    def __init__(self) -> None:
+        self._schema = fresh_schema(server_url())
+        self.url = self._schema.__enter__()
+        super().__init__()
+
+    def teardown(self) -> None:
+        try:
+            super().teardown()  # type: ignore[misc]
+        finally:
+            self._schema.__exit__(None, None, None)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
 
 import orderkit as ok
 from orderkit.errors import InsufficientStock, ValidationError
+from tests.postgres import OnPostgres
 
 SKUS = ["A", "B"]
 WAREHOUSES = ["W1", "W2"]
@@ -129,6 +131,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 SETTINGS = settings(max_examples=40, stateful_step_count=25, deadline=None)
+# Each run migrates a new schema on the server: fewer runs, the same rules.
+PG_SETTINGS = settings(max_examples=10, stateful_step_count=25, deadline=None)
 
 
 class MemoryLedger(LedgerMachine):
@@ -143,6 +147,14 @@ MemoryLedger.TestCase.settings = SETTINGS
 SqliteLedger.TestCase.settings = SETTINGS
 TestLedgerOnMemory = MemoryLedger.TestCase
 TestLedgerOnSqlite = SqliteLedger.TestCase
+
+
+class PostgresLedger(OnPostgres, LedgerMachine):
+    pass
+
+
+PostgresLedger.TestCase.settings = PG_SETTINGS
+TestLedgerOnPostgres = pytest.mark.postgres(PostgresLedger.TestCase)
 
 
 class BackorderLedger(RuleBasedStateMachine):
@@ -250,3 +262,11 @@ MemoryBackorderLedger.TestCase.settings = SETTINGS
 SqliteBackorderLedger.TestCase.settings = SETTINGS
 TestBackordersOnMemory = MemoryBackorderLedger.TestCase
 TestBackordersOnSqlite = SqliteBackorderLedger.TestCase
+
+
+class PostgresBackorderLedger(OnPostgres, BackorderLedger):
+    pass
+
+
+PostgresBackorderLedger.TestCase.settings = PG_SETTINGS
+TestBackordersOnPostgres = pytest.mark.postgres(PostgresBackorderLedger.TestCase)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -16,6 +17,7 @@ from orderkit.errors import (
     ValidationError,
 )
 from orderkit.lifecycle import OrderPolicy
+from tests.postgres import OnPostgres
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HOME = ok.Address(name="Ana", line1="1 Main St", city="Berlin", postal_code="1000", country="DE")
@@ -174,3 +176,11 @@ TestOrderLifecycleInMemory = OrderLifecycle.TestCase
 TestOrderLifecycleInMemory.settings = settings(max_examples=60, stateful_step_count=40)
 TestOrderLifecycleOnSqlite = SqliteOrderLifecycle.TestCase
 TestOrderLifecycleOnSqlite.settings = settings(max_examples=20, stateful_step_count=25)
+
+
+class PostgresOrderLifecycle(OnPostgres, OrderLifecycle):
+    pass
+
+
+TestOrderLifecycleOnPostgres = pytest.mark.postgres(PostgresOrderLifecycle.TestCase)
+TestOrderLifecycleOnPostgres.settings = settings(max_examples=8, stateful_step_count=25)

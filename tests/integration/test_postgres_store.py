@@ -286,3 +286,36 @@ def test_without_retries_a_connection_lost_inside_a_unit_of_work_changes_nothing
         assert isinstance(raised.value.__cause__, psycopg.OperationalError)
         after = (shop.inventory.levels(), shop.inventory.ledger(), shop.events.count_pending())
         assert after == before
+
+
+def _receive_one_slowly(url: str, locked: threading.Event) -> None:
+    """Another host receiving a unit: the row stays locked for a while before the commit."""
+    with psycopg.connect(url) as raw:
+        raw.execute(
+            "UPDATE stock_levels SET on_hand = on_hand + 1 WHERE sku = 'TEE' AND warehouse = 'BER'"
+        )
+        raw.execute(
+            "INSERT INTO stock_movements (sku, warehouse, kind, on_hand_delta, reserved_delta, "
+            "backordered_delta, document, reason, occurred_at) "
+            "VALUES ('TEE', 'BER', 'receive', 1, 0, 0, 'delivery', NULL, now())"
+        )
+        locked.set()
+        time.sleep(0.3)
+        raw.commit()
+
+
+@pytest.mark.postgres
+def test_a_count_waits_for_a_concurrent_change_and_sets_what_was_counted(
+    shop: ok.Shop, postgres_url: str
+) -> None:
+    # The count reads on-hand units and writes the difference: it must read
+    # under a row lock, or it would add its difference to a level that changed.
+    locked = threading.Event()
+    other = threading.Thread(target=_receive_one_slowly, args=(postgres_url, locked))
+    other.start()
+    assert locked.wait(5)
+    counted = shop.inventory.count("TEE", "BER", 50)
+    other.join(5)
+    assert counted.on_hand == 50
+    assert shop.inventory.level("TEE", "BER").on_hand == 50
+    assert shop.inventory.verify_ledger()
