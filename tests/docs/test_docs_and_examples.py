@@ -13,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+# Examples that need a database server: they get a fresh PostgreSQL schema's URL.
+ON_POSTGRES = {"scaling_out.py"}
 README = ROOT / "README.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
@@ -42,15 +44,26 @@ def test_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert (tmp_path / "shop.db").exists()
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "example",
+    [
+        pytest.param(path, marks=pytest.mark.postgres) if path.name in ON_POSTGRES else path
+        for path in EXAMPLES
+    ],
+    ids=lambda p: p.name,
+)
 def test_example_runs(
     example: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "argv", [str(example)])
+    arguments = [str(example)]
+    if example.name in ON_POSTGRES:
+        arguments.append(request.getfixturevalue("postgres_url"))
+    monkeypatch.setattr(sys, "argv", arguments)
     runpy.run_path(str(example), run_name="__main__")
     assert capsys.readouterr().out.strip()
     assert os.listdir(tmp_path) == []
