@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import sys
 import threading
 import time
@@ -101,24 +100,6 @@ def test_the_schema_is_the_shared_one_with_postgres_types(postgres_url: str) -> 
     assert types["placed_at"] == "timestamp with time zone"
     assert types["grand_total_minor"] == "bigint"  # money as exact minor units
     assert versions == [migration.version for migration in load_migrations()]
-
-
-def _open_store(args: tuple[str, object]) -> str:
-    url, barrier = args
-    barrier.wait()  # type: ignore[attr-defined]
-    PostgresStore(url).close()
-    return "opened"
-
-
-@pytest.mark.postgres
-def test_processes_opening_a_new_database_at_once_migrate_it_once(postgres_url: str) -> None:
-    context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager, context.Pool(4) as pool:
-        barrier = manager.Barrier(4)
-        assert pool.map(_open_store, [(postgres_url, barrier)] * 4) == ["opened"] * 4
-    with psycopg.connect(postgres_url) as raw:
-        rows = raw.execute("SELECT version, name FROM schema_migrations ORDER BY version")
-        assert [row[0] for row in rows] == [m.version for m in load_migrations()]
 
 
 @pytest.mark.postgres

@@ -192,7 +192,7 @@ class _PostgresSession(SqlSession):
                 lost = isinstance(exc, ConnectionLost) or isinstance(
                     self.dialect.translate(exc), ConnectionLost
                 )
-                if not (lost and replacements and connection.broken):
+                if not (lost and replacements):
                     if isinstance(exc, psycopg.Error):
                         self.raise_translated(exc)
                     raise
