@@ -36,14 +36,21 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="run a simulated shop on SQLite and print its reports",
-        description="Create a SQLite shop with a sample catalog, warehouses and customers; "
+        description="Create a shop (SQLite by default) with a sample catalog, warehouses "
+        "and customers; "
         "place orders, reserve and ship their stock, reorder from suppliers; print the "
         "sales and inventory report. The same seed gives the same output.",
     )
-    demo.add_argument(
+    target = demo.add_mutually_exclusive_group()
+    target.add_argument(
         "--db",
         type=Path,
         help="the SQLite file to create (must not exist; a temporary file by default)",
+    )
+    target.add_argument(
+        "--url",
+        help="run on this store instead, e.g. an empty PostgreSQL database: "
+        "postgresql://user:password@host/database",
     )
     demo.add_argument("--orders", type=_positive, default=2000, help="orders to place (2000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (42)")
@@ -91,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(workflow.to_mermaid() if args.format == "mermaid" else workflow.to_dot(), end="")
         return 0
     try:
-        if args.db is None:
+        if args.url is not None:
+            report = run_demo(args.url, args.orders, args.seed, args.locale, _Progress(sys.stderr))
+        elif args.db is None:
             with tempfile.TemporaryDirectory(prefix="orderkit-demo-") as folder:
                 report = run_demo(
                     Path(folder) / "demo.db",

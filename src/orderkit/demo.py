@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from orderkit._version import __version__
+from orderkit.adapters.urls import redact_url
 from orderkit.clock import ManualClock
-from orderkit.errors import InsufficientStock, InvalidTransition
+from orderkit.errors import ConfigurationError, InsufficientStock, InvalidTransition
 from orderkit.inventory.routing import Nearest
 from orderkit.lifecycle.order import Order
 from orderkit.lifecycle.policy import OrderPolicy
@@ -132,12 +133,17 @@ class _Simulation:
 
 
 def run_demo(
-    db: Path, orders: int, seed: int, locale: str = "en_US", progress: Progress | None = None
+    db: Path | str,
+    orders: int,
+    seed: int,
+    locale: str = "en_US",
+    progress: Progress | None = None,
 ) -> str:
-    """Run the simulation in the SQLite file ``db`` and return the report.
+    """Run the simulation and return the report.
 
     Args:
-        db: The database file to create.
+        db: The SQLite file to create, or the URL of an empty store
+            (``"postgresql://user:password@host/database"``).
         orders: How many orders to place.
         seed: The random seed; the same seed gives the same report.
         locale: The locale amounts are formatted for.
@@ -146,9 +152,12 @@ def run_demo(
     rng = random.Random(seed)
     data = SampleData(rng)
     clock = ManualClock(DEMO_START)
+    url = db if isinstance(db, str) else f"sqlite:///{db}"
     with Shop.open(
-        f"sqlite:///{db}", clock=clock, seed=seed, routing=Nearest(), order_policy=DEMO_POLICY
+        url, clock=clock, seed=seed, routing=Nearest(), order_policy=DEMO_POLICY
     ) as shop:
+        if shop.catalog.count():
+            raise ConfigurationError("db", redact_url(url), "the demo needs an empty store")
         _open_the_shop(shop, data)
         people = data.customers(max(orders // 4, 1))
         for email, name, address, _currency in people:
@@ -176,7 +185,8 @@ def run_demo(
             if progress:
                 progress(done, orders)
         header = [
-            f"orderkit {__version__} demo: seed {seed}, SQLite file {db.name}",
+            f"orderkit {__version__} demo: seed {seed}, "
+            + (f"store {redact_url(db)}" if isinstance(db, str) else f"SQLite file {db.name}"),
             f"Catalog: {shop.catalog.count():,} products   "
             f"Customers: {shop.customers.count():,}   "
             f"Period: {DEMO_START:%Y-%m-%d} to {clock.now():%Y-%m-%d}",

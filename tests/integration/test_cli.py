@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from orderkit import __version__
 from orderkit.cli import main
 
@@ -39,6 +41,20 @@ def test_demo_prints_a_summary_and_the_same_seed_gives_the_same_output(tmp_path:
     assert (tmp_path / "a.db").exists()
     other = run("demo", "--orders", "120", "--seed", "8")
     assert other.stdout != first.stdout
+
+
+@pytest.mark.postgres
+def test_the_demo_on_postgresql_reports_what_it_reports_on_sqlite(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    on_sqlite = run("demo", "--orders", "120", "--seed", "7", "--db", str(tmp_path / "a.db"))
+    on_postgres = run("demo", "--orders", "120", "--seed", "7", "--url", postgres_url)
+    assert on_postgres.returncode == 0, on_postgres.stderr
+    assert "store postgresql://" in on_postgres.stdout
+    assert on_postgres.stdout.splitlines()[1:] == on_sqlite.stdout.splitlines()[1:]
+    again = run("demo", "--orders", "5", "--url", postgres_url)
+    assert again.returncode == 1
+    assert "the demo needs an empty store" in again.stderr
 
 
 def test_demo_refuses_to_overwrite_a_database(tmp_path: Path) -> None:
