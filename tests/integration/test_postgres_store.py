@@ -300,3 +300,18 @@ def test_a_count_waits_for_a_concurrent_change_and_sets_what_was_counted(
     assert counted.on_hand == 50
     assert shop.inventory.level("TEE", "BER").on_hand == 50
     assert shop.inventory.verify_ledger()
+
+
+@pytest.mark.postgres
+def test_statements_stay_prepared_across_rollbacks(postgres_url: str) -> None:
+    # One connection, so every unit of work reuses the statements prepared on it.
+    with ok.Shop(PostgresStore(postgres_url, max_connections=1)) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
+        for cents in range(10, 30):
+            # Several commits, then a rollback: psycopg would by then have prepared a
+            # statement of its own, and its rollback deallocates every statement.
+            if cents % 7 == 0:
+                with pytest.raises(ok.errors.CurrencyMismatch):  # read, then rolled back
+                    shop.catalog.change_price("TEE", ok.Money("1.00", "USD"))
+            changed = shop.catalog.change_price("TEE", ok.Money(f"9.{cents}", "EUR"))
+            assert changed.price == ok.Money(f"9.{cents}", "EUR")

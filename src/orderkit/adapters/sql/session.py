@@ -72,10 +72,7 @@ class SqlSession:
         self, query: str, params: Mapping[str, Any] | None, *, own_cursor: bool = False
     ) -> Cursor:
         """Run ``query`` on the shared cursor (or a new one) and return that cursor."""
-        if self.readonly and query.lstrip()[:6].upper() in _WRITES:
-            raise StorageError(
-                "a read-only unit of work cannot write; open one with readonly=False"
-            )
+        self.check_writable(query)
         if own_cursor:
             cursor: Cursor = self.connection.cursor()
         else:
@@ -87,6 +84,17 @@ class SqlSession:
         except self.dialect.driver_error as exc:
             self.raise_translated(exc)
         return cursor
+
+    def check_writable(self, query: str) -> None:
+        """Refuse a statement that writes in a read-only session.
+
+        Raises:
+            StorageError: The session is read-only and ``query`` writes.
+        """
+        if self.readonly and query.lstrip()[:6].upper() in _WRITES:
+            raise StorageError(
+                "a read-only unit of work cannot write; open one with readonly=False"
+            )
 
     def raise_translated(self, exc: Exception) -> NoReturn:
         """Raise orderkit's error for the driver error ``exc``, chained from it."""
