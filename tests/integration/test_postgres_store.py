@@ -315,3 +315,27 @@ def test_statements_stay_prepared_across_rollbacks(postgres_url: str) -> None:
                     shop.catalog.change_price("TEE", ok.Money("1.00", "USD"))
             changed = shop.catalog.change_price("TEE", ok.Money(f"9.{cents}", "EUR"))
             assert changed.price == ok.Money(f"9.{cents}", "EUR")
+
+
+@pytest.mark.postgres
+def test_a_connection_keeps_a_bounded_number_of_prepared_statements(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import orderkit.adapters.postgres as postgres_adapter
+
+    monkeypatch.setattr(postgres_adapter, "_PREPARED_LIMIT", 3)
+    with ok.Shop(PostgresStore(postgres_url, max_connections=1), clock=ok.ManualClock(T0)) as shop:
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
+        for _ in range(3):  # statements are forgotten and prepared again as they come back
+            shop.inventory.receive("TEE", "BER", 2)
+            shop.reservations.reserve("order:1", [("TEE", 1)])
+            shop.reservations.release_document("order:1")
+        assert shop.inventory.level("TEE", "BER") == ok.StockLevel("TEE", "BER", 6, 0, 0)
+        with shop.store.unit_of_work(readonly=True) as uow:
+            session = uow._session  # type: ignore[attr-defined]
+            session.one("SELECT 1")  # begins the transaction; later statements are prepared
+            (prepared,) = session.one(
+                "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'orderkit%'"
+            )
+        assert prepared <= 3

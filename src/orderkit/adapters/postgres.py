@@ -65,6 +65,9 @@ _PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 # Taken by the transaction that migrates, so that two processes opening a new
 # database at once apply each step exactly once ("orderkit" in ASCII).
 _MIGRATION_LOCK = 0x6F726465726B6974
+# Statements prepared per connection at most; orderkit's own are far fewer,
+# but queries built from filters (finding orders) vary.
+_PREPARED_LIMIT = 200
 _CONFLICTS = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 _BUSY = {"55P03", "57014"}  # lock_not_available, query_canceled (statement timeout)
 _UNAVAILABLE_CLASSES = ("28", "3D", "53")  # login, unknown database, out of resources
@@ -215,16 +218,21 @@ class _Prepared:
         self._encoding = connection.info.encoding
         self._adapt = Transformer(connection)
         self._names: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
+        self._made = 0
 
     def run(self, sql: bytes, values: list[Any]) -> _Rows:
         adapt = self._adapt
         dumped = adapt.dump_sequence(values, [PyFormat.TEXT] * len(values))
         key = (sql, tuple(adapt.types or ()))
-        name = self._names.get(key)
+        name = self._names.pop(key, None)
         if name is None:
-            name = b"orderkit_%d" % len(self._names)
+            if len(self._names) >= _PREPARED_LIMIT:  # forget the least recently used
+                oldest = next(iter(self._names))
+                self._check(self._pgconn.exec_(b"DEALLOCATE " + self._names.pop(oldest)))
+            name = b"orderkit_%d" % self._made
+            self._made += 1
             self._check(self._pgconn.prepare(name, sql, key[1]))
-            self._names[key] = name
+        self._names[key] = name  # now the most recently used
         # None is SQL NULL; the wrapper's annotation leaves it out, libpq takes it.
         result = self._check(self._pgconn.exec_prepared(name, dumped))  # type: ignore[arg-type]
         if result.status == pq.ExecStatus.TUPLES_OK:

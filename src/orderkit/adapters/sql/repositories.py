@@ -77,13 +77,26 @@ class SqlProducts(SqlRepository):
         return self._converter.structure(self._dialect.decode_json(row[0]), Product)
 
     def components(self, skus: Sequence[str]) -> dict[str, tuple[tuple[str, int], ...]]:
-        """Kit components per SKU, read without building Product objects."""
+        """Kit components per SKU, read in one query without building Product objects."""
+        wanted = list(dict.fromkeys(skus))
+        if not wanted:
+            return {}
+        # Pad the list to a power of two, so that few distinct statements exist.
+        size = 1 << (len(wanted) - 1).bit_length()
+        names = [f"sku_{index}" for index in range(size)]
+        params = {name: wanted[min(index, len(wanted) - 1)] for index, name in enumerate(names)}
+        documents = dict(
+            self._session.rows(
+                "SELECT sku, document FROM products "
+                f"WHERE sku IN ({', '.join(':' + name for name in names)})",
+                params,
+            )
+        )
         found: dict[str, tuple[tuple[str, int], ...]] = {}
-        for sku in skus:
-            row = self._session.one("SELECT document FROM products WHERE sku = :sku", {"sku": sku})
-            if row is None:
+        for sku in wanted:
+            if sku not in documents:
                 raise ProductNotFound(sku)
-            parts = self._dialect.decode_json(row[0]).get("components", [])
+            parts = self._dialect.decode_json(documents[sku]).get("components", [])
             found[sku] = tuple((str(part), int(quantity)) for part, quantity in parts)
         return found
 
