@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import sys
 import threading
 import time
@@ -44,6 +45,18 @@ def test_without_the_extra_the_error_says_what_to_install(
     assert "pip install 'orderkit[postgres]'" in str(raised.value)
     assert "secret" not in str(raised.value)
     assert isinstance(raised.value.__cause__, ImportError)
+
+
+def test_importing_orderkit_or_opening_other_stores_does_not_import_psycopg() -> None:
+    code = (
+        "import sys, orderkit as ok; ok.Shop.open('sqlite:///:memory:').close(); "
+        "print(sorted(name for name in sys.modules if name.startswith('psycopg')))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "[]"
 
 
 def test_an_unreachable_server_is_unavailable_and_the_password_stays_hidden() -> None:

@@ -269,6 +269,7 @@ class _PostgresSession(SqlSession):
     ) -> None:
         super().__init__(connection, dialect, readonly=readonly)
         self._pending_begin: str | None = dialect.begin_statement(readonly=readonly)
+        self._positional = dialect.positional
         self._pool = pool
         self._prepared = prepared
 
@@ -303,7 +304,7 @@ class _PostgresSession(SqlSession):
 
     def _run_prepared(self, query: str, params: Mapping[str, Any]) -> Cursor:
         self.check_writable(query)
-        sql, names = self.dialect.positional(query)  # type: ignore[attr-defined]
+        sql, names = self._positional(query)
         try:
             connection: psycopg.Connection[Any] = self.connection  # type: ignore[assignment]
             statements = self._prepared(connection)  # type: ignore[misc]

@@ -17,7 +17,8 @@ class SqlSession:
     """Runs queries on one connection, translating driver errors at the boundary.
 
     Args:
-        connection: A DB-API 2 connection with a transaction begun.
+        connection: A DB-API 2 connection with a transaction begun (or, as the
+            PostgreSQL session does, begun together with the first statement).
         dialect: The database's dialect.
         readonly: Refuse statements that write.
 
