@@ -210,39 +210,22 @@ class ReservationService:
         context = self._context
         now = context.clock.now()
         wanted = self._expand_kits(uow, summed)
-        held, waiting = self._plan(uow, request, wanted, strategy, now)
-        # Lines are applied in (sku, warehouse) order, the same order in every
-        # process, so concurrent writers on PostgreSQL lock rows without deadlock.
-        reservation_lines = []
-        for key in sorted(set(held) | set(waiting)):
-            sku, warehouse = key
-            if held.get(key):
-                uow.stock.apply(
-                    StockMovement.of(
-                        MovementKind.RESERVE,
-                        sku,
-                        warehouse,
-                        held[key],
-                        occurred_at=now,
-                        document=request.document,
-                    )
-                )
-            if waiting.get(key):
-                policy = uow.stock_policies.get(sku) or StockPolicy(sku=sku)
-                uow.stock.apply(
-                    StockMovement.of(
-                        MovementKind.BACKORDER,
-                        sku,
-                        warehouse,
-                        waiting[key],
-                        occurred_at=now,
-                        document=request.document,
-                    ),
-                    backorder_limit=policy.backorder_limit_at(now),
-                )
-            reservation_lines.append(
-                ReservationLine(sku, warehouse, held.get(key, 0), waiting.get(key, 0))
+        pinned = self._pinned(uow, request)
+        if pinned is not None:
+            held, waiting = self._reserve_at(uow, request, wanted, pinned, now)
+        else:
+            held, waiting = self._plan(uow, request, wanted, strategy, now)
+            # Lines are applied in (sku, warehouse) order, the same order in every
+            # process, so concurrent writers on PostgreSQL lock rows without deadlock.
+            for sku, warehouse in sorted(set(held) | set(waiting)):
+                self._hold(uow, request, sku, warehouse, held.get((sku, warehouse), 0), now)
+                self._backorder(uow, request, sku, warehouse, waiting.get((sku, warehouse), 0), now)
+        reservation_lines = [
+            ReservationLine(
+                sku, warehouse, held.get((sku, warehouse), 0), waiting.get((sku, warehouse), 0)
             )
+            for sku, warehouse in sorted(set(held) | set(waiting))
+        ]
         reservation = Reservation(
             id=context.ids.new(),
             document=request.document,
@@ -261,6 +244,94 @@ class ReservationService:
             backordered=reservation.backordered,
         )
         return reservation
+
+    @staticmethod
+    def _pinned(uow: UnitOfWork, request: ReservationRequest) -> str | None:
+        """The warehouse a request is pinned to, if it can serve it: nothing to route."""
+        if request.warehouse is None:
+            return None
+        warehouse = uow.warehouses.get(request.warehouse)
+        country = request.ship_to.country if request.ship_to else None
+        if not warehouse.active or (country is not None and not warehouse.ships_to(country)):
+            return None  # the planned path explains the refusal
+        return warehouse.code
+
+    def _reserve_at(
+        self,
+        uow: UnitOfWork,
+        request: ReservationRequest,
+        wanted: list[tuple[str, int]],
+        warehouse: str,
+        now: datetime,
+    ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+        """Reserve in one warehouse: write first, and read the level only when refused.
+
+        The conditional update is the availability check, so the common case
+        needs no read; a refusal changed nothing, and the level read then
+        decides what to hold and what to backorder (or refuses the request,
+        and the unit of work rolls back what earlier lines held).
+        """
+        held: dict[tuple[str, str], int] = {}
+        waiting: dict[tuple[str, str], int] = {}
+        for sku, quantity in wanted:
+            key = (sku, warehouse)
+            try:
+                self._hold(uow, request, sku, warehouse, quantity, now)
+            except InsufficientStock:
+                available = uow.stock.level(sku, warehouse).available
+                policy = uow.stock_policies.get(sku) or StockPolicy(sku=sku)
+                if not policy.backorder_limit_at(now):
+                    raise InsufficientStock(sku, warehouse, quantity, available) from None
+                self._hold(uow, request, sku, warehouse, available, now)
+                self._backorder(uow, request, sku, warehouse, quantity - available, now)
+                held[key], waiting[key] = available, quantity - available
+            else:
+                held[key] = quantity
+        return {k: v for k, v in held.items() if v}, waiting
+
+    @staticmethod
+    def _hold(
+        uow: UnitOfWork,
+        request: ReservationRequest,
+        sku: str,
+        warehouse: str,
+        quantity: int,
+        now: datetime,
+    ) -> None:
+        if quantity:
+            uow.stock.apply(
+                StockMovement.of(
+                    MovementKind.RESERVE,
+                    sku,
+                    warehouse,
+                    quantity,
+                    occurred_at=now,
+                    document=request.document,
+                )
+            )
+
+    @staticmethod
+    def _backorder(
+        uow: UnitOfWork,
+        request: ReservationRequest,
+        sku: str,
+        warehouse: str,
+        quantity: int,
+        now: datetime,
+    ) -> None:
+        if quantity:
+            policy = uow.stock_policies.get(sku) or StockPolicy(sku=sku)
+            uow.stock.apply(
+                StockMovement.of(
+                    MovementKind.BACKORDER,
+                    sku,
+                    warehouse,
+                    quantity,
+                    occurred_at=now,
+                    document=request.document,
+                ),
+                backorder_limit=policy.backorder_limit_at(now),
+            )
 
     @staticmethod
     def _expand_kits(uow: UnitOfWork, lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
