@@ -18,16 +18,19 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── OrderNotFound
     │   ├── WarehouseNotFound
     │   ├── ReservationNotFound
-    │   └── PurchaseOrderNotFound
+    │   ├── PurchaseOrderNotFound
+    │   └── PaymentNotFound
     ├── Conflict
     │   ├── AlreadyExists            kind, key
     │   ├── ConcurrencyConflict      kind, key, expected_version
+    │   ├── IdempotencyConflict      key, operation
     │   ├── ReservationNotActive     reservation_id, status
     │   └── PurchaseOrderClosed      purchase_order_id, status
     ├── InvalidTransition            order_id, state, command, allowed
     │   └── TransitionRefused        + reasons
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
+    │   └── PaymentDeclined          + payment_id, code
     ├── PermissionDenied             actor, permission
     ├── StorageError                 (always chained from the backend error)
     │   ├── StorageUnavailable
@@ -57,6 +60,7 @@ __all__ = [
     "ConnectionLost",
     "CurrencyMismatch",
     "CustomerNotFound",
+    "IdempotencyConflict",
     "InsufficientStock",
     "InvalidAmount",
     "InvalidCountry",
@@ -67,7 +71,9 @@ __all__ = [
     "NotFound",
     "OrderNotFound",
     "OrderkitError",
+    "PaymentDeclined",
     "PaymentError",
+    "PaymentNotFound",
     "PermissionDenied",
     "ProductNotFound",
     "PurchaseOrderClosed",
@@ -195,6 +201,12 @@ class PurchaseOrderNotFound(NotFound):
     kind = "purchase order"
 
 
+class PaymentNotFound(NotFound):
+    """No payment has this id."""
+
+    kind = "payment"
+
+
 class Conflict(OrderkitError):
     """The change contradicts what is already stored."""
 
@@ -231,6 +243,25 @@ class ConcurrencyConflict(Conflict):
         super().__init__(
             f"{kind} {key!r} was changed by someone else since version {expected_version}; "
             "load it again and retry"
+        )
+
+
+class IdempotencyConflict(Conflict):
+    """An idempotency key was used before for a different request.
+
+    A retry must repeat the request exactly; a new request needs a new key.
+
+    Attributes:
+        key: The idempotency key.
+        operation: What the key was first used for.
+    """
+
+    def __init__(self, key: str, operation: str) -> None:
+        self.key = key
+        self.operation = operation
+        super().__init__(
+            f"idempotency key {key!r} was used for another {operation} request; "
+            "use a new key for a new request"
         )
 
 
@@ -334,6 +365,20 @@ class PaymentError(OrderkitError):
         self.order_id = order_id
         self.reason = reason
         super().__init__(f"order {order_id}: {reason}")
+
+
+class PaymentDeclined(PaymentError):
+    """The gateway refused the payment, capture or refund.
+
+    Attributes:
+        payment_id: The payment, with the refusal in its audit trail.
+        code: The gateway's reason code (``insufficient_funds``), if it gave one.
+    """
+
+    def __init__(self, order_id: str, payment_id: str, code: str | None, reason: str) -> None:
+        self.payment_id = payment_id
+        self.code = code
+        super().__init__(order_id, reason)
 
 
 class PermissionDenied(OrderkitError):

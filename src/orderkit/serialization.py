@@ -40,6 +40,13 @@ from orderkit.inventory.events import (
 from orderkit.lifecycle.events import OrderEdited, OrderPlaced, OrderTransitioned
 from orderkit.lifecycle.workflow import HistoryEntry
 from orderkit.money import Money
+from orderkit.payments.events import (
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentVoided,
+)
 
 __all__ = ["BUILTIN_EVENTS", "EventCodec", "make_converter"]
 
@@ -49,6 +56,11 @@ BUILTIN_EVENTS: tuple[type[DomainEvent], ...] = (
     OrderEdited,
     OrderPlaced,
     OrderTransitioned,
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentVoided,
     ProductAdded,
     ProductPriceChanged,
     ReservationCommitted,

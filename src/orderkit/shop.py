@@ -15,6 +15,7 @@ from orderkit.ids import IdGenerator, IdSource
 from orderkit.inventory.routing import RoutingStrategy
 from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.workflow import Authorize
+from orderkit.payments.gateway import PaymentGateway
 from orderkit.retry import RetryPolicy
 from orderkit.serialization import BUILTIN_EVENTS, EventCodec
 from orderkit.services.catalog import CatalogService
@@ -24,6 +25,7 @@ from orderkit.services.events import EventService
 from orderkit.services.inventory import InventoryService
 from orderkit.services.order_stock import ReservationCoupling
 from orderkit.services.orders import OrderService
+from orderkit.services.payments import PaymentService
 from orderkit.services.purchasing import PurchasingService
 from orderkit.services.reports import ReportService
 from orderkit.services.reservations import ReservationService
@@ -106,6 +108,9 @@ class Shop:
         retry: How often a use case runs again when the database aborted it
             in a conflict with a concurrent one (PostgreSQL); see
             :class:`~orderkit.RetryPolicy`.
+        gateways: The payment gateways payments go through (the first is the
+            default), such as
+            :class:`~orderkit.adapters.gateways.TestCardGateway`.
 
     Attributes:
         catalog: Products (:class:`~orderkit.services.catalog.CatalogService`).
@@ -119,6 +124,8 @@ class Shop:
             (:class:`~orderkit.services.reservations.ReservationService`).
         purchasing: Purchase orders and replenishment
             (:class:`~orderkit.services.purchasing.PurchasingService`).
+        payments: Payments through the gateways
+            (:class:`~orderkit.services.payments.PaymentService`).
 
     Examples:
         >>> import orderkit as ok
@@ -140,6 +147,7 @@ class Shop:
         order_policy: OrderPolicy | None = None,
         authorize: Authorize | None = None,
         retry: RetryPolicy | None = None,
+        gateways: Iterable[PaymentGateway] = (),
     ) -> None:
         if not hasattr(store, "unit_of_work"):
             raise ConfigurationError("store", store, "must implement orderkit.storage.Store")
@@ -174,6 +182,7 @@ class Shop:
             authorize=authorize,
         )
         self.purchasing = PurchasingService(context)
+        self.payments = PaymentService(context, gateways)
 
     @classmethod
     def open(
@@ -188,6 +197,7 @@ class Shop:
         order_policy: OrderPolicy | None = None,
         authorize: Authorize | None = None,
         retry: RetryPolicy | None = None,
+        gateways: Iterable[PaymentGateway] = (),
     ) -> Shop:
         """Open a shop on the store ``url`` names (see :func:`open_store`).
 
@@ -202,6 +212,7 @@ class Shop:
             order_policy: How orders run (:class:`~orderkit.lifecycle.OrderPolicy`).
             authorize: ``authorize(actor, permission) -> bool`` for order commands.
             retry: How often a use case runs again after a database conflict.
+            gateways: The payment gateways; the first is the default.
 
         Raises:
             UnsupportedStore: The URL names a backend orderkit cannot open.
@@ -221,6 +232,7 @@ class Shop:
             order_policy=order_policy,
             authorize=authorize,
             retry=retry,
+            gateways=gateways,
         )
 
     def close(self) -> None:

@@ -32,6 +32,7 @@ from orderkit.inventory.repository import (
     WarehouseRepository,
 )
 from orderkit.lifecycle.repository import OrderRepository
+from orderkit.payments.repository import IdempotencyKeys, PaymentRepository
 
 __all__ = ["Outbox", "Sequences", "Store", "UnitOfWork"]
 
@@ -122,6 +123,16 @@ class UnitOfWork(Protocol):
     @property
     def purchase_orders(self) -> PurchaseOrderRepository:
         """The purchase orders of this transaction."""
+        ...
+
+    @property
+    def payments(self) -> PaymentRepository:
+        """The payments of this transaction."""
+        ...
+
+    @property
+    def idempotency_keys(self) -> IdempotencyKeys:
+        """The idempotency keys of gateway requests in this transaction."""
         ...
 
     def commit(self) -> None:

@@ -1,10 +1,45 @@
-"""Payments: methods, and the request fingerprints that make gateway calls idempotent.
+"""Payments: the payment aggregate, the gateway port, idempotency and payment events.
 
-Gateways, payment aggregates and verification hooks build on this with the
-payments issue.
+Several payments may pay one order; each goes through a
+:class:`PaymentGateway` and keeps every exchange with it. Idempotency keys make
+every gateway request happen once, however often it is retried.
 """
 
+from orderkit.payments.events import (
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentVoided,
+)
+from orderkit.payments.gateway import (
+    GatewayOutcome,
+    GatewayResult,
+    GatewayTimeout,
+    PaymentGateway,
+)
 from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
+from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
+from orderkit.payments.repository import IdempotencyKeys, IdempotencyRecord, PaymentRepository
 
-__all__ = ["PaymentMethod", "request_fingerprint"]
+__all__ = [
+    "GatewayExchange",
+    "GatewayOutcome",
+    "GatewayResult",
+    "GatewayTimeout",
+    "IdempotencyKeys",
+    "IdempotencyRecord",
+    "Payment",
+    "PaymentAuthorised",
+    "PaymentCaptured",
+    "PaymentFailed",
+    "PaymentGateway",
+    "PaymentMethod",
+    "PaymentRefunded",
+    "PaymentRepository",
+    "PaymentState",
+    "PaymentVoided",
+    "PendingOperation",
+    "request_fingerprint",
+]

@@ -29,6 +29,7 @@ from orderkit.adapters.memory._inventory import (
     MemoryStockPolicies,
     MemoryWarehouses,
 )
+from orderkit.adapters.memory._payments import MemoryIdempotencyKeys, MemoryPayments
 from orderkit.adapters.memory._tables import Overlay, Tables
 from orderkit.errors import StorageError
 from orderkit.serialization import make_converter
@@ -54,6 +55,8 @@ class _MemoryUnitOfWork:
                 "stock_policies",
                 "bin_locations",
                 "purchase_orders",
+                "payments",
+                "idempotency_keys",
             )
         }
         overlays = self._overlays
@@ -69,6 +72,8 @@ class _MemoryUnitOfWork:
         self.reservations = MemoryReservations(overlays["reservations"], converter)
         self.stock_policies = MemoryStockPolicies(overlays["stock_policies"], converter)
         self.purchase_orders = MemoryPurchaseOrders(overlays["purchase_orders"], converter)
+        self.payments = MemoryPayments(overlays["payments"], converter)
+        self.idempotency_keys = MemoryIdempotencyKeys(overlays["idempotency_keys"], converter)
         self._open = True
 
     def commit(self) -> None:

@@ -32,6 +32,8 @@ class Tables:
     stock_policies: dict[str, Document] = attrs.Factory(dict)
     bin_locations: dict[tuple[str, str], str] = attrs.Factory(dict)
     purchase_orders: dict[str, Document] = attrs.Factory(dict)
+    payments: dict[str, Document] = attrs.Factory(dict)
+    idempotency_keys: dict[str, Document] = attrs.Factory(dict)
 
 
 def refuse_write() -> None:

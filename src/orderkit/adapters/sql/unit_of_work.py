@@ -13,6 +13,7 @@ from orderkit.adapters.sql.inventory import (
     SqlStockPolicies,
     SqlWarehouses,
 )
+from orderkit.adapters.sql.payments import SqlIdempotencyKeys, SqlPayments
 from orderkit.adapters.sql.repositories import (
     SqlCustomers,
     SqlOrders,
@@ -44,6 +45,8 @@ class SqlUnitOfWork:
         self.reservations = SqlReservations(session, converter)
         self.stock_policies = SqlStockPolicies(session, converter)
         self.purchase_orders = SqlPurchaseOrders(session, converter)
+        self.payments = SqlPayments(session, converter)
+        self.idempotency_keys = SqlIdempotencyKeys(session, converter)
         self.active = True
 
     def commit(self) -> None:

@@ -1,0 +1,193 @@
+"""A card gateway with magic card numbers, as providers offer in their test modes.
+
+It keeps its own ledger of authorisations in memory and behaves like a
+provider: it remembers every idempotency key and answers a repeated request
+as it answered the first; it refuses to capture or refund more than it holds;
+and it can lose its answer (a timeout) after charging or before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Mapping
+
+import attrs
+
+from orderkit.money import Money
+from orderkit.payments.gateway import GatewayOutcome, GatewayResult, GatewayTimeout
+
+__all__ = ["TestCardGateway"]
+
+# Card number -> (outcome, code) on authorisation.
+_CARDS: dict[str, tuple[GatewayOutcome, str | None]] = {
+    "4242424242424242": (GatewayOutcome.APPROVED, None),
+    "4000000000000002": (GatewayOutcome.DECLINED, "card_declined"),
+    "4000000000009995": (GatewayOutcome.DECLINED, "insufficient_funds"),
+    "4000000000000069": (GatewayOutcome.DECLINED, "expired_card"),
+    "4000000000003220": (GatewayOutcome.REQUIRES_ACTION, "authentication_required"),
+    "4000000000000119": (GatewayOutcome.ERROR, "processing_error"),
+    "4000000000000259": (GatewayOutcome.APPROVED, "timeout_after_charge"),
+    "4000000000000341": (GatewayOutcome.NOT_FOUND, "timeout_before_charge"),
+}
+
+
+@attrs.define
+class _Charge:
+    reference: str
+    authorised: Money
+    captured: Money
+    refunded: Money
+    released: Money
+    state: GatewayOutcome
+
+
+class TestCardGateway:
+    """A test-mode card provider in memory.
+
+    Card numbers (``source``):
+
+    | number | answer |
+    |---|---|
+    | 4242 4242 4242 4242 | approved |
+    | 4000 0000 0000 0002 | declined, ``card_declined`` |
+    | 4000 0000 0000 9995 | declined, ``insufficient_funds`` |
+    | 4000 0000 0000 0069 | declined, ``expired_card`` |
+    | 4000 0000 0000 3220 | requires action (3-D Secure); :meth:`complete_action` decides |
+    | 4000 0000 0000 0119 | error, ``processing_error`` (nothing happened) |
+    | 4000 0000 0000 0259 | timeout *after* charging: ``status`` says approved |
+    | 4000 0000 0000 0341 | timeout *before* charging: ``status`` says not found |
+
+    Any other number is declined with ``invalid_number``.
+
+    Examples:
+        >>> from orderkit import Money
+        >>> gateway = TestCardGateway()
+        >>> gateway.authorise(Money("10.00", "EUR"), "4242424242424242", key="k1",
+        ...                   metadata={}).outcome.value
+        'approved'
+    """
+
+    __test__ = False  # not a pytest test class, despite its name
+
+    name = "test_cards"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._charges: dict[str, _Charge] = {}
+        self._answers: dict[str, GatewayResult] = {}
+        self._references = (f"ch_{n:06d}" for n in itertools.count(1))
+        self.calls = 0
+        """How many requests reached the provider (repeated keys included)."""
+
+    def authorise(
+        self, amount: Money, source: str, *, key: str, metadata: Mapping[str, str]
+    ) -> GatewayResult:
+        """Authorise ``amount`` on the card ``source``; see the table above."""
+        with self._lock:
+            self.calls += 1
+            if key in self._answers:
+                return self._answers[key]
+            outcome, code = _CARDS.get(
+                source.replace(" ", ""), (GatewayOutcome.DECLINED, "invalid_number")
+            )
+            if code == "timeout_before_charge":
+                raise GatewayTimeout("authorise", key)
+            reference = next(self._references)
+            if outcome in {GatewayOutcome.APPROVED, GatewayOutcome.REQUIRES_ACTION}:
+                zero = Money.zero(amount.currency)
+                self._charges[reference] = _Charge(reference, amount, zero, zero, zero, outcome)
+            result = GatewayResult(
+                outcome,
+                reference=reference,
+                amount=amount if outcome is GatewayOutcome.APPROVED else None,
+                code=code if code != "timeout_after_charge" else None,
+                message=f"test card: {code or 'approved'}",
+                action_url=f"https://test-cards.invalid/3ds/{reference}"
+                if outcome is GatewayOutcome.REQUIRES_ACTION
+                else None,
+            )
+            self._answers[key] = result
+            if code == "timeout_after_charge":
+                raise GatewayTimeout("authorise", key)
+            return result
+
+    def complete_action(self, reference: str, *, approve: bool) -> None:
+        """The customer finished (or failed) 3-D Secure for ``reference``."""
+        with self._lock:
+            charge = self._charges[reference]
+            charge.state = GatewayOutcome.APPROVED if approve else GatewayOutcome.DECLINED
+            for key, answer in self._answers.items():
+                if answer.reference == reference:
+                    self._answers[key] = attrs.evolve(
+                        answer,
+                        outcome=charge.state,
+                        amount=charge.authorised if approve else None,
+                        code=None if approve else "authentication_failed",
+                        action_url=None,
+                    )
+
+    def capture(self, reference: str, amount: Money, *, key: str, final: bool) -> GatewayResult:
+        """Capture ``amount`` of an approved authorisation."""
+        with self._lock:
+            self.calls += 1
+            if key in self._answers:
+                return self._answers[key]
+            charge = self._charges.get(reference)
+            left = None
+            if charge is not None and charge.state is GatewayOutcome.APPROVED:
+                left = charge.authorised - charge.captured - charge.released
+            if left is None or amount > left:
+                result = GatewayResult(
+                    GatewayOutcome.DECLINED, reference, code="amount_too_large", message=str(left)
+                )
+            else:
+                assert charge is not None
+                charge.captured += amount
+                if final:
+                    charge.released = charge.authorised - charge.captured
+                result = GatewayResult(GatewayOutcome.APPROVED, reference, amount=amount)
+            self._answers[key] = result
+            return result
+
+    def void(self, reference: str, *, key: str) -> GatewayResult:
+        """Release what is left of an authorisation."""
+        with self._lock:
+            self.calls += 1
+            if key in self._answers:
+                return self._answers[key]
+            charge = self._charges.get(reference)
+            if charge is None:
+                result = GatewayResult(GatewayOutcome.NOT_FOUND, reference)
+            else:
+                charge.released = charge.authorised - charge.captured
+                result = GatewayResult(GatewayOutcome.APPROVED, reference, amount=charge.released)
+            self._answers[key] = result
+            return result
+
+    def refund(self, reference: str, amount: Money, *, key: str) -> GatewayResult:
+        """Refund ``amount`` of what was captured."""
+        with self._lock:
+            self.calls += 1
+            if key in self._answers:
+                return self._answers[key]
+            charge = self._charges.get(reference)
+            if charge is None or amount > charge.captured - charge.refunded:
+                result = GatewayResult(GatewayOutcome.DECLINED, reference, code="amount_too_large")
+            else:
+                charge.refunded += amount
+                result = GatewayResult(GatewayOutcome.APPROVED, reference, amount=amount)
+            self._answers[key] = result
+            return result
+
+    def status(self, key: str) -> GatewayResult:
+        """The answer to the request sent with ``key``, or not found."""
+        with self._lock:
+            self.calls += 1
+            return self._answers.get(key, GatewayResult(GatewayOutcome.NOT_FOUND))
+
+    def holds(self, reference: str) -> tuple[Money, Money, Money]:
+        """What the provider holds for ``reference``: authorised, captured, refunded."""
+        with self._lock:
+            charge = self._charges[reference]
+            return charge.authorised, charge.captured, charge.refunded

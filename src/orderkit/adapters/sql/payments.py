@@ -1,0 +1,67 @@
+"""Payments and idempotency keys over the shared SQL schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orderkit.adapters.sql.base import SqlRepository
+from orderkit.adapters.sql.versioned import SqlVersionedRepository
+from orderkit.errors import AlreadyExists, PaymentNotFound
+from orderkit.payments.payment import Payment
+from orderkit.payments.repository import IdempotencyRecord
+
+__all__ = ["SqlIdempotencyKeys", "SqlPayments"]
+
+
+class SqlPayments(SqlVersionedRepository[Payment]):
+    """Payments in the ``payments`` table, saved with a version check."""
+
+    table = "payments"
+    kind = "payment"
+    aggregate = Payment
+    not_found = PaymentNotFound
+
+    def _columns(self, payment: Payment) -> dict[str, Any]:
+        return {
+            "order_id": payment.order_id,
+            "state": payment.state.value,
+            "gateway": payment.gateway,
+            "reference": payment.reference,
+            "created_at": self._dialect.encode_time(payment.created_at),
+        }
+
+    def add(self, payment: Payment) -> None:
+        """Insert a new payment."""
+        if not self._insert(payment):
+            raise AlreadyExists("payment", payment.id)
+
+    def for_order(self, order_id: str) -> list[Payment]:
+        """An order's payments, oldest first."""
+        return self._select("order_id = :order_id", "created_at, id", {"order_id": order_id})
+
+
+class SqlIdempotencyKeys(SqlRepository):
+    """Idempotency records in the ``idempotency_keys`` table."""
+
+    def claim(self, record: IdempotencyRecord) -> IdempotencyRecord | None:
+        """Insert the record unless its key is taken; return the stored one if it is."""
+        inserted = self._session.write(
+            "INSERT INTO idempotency_keys (key, operation, fingerprint, payment_id, created_at) "
+            "VALUES (:key, :operation, :fingerprint, :payment_id, :created_at) "
+            "ON CONFLICT DO NOTHING",
+            {
+                "key": record.key,
+                "operation": record.operation,
+                "fingerprint": record.fingerprint,
+                "payment_id": record.payment_id,
+                "created_at": self._dialect.encode_time(record.created_at),
+            },
+        )
+        if inserted:
+            return None
+        row = self._session.one(
+            "SELECT key, operation, fingerprint, payment_id, created_at FROM idempotency_keys "
+            f"WHERE key = :key{self._session.for_share}",
+            {"key": record.key},
+        )
+        return IdempotencyRecord(row[0], row[1], row[2], row[3], self._dialect.decode_time(row[4]))

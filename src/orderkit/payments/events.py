@@ -1,0 +1,69 @@
+"""Events of payments; ``aggregate_id`` is the payment's id."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from orderkit.events import DomainEvent
+from orderkit.money import Money
+
+__all__ = [
+    "PaymentAuthorised",
+    "PaymentCaptured",
+    "PaymentFailed",
+    "PaymentRefunded",
+    "PaymentVoided",
+]
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PaymentAuthorised(DomainEvent):
+    """The gateway authorised a payment of an order."""
+
+    aggregate_type: ClassVar[str] = "payment"
+
+    order_id: str
+    amount: Money
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PaymentFailed(DomainEvent):
+    """The gateway refused a payment, or the customer did not complete it."""
+
+    aggregate_type: ClassVar[str] = "payment"
+
+    order_id: str
+    code: str | None = None
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PaymentCaptured(DomainEvent):
+    """Money was taken; ``final`` says the rest of the authorisation was given back."""
+
+    aggregate_type: ClassVar[str] = "payment"
+
+    order_id: str
+    amount: Money
+    final: bool = False
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PaymentVoided(DomainEvent):
+    """What was left of an authorisation was given back."""
+
+    aggregate_type: ClassVar[str] = "payment"
+
+    order_id: str
+    amount: Money
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PaymentRefunded(DomainEvent):
+    """Money was paid back."""
+
+    aggregate_type: ClassVar[str] = "payment"
+
+    order_id: str
+    amount: Money

@@ -1,0 +1,309 @@
+"""A payment: one tender of an order, its amounts, its state and every gateway exchange.
+
+An order may be paid by several payments (a gift card and a card). Each one
+keeps four amounts that only grow — authorised, captured, refunded and
+released (the part of an authorisation given back) — and the rules between
+them hold at every step:
+
+- captured + released <= authorised
+- refunded <= captured
+
+A capture, void or refund on its way to the gateway is *pending*: its amount
+already counts against what may still be captured or refunded, so two refunds
+racing each other cannot both pass the check while the gateway answers.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import attrs
+from attrs.validators import instance_of
+
+from orderkit.errors import InvalidAmount, PaymentError
+from orderkit.money import Money
+
+__all__ = ["GatewayExchange", "Payment", "PaymentState", "PendingOperation"]
+
+
+class PaymentState(enum.StrEnum):
+    """Where a payment stands, derived from its amounts and the gateway's answers."""
+
+    PENDING = "pending"
+    """Created; the gateway has not answered yet (or its answer was lost)."""
+    REQUIRES_ACTION = "requires_action"
+    """The customer must act (3-D Secure, a redirect to a wallet)."""
+    AUTHORISED = "authorised"
+    PARTIALLY_CAPTURED = "partially_captured"
+    CAPTURED = "captured"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    VOIDED = "voided"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+    @property
+    def settled(self) -> bool:
+        """Whether nothing more can happen to the payment."""
+        return self in {
+            PaymentState.REFUNDED,
+            PaymentState.VOIDED,
+            PaymentState.FAILED,
+            PaymentState.EXPIRED,
+        }
+
+
+@attrs.frozen
+class GatewayExchange:
+    """One call to the gateway and its answer, kept for the audit trail.
+
+    Attributes:
+        operation: ``authorise``, ``capture``, ``void``, ``refund`` or ``status``.
+        key: The idempotency key the call carried.
+        amount: The amount asked for, if any.
+        outcome: The gateway's answer (``approved``, ``declined``, ...), or
+            ``unknown`` when the call timed out.
+        reference: The gateway's id for the transaction.
+        code: The gateway's reason code (``insufficient_funds``).
+        message: The gateway's words.
+        at: When the answer came.
+    """
+
+    operation: str
+    key: str
+    amount: Money | None
+    outcome: str
+    reference: str | None
+    code: str | None
+    message: str | None
+    at: datetime
+
+
+@attrs.frozen
+class PendingOperation:
+    """A capture, void or refund sent to the gateway and not yet answered.
+
+    Attributes:
+        operation: ``capture``, ``void`` or ``refund``.
+        key: The idempotency key it was sent with.
+        amount: The amount it counts against its bound.
+        final: For a capture: whether it gives back the rest of the authorisation.
+    """
+
+    operation: str
+    key: str
+    amount: Money
+    final: bool = False
+
+
+def _zero(payment: Payment) -> Money:
+    return Money.zero(payment.amount.currency)
+
+
+@attrs.define(eq=False)
+class Payment:
+    """One payment of an order through one gateway.
+
+    Attributes:
+        id: The payment's id.
+        order_id: The order it pays.
+        method: How the customer pays (``card``, ``store_credit`` ...).
+        gateway: The name of the gateway that handles it.
+        key: The idempotency key of its authorisation.
+        amount: The amount asked for when the payment was created.
+        created_at: When it was created.
+        state: Where it stands.
+        reference: The gateway's id for it, once known.
+        authorised: Authorised so far.
+        captured: Captured so far.
+        refunded: Refunded so far.
+        released: Authorised but given back (voided, or left over by a final capture).
+        authorised_until: When an uncaptured authorisation lapses.
+        action_url: Where the customer completes a required action.
+        pending: Captures, voids and refunds on their way to the gateway.
+        exchanges: Every call to the gateway and its answer, oldest first.
+        version: The stored version, for optimistic concurrency.
+    """
+
+    id: str
+    order_id: str
+    method: str
+    gateway: str
+    key: str
+    amount: Money = attrs.field(validator=instance_of(Money))
+    created_at: datetime
+    state: PaymentState = PaymentState.PENDING
+    reference: str | None = None
+    authorised: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
+    captured: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
+    refunded: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
+    released: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
+    authorised_until: datetime | None = None
+    action_url: str | None = None
+    pending: list[PendingOperation] = attrs.field(factory=list)
+    exchanges: list[GatewayExchange] = attrs.field(factory=list)
+    version: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.amount.amount <= 0:
+            raise InvalidAmount("amount", self.amount, "a payment is for a positive amount")
+
+    # -- what may still happen ---------------------------------------------------
+
+    def _pending(self, operation: str) -> Money:
+        return Money.sum(
+            (p.amount for p in self.pending if p.operation == operation), self.amount.currency
+        )
+
+    @property
+    def capturable(self) -> Money:
+        """What may still be captured: authorised, less captured, released and pending."""
+        if self.state not in {PaymentState.AUTHORISED, PaymentState.PARTIALLY_CAPTURED}:
+            return _zero(self)
+        return (
+            self.authorised
+            - self.captured
+            - self.released
+            - self._pending("capture")
+            - self._pending("void")
+        )
+
+    @property
+    def refundable(self) -> Money:
+        """What may still be refunded: captured, less refunded and pending refunds."""
+        return self.captured - self.refunded - self._pending("refund")
+
+    # -- changes -------------------------------------------------------------------
+
+    def record(self, exchange: GatewayExchange) -> None:
+        """Keep a gateway exchange in the audit trail."""
+        self.exchanges.append(exchange)
+
+    def authorise(self, amount: Money, reference: str, until: datetime | None) -> None:
+        """The gateway authorised ``amount``."""
+        self._require_state("authorise", PaymentState.PENDING, PaymentState.REQUIRES_ACTION)
+        self._check_amount("amount", amount, self.amount)
+        self.authorised = amount
+        self.reference = reference
+        self.authorised_until = until
+        self.action_url = None
+        self.state = PaymentState.AUTHORISED
+
+    def require_action(self, reference: str, url: str | None) -> None:
+        """The customer must act before the gateway decides (3-D Secure, a redirect)."""
+        self._require_state("require an action", PaymentState.PENDING)
+        self.reference = reference
+        self.action_url = url
+        self.state = PaymentState.REQUIRES_ACTION
+
+    def fail(self) -> None:
+        """The gateway refused, or the customer gave up."""
+        self._require_state("fail", PaymentState.PENDING, PaymentState.REQUIRES_ACTION)
+        self.state = PaymentState.FAILED
+
+    def begin(
+        self, operation: str, key: str, amount: Money | None = None, *, final: bool = False
+    ) -> PendingOperation:
+        """Count a capture, void or refund against its bound before the gateway is asked.
+
+        A void takes what is left to capture, and so does a capture without an
+        amount; a refund names its amount.
+
+        Raises:
+            InvalidAmount: ``amount`` is not positive or exceeds what is left.
+            PaymentError: The payment is not in a state that allows it.
+        """
+        if operation in {"capture", "void"}:
+            self._require_state(operation, PaymentState.AUTHORISED, PaymentState.PARTIALLY_CAPTURED)
+            if operation == "void":
+                amount = self.capturable
+                if not amount.amount:
+                    raise PaymentError(self.order_id, "nothing is left to void")
+            else:
+                amount = self.capturable if amount is None else amount
+                self._check_amount("amount", amount, self.capturable)
+        elif operation == "refund":
+            self._require_state(
+                "refund",
+                PaymentState.PARTIALLY_CAPTURED,
+                PaymentState.CAPTURED,
+                PaymentState.PARTIALLY_REFUNDED,
+            )
+            self._check_amount("amount", amount, self.refundable)
+        else:
+            raise PaymentError(self.order_id, f"cannot begin a {operation!r}")
+        assert amount is not None
+        pending = PendingOperation(operation, key, amount, final and operation == "capture")
+        self.pending.append(pending)
+        return pending
+
+    def pending_operation(self, key: str) -> PendingOperation | None:
+        """The capture, void or refund on its way with ``key``, if any."""
+        return next((p for p in self.pending if p.key == key), None)
+
+    def finish(self, key: str, *, succeeded: bool) -> PendingOperation:
+        """End the pending operation ``key``: book it, or forget it.
+
+        A successful final capture releases what is left of the authorisation;
+        a successful void releases its amount.
+
+        Raises:
+            PaymentError: No operation with that key is pending.
+        """
+        operation = self.pending_operation(key)
+        if operation is None:
+            raise PaymentError(self.order_id, f"no capture, void or refund {key!r} is pending")
+        self.pending.remove(operation)
+        if succeeded and operation.operation == "capture":
+            self.captured += operation.amount
+            if operation.final:
+                self.released = self.authorised - self.captured
+        elif succeeded and operation.operation == "void":
+            self.released += operation.amount
+        elif succeeded:
+            self.refunded += operation.amount
+        self._settle()
+        return operation
+
+    def expire(self, now: datetime) -> bool:
+        """Let an authorisation lapse when its window is over and nothing was captured."""
+        if (
+            self.state is PaymentState.AUTHORISED
+            and self.authorised_until is not None
+            and now >= self.authorised_until
+            and not self.pending
+        ):
+            self.released = self.authorised
+            self.state = PaymentState.EXPIRED
+            return True
+        return False
+
+    def _settle(self) -> None:
+        """Derive the state from the amounts after a capture, refund or void."""
+        if self.refunded.amount and self.refunded == self.captured:
+            self.state = PaymentState.REFUNDED
+        elif self.refunded.amount:
+            self.state = PaymentState.PARTIALLY_REFUNDED
+        elif not self.captured.amount:
+            self.state = (
+                PaymentState.VOIDED if self.released == self.authorised else PaymentState.AUTHORISED
+            )
+        elif self.captured + self.released == self.authorised:
+            self.state = PaymentState.CAPTURED
+        else:
+            self.state = PaymentState.PARTIALLY_CAPTURED
+
+    def _require_state(self, action: str, *allowed: PaymentState) -> None:
+        if self.state not in allowed:
+            raise PaymentError(self.order_id, f"cannot {action} a payment that is {self.state}")
+
+    def _check_amount(self, field: str, amount: Money | None, limit: Money) -> None:
+        if not isinstance(amount, Money):
+            raise InvalidAmount(field, amount, "give a Money")
+        if amount.currency != self.amount.currency:
+            raise InvalidAmount(field, amount, f"the payment is in {self.amount.currency}")
+        if amount.amount <= 0:
+            raise InvalidAmount(field, amount, "must be positive")
+        if amount > limit:
+            raise InvalidAmount(field, amount, f"only {limit} is left")

@@ -1,0 +1,73 @@
+"""The ports through which payments and idempotency keys are stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import attrs
+
+from orderkit.payments.payment import Payment
+
+__all__ = ["IdempotencyKeys", "IdempotencyRecord", "PaymentRepository"]
+
+
+@attrs.frozen
+class IdempotencyRecord:
+    """What an idempotency key was first used for.
+
+    Attributes:
+        key: The key.
+        operation: ``authorise``, ``capture``, ``void`` or ``refund``.
+        fingerprint: The request's fingerprint (see
+            :func:`~orderkit.payments.request_fingerprint`).
+        payment_id: The payment the request was about.
+        created_at: When the key was first used.
+    """
+
+    key: str
+    operation: str
+    fingerprint: str
+    payment_id: str
+    created_at: datetime
+
+
+class PaymentRepository(Protocol):
+    """Protocol: payments inside one unit of work."""
+
+    def add(self, payment: Payment) -> None:
+        """Store a new payment (version 0 becomes 1).
+
+        Raises:
+            AlreadyExists: A payment with the same id is stored.
+        """
+        ...
+
+    def save(self, payment: Payment) -> None:
+        """Store a changed payment if its stored version is the one it was loaded at.
+
+        Raises:
+            ConcurrencyConflict: Someone else saved it since.
+            PaymentNotFound: It was never added.
+        """
+        ...
+
+    def get(self, payment_id: str) -> Payment:
+        """Return the payment with ``payment_id``.
+
+        Raises:
+            PaymentNotFound: No payment has that id.
+        """
+        ...
+
+    def for_order(self, order_id: str) -> list[Payment]:
+        """Return an order's payments, oldest first."""
+        ...
+
+
+class IdempotencyKeys(Protocol):
+    """Protocol: the idempotency keys of gateway requests, kept with what they were for."""
+
+    def claim(self, record: IdempotencyRecord) -> IdempotencyRecord | None:
+        """Store ``record`` if its key is new; otherwise return the stored record."""
+        ...

@@ -1,0 +1,450 @@
+"""Payments of orders through gateways: authorise, capture, void, refund — each exactly once.
+
+Every call carries an idempotency key. The key, the request's fingerprint and
+the payment are stored before the gateway is asked, in a unit of work of their
+own; the gateway's answer is recorded in a second one. In between no
+transaction is open, so a slow provider holds no lock. If the process dies or
+the answer is lost in between, the payment keeps the request as pending and
+:meth:`PaymentService.resolve` (or a retry with the same key) asks the gateway
+what became of it — by the same key, so nothing is charged twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from orderkit._checks import require_text
+from orderkit.errors import (
+    ConfigurationError,
+    CurrencyMismatch,
+    IdempotencyConflict,
+    InvalidAmount,
+    PaymentDeclined,
+    ValidationError,
+)
+from orderkit.lifecycle.order import Order
+from orderkit.money import Money
+from orderkit.payments.events import (
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentVoided,
+)
+from orderkit.payments.gateway import GatewayOutcome, GatewayResult, GatewayTimeout, PaymentGateway
+from orderkit.payments.idempotency import request_fingerprint
+from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
+from orderkit.payments.repository import IdempotencyRecord
+from orderkit.services.context import ServiceContext, retried
+from orderkit.storage import UnitOfWork
+
+__all__ = ["PaymentService"]
+
+_REFUSALS = {GatewayOutcome.DECLINED, GatewayOutcome.ERROR, GatewayOutcome.NOT_FOUND}
+_BOOKED = {"capture": PaymentCaptured, "void": PaymentVoided, "refund": PaymentRefunded}
+
+
+class PaymentService:
+    """Take, capture, give back and refund an order's payments through gateways.
+
+    Reach it as ``shop.payments``; give the shop its gateways with
+    ``Shop(gateways=[...])``.
+
+    Args:
+        context: The shop's shared parts.
+        gateways: The gateways payments can go through, by their ``name``; the
+            first is the default.
+        authorisation_window: How long an authorisation holds before it lapses.
+    """
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        gateways: Iterable[PaymentGateway] = (),
+        *,
+        authorisation_window: timedelta = timedelta(days=7),
+    ) -> None:
+        self._context = context
+        self._gateways: dict[str, PaymentGateway] = {}
+        for gateway in gateways:
+            if not isinstance(gateway, PaymentGateway):
+                raise ConfigurationError("gateways", gateway, "must implement PaymentGateway")
+            if gateway.name in self._gateways:
+                raise ConfigurationError("gateways", gateway.name, "two gateways share the name")
+            self._gateways[gateway.name] = gateway
+        if not isinstance(authorisation_window, timedelta) or authorisation_window <= timedelta(0):
+            raise ConfigurationError(
+                "authorisation_window", authorisation_window, "must be a positive timedelta"
+            )
+        self.authorisation_window = authorisation_window
+
+    # -- authorise -------------------------------------------------------------------
+
+    def authorise(
+        self,
+        order: Order | str | int,
+        amount: Money,
+        source: str,
+        *,
+        key: str,
+        gateway: str | None = None,
+        method: str = "card",
+    ) -> Payment:
+        """Authorise ``amount`` of an order on the customer's ``source``.
+
+        Returns the payment: ``authorised``; ``requires_action`` (send the
+        customer to ``action_url``, then call :meth:`resolve`); or ``pending``
+        when the gateway's answer was lost (call :meth:`resolve` later). The
+        same call with the same key returns the same payment and never charges
+        twice.
+
+        Raises:
+            PaymentDeclined: The gateway refused (the failed payment is stored,
+                with the gateway's answer in its audit trail).
+            IdempotencyConflict: ``key`` was used for a different request.
+            CurrencyMismatch: ``amount`` is not in the order's currency.
+            InvalidAmount, ValidationError: Malformed input; nothing changes.
+            OrderNotFound: No such order.
+        """
+        key = require_text(key, "key")
+        source = require_text(source, "source")
+        method = require_text(method, "method", 40)
+        name, adapter = self._gateway(gateway)
+        if not isinstance(amount, Money) or amount.amount <= 0:
+            raise InvalidAmount("amount", amount, "give a positive Money")
+        payment, fresh = self._open(order, amount, source, key, name, method)
+        if not fresh and payment.state is not PaymentState.PENDING:
+            self._raise_if_refused(payment, key)
+            return payment
+        try:
+            result: GatewayResult | None = adapter.authorise(
+                amount,
+                source,
+                key=key,
+                metadata={"order_id": payment.order_id, "payment_id": payment.id},
+            )
+        except GatewayTimeout:
+            result = None
+        payment = self._record_authorisation(payment.id, result)
+        self._raise_if_refused(payment, key)
+        return payment
+
+    @retried
+    def _open(
+        self,
+        order: Order | str | int,
+        amount: Money,
+        source: str,
+        key: str,
+        gateway: str,
+        method: str,
+    ) -> tuple[Payment, bool]:
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            loaded = _load_order(uow, order)
+            if amount.currency != loaded.currency:
+                raise CurrencyMismatch("amount", loaded.currency, amount.currency)
+            fingerprint = request_fingerprint(
+                "authorise",
+                {
+                    "order": loaded.id,
+                    "amount": amount,
+                    "source": source,
+                    "gateway": gateway,
+                    "method": method,
+                },
+            )
+            now = context.clock.now()
+            payment_id = context.ids.new()
+            record = IdempotencyRecord(key, "authorise", fingerprint, payment_id, now)
+            existing = uow.idempotency_keys.claim(record)
+            if existing is not None:
+                _check_same(existing, record)
+                return uow.payments.get(existing.payment_id), False
+            payment = Payment(
+                id=payment_id,
+                order_id=loaded.id,
+                method=method,
+                gateway=gateway,
+                key=key,
+                amount=amount,
+                created_at=now,
+            )
+            uow.payments.add(payment)
+            uow.commit()
+        return payment, True
+
+    @retried
+    def _record_authorisation(self, payment_id: str, result: GatewayResult | None) -> Payment:
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            payment = uow.payments.get(payment_id)
+            if payment.state not in {PaymentState.PENDING, PaymentState.REQUIRES_ACTION}:
+                return payment  # a concurrent retry recorded the answer first
+            now = context.clock.now()
+            payment.record(_exchange("authorise", payment.key, payment.amount, result, now))
+            outcome = None if result is None else result.outcome
+            if result is not None and outcome is GatewayOutcome.APPROVED:
+                authorised = result.amount or payment.amount
+                payment.authorise(
+                    authorised, result.reference or payment.id, now + self.authorisation_window
+                )
+                context.record(
+                    uow,
+                    PaymentAuthorised,
+                    aggregate_id=payment.id,
+                    order_id=payment.order_id,
+                    amount=authorised,
+                )
+            elif result is not None and outcome is GatewayOutcome.REQUIRES_ACTION:
+                if payment.state is PaymentState.PENDING:
+                    payment.require_action(result.reference or payment.id, result.action_url)
+            elif result is not None and outcome in _REFUSALS:
+                payment.fail()
+                context.record(
+                    uow,
+                    PaymentFailed,
+                    aggregate_id=payment.id,
+                    order_id=payment.order_id,
+                    code=result.code,
+                )
+            self._sync_order(uow, payment)
+            uow.payments.save(payment)
+            uow.commit()
+        return payment
+
+    # -- capture, void, refund ---------------------------------------------------------
+
+    def capture(
+        self, payment_id: str, amount: Money | None = None, *, key: str, final: bool = False
+    ) -> Payment:
+        """Take ``amount`` (all that is left by default) of an authorised payment.
+
+        ``final`` gives the rest of the authorisation back to the customer.
+
+        Raises:
+            PaymentDeclined: The gateway refused; nothing was captured.
+            InvalidAmount: More than is left to capture, or not positive.
+            PaymentError: The payment is not authorised.
+            IdempotencyConflict: ``key`` was used for a different request.
+        """
+        return self._operate("capture", payment_id, amount, key, final=final)
+
+    def void(self, payment_id: str, *, key: str) -> Payment:
+        """Give back what is left of an authorisation.
+
+        Raises:
+            PaymentDeclined: The gateway refused.
+            PaymentError: Nothing is left to give back.
+            IdempotencyConflict: ``key`` was used for a different request.
+        """
+        return self._operate("void", payment_id, None, key)
+
+    def refund(self, payment_id: str, amount: Money, *, key: str) -> Payment:
+        """Pay back ``amount`` of what was captured.
+
+        Two refunds racing each other never pay back more than was captured:
+        each counts against the bound before the gateway is asked.
+
+        Raises:
+            PaymentDeclined: The gateway refused; nothing was refunded.
+            InvalidAmount: More than is left to refund, or not positive.
+            PaymentError: Nothing was captured.
+            IdempotencyConflict: ``key`` was used for a different request.
+        """
+        if not isinstance(amount, Money):
+            raise InvalidAmount("amount", amount, "give a Money")
+        return self._operate("refund", payment_id, amount, key)
+
+    def _operate(
+        self,
+        operation: str,
+        payment_id: str,
+        amount: Money | None,
+        key: str,
+        *,
+        final: bool = False,
+    ) -> Payment:
+        key = require_text(key, "key")
+        payment_id = require_text(payment_id, "payment_id")
+        if amount is not None and not isinstance(amount, Money):
+            raise InvalidAmount("amount", amount, "give a Money or None")
+        if not isinstance(final, bool):
+            raise ValidationError("final", final, "must be True or False")
+        fingerprint = request_fingerprint(
+            operation, {"payment": payment_id, "amount": amount, "final": final}
+        )
+        payment, pending = self._begin(operation, payment_id, amount, key, fingerprint, final)
+        if pending is None:  # answered before: the first answer stands
+            self._raise_if_refused(payment, key)
+            return payment
+        _, adapter = self._gateway(payment.gateway)
+        reference = payment.reference or payment.id
+        try:
+            if operation == "capture":
+                result: GatewayResult | None = adapter.capture(
+                    reference, pending.amount, key=key, final=pending.final
+                )
+            elif operation == "void":
+                result = adapter.void(reference, key=key)
+            else:
+                result = adapter.refund(reference, pending.amount, key=key)
+        except GatewayTimeout:
+            result = None
+        payment = self._finish(payment.id, key, result)
+        self._raise_if_refused(payment, key)
+        return payment
+
+    @retried
+    def _begin(
+        self,
+        operation: str,
+        payment_id: str,
+        amount: Money | None,
+        key: str,
+        fingerprint: str,
+        final: bool,
+    ) -> tuple[Payment, PendingOperation | None]:
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            payment = uow.payments.get(payment_id)
+            record = IdempotencyRecord(key, operation, fingerprint, payment.id, context.clock.now())
+            existing = uow.idempotency_keys.claim(record)
+            if existing is not None:
+                _check_same(existing, record)
+                return payment, payment.pending_operation(key)
+            pending = payment.begin(operation, key, amount, final=final)
+            uow.payments.save(payment)
+            uow.commit()
+        return payment, pending
+
+    @retried
+    def _finish(self, payment_id: str, key: str, result: GatewayResult | None) -> Payment:
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            payment = uow.payments.get(payment_id)
+            pending = payment.pending_operation(key)
+            if pending is None:
+                return payment  # a concurrent retry recorded the answer first
+            now = context.clock.now()
+            payment.record(_exchange(pending.operation, key, pending.amount, result, now))
+            if result is not None and result.outcome is not GatewayOutcome.PENDING:
+                booked = result.outcome is GatewayOutcome.APPROVED
+                payment.finish(key, succeeded=booked)
+                if booked:
+                    fields = {"final": pending.final} if pending.operation == "capture" else {}
+                    context.record(
+                        uow,
+                        _BOOKED[pending.operation],
+                        aggregate_id=payment.id,
+                        order_id=payment.order_id,
+                        amount=pending.amount,
+                        **fields,
+                    )
+                self._sync_order(uow, payment)
+            uow.payments.save(payment)
+            uow.commit()
+        return payment
+
+    # -- afterwards ------------------------------------------------------------------
+
+    def resolve(self, payment_id: str) -> Payment:
+        """Ask the gateway what became of everything the payment still waits for.
+
+        After a timeout, a crash between the gateway's answer and its record,
+        or the customer's 3-D Secure: the authorisation and every pending
+        capture, void or refund are asked about by their idempotency keys.
+        """
+        payment = self.get(payment_id)
+        _, adapter = self._gateway(payment.gateway)
+        if payment.state in {PaymentState.PENDING, PaymentState.REQUIRES_ACTION}:
+            answer = adapter.status(payment.key)
+            if answer.outcome is not GatewayOutcome.REQUIRES_ACTION:
+                payment = self._record_authorisation(payment.id, answer)
+        for pending in list(payment.pending):
+            payment = self._finish(payment.id, pending.key, adapter.status(pending.key))
+        return payment
+
+    def get(self, payment_id: str) -> Payment:
+        """Return a payment.
+
+        Raises:
+            PaymentNotFound: No payment has that id.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.payments.get(require_text(payment_id, "payment_id"))
+
+    def for_order(self, order: Order | str | int) -> list[Payment]:
+        """Return an order's payments, oldest first."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.payments.for_order(_load_order(uow, order).id)
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _gateway(self, name: str | None) -> tuple[str, PaymentGateway]:
+        if not self._gateways:
+            raise ConfigurationError(
+                "gateways", [], "the shop has no payment gateway; pass Shop(gateways=[...])"
+            )
+        if name is None:
+            name = next(iter(self._gateways))
+        if name not in self._gateways:
+            raise ValidationError("gateway", name, f"known gateways: {sorted(self._gateways)}")
+        return name, self._gateways[name]
+
+    @staticmethod
+    def _sync_order(uow: UnitOfWork, payment: Payment) -> None:
+        """Set the order's amounts to the sum of its payments (this one as it is now)."""
+        order = uow.orders.get(payment.order_id)
+        payments = [p for p in uow.payments.for_order(order.id) if p.id != payment.id]
+        payments.append(payment)
+        currency = order.currency
+        order.authorised = Money.sum((p.authorised - p.released for p in payments), currency)
+        order.captured = Money.sum((p.captured for p in payments), currency)
+        order.refunded = Money.sum((p.refunded for p in payments), currency)
+        uow.orders.save(order)
+
+    @staticmethod
+    def _raise_if_refused(payment: Payment, key: str) -> None:
+        for exchange in reversed(payment.exchanges):
+            if exchange.key == key:
+                if exchange.outcome in _REFUSALS:
+                    raise PaymentDeclined(
+                        payment.order_id,
+                        payment.id,
+                        exchange.code,
+                        f"the gateway refused the {exchange.operation}: "
+                        f"{exchange.code or exchange.outcome}",
+                    )
+                return
+
+
+def _load_order(uow: UnitOfWork, order: Order | str | int) -> Order:
+    if isinstance(order, Order):
+        return uow.orders.get(order.id)
+    if isinstance(order, int) and not isinstance(order, bool):
+        return uow.orders.get_by_number(order)
+    return uow.orders.get(require_text(order, "order"))
+
+
+def _check_same(existing: IdempotencyRecord, record: IdempotencyRecord) -> None:
+    if existing.operation != record.operation or existing.fingerprint != record.fingerprint:
+        raise IdempotencyConflict(existing.key, existing.operation)
+
+
+def _exchange(
+    operation: str, key: str, amount: Money, result: GatewayResult | None, at: datetime
+) -> GatewayExchange:
+    if result is None:
+        return GatewayExchange(operation, key, amount, "unknown", None, None, "no answer", at)
+    return GatewayExchange(
+        operation,
+        key,
+        amount,
+        result.outcome.value,
+        result.reference,
+        result.code,
+        result.message,
+        at,
+    )
