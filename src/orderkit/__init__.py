@@ -63,7 +63,22 @@ from orderkit.lifecycle import (
     default_order_workflow,
 )
 from orderkit.money import Money
-from orderkit.payments import PaymentMethod, request_fingerprint
+from orderkit.payments import (
+    GatewayExchange,
+    GatewayOutcome,
+    GatewayResult,
+    GatewayTimeout,
+    Payment,
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentGateway,
+    PaymentMethod,
+    PaymentRefunded,
+    PaymentState,
+    PaymentVoided,
+    request_fingerprint,
+)
 from orderkit.quantity import MAX_QUANTITY, validate_quantity
 from orderkit.reports import SalesSummary, summarise_sales
 from orderkit.retry import RetryPolicy
@@ -89,6 +104,10 @@ __all__ = [
     "EventCodec",
     "FewestShipments",
     "FulfilmentStatus",
+    "GatewayExchange",
+    "GatewayOutcome",
+    "GatewayResult",
+    "GatewayTimeout",
     "HistoryEntry",
     "HoldReason",
     "IdGenerator",
@@ -110,8 +129,16 @@ __all__ = [
     "OrderTransitioned",
     "OutboxMessage",
     "Parcel",
+    "Payment",
+    "PaymentAuthorised",
+    "PaymentCaptured",
+    "PaymentFailed",
+    "PaymentGateway",
     "PaymentMethod",
+    "PaymentRefunded",
+    "PaymentState",
     "PaymentStatus",
+    "PaymentVoided",
     "PricedLine",
     "Product",
     "ProductAdded",

@@ -9,6 +9,18 @@ import sys
 import orderkit
 
 EXPECTED = {
+    "PaymentVoided",
+    "PaymentState",
+    "PaymentRefunded",
+    "PaymentGateway",
+    "PaymentFailed",
+    "PaymentCaptured",
+    "PaymentAuthorised",
+    "Payment",
+    "GatewayTimeout",
+    "GatewayResult",
+    "GatewayOutcome",
+    "GatewayExchange",
     "Address",
     "BackorderMode",
     "ByPriority",

@@ -97,6 +97,11 @@ class PendingOperation:
     final: bool = False
 
 
+def _state(value: str | PaymentState) -> PaymentState:
+    # Stored documents hold the state's text; the converter's str hook keeps text as it is.
+    return PaymentState(value)
+
+
 def _zero(payment: Payment) -> Money:
     return Money.zero(payment.amount.currency)
 
@@ -133,7 +138,7 @@ class Payment:
     key: str
     amount: Money = attrs.field(validator=instance_of(Money))
     created_at: datetime
-    state: PaymentState = PaymentState.PENDING
+    state: PaymentState = attrs.field(default=PaymentState.PENDING, converter=_state)
     reference: str | None = None
     authorised: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
     captured: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
@@ -216,6 +221,14 @@ class Payment:
         """
         if operation in {"capture", "void"}:
             self._require_state(operation, PaymentState.AUTHORISED, PaymentState.PARTIALLY_CAPTURED)
+            # What a final capture or a void gives back is "the rest": it is only
+            # known while no other capture is on its way.
+            captures = [p for p in self.pending if p.operation == "capture"]
+            if captures and (operation == "void" or final or any(p.final for p in captures)):
+                raise PaymentError(
+                    self.order_id,
+                    "a capture is on its way; give back the rest after it is answered",
+                )
             if operation == "void":
                 amount = self.capturable
                 if not amount.amount:

@@ -40,6 +40,7 @@ from orderkit.money import Money
 from orderkit.storage import Store, UnitOfWork
 from orderkit.testing.inventory_contract import InventoryContract
 from orderkit.testing.order_contract import OrderContract
+from orderkit.testing.payment_contract import PaymentContract
 
 __all__ = ["PersistentStoreContract", "StoreContract"]
 
@@ -115,7 +116,7 @@ class _Boom(Exception):
     """Raised inside a unit of work to prove it rolls back."""
 
 
-class StoreContract(OrderContract, InventoryContract):
+class StoreContract(OrderContract, InventoryContract, PaymentContract):
     """The behaviour every store must show; subclass and implement :meth:`make_store`."""
 
     def make_store(self) -> Store:

@@ -1,0 +1,126 @@
+"""The payment part of the store contract: payments read back whole, keys are claimed once.
+
+:class:`orderkit.testing.contract.StoreContract` includes these tests.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from orderkit.errors import AlreadyExists, ConcurrencyConflict, PaymentNotFound
+from orderkit.money import Money
+from orderkit.payments.payment import GatewayExchange, Payment
+from orderkit.payments.repository import IdempotencyRecord
+from orderkit.storage import Store
+
+__all__ = ["PaymentContract", "sample_payment"]
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def sample_payment(payment_id: str = "P1", order_id: str = "O1", minutes: int = 0) -> Payment:
+    """An authorised payment with a pending capture and an audit trail."""
+    payment = Payment(
+        id=payment_id,
+        order_id=order_id,
+        method="card",
+        gateway="test_cards",
+        key=f"auth-{payment_id}",
+        amount=Money("40.00", "EUR"),
+        created_at=T0 + timedelta(minutes=minutes),
+    )
+    payment.record(
+        GatewayExchange(
+            "authorise", payment.key, payment.amount, "approved", "ch_1", None, "ok", T0
+        )
+    )
+    payment.authorise(payment.amount, "ch_1", T0 + timedelta(days=7))
+    payment.begin("capture", "cap-1", Money("15.00", "EUR"), final=True)
+    return payment
+
+
+def _fields(payment: Payment) -> tuple[object, ...]:
+    return (
+        payment.id,
+        payment.order_id,
+        payment.state,
+        payment.reference,
+        payment.authorised,
+        payment.captured,
+        payment.released,
+        payment.authorised_until,
+        payment.pending,
+        payment.exchanges,
+        payment.version,
+    )
+
+
+class PaymentContract:
+    """Payments and idempotency keys in every store."""
+
+    def test_payment_round_trip(self, store: Store) -> None:
+        """A stored payment reads back equal: amounts, pending operations, audit trail."""
+        payment = sample_payment()
+        with store.unit_of_work() as uow:
+            uow.payments.add(payment)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            loaded = uow.payments.get("P1")
+        assert _fields(loaded) == _fields(payment)
+        assert loaded.version == 1
+
+    def test_payment_saves_check_the_version(self, store: Store) -> None:
+        """A stale payment is refused; a duplicate or a missing one is named."""
+        with store.unit_of_work() as uow:
+            uow.payments.add(sample_payment())
+            uow.commit()
+        with store.unit_of_work() as uow:
+            first = uow.payments.get("P1")
+            stale = uow.payments.get("P1")
+            first.finish("cap-1", succeeded=True)
+            uow.payments.save(first)
+            with pytest.raises(ConcurrencyConflict):
+                uow.payments.save(stale)
+            with pytest.raises(AlreadyExists):
+                uow.payments.add(sample_payment())
+            with pytest.raises(PaymentNotFound):
+                uow.payments.get("NOPE")
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            stored = uow.payments.get("P1")
+        assert (stored.captured, stored.pending, stored.version) == (
+            Money("15.00", "EUR"),
+            [],
+            2,
+        )
+
+    def test_payments_of_an_order_oldest_first(self, store: Store) -> None:
+        """for_order() lists an order's payments by creation time."""
+        with store.unit_of_work() as uow:
+            uow.payments.add(sample_payment("P2", minutes=5))
+            uow.payments.add(sample_payment("P1", minutes=1))
+            uow.payments.add(sample_payment("P3", order_id="O2"))
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [p.id for p in uow.payments.for_order("O1")] == ["P1", "P2"]
+            assert uow.payments.for_order("O9") == []
+
+    def test_an_idempotency_key_is_claimed_once(self, store: Store) -> None:
+        """claim() stores a new key and hands back the first record for a known one."""
+        first = IdempotencyRecord("key-1", "capture", "f" * 64, "P1", T0)
+        with store.unit_of_work() as uow:
+            assert uow.idempotency_keys.claim(first) is None
+            uow.commit()
+        with store.unit_of_work() as uow:
+            again = IdempotencyRecord("key-1", "refund", "0" * 64, "P2", T0 + timedelta(hours=1))
+            assert uow.idempotency_keys.claim(again) == first
+
+    def test_a_claim_rolls_back_with_its_unit_of_work(self, store: Store) -> None:
+        """A key claimed in a unit of work that did not commit is free again."""
+        record = IdempotencyRecord("key-1", "capture", "f" * 64, "P1", T0)
+        with store.unit_of_work() as uow:
+            assert uow.idempotency_keys.claim(record) is None
+        with store.unit_of_work() as uow:
+            assert uow.idempotency_keys.claim(record) is None

@@ -1,0 +1,164 @@
+"""Several processes capturing and refunding one payment at once never exceed its bounds.
+
+The test card provider runs in one process and the shop processes reach it
+through a manager proxy, as they would reach a provider over the network.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from multiprocessing.managers import BaseManager
+from typing import Any
+
+import orderkit as ok
+from orderkit.adapters.gateways import TestCardGateway
+from orderkit.errors import InvalidAmount, PaymentError
+from orderkit.payments import GatewayResult
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PROCESSES = 4
+BERLIN = ok.Address(
+    name="Ana Example", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
+)
+
+
+_PROVIDER: TestCardGateway | None = None
+
+
+def _the_provider() -> TestCardGateway:
+    """The one provider, in the manager's process."""
+    global _PROVIDER
+    if _PROVIDER is None:
+        _PROVIDER = TestCardGateway()
+    return _PROVIDER
+
+
+class _Provider(BaseManager):
+    pass
+
+
+_Provider.register("provider", callable=_the_provider)
+
+
+def _connect(address: Any, authkey: bytes) -> Any:
+    """A proxy to the provider, from any process."""
+    manager = _Provider(address=address, authkey=authkey)
+    manager.connect()
+    return manager.provider()  # type: ignore[attr-defined]
+
+
+class Remote:
+    """The provider as seen from another process."""
+
+    name = "test_cards"
+
+    def __init__(self, proxy: Any) -> None:
+        self.proxy = proxy
+
+    def authorise(
+        self, amount: ok.Money, source: str, *, key: str, metadata: Mapping[str, str]
+    ) -> GatewayResult:
+        result: GatewayResult = self.proxy.authorise(amount, source, key=key, metadata=metadata)
+        return result
+
+    def capture(self, reference: str, amount: ok.Money, *, key: str, final: bool) -> GatewayResult:
+        result: GatewayResult = self.proxy.capture(reference, amount, key=key, final=final)
+        return result
+
+    def void(self, reference: str, *, key: str) -> GatewayResult:
+        result: GatewayResult = self.proxy.void(reference, key=key)
+        return result
+
+    def refund(self, reference: str, amount: ok.Money, *, key: str) -> GatewayResult:
+        result: GatewayResult = self.proxy.refund(reference, amount, key=key)
+        return result
+
+    def status(self, key: str) -> GatewayResult:
+        result: GatewayResult = self.proxy.status(key)
+        return result
+
+
+def _race(
+    url: str,
+    address: Any,
+    authkey: bytes,
+    operation: str,
+    payment_id: str,
+    key: str,
+    barrier: Any,
+    results: Any,
+) -> None:
+    with ok.Shop.open(url, gateways=[Remote(_connect(address, authkey))]) as shop:
+        barrier.wait()
+        try:
+            if operation == "capture":
+                shop.payments.capture(payment_id, ok.Money("15.00", "EUR"), key=key)
+            else:
+                shop.payments.refund(payment_id, ok.Money("15.00", "EUR"), key=key)
+        except (InvalidAmount, PaymentError):  # more than is left, or nothing left at all
+            results.put("refused")
+        else:
+            results.put("done")
+
+
+def _run_race(url: str, address: Any, authkey: bytes, operation: str, payment_id: str) -> list[str]:
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(PROCESSES), context.Queue()
+    racers = [
+        context.Process(
+            target=_race,
+            args=(
+                url,
+                address,
+                authkey,
+                operation,
+                payment_id,
+                f"{operation}-{n}",
+                barrier,
+                results,
+            ),
+        )
+        for n in range(PROCESSES)
+    ]
+    for racer in racers:
+        racer.start()
+    outcomes = [results.get(timeout=60) for _ in racers]
+    for racer in racers:
+        racer.join(30)
+    return outcomes
+
+
+def test_racing_captures_and_refunds_stay_within_their_bounds(shared_store_url: str) -> None:
+    url = shared_store_url
+    authkey = b"orderkit-test-provider"
+    with _Provider(authkey=authkey, ctx=multiprocessing.get_context("spawn")) as provider:
+        address = provider.address
+        proxy = provider.provider()  # type: ignore[attr-defined]
+        with ok.Shop.open(url, clock=ok.ManualClock(T0), gateways=[Remote(proxy)]) as shop:
+            shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("20.00", "EUR")))
+            shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+            order = shop.orders.place("ana@example.com", [("TEE", 2)])
+            payment = shop.payments.authorise(
+                order.id, order.grand_total, "4242424242424242", key="auth"
+            )
+
+        captures = _run_race(url, address, authkey, "capture", payment.id)
+        assert captures.count("done") == 2  # 2 x 15.00 of 40.00; the others are refused
+        refunds = _run_race(url, address, authkey, "refund", payment.id)
+        assert refunds.count("done") == 2  # 2 x 15.00 of the 30.00 captured
+
+        with ok.Shop.open(url, gateways=[Remote(proxy)]) as shop:
+            stored = shop.payments.get(payment.id)
+            assert (stored.captured, stored.refunded, stored.pending) == (
+                ok.Money("30.00", "EUR"),
+                ok.Money("30.00", "EUR"),
+                [],
+            )
+            assert stored.reference is not None
+            authorised, captured, refunded = proxy.holds(stored.reference)
+            assert (captured, refunded) == (stored.captured, stored.refunded)
+            assert authorised == ok.Money("40.00", "EUR")
+            paid = shop.orders.get(order.id)
+            assert (paid.captured, paid.refunded) == (stored.captured, stored.refunded)

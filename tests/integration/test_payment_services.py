@@ -1,0 +1,308 @@
+"""shop.payments on every store, against the test card gateway's behaviours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+import orderkit as ok
+from orderkit.adapters.gateways import TestCardGateway
+from orderkit.errors import (
+    ConfigurationError,
+    IdempotencyConflict,
+    InvalidAmount,
+    PaymentDeclined,
+    PaymentError,
+    PaymentNotFound,
+    ValidationError,
+)
+from orderkit.payments import GatewayResult, GatewayTimeout, PaymentState
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+APPROVE = "4242424242424242"
+BERLIN = ok.Address(
+    name="Ana Example", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
+)
+
+
+class LosesAnswers(TestCardGateway):
+    """A provider that processes captures and refunds but whose answers get lost once each."""
+
+    name = "test_cards_lossy"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lost: set[str] = set()
+
+    def _lose_once(self, operation: str, key: str, result: GatewayResult) -> GatewayResult:
+        if key not in self.lost:
+            self.lost.add(key)
+            raise GatewayTimeout(operation, key)
+        return result
+
+    def capture(self, reference: str, amount: ok.Money, *, key: str, final: bool) -> GatewayResult:
+        result = super().capture(reference, amount, key=key, final=final)
+        return self._lose_once("capture", key, result)
+
+    def refund(self, reference: str, amount: ok.Money, *, key: str) -> GatewayResult:
+        result = super().refund(reference, amount, key=key)
+        return self._lose_once("refund", key, result)
+
+
+@pytest.fixture
+def gateway() -> TestCardGateway:
+    return TestCardGateway()
+
+
+@pytest.fixture
+def shop(store_url: str | None, gateway: TestCardGateway) -> Iterator[ok.Shop]:
+    with ok.Shop.open(
+        store_url, clock=ok.ManualClock(T0), seed=4, gateways=[gateway, LosesAnswers()]
+    ) as opened:
+        opened.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("20.00", "EUR")))
+        opened.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        yield opened
+
+
+@pytest.fixture
+def order(shop: ok.Shop) -> ok.Order:
+    return shop.orders.place("ana@example.com", [("TEE", 2)])  # 40.00 EUR
+
+
+def eur(amount: str) -> ok.Money:
+    return ok.Money(amount, "EUR")
+
+
+def everything(shop: ok.Shop) -> tuple[object, ...]:
+    orders = shop.orders.list()
+    payments = [
+        [(p.id, p.state, p.captured, p.refunded, p.pending, p.exchanges) for p in found]
+        for found in (shop.payments.for_order(order.id) for order in orders)
+    ]
+    return (orders, payments, shop.events.pending(limit=10_000))
+
+
+def test_authorise_capture_in_parts_and_refund(shop: ok.Shop, order: ok.Order) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
+    assert (payment.state, payment.authorised) == (PaymentState.AUTHORISED, eur("40.00"))
+    assert shop.orders.get(order.id).payment_status is ok.PaymentStatus.AUTHORISED
+
+    payment = shop.payments.capture(payment.id, eur("25.00"), key="cap-1")
+    assert payment.state is PaymentState.PARTIALLY_CAPTURED
+    assert shop.orders.get(order.id).payment_status is ok.PaymentStatus.PARTIALLY_PAID
+    payment = shop.payments.capture(payment.id, key="cap-2")  # the rest
+    assert (payment.state, payment.captured) == (PaymentState.CAPTURED, eur("40.00"))
+    assert shop.orders.get(order.id).payment_status is ok.PaymentStatus.PAID
+
+    payment = shop.payments.refund(payment.id, eur("15.00"), key="ref-1")
+    assert (payment.state, payment.refunded) == (PaymentState.PARTIALLY_REFUNDED, eur("15.00"))
+    stored = shop.orders.get(order.id)
+    assert (stored.captured, stored.refunded) == (eur("40.00"), eur("15.00"))
+    assert stored.payment_status is ok.PaymentStatus.PARTIALLY_REFUNDED
+    assert [(e.operation, e.outcome) for e in payment.exchanges] == [
+        ("authorise", "approved"),
+        ("capture", "approved"),
+        ("capture", "approved"),
+        ("refund", "approved"),
+    ]
+    kinds = [type(e).__name__ for e in shop.events.pending(limit=100)]
+    assert kinds[-4:] == [
+        "PaymentAuthorised",
+        "PaymentCaptured",
+        "PaymentCaptured",
+        "PaymentRefunded",
+    ]
+
+
+def test_a_final_capture_gives_back_the_rest(shop: ok.Shop, order: ok.Order) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
+    payment = shop.payments.capture(payment.id, eur("30.00"), key="cap-1", final=True)
+    assert (payment.state, payment.released) == (PaymentState.CAPTURED, eur("10.00"))
+    with pytest.raises(PaymentError):
+        shop.payments.capture(payment.id, eur("1.00"), key="cap-2")
+    assert shop.orders.get(order.id).authorised == eur("30.00")
+
+
+@pytest.mark.parametrize(
+    ("card", "code"),
+    [
+        ("4000000000000002", "card_declined"),
+        ("4000000000009995", "insufficient_funds"),
+        ("4000000000000069", "expired_card"),
+        ("4000000000000119", "processing_error"),
+        ("1234", "invalid_number"),
+    ],
+)
+def test_a_refusal_is_stored_and_raised_again_on_retry(
+    shop: ok.Shop, order: ok.Order, gateway: TestCardGateway, card: str, code: str
+) -> None:
+    with pytest.raises(PaymentDeclined) as refused:
+        shop.payments.authorise(order.id, order.grand_total, card, key="auth-1")
+    assert refused.value.code == code
+    payment = shop.payments.get(refused.value.payment_id)
+    assert payment.state is PaymentState.FAILED
+    assert payment.exchanges[-1].code == code
+    calls = gateway.calls
+    with pytest.raises(PaymentDeclined):  # the first answer stands; the gateway is not asked
+        shop.payments.authorise(order.id, order.grand_total, card, key="auth-1")
+    assert gateway.calls == calls
+    assert shop.orders.get(order.id).payment_status is ok.PaymentStatus.UNPAID
+
+
+def test_three_d_secure_then_resolve(
+    shop: ok.Shop, order: ok.Order, gateway: TestCardGateway
+) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, "4000000000003220", key="a")
+    assert payment.state is PaymentState.REQUIRES_ACTION
+    assert payment.action_url is not None
+    assert shop.payments.resolve(payment.id).state is PaymentState.REQUIRES_ACTION  # not yet
+    assert payment.reference is not None
+    gateway.complete_action(payment.reference, approve=True)
+    assert shop.payments.resolve(payment.id).state is PaymentState.AUTHORISED
+
+    other = shop.payments.authorise(order.id, order.grand_total, "4000000000003220", key="b")
+    assert other.reference is not None
+    gateway.complete_action(other.reference, approve=False)
+    assert shop.payments.resolve(other.id).state is PaymentState.FAILED
+
+
+def test_a_timeout_after_charging_is_resolved_without_charging_twice(
+    shop: ok.Shop, order: ok.Order, gateway: TestCardGateway
+) -> None:
+    card = "4000000000000259"
+    payment = shop.payments.authorise(order.id, order.grand_total, card, key="auth-1")
+    assert payment.state is PaymentState.PENDING
+    assert payment.exchanges[-1].outcome == "unknown"
+    again = shop.payments.authorise(order.id, order.grand_total, card, key="auth-1")
+    assert (again.id, again.state) == (payment.id, PaymentState.AUTHORISED)
+    assert again.reference is not None
+    assert gateway.holds(again.reference)[0] == eur("40.00")  # one authorisation, not two
+    assert shop.payments.resolve(payment.id).state is PaymentState.AUTHORISED
+
+
+def test_a_timeout_before_charging_resolves_to_failed(shop: ok.Shop, order: ok.Order) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, "4000000000000341", key="a")
+    assert payment.state is PaymentState.PENDING
+    assert shop.payments.resolve(payment.id).state is PaymentState.FAILED
+
+
+def test_a_lost_capture_answer_stays_pending_until_resolved(shop: ok.Shop, order: ok.Order) -> None:
+    payment = shop.payments.authorise(
+        order.id, order.grand_total, APPROVE, key="auth-1", gateway="test_cards_lossy"
+    )
+    payment = shop.payments.capture(payment.id, eur("40.00"), key="cap-1")
+    assert payment.state is PaymentState.AUTHORISED
+    assert [p.key for p in payment.pending] == ["cap-1"]
+    with pytest.raises(InvalidAmount):  # the pending capture counts against the bound
+        shop.payments.capture(payment.id, eur("1.00"), key="cap-2")
+    payment = shop.payments.resolve(payment.id)
+    assert (payment.state, payment.captured, payment.pending) == (
+        PaymentState.CAPTURED,
+        eur("40.00"),
+        [],
+    )
+
+
+def test_a_retry_of_a_lost_refund_refunds_once(shop: ok.Shop, order: ok.Order) -> None:
+    payment = shop.payments.authorise(
+        order.id, order.grand_total, APPROVE, key="auth-1", gateway="test_cards_lossy"
+    )
+    shop.payments.capture(payment.id, key="cap-1")
+    shop.payments.resolve(payment.id)
+    first = shop.payments.refund(payment.id, eur("10.00"), key="ref-1")
+    assert first.refunded == eur("0.00")  # the answer was lost
+    again = shop.payments.refund(payment.id, eur("10.00"), key="ref-1")
+    assert (again.refunded, again.pending) == (eur("10.00"), [])
+    assert shop.orders.get(order.id).refunded == eur("10.00")
+
+
+def test_a_key_reused_for_another_request_is_refused_and_changes_nothing(
+    shop: ok.Shop, order: ok.Order
+) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
+    shop.payments.capture(payment.id, eur("10.00"), key="cap-1")
+    before = everything(shop)
+    with pytest.raises(IdempotencyConflict) as conflict:
+        shop.payments.authorise(order.id, eur("39.00"), APPROVE, key="auth-1")
+    assert conflict.value.key == "auth-1"
+    with pytest.raises(IdempotencyConflict):
+        shop.payments.capture(payment.id, eur("11.00"), key="cap-1")
+    with pytest.raises(IdempotencyConflict):
+        shop.payments.refund(payment.id, eur("10.00"), key="cap-1")
+    assert everything(shop) == before
+    same = shop.payments.capture(payment.id, eur("10.00"), key="cap-1")
+    assert same.captured == eur("10.00")  # the first result, not a second capture
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda s, o, p: s.payments.authorise(o.id, o.grand_total, APPROVE, key=""), "key"),
+        (lambda s, o, p: s.payments.authorise(o.id, o.grand_total, 42, key="k"), "source"),
+        (lambda s, o, p: s.payments.authorise(o.id, 40.0, APPROVE, key="k"), "amount"),
+        (lambda s, o, p: s.payments.authorise(o.id, eur("0"), APPROVE, key="k"), "amount"),
+        (
+            lambda s, o, p: s.payments.authorise(
+                o.id, o.grand_total, APPROVE, key="k", gateway="x"
+            ),
+            "gateway",
+        ),
+        (lambda s, o, p: s.payments.capture(p.id, eur("41.00"), key="k"), "amount"),
+        (lambda s, o, p: s.payments.capture(p.id, eur("-1.00"), key="k"), "amount"),
+        (lambda s, o, p: s.payments.capture(p.id, 5, key="k"), "amount"),
+        (lambda s, o, p: s.payments.capture(p.id, key="k", final="yes"), "final"),
+        (lambda s, o, p: s.payments.refund(p.id, "5", key="k"), "amount"),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(
+    shop: ok.Shop, order: ok.Order, call: object, field: str
+) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
+    before = everything(shop)
+    with pytest.raises(ValidationError) as raised:
+        call(shop, order, payment)  # type: ignore[operator]
+    assert raised.value.field == field
+    assert everything(shop) == before
+
+
+def test_refusals_of_the_rules_change_nothing(shop: ok.Shop, order: ok.Order) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
+    before = everything(shop)
+    with pytest.raises(PaymentError):
+        shop.payments.refund(payment.id, eur("1.00"), key="ref-1")  # nothing captured
+    with pytest.raises(ok.errors.CurrencyMismatch):
+        shop.payments.authorise(order.id, ok.Money("40.00", "USD"), APPROVE, key="auth-2")
+    with pytest.raises(PaymentNotFound):
+        shop.payments.capture("NOPE", key="cap-1")
+    assert everything(shop) == before
+    voided = shop.payments.void(payment.id, key="void-1")
+    assert (voided.state, voided.released) == (PaymentState.VOIDED, eur("40.00"))
+    with pytest.raises(PaymentError):
+        shop.payments.capture(payment.id, key="cap-2")
+    assert shop.orders.get(order.id).payment_status is ok.PaymentStatus.UNPAID
+
+
+def test_split_tender_adds_up_on_the_order(shop: ok.Shop, order: ok.Order) -> None:
+    first = shop.payments.authorise(
+        order.id, eur("15.00"), APPROVE, key="a-1", method="store_credit"
+    )
+    second = shop.payments.authorise(order.id, eur("25.00"), APPROVE, key="a-2")
+    shop.payments.capture(first.id, key="c-1")
+    shop.payments.capture(second.id, key="c-2")
+    stored = shop.orders.get(order.id)
+    assert (stored.captured, stored.payment_status) == (eur("40.00"), ok.PaymentStatus.PAID)
+    assert [p.method for p in shop.payments.for_order(order.number)] == ["store_credit", "card"]
+
+
+def test_a_shop_without_gateways_says_so(store_url: str | None) -> None:
+    with ok.Shop.open(store_url) as shop, pytest.raises(ConfigurationError, match="gateways"):
+        shop.payments.authorise("O1", eur("1.00"), APPROVE, key="k")
+
+
+def test_gateways_must_be_gateways_with_distinct_names() -> None:
+    with pytest.raises(ConfigurationError):
+        ok.Shop.open(gateways=[object()])  # type: ignore[list-item]
+    with pytest.raises(ConfigurationError):
+        ok.Shop.open(gateways=[TestCardGateway(), TestCardGateway()])
