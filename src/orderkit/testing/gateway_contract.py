@@ -1,0 +1,131 @@
+"""The contract every payment gateway adapter must keep, as a pytest suite.
+
+A gateway author subclasses :class:`GatewayContract` in a test module, says
+how to build the adapter (against the provider's sandbox) and which payment
+sources it approves and declines::
+
+    from orderkit.testing.gateway_contract import GatewayContract
+
+    class TestMyGateway(GatewayContract):
+        approved_source = "tok_visa"
+        declined_source = "tok_chargeDeclined"
+
+        def make_gateway(self):
+            return MyGateway(api_key=os.environ["SANDBOX_KEY"])
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from orderkit.money import Money
+from orderkit.payments.gateway import GatewayOutcome, GatewayResult, PaymentGateway
+
+__all__ = ["GatewayContract"]
+
+
+class GatewayContract:
+    """The behaviour orderkit relies on; subclass and implement :meth:`make_gateway`."""
+
+    approved_source: str = ""
+    """A payment source the provider approves."""
+    declined_source: str = ""
+    """A payment source the provider declines."""
+    currency: str = "EUR"
+
+    def make_gateway(self) -> PaymentGateway:
+        """Return the adapter under test. Subclasses must implement this."""
+        raise NotImplementedError("implement make_gateway() to return your PaymentGateway")
+
+    @pytest.fixture
+    def gateway(self) -> PaymentGateway:
+        """The adapter under test."""
+        return self.make_gateway()
+
+    def money(self, amount: str) -> Money:
+        """``amount`` in the contract's currency."""
+        return Money(amount, self.currency)
+
+    @staticmethod
+    def key() -> str:
+        """A fresh idempotency key."""
+        return f"contract-{uuid.uuid4().hex}"
+
+    def authorised(self, gateway: PaymentGateway, amount: str = "40.00") -> GatewayResult:
+        """An approved authorisation of ``amount``."""
+        result = gateway.authorise(
+            self.money(amount), self.approved_source, key=self.key(), metadata={}
+        )
+        assert result.outcome is GatewayOutcome.APPROVED, result
+        assert result.reference, "an approved authorisation names its reference"
+        return result
+
+    def test_it_has_a_name(self, gateway: PaymentGateway) -> None:
+        """The name orderkit files payments under."""
+        assert isinstance(gateway.name, str)
+        assert gateway.name
+
+    def test_an_approved_authorisation_says_how_much(self, gateway: PaymentGateway) -> None:
+        """Approved answers carry the reference and the authorised amount."""
+        result = self.authorised(gateway)
+        assert result.amount in (None, self.money("40.00"))
+
+    def test_a_declined_source_is_declined_with_a_reason(self, gateway: PaymentGateway) -> None:
+        """A refusal is an answer, not an exception, and it says why."""
+        result = gateway.authorise(
+            self.money("40.00"), self.declined_source, key=self.key(), metadata={}
+        )
+        assert result.outcome is GatewayOutcome.DECLINED
+        assert result.code
+
+    def test_a_repeated_key_is_the_same_request(self, gateway: PaymentGateway) -> None:
+        """The same key gets the same answer and never a second charge."""
+        key = self.key()
+        first = gateway.authorise(self.money("40.00"), self.approved_source, key=key, metadata={})
+        again = gateway.authorise(self.money("40.00"), self.approved_source, key=key, metadata={})
+        assert (again.outcome, again.reference) == (first.outcome, first.reference)
+        assert gateway.status(key).reference == first.reference
+
+    def test_captures_stay_within_the_authorisation(self, gateway: PaymentGateway) -> None:
+        """Partial captures add up to the authorisation and no further."""
+        reference = self.authorised(gateway).reference
+        assert reference is not None
+        part = gateway.capture(reference, self.money("25.00"), key=self.key(), final=False)
+        assert part.outcome is GatewayOutcome.APPROVED
+        over = gateway.capture(reference, self.money("15.01"), key=self.key(), final=False)
+        assert over.outcome is GatewayOutcome.DECLINED
+        rest = gateway.capture(reference, self.money("15.00"), key=self.key(), final=True)
+        assert rest.outcome is GatewayOutcome.APPROVED
+
+    def test_a_final_capture_gives_back_the_rest(self, gateway: PaymentGateway) -> None:
+        """Nothing can be captured after a final capture."""
+        reference = self.authorised(gateway).reference
+        assert reference is not None
+        final = gateway.capture(reference, self.money("10.00"), key=self.key(), final=True)
+        assert final.outcome is GatewayOutcome.APPROVED
+        more = gateway.capture(reference, self.money("1.00"), key=self.key(), final=False)
+        assert more.outcome is GatewayOutcome.DECLINED
+
+    def test_refunds_stay_within_what_was_captured(self, gateway: PaymentGateway) -> None:
+        """Refunds add up to the captured amount and no further."""
+        reference = self.authorised(gateway).reference
+        assert reference is not None
+        gateway.capture(reference, self.money("30.00"), key=self.key(), final=True)
+        first = gateway.refund(reference, self.money("20.00"), key=self.key())
+        assert first.outcome is GatewayOutcome.APPROVED
+        over = gateway.refund(reference, self.money("10.01"), key=self.key())
+        assert over.outcome is GatewayOutcome.DECLINED
+
+    def test_a_void_gives_back_the_authorisation(self, gateway: PaymentGateway) -> None:
+        """After a void nothing can be captured."""
+        reference = self.authorised(gateway).reference
+        assert reference is not None
+        assert gateway.void(reference, key=self.key()).outcome is GatewayOutcome.APPROVED
+        after = gateway.capture(reference, self.money("1.00"), key=self.key(), final=False)
+        assert after.outcome is GatewayOutcome.DECLINED
+
+    def test_an_unknown_key_is_not_found(self, gateway: PaymentGateway) -> None:
+        """status() of a request the provider never saw says so."""
+        assert gateway.status(self.key()).outcome is GatewayOutcome.NOT_FOUND

@@ -1,0 +1,11 @@
+from orderkit.adapters.gateways import TestCardGateway
+from orderkit.payments import PaymentGateway
+from orderkit.testing.gateway_contract import GatewayContract
+
+
+class TestTheTestCardGateway(GatewayContract):
+    approved_source = "4242424242424242"
+    declined_source = "4000000000000002"
+
+    def make_gateway(self) -> PaymentGateway:
+        return TestCardGateway()
