@@ -44,9 +44,25 @@ from orderkit.services.order_input import LineRequest
 from orderkit.services.order_stock import StockCoupling
 from orderkit.storage import UnitOfWork
 
-__all__ = ["OrderPage", "OrderRef", "OrderService"]
+__all__ = ["OrderPage", "OrderRef", "OrderService", "load_order"]
 
 OrderRef = str | int | Order
+
+
+def load_order(uow: UnitOfWork, order: OrderRef) -> Order:
+    """Load an order by its id, its number, or afresh from an :class:`Order`.
+
+    Raises:
+        OrderNotFound: No such order.
+        ValidationError: ``order`` is none of these.
+    """
+    if isinstance(order, Order):
+        return uow.orders.get(order.id)
+    if isinstance(order, int) and not isinstance(order, bool):
+        return uow.orders.get_by_number(order)
+    return uow.orders.get(require_code(order, "order"))
+
+
 """An order given by id, by number, or as a loaded object (then its version is checked)."""
 
 _STOCK_RELEASED_IN = frozenset({OrderState.CANCELLED, OrderState.EXPIRED})
@@ -545,7 +561,7 @@ class OrderService:
             OrderNotFound: No such order.
         """
         with self._context.store.unit_of_work(readonly=True) as uow:
-            return self._load(uow, order)
+            return load_order(uow, order)
 
     def history(self, order: str | int) -> tuple[HistoryEntry, ...]:
         """Every transition of an order, oldest first."""
@@ -628,19 +644,11 @@ class OrderService:
 
     # -- the shared machinery ----------------------------------------------------------------
 
-    @staticmethod
-    def _load(uow: UnitOfWork, order: OrderRef) -> Order:
-        if isinstance(order, Order):
-            return uow.orders.get(order.id)
-        if isinstance(order, int) and not isinstance(order, bool):
-            return uow.orders.get_by_number(order)
-        return uow.orders.get(require_code(order, "order"))
-
     @retried
     def _change(self, order: OrderRef, change: _Change) -> Order:
         """Load, change, save with a version check — one unit of work."""
         with self._context.store.unit_of_work() as uow:
-            loaded = self._load(uow, order)
+            loaded = load_order(uow, order)
             if isinstance(order, Order) and order.version != loaded.version:
                 raise ConcurrencyConflict("order", order.id, order.version)
             change(uow, loaded)

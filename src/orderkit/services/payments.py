@@ -23,7 +23,6 @@ from orderkit.errors import (
     PaymentDeclined,
     ValidationError,
 )
-from orderkit.lifecycle.order import Order
 from orderkit.money import Money
 from orderkit.payments.events import (
     PaymentAuthorised,
@@ -37,6 +36,7 @@ from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.services.context import ServiceContext, retried
+from orderkit.services.orders import OrderRef, load_order
 from orderkit.storage import UnitOfWork
 
 __all__ = ["PaymentService"]
@@ -83,7 +83,7 @@ class PaymentService:
 
     def authorise(
         self,
-        order: Order | str | int,
+        order: OrderRef,
         amount: Money,
         source: str,
         *,
@@ -133,7 +133,7 @@ class PaymentService:
     @retried
     def _open(
         self,
-        order: Order | str | int,
+        order: OrderRef,
         amount: Money,
         source: str,
         key: str,
@@ -142,7 +142,7 @@ class PaymentService:
     ) -> tuple[Payment, bool]:
         context = self._context
         with context.store.unit_of_work() as uow:
-            loaded = _load_order(uow, order)
+            loaded = load_order(uow, order)
             if amount.currency != loaded.currency:
                 raise CurrencyMismatch("amount", loaded.currency, amount.currency)
             fingerprint = request_fingerprint(
@@ -375,10 +375,10 @@ class PaymentService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.payments.get(require_text(payment_id, "payment_id"))
 
-    def for_order(self, order: Order | str | int) -> list[Payment]:
+    def for_order(self, order: OrderRef) -> list[Payment]:
         """Return an order's payments, oldest first."""
         with self._context.store.unit_of_work(readonly=True) as uow:
-            return uow.payments.for_order(_load_order(uow, order).id)
+            return uow.payments.for_order(load_order(uow, order).id)
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -418,14 +418,6 @@ class PaymentService:
                         f"{exchange.code or exchange.outcome}",
                     )
                 return
-
-
-def _load_order(uow: UnitOfWork, order: Order | str | int) -> Order:
-    if isinstance(order, Order):
-        return uow.orders.get(order.id)
-    if isinstance(order, int) and not isinstance(order, bool):
-        return uow.orders.get_by_number(order)
-    return uow.orders.get(require_text(order, "order"))
 
 
 def _check_same(existing: IdempotencyRecord, record: IdempotencyRecord) -> None:
