@@ -43,6 +43,7 @@ from orderkit.money import Money
 from orderkit.payments.events import (
     PaymentAuthorised,
     PaymentCaptured,
+    PaymentExpired,
     PaymentFailed,
     PaymentRefunded,
     PaymentVoided,
@@ -58,6 +59,7 @@ BUILTIN_EVENTS: tuple[type[DomainEvent], ...] = (
     OrderTransitioned,
     PaymentAuthorised,
     PaymentCaptured,
+    PaymentExpired,
     PaymentFailed,
     PaymentRefunded,
     PaymentVoided,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -282,6 +282,34 @@ def test_refusals_of_the_rules_change_nothing(shop: ok.Shop, order: ok.Order) ->
     with pytest.raises(PaymentError):
         shop.payments.capture(payment.id, key="cap-2")
     assert shop.orders.get(order.id).payment_status is ok.PaymentStatus.UNPAID
+
+
+def test_uncaptured_authorisations_expire_after_their_window(
+    shop: ok.Shop, order: ok.Order
+) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
+    captured = shop.payments.authorise(order.id, eur("1.00"), APPROVE, key="auth-2")
+    shop.payments.capture(captured.id, key="cap-2")
+    clock = shop.clock
+    assert isinstance(clock, ok.ManualClock)
+    clock.advance(timedelta(days=6))
+    assert shop.payments.expire_due() == []
+    clock.advance(timedelta(days=1))
+    before = everything(shop)
+    with pytest.raises(ValidationError):
+        shop.payments.expire_due(limit=0)
+    assert everything(shop) == before
+    (expired,) = shop.payments.expire_due()
+    assert (expired.id, expired.state, expired.released) == (
+        payment.id,
+        PaymentState.EXPIRED,
+        eur("40.00"),
+    )
+    assert shop.orders.get(order.id).authorised == eur("1.00")  # only the captured one is left
+    assert type(shop.events.pending(limit=100)[-1]).__name__ == "PaymentExpired"
+    with pytest.raises(PaymentError):
+        shop.payments.capture(payment.id, key="cap-1")
+    assert shop.payments.expire_due() == []
 
 
 def test_split_tender_adds_up_on_the_order(shop: ok.Shop, order: ok.Order) -> None:

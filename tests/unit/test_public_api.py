@@ -9,6 +9,7 @@ import sys
 import orderkit
 
 EXPECTED = {
+    "PaymentExpired",
     "PaymentVoided",
     "PaymentState",
     "PaymentRefunded",

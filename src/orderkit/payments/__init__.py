@@ -8,6 +8,7 @@ every gateway request happen once, however often it is retried.
 from orderkit.payments.events import (
     PaymentAuthorised,
     PaymentCaptured,
+    PaymentExpired,
     PaymentFailed,
     PaymentRefunded,
     PaymentVoided,
@@ -33,6 +34,7 @@ __all__ = [
     "Payment",
     "PaymentAuthorised",
     "PaymentCaptured",
+    "PaymentExpired",
     "PaymentFailed",
     "PaymentGateway",
     "PaymentMethod",

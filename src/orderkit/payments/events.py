@@ -12,6 +12,7 @@ from orderkit.money import Money
 __all__ = [
     "PaymentAuthorised",
     "PaymentCaptured",
+    "PaymentExpired",
     "PaymentFailed",
     "PaymentRefunded",
     "PaymentVoided",
@@ -62,6 +63,16 @@ class PaymentVoided(DomainEvent):
 @attrs.frozen(slots=True, kw_only=True)
 class PaymentRefunded(DomainEvent):
     """Money was paid back."""
+
+    aggregate_type: ClassVar[str] = "payment"
+
+    order_id: str
+    amount: Money
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PaymentExpired(DomainEvent):
+    """An authorisation lapsed uncaptured; ``amount`` is what it had held."""
 
     aggregate_type: ClassVar[str] = "payment"
 

@@ -64,6 +64,13 @@ class PaymentRepository(Protocol):
         """Return an order's payments, oldest first."""
         ...
 
+    def expiring(self, at: datetime, limit: int) -> list[Payment]:
+        """Return up to ``limit`` authorised, uncaptured payments whose window ends by ``at``.
+
+        Soonest first. In a write unit of work they are locked, like every load.
+        """
+        ...
+
 
 class IdempotencyKeys(Protocol):
     """Protocol: the idempotency keys of gateway requests, kept with what they were for."""

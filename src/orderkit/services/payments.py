@@ -27,6 +27,7 @@ from orderkit.money import Money
 from orderkit.payments.events import (
     PaymentAuthorised,
     PaymentCaptured,
+    PaymentExpired,
     PaymentFailed,
     PaymentRefunded,
     PaymentVoided,
@@ -365,6 +366,40 @@ class PaymentService:
         for pending in list(payment.pending):
             payment = self._finish(payment.id, pending.key, adapter.status(pending.key))
         return payment
+
+    @retried
+    def expire_due(self, limit: int = 100) -> list[Payment]:
+        """Let uncaptured authorisations lapse once their window is over.
+
+        The provider lets them lapse on its side too; nothing is sent to it.
+        Run this from a scheduler, as often as the window needs.
+
+        Returns:
+            The payments that expired now, soonest first.
+
+        Raises:
+            ValidationError: ``limit`` is not a positive int.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError("limit", limit, "must be a positive int")
+        context = self._context
+        expired = []
+        with context.store.unit_of_work() as uow:
+            now = context.clock.now()
+            for payment in uow.payments.expiring(now, limit):
+                if payment.expire(now):
+                    context.record(
+                        uow,
+                        PaymentExpired,
+                        aggregate_id=payment.id,
+                        order_id=payment.order_id,
+                        amount=payment.released,
+                    )
+                    self._sync_order(uow, payment)
+                    uow.payments.save(payment)
+                    expired.append(payment)
+            uow.commit()
+        return expired
 
     def get(self, payment_id: str) -> Payment:
         """Return a payment.

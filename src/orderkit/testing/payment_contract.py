@@ -107,6 +107,23 @@ class PaymentContract:
             assert [p.id for p in uow.payments.for_order("O1")] == ["P1", "P2"]
             assert uow.payments.for_order("O9") == []
 
+    def test_expiring_authorisations_soonest_first(self, store: Store) -> None:
+        """expiring() lists authorised, uncaptured payments whose window ends by then."""
+        later = sample_payment("P-LATER")
+        later.authorised_until = T0 + timedelta(days=9)
+        captured = sample_payment("P-CAPTURED")
+        captured.finish("cap-1", succeeded=True)  # captured: its window no longer matters
+        with store.unit_of_work() as uow:
+            for payment in (later, sample_payment("P-SOON"), captured):
+                uow.payments.add(payment)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [p.id for p in uow.payments.expiring(T0 + timedelta(days=7), 10)] == ["P-SOON"]
+            due = uow.payments.expiring(T0 + timedelta(days=30), 10)
+            assert [p.id for p in due] == ["P-SOON", "P-LATER"]
+            assert [p.id for p in uow.payments.expiring(T0 + timedelta(days=30), 1)] == ["P-SOON"]
+            assert uow.payments.expiring(T0, 10) == []
+
     def test_an_idempotency_key_is_claimed_once(self, store: Store) -> None:
         """claim() stores a new key and hands back the first record for a known one."""
         first = IdempotencyRecord("key-1", "capture", "f" * 64, "P1", T0)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import cattrs
 
 from orderkit.adapters.memory._tables import Overlay
 from orderkit.adapters.memory._versioned import MemoryVersionedDocuments
 from orderkit.errors import PaymentNotFound
-from orderkit.payments.payment import Payment
+from orderkit.payments.payment import Payment, PaymentState
 from orderkit.payments.repository import IdempotencyRecord
 
 
@@ -21,6 +23,17 @@ class MemoryPayments(MemoryVersionedDocuments[Payment]):
     def for_order(self, order_id: str) -> list[Payment]:
         found = [payment for payment in self._all() if payment.order_id == order_id]
         return sorted(found, key=lambda payment: (payment.created_at, payment.id))
+
+    def expiring(self, at: datetime, limit: int) -> list[Payment]:
+        due = [
+            payment
+            for payment in self._all()
+            if payment.state is PaymentState.AUTHORISED
+            and payment.authorised_until is not None
+            and payment.authorised_until <= at
+        ]
+        due.sort(key=lambda payment: (payment.authorised_until or at, payment.id))
+        return due[:limit]
 
 
 class MemoryIdempotencyKeys:

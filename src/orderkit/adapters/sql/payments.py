@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from orderkit.adapters.sql.base import SqlRepository
@@ -28,6 +29,9 @@ class SqlPayments(SqlVersionedRepository[Payment]):
             "gateway": payment.gateway,
             "reference": payment.reference,
             "created_at": self._dialect.encode_time(payment.created_at),
+            "authorised_until": None
+            if payment.authorised_until is None
+            else self._dialect.encode_time(payment.authorised_until),
         }
 
     def add(self, payment: Payment) -> None:
@@ -38,6 +42,15 @@ class SqlPayments(SqlVersionedRepository[Payment]):
     def for_order(self, order_id: str) -> list[Payment]:
         """An order's payments, oldest first."""
         return self._select("order_id = :order_id", "created_at, id", {"order_id": order_id})
+
+    def expiring(self, at: datetime, limit: int) -> list[Payment]:
+        """Uncaptured authorisations whose window ends by ``at``, soonest first."""
+        return self._select(
+            "state = 'authorised' AND authorised_until <= :at",
+            "authorised_until, id",
+            {"at": self._dialect.encode_time(at)},
+            limit=limit,
+        )
 
 
 class SqlIdempotencyKeys(SqlRepository):

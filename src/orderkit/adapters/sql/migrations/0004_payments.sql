@@ -7,11 +7,14 @@ CREATE TABLE payments (
     gateway {text} NOT NULL,
     reference {text},
     created_at {timestamp} NOT NULL,
+    authorised_until {timestamp},
     version {bigint} NOT NULL,
     body {json} NOT NULL
 );
 
 CREATE INDEX payments_order ON payments (order_id, created_at);
+
+CREATE INDEX payments_expiry ON payments (authorised_until) WHERE state = 'authorised';
 
 CREATE TABLE idempotency_keys (
     key {text} PRIMARY KEY,
