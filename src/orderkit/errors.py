@@ -31,6 +31,7 @@ it as attributes, so a caller can react without parsing the message::
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
     │   └── PaymentDeclined          + payment_id, code
+    ├── WebhookRejected              reason
     ├── PermissionDenied             actor, permission
     ├── StorageError                 (always chained from the backend error)
     │   ├── StorageUnavailable
@@ -91,6 +92,7 @@ __all__ = [
     "UnsupportedStore",
     "ValidationError",
     "WarehouseNotFound",
+    "WebhookRejected",
 ]
 
 
@@ -379,6 +381,20 @@ class PaymentDeclined(PaymentError):
         self.payment_id = payment_id
         self.code = code
         super().__init__(order_id, reason)
+
+
+class WebhookRejected(OrderkitError):
+    """A webhook failed verification: bad or missing signature, stale or malformed.
+
+    Nothing was recorded. Answer the provider with an error status; it retries.
+
+    Attributes:
+        reason: What was wrong with it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"webhook rejected: {reason}")
 
 
 class PermissionDenied(OrderkitError):

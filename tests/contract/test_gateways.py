@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from orderkit.adapters.gateways import TestCardGateway
 from orderkit.payments import PaymentGateway
 from orderkit.testing.gateway_contract import GatewayContract
@@ -9,3 +11,9 @@ class TestTheTestCardGateway(GatewayContract):
 
     def make_gateway(self) -> PaymentGateway:
         return TestCardGateway()
+
+    def make_notification(
+        self, gateway: PaymentGateway, key: str, at: datetime
+    ) -> tuple[str, bytes]:
+        assert isinstance(gateway, TestCardGateway)
+        return gateway.notification(key, at)

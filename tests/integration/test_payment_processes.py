@@ -15,7 +15,7 @@ from typing import Any
 import orderkit as ok
 from orderkit.adapters.gateways import TestCardGateway
 from orderkit.errors import InvalidAmount, PaymentError
-from orderkit.payments import GatewayResult
+from orderkit.payments import GatewayNotification, GatewayResult
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROCESSES = 4
@@ -78,6 +78,10 @@ class Remote:
     def status(self, key: str) -> GatewayResult:
         result: GatewayResult = self.proxy.status(key)
         return result
+
+    def parse_notification(self, signature: str, body: bytes, now: datetime) -> GatewayNotification:
+        notice: GatewayNotification = self.proxy.parse_notification(signature, body, now)
+        return notice
 
 
 def _race(

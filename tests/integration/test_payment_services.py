@@ -17,6 +17,7 @@ from orderkit.errors import (
     PaymentError,
     PaymentNotFound,
     ValidationError,
+    WebhookRejected,
 )
 from orderkit.payments import GatewayResult, GatewayTimeout, PaymentState
 
@@ -334,3 +335,82 @@ def test_gateways_must_be_gateways_with_distinct_names() -> None:
         ok.Shop.open(gateways=[object()])  # type: ignore[list-item]
     with pytest.raises(ConfigurationError):
         ok.Shop.open(gateways=[TestCardGateway(), TestCardGateway()])
+
+
+def test_a_webhook_settles_a_lost_authorisation_once(
+    shop: ok.Shop, order: ok.Order, gateway: TestCardGateway
+) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, "4000000000000259", key="a-1")
+    assert payment.state is PaymentState.PENDING
+    signature, body = gateway.notification("a-1", T0, event_id="evt_1")
+    settled = shop.payments.notify("test_cards", signature, body)
+    assert settled is not None
+    assert settled.state is PaymentState.AUTHORISED
+    again = shop.payments.notify("test_cards", signature, body)  # delivered twice
+    assert again is not None
+    assert again.exchanges == settled.exchanges
+    authorised = [e for e in shop.events.pending(limit=100) if isinstance(e, ok.PaymentAuthorised)]
+    assert len(authorised) == 1
+
+
+def test_a_late_processing_webhook_never_overrides_success(
+    shop: ok.Shop, order: ok.Order, gateway: TestCardGateway
+) -> None:
+    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="a-1")
+    signature, body = gateway.notification("a-1", T0, outcome=ok.GatewayOutcome.PENDING)
+    late = shop.payments.notify("test_cards", signature, body)
+    assert late is not None
+    assert (late.state, late.exchanges) == (PaymentState.AUTHORISED, payment.exchanges)
+
+
+def test_a_webhook_books_a_capture_whose_answer_was_lost(shop: ok.Shop, order: ok.Order) -> None:
+    payment = shop.payments.authorise(
+        order.id, order.grand_total, APPROVE, key="a-1", gateway="test_cards_lossy"
+    )
+    payment = shop.payments.capture(payment.id, key="cap-1")
+    assert [p.key for p in payment.pending] == ["cap-1"]
+    lossy = shop.payments._gateways["test_cards_lossy"]  # the provider's side of the test
+    assert isinstance(lossy, TestCardGateway)
+    booked = shop.payments.notify("test_cards_lossy", *lossy.notification("cap-1", T0))
+    assert booked is not None
+    assert (booked.state, booked.captured, booked.pending) == (
+        PaymentState.CAPTURED,
+        eur("40.00"),
+        [],
+    )
+
+
+def test_forged_stale_and_unknown_webhooks_change_nothing(
+    shop: ok.Shop, order: ok.Order, gateway: TestCardGateway
+) -> None:
+    shop.payments.authorise(order.id, order.grand_total, "4000000000000259", key="a-1")
+    signature, body = gateway.notification("a-1", T0)
+    before = everything(shop)
+    forged = body.replace(b'"approved"', b'"declined"')
+    for bad in (
+        lambda: shop.payments.notify("test_cards", signature, forged),
+        lambda: shop.payments.notify("test_cards", "t=1,v1=00", body),
+        lambda: shop.payments.notify(
+            "test_cards", *gateway.notification("a-1", T0 - timedelta(minutes=6))
+        ),
+        lambda: shop.payments.notify("test_cards", signature, b"not json"),
+    ):
+        with pytest.raises(WebhookRejected):
+            bad()
+    assert shop.payments.notify("test_cards", *gateway.notification("nobody-sent-this", T0)) is None
+    assert everything(shop) == before
+
+
+def test_webhooks_signed_with_a_rotated_out_secret_still_count(store_url: str | None) -> None:
+    new, old = "whsec_2026_new_secret", "whsec_2025_old_secret"
+    provider = TestCardGateway(webhook_secrets=[old])  # the provider still signs with the old one
+    ours = TestCardGateway(webhook_secrets=[new, old])
+    with ok.Shop.open(store_url, clock=ok.ManualClock(T0), gateways=[ours]) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("20.00", "EUR")))
+        shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        order = shop.orders.place("ana@example.com", [("TEE", 1)])
+        payment = shop.payments.authorise(order.id, order.grand_total, "4000000000000259", key="k")
+        _, body = ours.notification("k", T0)
+        settled = shop.payments.notify("test_cards", provider.webhooks.sign(body, T0), body)
+        assert settled is not None
+        assert (settled.id, settled.state) == (payment.id, PaymentState.AUTHORISED)

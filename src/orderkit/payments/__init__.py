@@ -14,6 +14,7 @@ from orderkit.payments.events import (
     PaymentVoided,
 )
 from orderkit.payments.gateway import (
+    GatewayNotification,
     GatewayOutcome,
     GatewayResult,
     GatewayTimeout,
@@ -23,9 +24,11 @@ from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.repository import IdempotencyKeys, IdempotencyRecord, PaymentRepository
+from orderkit.payments.webhooks import WebhookSigner
 
 __all__ = [
     "GatewayExchange",
+    "GatewayNotification",
     "GatewayOutcome",
     "GatewayResult",
     "GatewayTimeout",
@@ -43,5 +46,6 @@ __all__ = [
     "PaymentState",
     "PaymentVoided",
     "PendingOperation",
+    "WebhookSigner",
     "request_fingerprint",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -12,6 +13,7 @@ from orderkit.errors import OrderkitError
 from orderkit.money import Money
 
 __all__ = [
+    "GatewayNotification",
     "GatewayOutcome",
     "GatewayResult",
     "GatewayTimeout",
@@ -53,6 +55,23 @@ class GatewayResult:
     code: str | None = None
     message: str | None = None
     action_url: str | None = None
+
+
+@attrs.frozen
+class GatewayNotification:
+    """What a provider's webhook says, once its signature was verified.
+
+    Attributes:
+        event_id: The provider's id for the notification; a redelivery repeats it.
+        key: The idempotency key of the request it is about.
+        result: The provider's answer to that request, as it stands now.
+        occurred_at: When the provider signed it.
+    """
+
+    event_id: str
+    key: str
+    result: GatewayResult
+    occurred_at: datetime
 
 
 class GatewayTimeout(OrderkitError):
@@ -108,4 +127,16 @@ class PaymentGateway(Protocol):
 
     def status(self, key: str) -> GatewayResult:
         """Say what became of the request sent with ``key`` (after a timeout, a redirect)."""
+        ...
+
+    def parse_notification(self, signature: str, body: bytes, now: datetime) -> GatewayNotification:
+        """Verify a webhook's signature and age, then read it.
+
+        ``body`` is the raw request body, byte for byte; ``signature`` the
+        provider's signature header (see :class:`~orderkit.payments.WebhookSigner`).
+
+        Raises:
+            WebhookRejected: The signature or the age does not hold, or the body
+                is not a notification.
+        """
         ...

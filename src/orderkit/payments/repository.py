@@ -78,3 +78,7 @@ class IdempotencyKeys(Protocol):
     def claim(self, record: IdempotencyRecord) -> IdempotencyRecord | None:
         """Store ``record`` if its key is new; otherwise return the stored record."""
         ...
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        """Return the record of ``key``, or ``None`` if the key was never used."""
+        ...

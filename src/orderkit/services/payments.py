@@ -11,6 +11,7 @@ what became of it — by the same key, so nothing is charged twice.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -32,7 +33,13 @@ from orderkit.payments.events import (
     PaymentRefunded,
     PaymentVoided,
 )
-from orderkit.payments.gateway import GatewayOutcome, GatewayResult, GatewayTimeout, PaymentGateway
+from orderkit.payments.gateway import (
+    GatewayNotification,
+    GatewayOutcome,
+    GatewayResult,
+    GatewayTimeout,
+    PaymentGateway,
+)
 from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.repository import IdempotencyRecord
@@ -178,42 +185,53 @@ class PaymentService:
 
     @retried
     def _record_authorisation(self, payment_id: str, result: GatewayResult | None) -> Payment:
-        context = self._context
-        with context.store.unit_of_work() as uow:
+        with self._context.store.unit_of_work() as uow:
             payment = uow.payments.get(payment_id)
-            if payment.state not in {PaymentState.PENDING, PaymentState.REQUIRES_ACTION}:
-                return payment  # a concurrent retry recorded the answer first
-            now = context.clock.now()
-            payment.record(_exchange("authorise", payment.key, payment.amount, result, now))
-            outcome = None if result is None else result.outcome
-            if result is not None and outcome is GatewayOutcome.APPROVED:
-                authorised = result.amount or payment.amount
-                payment.authorise(
-                    authorised, result.reference or payment.id, now + self.authorisation_window
-                )
-                context.record(
-                    uow,
-                    PaymentAuthorised,
-                    aggregate_id=payment.id,
-                    order_id=payment.order_id,
-                    amount=authorised,
-                )
-            elif result is not None and outcome is GatewayOutcome.REQUIRES_ACTION:
-                if payment.state is PaymentState.PENDING:
-                    payment.require_action(result.reference or payment.id, result.action_url)
-            elif result is not None and outcome in _REFUSALS:
-                payment.fail()
-                context.record(
-                    uow,
-                    PaymentFailed,
-                    aggregate_id=payment.id,
-                    order_id=payment.order_id,
-                    code=result.code,
-                )
-            self._sync_order(uow, payment)
-            uow.payments.save(payment)
-            uow.commit()
+            if self._apply_authorisation(uow, payment, result):
+                uow.commit()
         return payment
+
+    def _apply_authorisation(
+        self, uow: UnitOfWork, payment: Payment, result: GatewayResult | None
+    ) -> bool:
+        """Record the gateway's answer to the authorisation; False if it came too late.
+
+        Once the payment has left ``pending`` and ``requires_action``, a later
+        answer (a retry's, a webhook's "processing") changes nothing.
+        """
+        if payment.state not in {PaymentState.PENDING, PaymentState.REQUIRES_ACTION}:
+            return False
+        context = self._context
+        now = context.clock.now()
+        payment.record(_exchange("authorise", payment.key, payment.amount, result, now))
+        outcome = None if result is None else result.outcome
+        if result is not None and outcome is GatewayOutcome.APPROVED:
+            authorised = result.amount or payment.amount
+            payment.authorise(
+                authorised, result.reference or payment.id, now + self.authorisation_window
+            )
+            context.record(
+                uow,
+                PaymentAuthorised,
+                aggregate_id=payment.id,
+                order_id=payment.order_id,
+                amount=authorised,
+            )
+        elif result is not None and outcome is GatewayOutcome.REQUIRES_ACTION:
+            if payment.state is PaymentState.PENDING:
+                payment.require_action(result.reference or payment.id, result.action_url)
+        elif result is not None and outcome in _REFUSALS:
+            payment.fail()
+            context.record(
+                uow,
+                PaymentFailed,
+                aggregate_id=payment.id,
+                order_id=payment.order_id,
+                code=result.code,
+            )
+        self._sync_order(uow, payment)
+        uow.payments.save(payment)
+        return True
 
     # -- capture, void, refund ---------------------------------------------------------
 
@@ -322,31 +340,39 @@ class PaymentService:
 
     @retried
     def _finish(self, payment_id: str, key: str, result: GatewayResult | None) -> Payment:
-        context = self._context
-        with context.store.unit_of_work() as uow:
+        with self._context.store.unit_of_work() as uow:
             payment = uow.payments.get(payment_id)
-            pending = payment.pending_operation(key)
-            if pending is None:
-                return payment  # a concurrent retry recorded the answer first
-            now = context.clock.now()
-            payment.record(_exchange(pending.operation, key, pending.amount, result, now))
-            if result is not None and result.outcome is not GatewayOutcome.PENDING:
-                booked = result.outcome is GatewayOutcome.APPROVED
-                payment.finish(key, succeeded=booked)
-                if booked:
-                    fields = {"final": pending.final} if pending.operation == "capture" else {}
-                    context.record(
-                        uow,
-                        _BOOKED[pending.operation],
-                        aggregate_id=payment.id,
-                        order_id=payment.order_id,
-                        amount=pending.amount,
-                        **fields,
-                    )
-                self._sync_order(uow, payment)
-            uow.payments.save(payment)
-            uow.commit()
+            if self._apply_answer(uow, payment, key, result):
+                uow.commit()
         return payment
+
+    def _apply_answer(
+        self, uow: UnitOfWork, payment: Payment, key: str, result: GatewayResult | None
+    ) -> bool:
+        """Record the answer to the pending operation ``key``; False if none is pending."""
+        pending = payment.pending_operation(key)
+        if pending is None:
+            return False  # answered already: by a retry, a webhook or resolve()
+        context = self._context
+        payment.record(
+            _exchange(pending.operation, key, pending.amount, result, context.clock.now())
+        )
+        if result is not None and result.outcome is not GatewayOutcome.PENDING:
+            booked = result.outcome is GatewayOutcome.APPROVED
+            payment.finish(key, succeeded=booked)
+            if booked:
+                fields = {"final": pending.final} if pending.operation == "capture" else {}
+                context.record(
+                    uow,
+                    _BOOKED[pending.operation],
+                    aggregate_id=payment.id,
+                    order_id=payment.order_id,
+                    amount=pending.amount,
+                    **fields,
+                )
+            self._sync_order(uow, payment)
+        uow.payments.save(payment)
+        return True
 
     # -- afterwards ------------------------------------------------------------------
 
@@ -365,6 +391,53 @@ class PaymentService:
                 payment = self._record_authorisation(payment.id, answer)
         for pending in list(payment.pending):
             payment = self._finish(payment.id, pending.key, adapter.status(pending.key))
+        return payment
+
+    def notify(self, gateway: str, signature: str, body: bytes) -> Payment | None:
+        """Take in a provider's webhook: verify it, then record what it says, once.
+
+        Pass the signature header and the raw body as they arrived. A webhook
+        delivered again (the same event id) changes nothing; one that arrives
+        after a later answer (a "processing" after "succeeded") changes nothing
+        either; one about a request orderkit never sent is ignored.
+
+        Returns:
+            The payment it is about, or ``None`` if orderkit knows no such request.
+
+        Raises:
+            WebhookRejected: The signature, the age or the body does not hold;
+                nothing was recorded (answer the provider with an error status).
+        """
+        name, adapter = self._gateway(gateway)
+        if not isinstance(body, bytes):
+            raise ValidationError("body", body, "give the raw request body as bytes")
+        notice = adapter.parse_notification(signature, body, self._context.clock.now())
+        return self._take_notification(name, notice, body)
+
+    @retried
+    def _take_notification(
+        self, gateway: str, notice: GatewayNotification, body: bytes
+    ) -> Payment | None:
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            request = uow.idempotency_keys.get(notice.key)
+            if request is None:
+                return None
+            payment = uow.payments.get(request.payment_id)
+            event = IdempotencyRecord(
+                f"event:{gateway}:{notice.event_id}",
+                "notification",
+                hashlib.sha256(body).hexdigest(),
+                payment.id,
+                context.clock.now(),
+            )
+            if uow.idempotency_keys.claim(event) is not None:
+                return payment  # delivered before
+            if notice.key == payment.key:
+                self._apply_authorisation(uow, payment, notice.result)
+            else:
+                self._apply_answer(uow, payment, notice.key, notice.result)
+            uow.commit()
         return payment
 
     @retried

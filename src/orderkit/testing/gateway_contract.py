@@ -12,16 +12,23 @@ sources it approves and declines::
 
         def make_gateway(self):
             return MyGateway(api_key=os.environ["SANDBOX_KEY"])
+
+        def make_notification(self, gateway, key, at):
+            return sandbox_webhook_about(key, at)   # (signature header, raw body)
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from orderkit.errors import WebhookRejected
 from orderkit.money import Money
 from orderkit.payments.gateway import GatewayOutcome, GatewayResult, PaymentGateway
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 __all__ = ["GatewayContract"]
 
@@ -38,6 +45,16 @@ class GatewayContract:
     def make_gateway(self) -> PaymentGateway:
         """Return the adapter under test. Subclasses must implement this."""
         raise NotImplementedError("implement make_gateway() to return your PaymentGateway")
+
+    def make_notification(
+        self, gateway: PaymentGateway, key: str, at: datetime
+    ) -> tuple[str, bytes]:
+        """Return the webhook the provider sends at ``at`` about request ``key``.
+
+        A signature header and the raw body, as the provider's sandbox (or its
+        test secret) produces them. Subclasses must implement this.
+        """
+        raise NotImplementedError("implement make_notification() to return a signed webhook")
 
     @pytest.fixture
     def gateway(self) -> PaymentGateway:
@@ -129,3 +146,26 @@ class GatewayContract:
     def test_an_unknown_key_is_not_found(self, gateway: PaymentGateway) -> None:
         """status() of a request the provider never saw says so."""
         assert gateway.status(self.key()).outcome is GatewayOutcome.NOT_FOUND
+
+    def test_a_notification_is_verified_and_read(self, gateway: PaymentGateway) -> None:
+        """A signed webhook names its event and the request it is about."""
+        key = self.key()
+        gateway.authorise(self.money("40.00"), self.approved_source, key=key, metadata={})
+        signature, body = self.make_notification(gateway, key, T0)
+        notice = gateway.parse_notification(signature, body, T0)
+        assert (notice.key, notice.result.outcome) == (key, GatewayOutcome.APPROVED)
+        assert notice.event_id
+
+    def test_a_tampered_or_stale_notification_is_rejected(self, gateway: PaymentGateway) -> None:
+        """A changed body, a forged signature or an old timestamp is refused."""
+        key = self.key()
+        gateway.authorise(self.money("40.00"), self.approved_source, key=key, metadata={})
+        signature, body = self.make_notification(gateway, key, T0)
+        with pytest.raises(WebhookRejected):
+            gateway.parse_notification(signature, body.replace(b"approved", b"declined"), T0)
+        with pytest.raises(WebhookRejected):
+            gateway.parse_notification(signature[:-4] + "0000", body, T0)
+        with pytest.raises(WebhookRejected):
+            gateway.parse_notification("", body, T0)
+        with pytest.raises(WebhookRejected):
+            gateway.parse_notification(signature, body, T0 + timedelta(days=1))

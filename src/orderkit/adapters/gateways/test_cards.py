@@ -9,13 +9,22 @@ and it can lose its answer (a timeout) after charging or before.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import attrs
 
+from orderkit.errors import WebhookRejected
 from orderkit.money import Money
-from orderkit.payments.gateway import GatewayOutcome, GatewayResult, GatewayTimeout
+from orderkit.payments.gateway import (
+    GatewayNotification,
+    GatewayOutcome,
+    GatewayResult,
+    GatewayTimeout,
+)
+from orderkit.payments.webhooks import WebhookSigner
 
 __all__ = ["TestCardGateway"]
 
@@ -72,7 +81,10 @@ class TestCardGateway:
 
     name = "test_cards"
 
-    def __init__(self) -> None:
+    def __init__(self, webhook_secrets: Sequence[str] = ("whsec_test_cards_0001",)) -> None:
+        self.webhooks = WebhookSigner(webhook_secrets)
+        """Signs the webhooks :meth:`notification` builds and verifies incoming ones."""
+        self._events = (f"evt_{n:06d}" for n in itertools.count(1))
         self._lock = threading.Lock()
         self._charges: dict[str, _Charge] = {}
         self._answers: dict[str, GatewayResult] = {}
@@ -185,6 +197,55 @@ class TestCardGateway:
         with self._lock:
             self.calls += 1
             return self._answers.get(key, GatewayResult(GatewayOutcome.NOT_FOUND))
+
+    def notification(
+        self,
+        key: str,
+        at: datetime,
+        *,
+        outcome: GatewayOutcome | None = None,
+        event_id: str | None = None,
+    ) -> tuple[str, bytes]:
+        """The webhook the provider sends about the request ``key``: signature header and body.
+
+        It reports the provider's answer to that request, or ``outcome`` when
+        given (a provider also announces ``pending``, "processing", on its way).
+        """
+        with self._lock:
+            answer = self._answers.get(key, GatewayResult(GatewayOutcome.NOT_FOUND))
+            if outcome is not None:
+                answer = attrs.evolve(answer, outcome=outcome)
+            event = event_id or next(self._events)
+        body = json.dumps(
+            {
+                "id": event,
+                "key": key,
+                "outcome": answer.outcome.value,
+                "reference": answer.reference,
+                "amount": None
+                if answer.amount is None
+                else {"value": str(answer.amount.amount), "currency": answer.amount.currency},
+                "code": answer.code,
+            }
+        ).encode()
+        return self.webhooks.sign(body, at), body
+
+    def parse_notification(self, signature: str, body: bytes, now: datetime) -> GatewayNotification:
+        """Verify a webhook of this provider and read it."""
+        signed_at = self.webhooks.verify(signature, body, now)
+        try:
+            data = json.loads(body)
+            amount = data["amount"]
+            result = GatewayResult(
+                GatewayOutcome(data["outcome"]),
+                reference=data["reference"],
+                amount=None if amount is None else Money(amount["value"], amount["currency"]),
+                code=data["code"],
+                message="webhook",
+            )
+            return GatewayNotification(str(data["id"]), str(data["key"]), result, signed_at)
+        except (ValueError, KeyError, TypeError) as bad:
+            raise WebhookRejected(f"not a notification: {bad}") from bad
 
     def holds(self, reference: str) -> tuple[Money, Money, Money]:
         """What the provider holds for ``reference``: authorised, captured, refunded."""

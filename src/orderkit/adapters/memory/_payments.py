@@ -44,9 +44,14 @@ class MemoryIdempotencyKeys:
         self._converter = converter
 
     def claim(self, record: IdempotencyRecord) -> IdempotencyRecord | None:
-        stored = self._table.get(record.key)
-        if stored is not None:
-            existing: IdempotencyRecord = self._converter.structure(stored, IdempotencyRecord)
-            return existing
-        self._table.put(record.key, self._converter.unstructure(record))
-        return None
+        existing = self.get(record.key)
+        if existing is None:
+            self._table.put(record.key, self._converter.unstructure(record))
+        return existing
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        stored = self._table.get(key)
+        if stored is None:
+            return None
+        record: IdempotencyRecord = self._converter.structure(stored, IdempotencyRecord)
+        return record

@@ -72,9 +72,15 @@ class SqlIdempotencyKeys(SqlRepository):
         )
         if inserted:
             return None
+        return self.get(record.key)
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        """The record of ``key``, or ``None``."""
         row = self._session.one(
             "SELECT key, operation, fingerprint, payment_id, created_at FROM idempotency_keys "
             f"WHERE key = :key{self._session.for_share}",
-            {"key": record.key},
+            {"key": key},
         )
+        if row is None:
+            return None
         return IdempotencyRecord(row[0], row[1], row[2], row[3], self._dialect.decode_time(row[4]))
