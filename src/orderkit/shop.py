@@ -182,7 +182,7 @@ class Shop:
             authorize=authorize,
         )
         self.purchasing = PurchasingService(context)
-        self.payments = PaymentService(context, gateways)
+        self.payments = PaymentService(context, gateways, orders=self.orders)
 
     @classmethod
     def open(

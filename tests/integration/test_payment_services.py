@@ -414,3 +414,22 @@ def test_webhooks_signed_with_a_rotated_out_secret_still_count(store_url: str | 
         settled = shop.payments.notify("test_cards", provider.webhooks.sign(body, T0), body)
         assert settled is not None
         assert (settled.id, settled.state) == (payment.id, PaymentState.AUTHORISED)
+
+
+def test_an_order_waiting_for_payment_moves_on_once_payments_cover_it(
+    shop: ok.Shop, order: ok.Order
+) -> None:
+    shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+    shop.inventory.receive("TEE", "BER", 10)
+    waiting = shop.orders.confirm(order.id, actor="clerk")
+    assert waiting.state == "awaiting_payment"
+    shop.payments.authorise(order.id, eur("15.00"), APPROVE, key="a-1", method="store_credit")
+    assert shop.orders.get(order.id).state == "awaiting_payment"  # 15.00 of 40.00
+    shop.payments.authorise(order.id, eur("25.00"), APPROVE, key="a-2")
+    ready = shop.orders.get(order.id)
+    assert ready.state == "ready_to_fulfil"
+    last = ready.history[-1]
+    assert (last.command, last.actor) == ("secure_payment", "payments")
+    transitions = [e for e in shop.events.pending(limit=100) if isinstance(e, ok.OrderTransitioned)]
+    assert transitions[-1].command == "secure_payment"
+    assert ready.captured == eur("0.00")  # authorised, not taken: capture comes at shipping

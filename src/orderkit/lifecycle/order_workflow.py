@@ -84,6 +84,14 @@ def payment_secured(order: Order, entry: HistoryEntry) -> str | None:
     return f"payment is {order.payment_status.value}; it must be authorised or paid first"
 
 
+def payment_covers_total(order: Order, entry: HistoryEntry) -> str | None:
+    """Refuse unless payments hold the whole grand total (secure_payment)."""
+    held = max(order.authorised, order.captured)
+    if held >= order.grand_total:
+        return None
+    return f"payments hold {held} of {order.grand_total}"
+
+
 def shipped_in_part(order: Order, entry: HistoryEntry) -> str | None:
     """Refuse unless some but not all units are recorded as shipped (ship_partially)."""
     shipped = sum(line.shipped for line in order.lines)
@@ -179,6 +187,14 @@ def default_order_workflow() -> Workflow[Order]:
                 before=[capture_in_full],
                 permission="payments.record",
                 description="the money arrived",
+            ),
+            Transition(
+                "secure_payment",
+                [s.AWAITING_PAYMENT],
+                s.READY_TO_FULFIL,
+                guards=[payment_covers_total],
+                permission="payments.record",
+                description="a payment covers the order (fired by shop.payments)",
             ),
             Transition(
                 "mark_ready",

@@ -656,6 +656,23 @@ class OrderService:
             uow.commit()
         return loaded
 
+    def fire_within(
+        self, uow: UnitOfWork, order: Order, command: str, *, actor: str, reason: str | None
+    ) -> None:
+        """Fire ``command`` on ``order`` inside a unit of work the caller owns (and saves).
+
+        Other use cases let an order's state follow theirs through this: the
+        payments service fires ``secure_payment`` when a payment covers an
+        order that waits for one. History, event, stock and expiry follow as
+        for :meth:`apply`; the shop's ``authorize`` hook is not asked, since the
+        caller acts on the system's behalf.
+
+        Raises:
+            InvalidTransition: The command is not allowed in the order's state.
+            TransitionRefused: A guard refused.
+        """
+        self._fire(uow, order, command, actor, reason, checked=False)
+
     def _fire(
         self,
         uow: UnitOfWork,

@@ -44,7 +44,7 @@ from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.services.context import ServiceContext, retried
-from orderkit.services.orders import OrderRef, load_order
+from orderkit.services.orders import OrderRef, OrderService, load_order
 from orderkit.storage import UnitOfWork
 
 __all__ = ["PaymentService"]
@@ -64,6 +64,9 @@ class PaymentService:
         gateways: The gateways payments can go through, by their ``name``; the
             first is the default.
         authorisation_window: How long an authorisation holds before it lapses.
+        orders: The shop's order service: when payments come to cover an order
+            waiting for payment, its ``secure_payment`` command is fired (if the
+            shop's workflow has it) in the same unit of work.
     """
 
     def __init__(
@@ -72,8 +75,10 @@ class PaymentService:
         gateways: Iterable[PaymentGateway] = (),
         *,
         authorisation_window: timedelta = timedelta(days=7),
+        orders: OrderService | None = None,
     ) -> None:
         self._context = context
+        self._orders = orders
         self._gateways: dict[str, PaymentGateway] = {}
         for gateway in gateways:
             if not isinstance(gateway, PaymentGateway):
@@ -501,9 +506,11 @@ class PaymentService:
             raise ValidationError("gateway", name, f"known gateways: {sorted(self._gateways)}")
         return name, self._gateways[name]
 
-    @staticmethod
-    def _sync_order(uow: UnitOfWork, payment: Payment) -> None:
-        """Set the order's amounts to the sum of its payments (this one as it is now)."""
+    def _sync_order(self, uow: UnitOfWork, payment: Payment) -> None:
+        """Set the order's amounts to the sum of its payments (this one as it is now).
+
+        An order waiting for payment that its payments now cover moves on.
+        """
         order = uow.orders.get(payment.order_id)
         payments = [p for p in uow.payments.for_order(order.id) if p.id != payment.id]
         payments.append(payment)
@@ -511,6 +518,19 @@ class PaymentService:
         order.authorised = Money.sum((p.authorised - p.released for p in payments), currency)
         order.captured = Money.sum((p.captured for p in payments), currency)
         order.refunded = Money.sum((p.refunded for p in payments), currency)
+        orders = self._orders
+        workflow = None if orders is None else orders.policy.workflow
+        if (
+            orders is not None
+            and workflow is not None
+            and "secure_payment" in workflow.allowed(order.state)
+            and not workflow.refusals(
+                order, "secure_payment", at=self._context.clock.now(), actor="payments"
+            )
+        ):
+            orders.fire_within(
+                uow, order, "secure_payment", actor="payments", reason=f"payment {payment.id}"
+            )
         uow.orders.save(order)
 
     @staticmethod
