@@ -433,3 +433,39 @@ def test_an_order_waiting_for_payment_moves_on_once_payments_cover_it(
     transitions = [e for e in shop.events.pending(limit=100) if isinstance(e, ok.OrderTransitioned)]
     assert transitions[-1].command == "secure_payment"
     assert ready.captured == eur("0.00")  # authorised, not taken: capture comes at shipping
+
+
+@pytest.mark.parametrize(
+    ("policy", "state"),
+    [("hold", "on_hold"), ("cancel", "cancelled"), ("wait", "awaiting_payment")],
+)
+def test_a_failed_payment_holds_cancels_or_waits_per_policy(
+    store_url: str | None, policy: str, state: str
+) -> None:
+    with ok.Shop.open(
+        store_url,
+        clock=ok.ManualClock(T0),
+        gateways=[TestCardGateway()],
+        order_policy=ok.OrderPolicy(on_payment_failure=policy),
+    ) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("20.00", "EUR")))
+        shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.receive("TEE", "BER", 10)
+        order = shop.orders.place("ana@example.com", [("TEE", 2)])
+        shop.orders.confirm(order.id, actor="clerk")
+        with pytest.raises(PaymentDeclined):
+            shop.payments.authorise(order.id, eur("40.00"), "4000000000009995", key="a-1")
+        after = shop.orders.get(order.id)
+        assert after.state == state
+        if policy != "wait":
+            assert after.history[-1].actor == "payments"
+            assert "insufficient_funds" in (after.history[-1].reason or "")
+        reserved = shop.inventory.level("TEE", "BER").reserved
+        assert reserved == (0 if policy == "cancel" else 2)
+
+
+def test_the_payment_failure_policy_is_checked() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        ok.OrderPolicy(on_payment_failure="shrug")
+    assert raised.value.setting == "on_payment_failure"

@@ -43,6 +43,11 @@ def _channels(value: object) -> frozenset[str]:
     return frozenset(cast(Iterable[str], value))
 
 
+def _payment_failure(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if value not in {"hold", "cancel", "wait"}:
+        raise ConfigurationError(attribute.name, value, "choose 'hold', 'cancel' or 'wait'")
+
+
 @attrs.frozen(kw_only=True)
 class OrderPolicy:
     """The settings :class:`~orderkit.services.orders.OrderService` follows.
@@ -63,6 +68,10 @@ class OrderPolicy:
             cancellation or expiry, and ship it on ``ship``. A shop that keeps
             no stock in orderkit turns this off.
         editable_states: States in which lines and addresses may still change.
+        on_payment_failure: What a failed payment does to an order that waits
+            for payment: ``"hold"`` it for a payment review (the default),
+            ``"cancel"`` it (its stock is released), or ``"wait"`` for another
+            payment.
 
     Examples:
         >>> from datetime import timedelta
@@ -81,6 +90,7 @@ class OrderPolicy:
     confirm_within: timedelta | None = attrs.field(default=None, validator=_positive_delta)
     pay_within: timedelta | None = attrs.field(default=None, validator=_positive_delta)
     reserve_stock: bool = True
+    on_payment_failure: str = attrs.field(default="hold", validator=_payment_failure)
     editable_states: frozenset[str] = frozenset(
         {
             OrderState.PLACED,

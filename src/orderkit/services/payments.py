@@ -24,6 +24,8 @@ from orderkit.errors import (
     PaymentDeclined,
     ValidationError,
 )
+from orderkit.lifecycle.order import Order
+from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.money import Money
 from orderkit.payments.events import (
     PaymentAuthorised,
@@ -518,20 +520,30 @@ class PaymentService:
         order.authorised = Money.sum((p.authorised - p.released for p in payments), currency)
         order.captured = Money.sum((p.captured for p in payments), currency)
         order.refunded = Money.sum((p.refunded for p in payments), currency)
-        orders = self._orders
-        workflow = None if orders is None else orders.policy.workflow
-        if (
-            orders is not None
-            and workflow is not None
-            and "secure_payment" in workflow.allowed(order.state)
-            and not workflow.refusals(
-                order, "secure_payment", at=self._context.clock.now(), actor="payments"
-            )
-        ):
-            orders.fire_within(
-                uow, order, "secure_payment", actor="payments", reason=f"payment {payment.id}"
-            )
+        if self._orders is not None and order.state == OrderState.AWAITING_PAYMENT:
+            self._react(uow, self._orders, order, payment)
         uow.orders.save(order)
+
+    def _react(self, uow: UnitOfWork, orders: OrderService, order: Order, payment: Payment) -> None:
+        """Move an order waiting for payment on: secured, or held or cancelled after a failure."""
+        if payment.state is PaymentState.FAILED:
+            policy = orders.policy.on_payment_failure
+            code = payment.exchanges[-1].code if payment.exchanges else None
+            why = f"payment {payment.id} failed ({code or 'refused'})"
+            if policy == "hold":
+                command, reason = "hold", f"{HoldReason.PAYMENT_REVIEW.value}: {why}"
+            elif policy == "cancel":
+                command, reason = "cancel", why
+            else:
+                return
+        else:
+            command, reason = "secure_payment", f"payment {payment.id}"
+        workflow = orders.policy.workflow
+        now = self._context.clock.now()
+        if command in workflow.allowed(order.state) and not workflow.refusals(
+            order, command, at=now, actor="payments", reason=reason
+        ):
+            orders.fire_within(uow, order, command, actor="payments", reason=reason)
 
     @staticmethod
     def _raise_if_refused(payment: Payment, key: str) -> None:
