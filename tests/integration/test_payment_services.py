@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import orderkit as ok
-from orderkit.adapters.gateways import TestCardGateway
+from orderkit.adapters.gateways import CashOnDeliveryGateway, TestCardGateway
 from orderkit.errors import (
     ConfigurationError,
     IdempotencyConflict,
@@ -469,3 +469,41 @@ def test_the_payment_failure_policy_is_checked() -> None:
     with pytest.raises(ConfigurationError) as raised:
         ok.OrderPolicy(on_payment_failure="shrug")
     assert raised.value.setting == "on_payment_failure"
+
+
+def test_cash_on_delivery_is_captured_when_the_courier_confirms(store_url: str | None) -> None:
+    cash = CashOnDeliveryGateway()
+    with ok.Shop.open(
+        store_url, clock=ok.ManualClock(T0), gateways=[TestCardGateway(), cash]
+    ) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("20.00", "EUR")))
+        shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.receive("TEE", "BER", 10)
+        order = shop.orders.place(
+            "ana@example.com", [("TEE", 2)], payment_method="cash_on_delivery"
+        )
+        with pytest.raises(PaymentError):  # nothing to collect yet
+            shop.payments.cash_collected(order.number, key="delivery-1")
+        shop.payments.authorise(
+            order.id,
+            order.grand_total,
+            "cash",
+            key="cod-1",
+            gateway="cash_on_delivery",
+            method="cash_on_delivery",
+        )
+        order = shop.orders.confirm(order.id, actor="clerk")
+        assert order.state == "ready_to_fulfil"  # fulfilled unpaid
+        for command in ("start_picking", "pack", "ship", "deliver"):
+            order = shop.orders.apply(order.id, command, actor="warehouse")
+        assert order.payment_status is ok.PaymentStatus.AUTHORISED
+        (collected,) = shop.payments.cash_collected(order.number, key="delivery-1")
+        assert (collected.state, collected.captured) == (PaymentState.CAPTURED, eur("40.00"))
+        again = shop.payments.cash_collected(order.number, key="delivery-1")
+        assert [p.exchanges for p in again] == [collected.exchanges]  # once
+        assert shop.orders.get(order.id).payment_status is ok.PaymentStatus.PAID
+        refunded = shop.payments.refund(collected.id, eur("5.00"), key="goodwill")
+        assert refunded.refunded == eur("5.00")
+        with pytest.raises(WebhookRejected):
+            shop.payments.notify("cash_on_delivery", "t=1,v1=00", b"{}")

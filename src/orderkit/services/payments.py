@@ -22,6 +22,7 @@ from orderkit.errors import (
     IdempotencyConflict,
     InvalidAmount,
     PaymentDeclined,
+    PaymentError,
     ValidationError,
 )
 from orderkit.lifecycle.order import Order
@@ -43,6 +44,7 @@ from orderkit.payments.gateway import (
     PaymentGateway,
 )
 from orderkit.payments.idempotency import request_fingerprint
+from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.services.context import ServiceContext, retried
@@ -256,6 +258,43 @@ class PaymentService:
             IdempotencyConflict: ``key`` was used for a different request.
         """
         return self._operate("capture", payment_id, amount, key, final=final)
+
+    def cash_collected(self, order: OrderRef, *, key: str) -> list[Payment]:
+        """The courier confirmed the delivery and the cash: capture the order's cash payments.
+
+        Captures, in full and as final, every authorised payment of the order
+        whose method is ``cash_on_delivery`` (through
+        :class:`~orderkit.adapters.gateways.CashOnDeliveryGateway` or a
+        courier's own gateway). ``key`` makes the confirmation idempotent:
+        each payment's capture carries ``"{key}:{payment id}"``.
+
+        Returns:
+            The cash payments, as they are now.
+
+        Raises:
+            PaymentError: The order has no cash payment to capture.
+        """
+        key = require_text(key, "key")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            order_id = load_order(uow, order).id
+            cash = [
+                payment
+                for payment in uow.payments.for_order(order_id)
+                if payment.method == PaymentMethod.CASH_ON_DELIVERY.value
+                and payment.state
+                in {PaymentState.AUTHORISED, PaymentState.PARTIALLY_CAPTURED, PaymentState.CAPTURED}
+            ]
+        if not cash:
+            raise PaymentError(order_id, "the order has no cash-on-delivery payment to capture")
+        collected = []
+        for payment in cash:
+            capture_key = f"{key}:{payment.id}"
+            already = any(exchange.key == capture_key for exchange in payment.exchanges)
+            if payment.state is PaymentState.CAPTURED and not already:
+                collected.append(payment)  # collected before, under another confirmation
+            else:
+                collected.append(self.capture(payment.id, key=capture_key, final=True))
+        return collected
 
     def void(self, payment_id: str, *, key: str) -> Payment:
         """Give back what is left of an authorisation.

@@ -1,5 +1,6 @@
 """Bundled payment gateways that behave like real providers, for tests, demos and development."""
 
+from orderkit.adapters.gateways.cash_on_delivery import CashOnDeliveryGateway
 from orderkit.adapters.gateways.test_cards import TestCardGateway
 
-__all__ = ["TestCardGateway"]
+__all__ = ["CashOnDeliveryGateway", "TestCardGateway"]
