@@ -507,3 +507,45 @@ def test_cash_on_delivery_is_captured_when_the_courier_confirms(store_url: str |
         assert refunded.refunded == eur("5.00")
         with pytest.raises(WebhookRejected):
             shop.payments.notify("cash_on_delivery", "t=1,v1=00", b"{}")
+
+
+def test_the_reconciliation_lists_what_does_not_match(store_url: str | None) -> None:
+    clock = ok.ManualClock(T0)
+    with ok.Shop.open(
+        store_url, clock=clock, gateways=[TestCardGateway(), CashOnDeliveryGateway()]
+    ) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("20.00", "EUR")))
+        shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.receive("TEE", "BER", 10)
+
+        paid_early = shop.orders.place("ana@example.com", [("TEE", 1)])
+        payment = shop.payments.authorise(paid_early.id, eur("20.00"), APPROVE, key="p-1")
+        shop.payments.capture(payment.id, key="p-1-cap")
+
+        cod = shop.orders.place("ana@example.com", [("TEE", 1)], payment_method="cash_on_delivery")
+        shop.orders.confirm(cod.id, actor="clerk")
+        for command in ("start_picking", "pack", "ship"):
+            shop.orders.apply(cod.id, command, actor="warehouse")
+
+        clock.advance(timedelta(days=4))
+        paid_late = shop.orders.place("ana@example.com", [("TEE", 1)])
+        late = shop.payments.authorise(paid_late.id, eur("20.00"), APPROVE, key="p-2")
+        shop.payments.capture(late.id, key="p-2-cap")
+        lapsing = shop.orders.place("ana@example.com", [("TEE", 1)])
+        held = shop.payments.authorise(lapsing.id, eur("20.00"), APPROVE, key="p-3")
+
+        clock.advance(timedelta(days=6, hours=12))  # p-3's week ends in half a day
+        report = shop.payments.reconciliation(unshipped_after=timedelta(days=6))
+        assert report.shipped_unpaid == (cod.number,)
+        assert report.captured_unshipped == (paid_early.number, paid_late.number)
+        assert [p.id for p in report.expiring] == [held.id]
+        assert "shipped but not paid: 2" in report.render()
+        patient = shop.payments.reconciliation(unshipped_after=timedelta(days=8))
+        assert patient.captured_unshipped == (paid_early.number,)  # the late one has time
+        # Past the limit, the most recent orders are the ones listed.
+        assert shop.payments.reconciliation(limit=1).captured_unshipped == (paid_late.number,)
+        with pytest.raises(ValidationError):
+            shop.payments.reconciliation(unshipped_after=timedelta(days=-1))
+        with pytest.raises(ValidationError):
+            shop.payments.reconciliation(limit=0)

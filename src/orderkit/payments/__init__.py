@@ -23,6 +23,7 @@ from orderkit.payments.gateway import (
 from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
+from orderkit.payments.reconciliation import PaymentReconciliation
 from orderkit.payments.repository import IdempotencyKeys, IdempotencyRecord, PaymentRepository
 from orderkit.payments.webhooks import WebhookSigner
 
@@ -41,6 +42,7 @@ __all__ = [
     "PaymentFailed",
     "PaymentGateway",
     "PaymentMethod",
+    "PaymentReconciliation",
     "PaymentRefunded",
     "PaymentRepository",
     "PaymentState",

@@ -27,6 +27,8 @@ from orderkit.errors import (
 )
 from orderkit.lifecycle.order import Order
 from orderkit.lifecycle.order_workflow import HoldReason, OrderState
+from orderkit.lifecycle.repository import OrderQuery
+from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
 from orderkit.money import Money
 from orderkit.payments.events import (
     PaymentAuthorised,
@@ -46,6 +48,7 @@ from orderkit.payments.gateway import (
 from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
+from orderkit.payments.reconciliation import PaymentReconciliation
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.services.context import ServiceContext, retried
 from orderkit.services.orders import OrderRef, OrderService, load_order
@@ -520,6 +523,41 @@ class PaymentService:
             uow.commit()
         return expired
 
+    def reconciliation(
+        self,
+        *,
+        unshipped_after: timedelta = timedelta(days=3),
+        expiring_within: timedelta = timedelta(days=1),
+        limit: int = 500,
+    ) -> PaymentReconciliation:
+        """List what does not match: shipped but unpaid, paid but unshipped, lapsing soon.
+
+        Args:
+            unshipped_after: How long after placing a paid order may wait to ship.
+            expiring_within: How far ahead to look for lapsing authorisations.
+            limit: At most this many entries per list; past it, the most
+                recent orders and the soonest-lapsing authorisations.
+
+        Raises:
+            ValidationError: A negative time or a bad limit.
+        """
+        for name, value in (
+            ("unshipped_after", unshipped_after),
+            ("expiring_within", expiring_within),
+        ):
+            if not isinstance(value, timedelta) or value < timedelta(0):
+                raise ValidationError(name, value, "must be a timedelta of zero or more")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+            raise ValidationError("limit", limit, "must be an int from 1 to 10000")
+        now = self._context.clock.now()
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            shipped_unpaid = _matching(uow, _SHIPPED, _NOT_PAID, placed_until=None, limit=limit)
+            captured_unshipped = _matching(
+                uow, _UNSHIPPED, _TAKEN, placed_until=now - unshipped_after, limit=limit
+            )
+            expiring = uow.payments.expiring(now + expiring_within, limit)
+        return PaymentReconciliation(shipped_unpaid, captured_unshipped, tuple(expiring))
+
     def get(self, payment_id: str) -> Payment:
         """Return a payment.
 
@@ -619,3 +657,39 @@ def _exchange(
         result.message,
         at,
     )
+
+
+_SHIPPED = (
+    FulfilmentStatus.PARTIALLY_SHIPPED,
+    FulfilmentStatus.SHIPPED,
+    FulfilmentStatus.PARTIALLY_DELIVERED,
+    FulfilmentStatus.DELIVERED,
+)
+_UNSHIPPED = (
+    FulfilmentStatus.UNFULFILLED,
+    FulfilmentStatus.PARTIALLY_FULFILLED,
+    FulfilmentStatus.FULFILLED,
+)
+_NOT_PAID = (PaymentStatus.UNPAID, PaymentStatus.AUTHORISED, PaymentStatus.PARTIALLY_PAID)
+_TAKEN = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_PAID)
+
+
+def _matching(
+    uow: UnitOfWork,
+    fulfilment: tuple[FulfilmentStatus, ...],
+    payment: tuple[PaymentStatus, ...],
+    *,
+    placed_until: datetime | None,
+    limit: int,
+) -> tuple[int, ...]:
+    """Numbers, in order, of the ``limit`` most recent orders in any of the statuses."""
+    found: set[int] = set()
+    for fulfilment_status in fulfilment:
+        for payment_status in payment:
+            query = OrderQuery(
+                payment_status=payment_status.value,
+                fulfilment_status=fulfilment_status.value,
+                placed_until=placed_until,
+            )
+            found.update(order.number for order in uow.orders.find(query, limit=limit))
+    return tuple(sorted(found)[-limit:])
