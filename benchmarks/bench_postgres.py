@@ -29,7 +29,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ import orderkit as ok
 from orderkit.errors import InsufficientStock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.postgres import URL_VARIABLE, with_schema
+from tests.postgres import URL_VARIABLE, fresh_schema
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 SKUS = [f"SKU-{n:03d}" for n in range(200)]
@@ -63,20 +62,6 @@ _BODY = json.dumps(
         "version": 1,
     }
 )
-
-
-@contextmanager
-def _schema(url: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"orderkit_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {name}")
-    try:
-        yield with_schema(url, name)
-    finally:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {name} CASCADE")
 
 
 def _stock_shop(url: str, skus: list[str], on_hand: int) -> None:
@@ -164,7 +149,7 @@ def run() -> Iterator[dict[str, Any]]:
     url = os.environ.get(URL_VARIABLE)
     if not url:
         raise SystemExit(f"set {URL_VARIABLE}=postgresql://user:password@host/database")
-    with _schema(url) as ours_url, _schema(url) as bare_url:
+    with fresh_schema(url) as ours_url, fresh_schema(url) as bare_url:
         _stock_shop(ours_url, SKUS, 10**8)
         _stock_shop(bare_url, SKUS, 10**8)  # the same tables and indexes for the bare side
         shop = ok.Shop.open(ours_url, clock=ok.ManualClock(T0), seed=2)
@@ -244,7 +229,7 @@ def _contention(url: str) -> Iterator[dict[str, Any]]:
     oversold = {"orderkit": 0, "bare": 0}
     for _ in range(2):  # alternate, keep the best of each
         for side in ("orderkit", "bare"):
-            with _schema(url) as schema_url:
+            with fresh_schema(url) as schema_url:
                 _stock_shop(schema_url, HOT, HOT_STOCK)
                 rate, _, over = _hot_run(side, schema_url)
             best[side] = max(best[side], rate)
