@@ -64,6 +64,7 @@ from orderkit.lifecycle import (
 )
 from orderkit.money import Money
 from orderkit.payments import (
+    CheckResult,
     GatewayExchange,
     GatewayOutcome,
     GatewayResult,
@@ -76,8 +77,11 @@ from orderkit.payments import (
     PaymentGateway,
     PaymentMethod,
     PaymentRefunded,
+    PaymentSignals,
     PaymentState,
     PaymentVoided,
+    Verdict,
+    VerificationPipeline,
     request_fingerprint,
 )
 from orderkit.quantity import MAX_QUANTITY, validate_quantity
@@ -96,6 +100,7 @@ __all__ = [
     "Address",
     "BackorderMode",
     "ByPriority",
+    "CheckResult",
     "Clock",
     "Coordinates",
     "Customer",
@@ -138,6 +143,7 @@ __all__ = [
     "PaymentGateway",
     "PaymentMethod",
     "PaymentRefunded",
+    "PaymentSignals",
     "PaymentState",
     "PaymentStatus",
     "PaymentVoided",
@@ -166,6 +172,8 @@ __all__ = [
     "TaxRounding",
     "Transition",
     "UnitOfWork",
+    "Verdict",
+    "VerificationPipeline",
     "Warehouse",
     "Workflow",
     "__version__",

@@ -19,7 +19,8 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── WarehouseNotFound
     │   ├── ReservationNotFound
     │   ├── PurchaseOrderNotFound
-    │   └── PaymentNotFound
+    │   ├── PaymentNotFound
+    │   └── CreditAccountNotFound
     ├── Conflict
     │   ├── AlreadyExists            kind, key
     │   ├── ConcurrencyConflict      kind, key, expected_version
@@ -30,7 +31,8 @@ it as attributes, so a caller can react without parsing the message::
     │   └── TransitionRefused        + reasons
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
-    │   └── PaymentDeclined          + payment_id, code
+    │   ├── PaymentDeclined          + payment_id, code
+    │   └── PaymentUnderReview       + payment_id, reasons
     ├── WebhookRejected              reason
     ├── PermissionDenied             actor, permission
     ├── StorageError                 (always chained from the backend error)
@@ -59,6 +61,7 @@ __all__ = [
     "ConfigurationError",
     "Conflict",
     "ConnectionLost",
+    "CreditAccountNotFound",
     "CurrencyMismatch",
     "CustomerNotFound",
     "IdempotencyConflict",
@@ -75,6 +78,7 @@ __all__ = [
     "PaymentDeclined",
     "PaymentError",
     "PaymentNotFound",
+    "PaymentUnderReview",
     "PermissionDenied",
     "ProductNotFound",
     "PurchaseOrderClosed",
@@ -207,6 +211,12 @@ class PaymentNotFound(NotFound):
     """No payment has this id."""
 
     kind = "payment"
+
+
+class CreditAccountNotFound(NotFound):
+    """No gift card or store-credit account has this code."""
+
+    kind = "credit account"
 
 
 class Conflict(OrderkitError):
@@ -381,6 +391,23 @@ class PaymentDeclined(PaymentError):
         self.payment_id = payment_id
         self.code = code
         super().__init__(order_id, reason)
+
+
+class PaymentUnderReview(PaymentError):
+    """The verification checks want a person to look before the money is taken.
+
+    The order is on hold for a fraud review; see
+    :meth:`~orderkit.services.payments.PaymentService.approve_review`.
+
+    Attributes:
+        payment_id: The payment, with the decision among its ``decisions``.
+        reasons: What the checks found.
+    """
+
+    def __init__(self, order_id: str, payment_id: str, reasons: tuple[str, ...]) -> None:
+        self.payment_id = payment_id
+        self.reasons = reasons
+        super().__init__(order_id, "payment under review: " + ("; ".join(reasons) or "review"))
 
 
 class WebhookRejected(OrderkitError):

@@ -16,6 +16,7 @@ from orderkit.inventory.routing import RoutingStrategy
 from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.workflow import Authorize
 from orderkit.payments.gateway import PaymentGateway
+from orderkit.payments.verification import VerificationPipeline
 from orderkit.retry import RetryPolicy
 from orderkit.serialization import BUILTIN_EVENTS, EventCodec
 from orderkit.services.catalog import CatalogService
@@ -29,6 +30,7 @@ from orderkit.services.payments import PaymentService
 from orderkit.services.purchasing import PurchasingService
 from orderkit.services.reports import ReportService
 from orderkit.services.reservations import ReservationService
+from orderkit.services.store_credit import StoreCreditGateway, StoreCreditService
 from orderkit.storage import Store
 
 __all__ = ["Shop", "open_store"]
@@ -111,6 +113,8 @@ class Shop:
         gateways: The payment gateways payments go through (the first is the
             default), such as
             :class:`~orderkit.adapters.gateways.TestCardGateway`.
+        verification: The checks payments pass before authorisation and
+            before capture (:class:`~orderkit.VerificationPipeline`).
 
     Attributes:
         catalog: Products (:class:`~orderkit.services.catalog.CatalogService`).
@@ -126,6 +130,9 @@ class Shop:
             (:class:`~orderkit.services.purchasing.PurchasingService`).
         payments: Payments through the gateways
             (:class:`~orderkit.services.payments.PaymentService`).
+        store_credit: Gift cards and store credit
+            (:class:`~orderkit.services.store_credit.StoreCreditService`); every
+            shop can take payments with them through its ``store_credit`` gateway.
 
     Examples:
         >>> import orderkit as ok
@@ -148,6 +155,7 @@ class Shop:
         authorize: Authorize | None = None,
         retry: RetryPolicy | None = None,
         gateways: Iterable[PaymentGateway] = (),
+        verification: VerificationPipeline | None = None,
     ) -> None:
         if not hasattr(store, "unit_of_work"):
             raise ConfigurationError("store", store, "must implement orderkit.storage.Store")
@@ -182,7 +190,14 @@ class Shop:
             authorize=authorize,
         )
         self.purchasing = PurchasingService(context)
-        self.payments = PaymentService(context, gateways, orders=self.orders)
+        self.store_credit = StoreCreditService(context)
+        self.payments = PaymentService(
+            context,
+            gateways,
+            orders=self.orders,
+            verification=verification,
+            builtin=[StoreCreditGateway(context)],
+        )
 
     @classmethod
     def open(
@@ -198,6 +213,7 @@ class Shop:
         authorize: Authorize | None = None,
         retry: RetryPolicy | None = None,
         gateways: Iterable[PaymentGateway] = (),
+        verification: VerificationPipeline | None = None,
     ) -> Shop:
         """Open a shop on the store ``url`` names (see :func:`open_store`).
 
@@ -213,6 +229,7 @@ class Shop:
             authorize: ``authorize(actor, permission) -> bool`` for order commands.
             retry: How often a use case runs again after a database conflict.
             gateways: The payment gateways; the first is the default.
+            verification: The checks payments pass (fraud rules).
 
         Raises:
             UnsupportedStore: The URL names a backend orderkit cannot open.
@@ -233,6 +250,7 @@ class Shop:
             authorize=authorize,
             retry=retry,
             gateways=gateways,
+            verification=verification,
         )
 
     def close(self) -> None:

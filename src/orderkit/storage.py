@@ -33,6 +33,7 @@ from orderkit.inventory.repository import (
 )
 from orderkit.lifecycle.repository import OrderRepository
 from orderkit.payments.repository import IdempotencyKeys, PaymentRepository
+from orderkit.payments.store_credit import CreditAccountRepository
 
 __all__ = ["Outbox", "Sequences", "Store", "UnitOfWork"]
 
@@ -133,6 +134,11 @@ class UnitOfWork(Protocol):
     @property
     def idempotency_keys(self) -> IdempotencyKeys:
         """The idempotency keys of gateway requests in this transaction."""
+        ...
+
+    @property
+    def credit_accounts(self) -> CreditAccountRepository:
+        """Gift cards, store credit and their ledger in this transaction."""
         ...
 
     def commit(self) -> None:

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+import orderkit as ok
 from orderkit.adapters.gateways import TestCardGateway
 from orderkit.payments import PaymentGateway
 from orderkit.testing.gateway_contract import GatewayContract
@@ -17,3 +18,14 @@ class TestTheTestCardGateway(GatewayContract):
     ) -> tuple[str, bytes]:
         assert isinstance(gateway, TestCardGateway)
         return gateway.notification(key, at)
+
+
+class TestTheStoreCreditGateway(GatewayContract):
+    approved_source = "GIFT-CONTRACT"
+    declined_source = "NO-SUCH-CARD"
+    sends_notifications = False
+
+    def make_gateway(self) -> PaymentGateway:
+        shop = ok.Shop.open()
+        shop.store_credit.issue(self.approved_source, ok.Money("100000.00", "EUR"), key="load")
+        return shop.payments.gateway("store_credit")

@@ -166,3 +166,47 @@ def test_racing_captures_and_refunds_stay_within_their_bounds(shared_store_url: 
             assert authorised == ok.Money("40.00", "EUR")
             paid = shop.orders.get(order.id)
             assert (paid.captured, paid.refunded) == (stored.captured, stored.refunded)
+
+
+def _spend(url: str, order_id: str, key: str, barrier: Any, results: Any) -> None:
+    with ok.Shop.open(url) as shop:
+        barrier.wait()
+        try:
+            shop.payments.authorise(
+                order_id,
+                ok.Money("30.00", "EUR"),
+                "GIFT-RACE",
+                key=key,
+                gateway="store_credit",
+                method="store_credit",
+            )
+        except PaymentError as refused:
+            results.put(getattr(refused, "code", "refused"))
+        else:
+            results.put("held")
+
+
+def test_racing_checkouts_never_spend_a_gift_card_below_zero(shared_store_url: str) -> None:
+    url = shared_store_url
+    with ok.Shop.open(url, clock=ok.ManualClock(T0)) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("30.00", "EUR")))
+        shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        shop.store_credit.issue("GIFT-RACE", ok.Money("100.00", "EUR"), key="sold")
+        orders = [shop.orders.place("ana@example.com", [("TEE", 1)]) for _ in range(PROCESSES)]
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(PROCESSES), context.Queue()
+    racers = [
+        context.Process(target=_spend, args=(url, order.id, f"spend-{n}", barrier, results))
+        for n, order in enumerate(orders)
+    ]
+    for racer in racers:
+        racer.start()
+    outcomes = sorted(results.get(timeout=60) for _ in racers)
+    for racer in racers:
+        racer.join(30)
+    assert outcomes == ["held", "held", "held", "insufficient_funds"]  # 3 x 30.00 of 100.00
+    with ok.Shop.open(url) as shop:
+        assert shop.store_credit.balance("GIFT-RACE") == ok.Money("10.00", "EUR")
+        entries = shop.store_credit.entries("GIFT-RACE")
+        assert [entry.kind.value for entry in entries].count("hold") == 3
+        assert min(entry.balance_after for entry in entries) == ok.Money("10.00", "EUR")

@@ -10,6 +10,10 @@ import orderkit
 
 EXPECTED = {
     "PaymentExpired",
+    "CheckResult",
+    "PaymentSignals",
+    "Verdict",
+    "VerificationPipeline",
     "PaymentVoided",
     "PaymentState",
     "PaymentRefunded",

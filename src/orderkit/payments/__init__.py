@@ -2,7 +2,9 @@
 
 Several payments may pay one order; each goes through a
 :class:`PaymentGateway` and keeps every exchange with it. Idempotency keys make
-every gateway request happen once, however often it is retried.
+every gateway request happen once, however often it is retried. A
+:class:`VerificationPipeline` of checks (see :mod:`orderkit.payments.checks`)
+decides before authorisation and before capture.
 """
 
 from orderkit.payments.events import (
@@ -25,9 +27,34 @@ from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.reconciliation import PaymentReconciliation
 from orderkit.payments.repository import IdempotencyKeys, IdempotencyRecord, PaymentRepository
+from orderkit.payments.store_credit import (
+    CreditAccount,
+    CreditAccountRepository,
+    CreditEntry,
+    CreditEntryKind,
+    CreditKind,
+)
+from orderkit.payments.verification import (
+    CheckOutcome,
+    CheckResult,
+    PaymentCheck,
+    PaymentSignals,
+    Verdict,
+    VerificationContext,
+    VerificationDecision,
+    VerificationPipeline,
+    VerificationStage,
+)
 from orderkit.payments.webhooks import WebhookSigner
 
 __all__ = [
+    "CheckOutcome",
+    "CheckResult",
+    "CreditAccount",
+    "CreditAccountRepository",
+    "CreditEntry",
+    "CreditEntryKind",
+    "CreditKind",
     "GatewayExchange",
     "GatewayNotification",
     "GatewayOutcome",
@@ -38,6 +65,7 @@ __all__ = [
     "Payment",
     "PaymentAuthorised",
     "PaymentCaptured",
+    "PaymentCheck",
     "PaymentExpired",
     "PaymentFailed",
     "PaymentGateway",
@@ -45,9 +73,15 @@ __all__ = [
     "PaymentReconciliation",
     "PaymentRefunded",
     "PaymentRepository",
+    "PaymentSignals",
     "PaymentState",
     "PaymentVoided",
     "PendingOperation",
+    "Verdict",
+    "VerificationContext",
+    "VerificationDecision",
+    "VerificationPipeline",
+    "VerificationStage",
     "WebhookSigner",
     "request_fingerprint",
 ]

@@ -47,6 +47,9 @@ class GatewayResult:
         code: The provider's reason code (``card_declined``, ``insufficient_funds``).
         message: The provider's words, for the audit trail.
         action_url: Where the customer completes a required action.
+        checks: Card checks reported with an authorisation: ``"avs"`` (the
+            billing address) and ``"cvc"`` (the card code), each ``match``,
+            ``partial``, ``mismatch`` or ``unavailable``.
     """
 
     outcome: GatewayOutcome
@@ -55,6 +58,7 @@ class GatewayResult:
     code: str | None = None
     message: str | None = None
     action_url: str | None = None
+    checks: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen

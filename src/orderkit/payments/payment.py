@@ -23,6 +23,12 @@ from attrs.validators import instance_of
 
 from orderkit.errors import InvalidAmount, PaymentError
 from orderkit.money import Money
+from orderkit.payments.verification import (
+    PaymentSignals,
+    Verdict,
+    VerificationDecision,
+    VerificationStage,
+)
 
 __all__ = ["GatewayExchange", "Payment", "PaymentState", "PendingOperation"]
 
@@ -68,6 +74,7 @@ class GatewayExchange:
         code: The gateway's reason code (``insufficient_funds``).
         message: The gateway's words.
         at: When the answer came.
+        checks: The card checks the gateway reported (``{"avs": "match"}``).
     """
 
     operation: str
@@ -78,6 +85,7 @@ class GatewayExchange:
     code: str | None
     message: str | None
     at: datetime
+    checks: dict[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -128,6 +136,8 @@ class Payment:
         action_url: Where the customer completes a required action.
         pending: Captures, voids and refunds on their way to the gateway.
         exchanges: Every call to the gateway and its answer, oldest first.
+        signals: What the checkout passed about the payer (IP, card fingerprint).
+        decisions: Every verification decision, oldest first.
         version: The stored version, for optimistic concurrency.
     """
 
@@ -148,6 +158,8 @@ class Payment:
     action_url: str | None = None
     pending: list[PendingOperation] = attrs.field(factory=list)
     exchanges: list[GatewayExchange] = attrs.field(factory=list)
+    signals: PaymentSignals = attrs.field(factory=PaymentSignals)
+    decisions: list[VerificationDecision] = attrs.field(factory=list)
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
@@ -179,11 +191,41 @@ class Payment:
         """What may still be refunded: captured, less refunded and pending refunds."""
         return self.captured - self.refunded - self._pending("refund")
 
+    @property
+    def card_checks(self) -> dict[str, str]:
+        """The card checks the gateway reported with the authorisation (empty if none)."""
+        for exchange in reversed(self.exchanges):
+            if exchange.operation == "authorise" and exchange.checks:
+                return dict(exchange.checks)
+        return {}
+
+    @property
+    def under_review(self) -> bool:
+        """Whether the latest decision asks for a person's review and none has answered it."""
+        return bool(self.decisions) and self.decisions[-1].verdict is Verdict.REVIEW
+
+    @property
+    def cleared_by_person(self) -> bool:
+        """Whether a person approved the payment after a review."""
+        return any(
+            decision.stage is VerificationStage.MANUAL and decision.verdict is Verdict.APPROVE
+            for decision in self.decisions
+        )
+
+    @property
+    def rejected_by_checks(self) -> bool:
+        """Whether the latest decision rejected the payment."""
+        return bool(self.decisions) and self.decisions[-1].verdict is Verdict.REJECT
+
     # -- changes -------------------------------------------------------------------
 
     def record(self, exchange: GatewayExchange) -> None:
         """Keep a gateway exchange in the audit trail."""
         self.exchanges.append(exchange)
+
+    def decide(self, decision: VerificationDecision) -> None:
+        """Keep a verification decision."""
+        self.decisions.append(decision)
 
     def authorise(self, amount: Money, reference: str, until: datetime | None) -> None:
         """The gateway authorised ``amount``."""

@@ -23,6 +23,7 @@ from orderkit.errors import (
     InvalidAmount,
     PaymentDeclined,
     PaymentError,
+    PaymentUnderReview,
     ValidationError,
 )
 from orderkit.lifecycle.order import Order
@@ -50,13 +51,27 @@ from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.reconciliation import PaymentReconciliation
 from orderkit.payments.repository import IdempotencyRecord
+from orderkit.payments.verification import (
+    PaymentSignals,
+    Verdict,
+    VerificationDecision,
+    VerificationPipeline,
+    VerificationStage,
+)
 from orderkit.services.context import ServiceContext, retried
 from orderkit.services.orders import OrderRef, OrderService, load_order
+from orderkit.services.payment_verification import (
+    PaymentVerifier,
+    effective,
+    held_for_fraud_review,
+    why,
+)
 from orderkit.storage import UnitOfWork
 
 __all__ = ["PaymentService"]
 
 _REFUSALS = {GatewayOutcome.DECLINED, GatewayOutcome.ERROR, GatewayOutcome.NOT_FOUND}
+_REJECTED = "verification_rejected"
 _BOOKED = {"capture": PaymentCaptured, "void": PaymentVoided, "refund": PaymentRefunded}
 
 
@@ -68,12 +83,16 @@ class PaymentService:
 
     Args:
         context: The shop's shared parts.
-        gateways: The gateways payments can go through, by their ``name``; the
-            first is the default.
+        gateways: The gateways payments can go through, by their ``name``.
+            The first is the default, used when a call names none.
+        builtin: Gateways the shop always has (``store_credit``); one of
+            ``gateways`` with the same name replaces it. Never the default.
         authorisation_window: How long an authorisation holds before it lapses.
         orders: The shop's order service: when payments come to cover an order
             waiting for payment, its ``secure_payment`` command is fired (if the
             shop's workflow has it) in the same unit of work.
+        verification: The checks run before authorisation and before capture
+            (:class:`~orderkit.payments.VerificationPipeline`); none by default.
     """
 
     def __init__(
@@ -83,10 +102,21 @@ class PaymentService:
         *,
         authorisation_window: timedelta = timedelta(days=7),
         orders: OrderService | None = None,
+        verification: VerificationPipeline | None = None,
+        builtin: Iterable[PaymentGateway] = (),
     ) -> None:
         self._context = context
         self._orders = orders
+        if verification is not None and not isinstance(verification, VerificationPipeline):
+            raise ConfigurationError(
+                "verification", verification, "must be a VerificationPipeline or None"
+            )
+        self._verifier = PaymentVerifier(context, verification, orders)
         self._gateways: dict[str, PaymentGateway] = {}
+        gateways = list(gateways)
+        self._default: str | None = getattr(gateways[0], "name", None) if gateways else None
+        names = {getattr(gateway, "name", None) for gateway in gateways}
+        gateways += [gateway for gateway in builtin if gateway.name not in names]
         for gateway in gateways:
             if not isinstance(gateway, PaymentGateway):
                 raise ConfigurationError("gateways", gateway, "must implement PaymentGateway")
@@ -110,6 +140,7 @@ class PaymentService:
         key: str,
         gateway: str | None = None,
         method: str = "card",
+        signals: PaymentSignals | None = None,
     ) -> Payment:
         """Authorise ``amount`` of an order on the customer's ``source``.
 
@@ -119,9 +150,24 @@ class PaymentService:
         same call with the same key returns the same payment and never charges
         twice.
 
+        The shop's verification checks run first. A reject refuses the payment
+        without asking the gateway (the order is held or cancelled per
+        ``OrderPolicy.on_payment_failure``); a review lets the authorisation go
+        ahead and puts the order on hold for a fraud review.
+
+        Args:
+            order: The order, by id, number or as loaded.
+            amount: How much to authorise, in the order's currency.
+            source: The customer's card token, account or voucher code.
+            key: The idempotency key; a retry must send the same one.
+            gateway: The gateway's name; the shop's first gateway by default.
+            method: How the customer pays (``card``, ``wallet``, ...).
+            signals: What the checkout knows of the payer, for the checks.
+
         Raises:
-            PaymentDeclined: The gateway refused (the failed payment is stored,
-                with the gateway's answer in its audit trail).
+            PaymentDeclined: The gateway or the checks refused (the failed
+                payment is stored, with the answer and the decision on it;
+                ``code`` is ``"verification_rejected"`` for the checks).
             IdempotencyConflict: ``key`` was used for a different request.
             CurrencyMismatch: ``amount`` is not in the order's currency.
             InvalidAmount, ValidationError: Malformed input; nothing changes.
@@ -133,8 +179,12 @@ class PaymentService:
         name, adapter = self._gateway(gateway)
         if not isinstance(amount, Money) or amount.amount <= 0:
             raise InvalidAmount("amount", amount, "give a positive Money")
-        payment, fresh = self._open(order, amount, source, key, name, method)
-        if not fresh and payment.state is not PaymentState.PENDING:
+        if signals is None:
+            signals = PaymentSignals()
+        elif not isinstance(signals, PaymentSignals):
+            raise ValidationError("signals", signals, "must be PaymentSignals or None")
+        payment = self._open(order, amount, source, key, name, method, signals)
+        if payment.state is not PaymentState.PENDING:
             self._raise_if_refused(payment, key)
             return payment
         try:
@@ -159,7 +209,8 @@ class PaymentService:
         key: str,
         gateway: str,
         method: str,
-    ) -> tuple[Payment, bool]:
+        signals: PaymentSignals,
+    ) -> Payment:
         context = self._context
         with context.store.unit_of_work() as uow:
             loaded = load_order(uow, order)
@@ -181,7 +232,7 @@ class PaymentService:
             existing = uow.idempotency_keys.claim(record)
             if existing is not None:
                 _check_same(existing, record)
-                return uow.payments.get(existing.payment_id), False
+                return uow.payments.get(existing.payment_id)
             payment = Payment(
                 id=payment_id,
                 order_id=loaded.id,
@@ -190,10 +241,30 @@ class PaymentService:
                 key=key,
                 amount=amount,
                 created_at=now,
+                signals=signals,
             )
+            decision = self._verifier.decide(
+                uow, VerificationStage.AUTHORISE, loaded, payment, amount
+            )
+            verdict = effective(decision, payment)
+            if verdict is Verdict.REJECT:
+                payment.fail()
+                context.record(
+                    uow,
+                    PaymentFailed,
+                    aggregate_id=payment.id,
+                    order_id=payment.order_id,
+                    code=_REJECTED,
+                )
             uow.payments.add(payment)
+            if verdict is Verdict.REJECT:
+                self._sync_order(uow, payment)
+            elif verdict is Verdict.REVIEW:
+                assert decision is not None
+                if self._verifier.hold(uow, loaded, decision):
+                    uow.orders.save(loaded)
             uow.commit()
-        return payment, True
+        return payment
 
     @retried
     def _record_authorisation(self, payment_id: str, result: GatewayResult | None) -> Payment:
@@ -343,7 +414,11 @@ class PaymentService:
         fingerprint = request_fingerprint(
             operation, {"payment": payment_id, "amount": amount, "final": final}
         )
-        payment, pending = self._begin(operation, payment_id, amount, key, fingerprint, final)
+        payment, pending, refusal = self._begin(
+            operation, payment_id, amount, key, fingerprint, final
+        )
+        if refusal is not None:
+            self._refused_by_checks(payment, refusal, key)
         if pending is None:  # answered before: the first answer stands
             self._raise_if_refused(payment, key)
             return payment
@@ -373,19 +448,84 @@ class PaymentService:
         key: str,
         fingerprint: str,
         final: bool,
-    ) -> tuple[Payment, PendingOperation | None]:
+    ) -> tuple[Payment, PendingOperation | None, VerificationDecision | None]:
+        """Claim the key and count the operation against its bound, once the checks allow it.
+
+        A capture the checks refuse claims nothing: the same key may be used
+        again once a person cleared the payment.
+        """
         context = self._context
         with context.store.unit_of_work() as uow:
             payment = uow.payments.get(payment_id)
             record = IdempotencyRecord(key, operation, fingerprint, payment.id, context.clock.now())
-            existing = uow.idempotency_keys.claim(record)
+            existing = uow.idempotency_keys.get(key)
+            if existing is None and operation == "capture":
+                refusal = self._check_capture(uow, payment, amount)
+                if refusal is not None:
+                    uow.commit()
+                    return payment, None, refusal
+            if existing is None:
+                existing = uow.idempotency_keys.claim(record)
             if existing is not None:
                 _check_same(existing, record)
-                return payment, payment.pending_operation(key)
+                return payment, payment.pending_operation(key), None
             pending = payment.begin(operation, key, amount, final=final)
             uow.payments.save(payment)
             uow.commit()
-        return payment, pending
+        return payment, pending, None
+
+    def _check_capture(
+        self, uow: UnitOfWork, payment: Payment, amount: Money | None
+    ) -> VerificationDecision | None:
+        """Run the checks before a capture; return the decision if it refuses.
+
+        Cash on delivery is not checked: the courier already holds the money.
+        A refusal holds the order for a fraud review (a reject follows
+        ``on_payment_failure``: hold, cancel, or leave the order as it is).
+        """
+        if payment.method == PaymentMethod.CASH_ON_DELIVERY.value:
+            return None
+        order = uow.orders.get(payment.order_id)
+        asked = amount if isinstance(amount, Money) else payment.capturable
+        decision = self._verifier.decide(uow, VerificationStage.CAPTURE, order, payment, asked)
+        verdict = effective(decision, payment)
+        if decision is None or verdict is Verdict.APPROVE:
+            return None  # the decision is saved with the capture that follows
+        policy = "hold" if self._orders is None else self._orders.policy.on_payment_failure
+        if verdict is Verdict.REVIEW or policy == "hold":
+            changed = self._verifier.hold(uow, order, decision)
+        elif policy == "cancel":
+            reason = f"payment {payment.id}: {why(decision)}"
+            changed = self._verifier.fire(uow, order, "cancel", reason)
+        else:
+            changed = False
+        if changed:
+            uow.orders.save(order)
+        uow.payments.save(payment)
+        return decision
+
+    def _refused_by_checks(
+        self, payment: Payment, decision: VerificationDecision, key: str
+    ) -> None:
+        """Raise for a capture the checks refused; a reject of a cancelled order voids it."""
+        if decision.verdict is Verdict.REJECT:
+            if self.get(payment.id).capturable.amount and self._order_cancelled(payment):
+                self.void(payment.id, key=f"{key}:void")
+            raise PaymentDeclined(
+                payment.order_id,
+                payment.id,
+                _REJECTED,
+                f"the checks rejected the capture: {why(decision)}",
+            )
+        raise PaymentUnderReview(payment.order_id, payment.id, decision.reasons)
+
+    @property
+    def _cancels_on_failure(self) -> bool:
+        return self._orders is not None and self._orders.policy.on_payment_failure == "cancel"
+
+    def _order_cancelled(self, payment: Payment) -> bool:
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.orders.get(payment.order_id).state == OrderState.CANCELLED
 
     @retried
     def _finish(self, payment_id: str, key: str, result: GatewayResult | None) -> Payment:
@@ -440,6 +580,76 @@ class PaymentService:
                 payment = self._record_authorisation(payment.id, answer)
         for pending in list(payment.pending):
             payment = self._finish(payment.id, pending.key, adapter.status(pending.key))
+        return payment
+
+    @retried
+    def approve_review(self, payment_id: str, *, actor: str, note: str | None = None) -> Payment:
+        """A person looked at a payment under review and lets it through.
+
+        The decision is kept on the payment; the order leaves its fraud-review
+        hold, and an order whose payments now cover it moves on. Later checks
+        that ask for a review let this payment through; a reject still refuses.
+
+        Raises:
+            PaymentError: The payment is not under review.
+        """
+        return self._review(payment_id, Verdict.APPROVE, actor, note)
+
+    def reject_review(
+        self, payment_id: str, *, actor: str, key: str, note: str | None = None
+    ) -> Payment:
+        """A person looked at a payment under review and refuses it.
+
+        What was authorised is voided (under ``key``); the order stays on hold,
+        or is cancelled when ``OrderPolicy.on_payment_failure`` is ``"cancel"``.
+
+        Raises:
+            PaymentError: The payment is not under review.
+        """
+        key = require_text(key, "key")
+        payment = self._review(payment_id, Verdict.REJECT, actor, note)
+        if payment.capturable.amount:
+            payment = self.void(payment.id, key=key)
+        return payment
+
+    @retried
+    def _review(self, payment_id: str, verdict: Verdict, actor: str, note: str | None) -> Payment:
+        actor = require_text(actor, "actor")
+        note = None if note is None else require_text(note, "note", 1000)
+        payment_id = require_text(payment_id, "payment_id")
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            payment = uow.payments.get(payment_id)
+            if not payment.under_review:
+                raise PaymentError(payment.order_id, f"payment {payment.id} is not under review")
+            decision = VerificationDecision(
+                VerificationStage.MANUAL,
+                verdict,
+                0,
+                (note,) if note else (),
+                (),
+                context.clock.now(),
+                actor,
+            )
+            payment.decide(decision)
+            if verdict is Verdict.REJECT and payment.state in {
+                PaymentState.PENDING,
+                PaymentState.REQUIRES_ACTION,
+            }:
+                payment.fail()
+            order = uow.orders.get(payment.order_id)
+            reason = f"payment {payment.id} reviewed by {actor}" + (f": {note}" if note else "")
+            if verdict is Verdict.APPROVE and held_for_fraud_review(order):
+                changed = self._verifier.fire(uow, order, "release", reason, actor)
+            elif verdict is Verdict.REJECT and self._cancels_on_failure:
+                changed = self._verifier.fire(uow, order, "cancel", reason, actor)
+            else:
+                changed = False
+            if changed:
+                uow.orders.save(order)
+            uow.payments.save(payment)
+            self._sync_order(uow, payment)
+            uow.commit()
         return payment
 
     def notify(self, gateway: str, signature: str, body: bytes) -> Payment | None:
@@ -558,6 +768,14 @@ class PaymentService:
             expiring = uow.payments.expiring(now + expiring_within, limit)
         return PaymentReconciliation(shipped_unpaid, captured_unshipped, tuple(expiring))
 
+    def gateway(self, name: str) -> PaymentGateway:
+        """Return the gateway called ``name`` (``store_credit`` is always there).
+
+        Raises:
+            ValidationError: The shop has no gateway of that name.
+        """
+        return self._gateway(require_text(name, "name"))[1]
+
     def get(self, payment_id: str) -> Payment:
         """Return a payment.
 
@@ -575,12 +793,15 @@ class PaymentService:
     # -- helpers -----------------------------------------------------------------------
 
     def _gateway(self, name: str | None) -> tuple[str, PaymentGateway]:
-        if not self._gateways:
-            raise ConfigurationError(
-                "gateways", [], "the shop has no payment gateway; pass Shop(gateways=[...])"
-            )
         if name is None:
-            name = next(iter(self._gateways))
+            if self._default is None:
+                raise ConfigurationError(
+                    "gateways",
+                    sorted(self._gateways),
+                    "the shop has no default payment gateway; pass Shop(gateways=[...]) "
+                    "or name one",
+                )
+            name = self._default
         if name not in self._gateways:
             raise ValidationError("gateway", name, f"known gateways: {sorted(self._gateways)}")
         return name, self._gateways[name]
@@ -605,25 +826,37 @@ class PaymentService:
         """Move an order waiting for payment on: secured, or held or cancelled after a failure."""
         if payment.state is PaymentState.FAILED:
             policy = orders.policy.on_payment_failure
-            code = payment.exchanges[-1].code if payment.exchanges else None
-            why = f"payment {payment.id} failed ({code or 'refused'})"
-            if policy == "hold":
-                command, reason = "hold", f"{HoldReason.PAYMENT_REVIEW.value}: {why}"
-            elif policy == "cancel":
-                command, reason = "cancel", why
+            if payment.rejected_by_checks:
+                hold_reason = HoldReason.FRAUD_REVIEW
+                why_failed = why(payment.decisions[-1])
             else:
-                return
-        else:
-            command, reason = "secure_payment", f"payment {payment.id}"
-        workflow = orders.policy.workflow
-        now = self._context.clock.now()
-        if command in workflow.allowed(order.state) and not workflow.refusals(
-            order, command, at=now, actor="payments", reason=reason
+                hold_reason = HoldReason.PAYMENT_REVIEW
+                code = payment.exchanges[-1].code if payment.exchanges else None
+                why_failed = code or "refused"
+            reason = f"payment {payment.id} failed ({why_failed})"
+            if policy == "hold":
+                self._verifier.fire(uow, order, "hold", f"{hold_reason.value}: {reason}")
+            elif policy == "cancel":
+                self._verifier.fire(uow, order, "cancel", reason)
+        elif not payment.under_review and not any(
+            other.under_review for other in uow.payments.for_order(order.id)
         ):
-            orders.fire_within(uow, order, command, actor="payments", reason=reason)
+            self._verifier.fire(uow, order, "secure_payment", f"payment {payment.id}")
 
     @staticmethod
     def _raise_if_refused(payment: Payment, key: str) -> None:
+        if (
+            key == payment.key
+            and payment.state is PaymentState.FAILED
+            and not any(exchange.key == key for exchange in payment.exchanges)
+        ):
+            reasons = payment.decisions[-1].reasons if payment.decisions else ()
+            raise PaymentDeclined(
+                payment.order_id,
+                payment.id,
+                _REJECTED,
+                "the checks rejected the payment: " + ("; ".join(reasons) or "rejected"),
+            )
         for exchange in reversed(payment.exchanges):
             if exchange.key == key:
                 if exchange.outcome in _REFUSALS:
@@ -656,6 +889,7 @@ def _exchange(
         result.code,
         result.message,
         at,
+        dict(result.checks),
     )
 
 

@@ -41,6 +41,8 @@ class GatewayContract:
     declined_source: str = ""
     """A payment source the provider declines."""
     currency: str = "EUR"
+    sends_notifications: bool = True
+    """False for a gateway without webhooks: then every notification must be rejected."""
 
     def make_gateway(self) -> PaymentGateway:
         """Return the adapter under test. Subclasses must implement this."""
@@ -149,6 +151,10 @@ class GatewayContract:
 
     def test_a_notification_is_verified_and_read(self, gateway: PaymentGateway) -> None:
         """A signed webhook names its event and the request it is about."""
+        if not self.sends_notifications:
+            with pytest.raises(WebhookRejected):
+                gateway.parse_notification("t=1,v1=00", b'{"id": "evt_1"}', T0)
+            return
         key = self.key()
         gateway.authorise(self.money("40.00"), self.approved_source, key=key, metadata={})
         signature, body = self.make_notification(gateway, key, T0)
@@ -158,6 +164,10 @@ class GatewayContract:
 
     def test_a_tampered_or_stale_notification_is_rejected(self, gateway: PaymentGateway) -> None:
         """A changed body, a forged signature or an old timestamp is refused."""
+        if not self.sends_notifications:
+            with pytest.raises(WebhookRejected):
+                gateway.parse_notification("", b"", T0)
+            return
         key = self.key()
         gateway.authorise(self.money("40.00"), self.approved_source, key=key, metadata={})
         signature, body = self.make_notification(gateway, key, T0)

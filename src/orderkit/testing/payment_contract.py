@@ -9,10 +9,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from orderkit.errors import AlreadyExists, ConcurrencyConflict, PaymentNotFound
+from orderkit.errors import (
+    AlreadyExists,
+    ConcurrencyConflict,
+    CreditAccountNotFound,
+    PaymentNotFound,
+    StorageError,
+)
 from orderkit.money import Money
 from orderkit.payments.payment import GatewayExchange, Payment
 from orderkit.payments.repository import IdempotencyRecord
+from orderkit.payments.store_credit import CreditAccount, CreditEntry, CreditEntryKind
+from orderkit.payments.verification import (
+    CheckOutcome,
+    PaymentSignals,
+    Verdict,
+    VerificationDecision,
+    VerificationStage,
+)
 from orderkit.storage import Store
 
 __all__ = ["PaymentContract", "sample_payment"]
@@ -30,14 +44,33 @@ def sample_payment(payment_id: str = "P1", order_id: str = "O1", minutes: int = 
         key=f"auth-{payment_id}",
         amount=Money("40.00", "EUR"),
         created_at=T0 + timedelta(minutes=minutes),
+        signals=PaymentSignals(email="ana@example.com", ip="198.51.100.7", card_fingerprint="fp1"),
     )
     payment.record(
         GatewayExchange(
-            "authorise", payment.key, payment.amount, "approved", "ch_1", None, "ok", T0
+            "authorise",
+            payment.key,
+            payment.amount,
+            "approved",
+            "ch_1",
+            None,
+            "ok",
+            T0,
+            {"avs": "match", "cvc": "mismatch"},
         )
     )
     payment.authorise(payment.amount, "ch_1", T0 + timedelta(days=7))
     payment.begin("capture", "cap-1", Money("15.00", "EUR"), final=True)
+    payment.decide(
+        VerificationDecision(
+            VerificationStage.AUTHORISE,
+            Verdict.REVIEW,
+            30,
+            ("billing country FR is not shipping country DE",),
+            (CheckOutcome("country_mismatch", Verdict.REVIEW, ("billing country FR",), 30),),
+            T0,
+        )
+    )
     return payment
 
 
@@ -53,6 +86,8 @@ def _fields(payment: Payment) -> tuple[object, ...]:
         payment.authorised_until,
         payment.pending,
         payment.exchanges,
+        payment.signals,
+        payment.decisions,
         payment.version,
     )
 
@@ -141,3 +176,83 @@ class PaymentContract:
             assert uow.idempotency_keys.claim(record) is None
         with store.unit_of_work() as uow:
             assert uow.idempotency_keys.claim(record) is None
+
+    # -- gift cards and store credit ----------------------------------------------
+
+    def test_credit_account_round_trip_and_version_check(self, store: Store) -> None:
+        """An account reads back equal; a stale save, a duplicate and a missing code are refused."""
+        account = CreditAccount(
+            id="GIFT-1",
+            currency="EUR",
+            kind="gift_card",
+            created_at=T0,
+            balance=Money("25.00", "EUR"),
+            expires_at=T0 + timedelta(days=365),
+        )
+        with store.unit_of_work() as uow:
+            uow.credit_accounts.add(account)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            loaded = uow.credit_accounts.get("GIFT-1")
+            stale = uow.credit_accounts.get("GIFT-1")
+            assert (loaded.balance, loaded.kind, loaded.expires_at, loaded.version) == (
+                Money("25.00", "EUR"),
+                "gift_card",
+                T0 + timedelta(days=365),
+                1,
+            )
+            loaded.take(Money("10.00", "EUR"))
+            uow.credit_accounts.save(loaded)
+            with pytest.raises(ConcurrencyConflict):
+                uow.credit_accounts.save(stale)
+            with pytest.raises(AlreadyExists):
+                uow.credit_accounts.add(
+                    CreditAccount(id="GIFT-1", currency="EUR", kind="gift_card", created_at=T0)
+                )
+            with pytest.raises(CreditAccountNotFound):
+                uow.credit_accounts.get("NOPE")
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.credit_accounts.get("GIFT-1").balance == Money("15.00", "EUR")
+
+    def test_a_negative_balance_is_never_stored(self, store: Store) -> None:
+        """Even an account changed behind its own checks cannot be saved below zero."""
+        with store.unit_of_work() as uow:
+            uow.credit_accounts.add(
+                CreditAccount(id="GIFT-1", currency="EUR", kind="gift_card", created_at=T0)
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            account = uow.credit_accounts.get("GIFT-1")
+            object.__setattr__(account, "balance", Money("-1.00", "EUR"))
+            with pytest.raises((StorageError, ValueError)):
+                uow.credit_accounts.save(account)
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.credit_accounts.get("GIFT-1").balance == Money("0.00", "EUR")
+
+    def test_ledger_entries_are_kept_once_in_order(self, store: Store) -> None:
+        """record() takes each key once; entries() is newest first, for_reference() oldest first."""
+        eur = Money("5.00", "EUR")
+
+        def entry(key: str, kind: CreditEntryKind, minutes: int, ref: str | None) -> CreditEntry:
+            return CreditEntry(key, "GIFT-1", kind, eur, eur, T0 + timedelta(minutes=minutes), ref)
+
+        with store.unit_of_work() as uow:
+            assert uow.credit_accounts.record(entry("issue", CreditEntryKind.ISSUE, 0, None))
+            assert uow.credit_accounts.record(entry("h1", CreditEntryKind.HOLD, 1, "h1"))
+            assert uow.credit_accounts.record(entry("c1", CreditEntryKind.CAPTURE, 2, "h1"))
+            assert uow.credit_accounts.record(entry("h2", CreditEntryKind.HOLD, 3, "h2"))
+            assert not uow.credit_accounts.record(entry("h1", CreditEntryKind.RELEASE, 4, "h1"))
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [e.key for e in uow.credit_accounts.entries("GIFT-1", 10)] == [
+                "h2",
+                "c1",
+                "h1",
+                "issue",
+            ]
+            assert [e.key for e in uow.credit_accounts.entries("GIFT-1", 2)] == ["h2", "c1"]
+            assert [e.key for e in uow.credit_accounts.for_reference("h1")] == ["h1", "c1"]
+            stored = uow.credit_accounts.entry("c1")
+            assert stored == entry("c1", CreditEntryKind.CAPTURE, 2, "h1")
+            assert uow.credit_accounts.entry("nope") is None

@@ -38,6 +38,14 @@ _CARDS: dict[str, tuple[GatewayOutcome, str | None]] = {
     "4000000000000119": (GatewayOutcome.ERROR, "processing_error"),
     "4000000000000259": (GatewayOutcome.APPROVED, "timeout_after_charge"),
     "4000000000000341": (GatewayOutcome.NOT_FOUND, "timeout_before_charge"),
+    "4000000000000101": (GatewayOutcome.APPROVED, "cvc_mismatch"),
+    "4000000000000036": (GatewayOutcome.APPROVED, "avs_mismatch"),
+}
+
+# Card number -> the card checks reported with an approval, when not all "match".
+_CHECKS = {
+    "4000000000000101": {"avs": "match", "cvc": "mismatch"},
+    "4000000000000036": {"avs": "mismatch", "cvc": "match"},
 }
 
 
@@ -66,6 +74,11 @@ class TestCardGateway:
     | 4000 0000 0000 0119 | error, ``processing_error`` (nothing happened) |
     | 4000 0000 0000 0259 | timeout *after* charging: ``status`` says approved |
     | 4000 0000 0000 0341 | timeout *before* charging: ``status`` says not found |
+    | 4000 0000 0000 0101 | approved, but the card code did not match (``checks["cvc"]``) |
+    | 4000 0000 0000 0036 | approved, but the billing address did not match (``checks["avs"]``) |
+
+    Approvals report their card checks (``GatewayResult.checks``): ``match``
+    for both, except on the two cards above.
 
     Any other number is declined with ``invalid_number``.
 
@@ -100,24 +113,25 @@ class TestCardGateway:
             self.calls += 1
             if key in self._answers:
                 return self._answers[key]
-            outcome, code = _CARDS.get(
-                source.replace(" ", ""), (GatewayOutcome.DECLINED, "invalid_number")
-            )
+            number = source.replace(" ", "")
+            outcome, code = _CARDS.get(number, (GatewayOutcome.DECLINED, "invalid_number"))
             if code == "timeout_before_charge":
                 raise GatewayTimeout("authorise", key)
             reference = next(self._references)
             if outcome in {GatewayOutcome.APPROVED, GatewayOutcome.REQUIRES_ACTION}:
                 zero = Money.zero(amount.currency)
                 self._charges[reference] = _Charge(reference, amount, zero, zero, zero, outcome)
+            approved = outcome is GatewayOutcome.APPROVED
             result = GatewayResult(
                 outcome,
                 reference=reference,
-                amount=amount if outcome is GatewayOutcome.APPROVED else None,
-                code=code if code != "timeout_after_charge" else None,
+                amount=amount if approved else None,
+                code=None if approved else code,
                 message=f"test card: {code or 'approved'}",
                 action_url=f"https://test-cards.invalid/3ds/{reference}"
                 if outcome is GatewayOutcome.REQUIRES_ACTION
                 else None,
+                checks=_CHECKS.get(number, {"avs": "match", "cvc": "match"}) if approved else {},
             )
             self._answers[key] = result
             if code == "timeout_after_charge":

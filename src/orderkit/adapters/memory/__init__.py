@@ -30,6 +30,7 @@ from orderkit.adapters.memory._inventory import (
     MemoryWarehouses,
 )
 from orderkit.adapters.memory._payments import MemoryIdempotencyKeys, MemoryPayments
+from orderkit.adapters.memory._store_credit import MemoryCreditAccounts
 from orderkit.adapters.memory._tables import Overlay, Tables
 from orderkit.errors import StorageError
 from orderkit.serialization import make_converter
@@ -57,6 +58,8 @@ class _MemoryUnitOfWork:
                 "purchase_orders",
                 "payments",
                 "idempotency_keys",
+                "credit_accounts",
+                "credit_entries",
             )
         }
         overlays = self._overlays
@@ -74,6 +77,9 @@ class _MemoryUnitOfWork:
         self.purchase_orders = MemoryPurchaseOrders(overlays["purchase_orders"], converter)
         self.payments = MemoryPayments(overlays["payments"], converter)
         self.idempotency_keys = MemoryIdempotencyKeys(overlays["idempotency_keys"], converter)
+        self.credit_accounts = MemoryCreditAccounts(
+            overlays["credit_accounts"], overlays["credit_entries"], converter
+        )
         self._open = True
 
     def commit(self) -> None:

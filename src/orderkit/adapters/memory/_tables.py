@@ -34,6 +34,8 @@ class Tables:
     purchase_orders: dict[str, Document] = attrs.Factory(dict)
     payments: dict[str, Document] = attrs.Factory(dict)
     idempotency_keys: dict[str, Document] = attrs.Factory(dict)
+    credit_accounts: dict[str, Document] = attrs.Factory(dict)
+    credit_entries: dict[str, tuple[int, Document]] = attrs.Factory(dict)
 
 
 def refuse_write() -> None:

@@ -22,6 +22,7 @@ from orderkit.adapters.sql.repositories import (
     SqlSequences,
 )
 from orderkit.adapters.sql.session import SqlSession
+from orderkit.adapters.sql.store_credit import SqlCreditAccounts
 from orderkit.errors import ConnectionLost, StorageError, StorageUnavailable
 
 __all__ = ["SqlUnitOfWork"]
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
         self.purchase_orders = SqlPurchaseOrders(session, converter)
         self.payments = SqlPayments(session, converter)
         self.idempotency_keys = SqlIdempotencyKeys(session, converter)
+        self.credit_accounts = SqlCreditAccounts(session, converter)
         self.active = True
 
     def commit(self) -> None:

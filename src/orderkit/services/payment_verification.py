@@ -1,0 +1,146 @@
+"""Running the verification pipeline inside a payment's unit of work, and what its verdicts do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from orderkit.errors import NotFound
+from orderkit.lifecycle.order import Order
+from orderkit.lifecycle.order_workflow import HoldReason, OrderState
+from orderkit.lifecycle.repository import OrderQuery
+from orderkit.money import Money
+from orderkit.payments.payment import Payment
+from orderkit.payments.verification import (
+    Verdict,
+    VerificationContext,
+    VerificationDecision,
+    VerificationPipeline,
+    VerificationStage,
+)
+from orderkit.services.context import ServiceContext
+from orderkit.services.orders import OrderService
+from orderkit.storage import UnitOfWork
+
+__all__ = ["PaymentVerifier"]
+
+# Velocity counts stop here: far above any threshold worth setting.
+_COUNT_LIMIT = 10_000
+
+
+class PaymentVerifier:
+    """Decides on a payment at a stage, and holds the order when a person must look."""
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        pipeline: VerificationPipeline | None,
+        orders: OrderService | None,
+    ) -> None:
+        self._context = context
+        self.pipeline = pipeline
+        self._orders = orders
+
+    def decide(
+        self,
+        uow: UnitOfWork,
+        stage: VerificationStage,
+        order: Order,
+        payment: Payment,
+        amount: Money,
+    ) -> VerificationDecision | None:
+        """Run the pipeline (if it runs at ``stage``) and keep the decision on ``payment``.
+
+        A review that a person already cleared becomes an approval; a reject stays one.
+        """
+        pipeline = self.pipeline
+        if pipeline is None or not pipeline.runs_at(stage):
+            return None
+        # Before authorisation the payment being judged is not stored yet; it counts.
+        unsaved = 1 if stage is VerificationStage.AUTHORISE else 0
+        context = VerificationContext(
+            stage=stage,
+            order=order,
+            payment=payment,
+            amount=amount,
+            email=payment.signals.email or _customer_email(uow, order.customer_id),
+            signals=payment.signals,
+            card_checks=payment.card_checks,
+            now=self._context.clock.now(),
+            orders_since=lambda since: _orders_since(uow, order.customer_id, since),
+            attempts_since=lambda since: _attempts_since(uow, order.customer_id, since) + unsaved,
+        )
+        decision = pipeline.decide(context)
+        payment.decide(decision)
+        return decision
+
+    def hold(self, uow: UnitOfWork, order: Order, decision: VerificationDecision) -> bool:
+        """Put the order on hold for a fraud review, with the decision's reasons.
+
+        Nothing happens where the workflow does not allow a hold (an order
+        already held, or one that has shipped). The caller saves the order.
+        """
+        reason = f"{HoldReason.FRAUD_REVIEW.value}: {why(decision)}"
+        return self.fire(uow, order, "hold", reason)
+
+    def fire(
+        self, uow: UnitOfWork, order: Order, command: str, reason: str, actor: str = "payments"
+    ) -> bool:
+        """Fire ``command`` on the order if the workflow allows it now; say whether it did.
+
+        The caller saves the order.
+        """
+        orders = self._orders
+        if orders is None:
+            return False
+        workflow = orders.policy.workflow
+        at = self._context.clock.now()
+        if command not in workflow.allowed(order.state) or workflow.refusals(
+            order, command, at=at, actor=actor, reason=reason
+        ):
+            return False
+        orders.fire_within(uow, order, command, actor=actor, reason=reason)
+        return True
+
+
+def held_for_fraud_review(order: Order) -> bool:
+    """Whether the order's latest hold was for a fraud review and it is still on hold."""
+    holds = [entry for entry in order.history if entry.command == "hold"]
+    return (
+        order.state == OrderState.ON_HOLD
+        and bool(holds)
+        and (holds[-1].reason or "").startswith(HoldReason.FRAUD_REVIEW.value)
+    )
+
+
+def effective(decision: VerificationDecision | None, payment: Payment) -> Verdict:
+    """The verdict that counts: a review a person already cleared lets the payment through."""
+    if decision is None:
+        return Verdict.APPROVE
+    if decision.verdict is Verdict.REVIEW and payment.cleared_by_person:
+        return Verdict.APPROVE
+    return decision.verdict
+
+
+def why(decision: VerificationDecision) -> str:
+    """The decision's reasons in one line."""
+    return "; ".join(decision.reasons) or f"verdict {decision.verdict.value}"
+
+
+def _customer_email(uow: UnitOfWork, customer_id: str) -> str | None:
+    try:
+        return uow.customers.get(customer_id).email
+    except NotFound:
+        return None
+
+
+def _orders_since(uow: UnitOfWork, customer_id: str, since: datetime | None) -> int:
+    query = OrderQuery(customer_id=customer_id, placed_from=since)
+    return len(uow.orders.find(query, limit=_COUNT_LIMIT))
+
+
+def _attempts_since(uow: UnitOfWork, customer_id: str, since: datetime) -> int:
+    query = OrderQuery(customer_id=customer_id, placed_from=since)
+    return sum(
+        len(uow.payments.for_order(order.id))
+        for order in uow.orders.find(query, limit=_COUNT_LIMIT)
+    )
