@@ -7,6 +7,14 @@ every gateway request happen once, however often it is retried. A
 decides before authorisation and before capture.
 """
 
+from orderkit.payments.bank_statement import (
+    StatementFormat,
+    StatementLine,
+    StatementMatch,
+    StatementReconciliation,
+    read_statement,
+)
+from orderkit.payments.creditor_reference import creditor_reference, is_creditor_reference
 from orderkit.payments.events import (
     PaymentAuthorised,
     PaymentCaptured,
@@ -77,11 +85,18 @@ __all__ = [
     "PaymentState",
     "PaymentVoided",
     "PendingOperation",
+    "StatementFormat",
+    "StatementLine",
+    "StatementMatch",
+    "StatementReconciliation",
     "Verdict",
     "VerificationContext",
     "VerificationDecision",
     "VerificationPipeline",
     "VerificationStage",
     "WebhookSigner",
+    "creditor_reference",
+    "is_creditor_reference",
+    "read_statement",
     "request_fingerprint",
 ]

@@ -244,6 +244,46 @@ class Payment:
         self.action_url = url
         self.state = PaymentState.REQUIRES_ACTION
 
+    @property
+    def outstanding(self) -> Money:
+        """What is still to arrive: the amount asked for, less what was captured."""
+        left = self.amount - self.captured
+        return left if left.amount > 0 else _zero(self)
+
+    @property
+    def _waits_for_money(self) -> bool:
+        return (
+            self.state in {PaymentState.PENDING, PaymentState.CAPTURED}
+            and not (self.refunded.amount or self.released.amount or self.pending)
+            and self.outstanding.amount > 0
+        )
+
+    @property
+    def receivable(self) -> Money:
+        """What money arriving for the payment may still book (a transfer); zero if closed."""
+        return self.outstanding if self._waits_for_money else _zero(self)
+
+    def await_funds(self, reference: str) -> None:
+        """The customer pays later (a bank transfer) under ``reference``; the payment waits."""
+        self._require_state("wait for funds", PaymentState.PENDING)
+        self.reference = reference
+
+    def receive(self, amount: Money) -> None:
+        """Money arrived for a payment that waits for funds: authorised and captured at once.
+
+        A second transfer may complete a first one that fell short.
+
+        Raises:
+            InvalidAmount: Not positive, or more than is outstanding.
+            PaymentError: The payment does not wait for money.
+        """
+        if not self._waits_for_money:
+            raise PaymentError(self.order_id, f"a payment that is {self.state} takes no money")
+        self._check_amount("amount", amount, self.outstanding)
+        self.authorised += amount
+        self.captured += amount
+        self._settle()
+
     def fail(self) -> None:
         """The gateway refused, or the customer gave up."""
         self._require_state("fail", PaymentState.PENDING, PaymentState.REQUIRES_ACTION)

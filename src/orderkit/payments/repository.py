@@ -64,6 +64,13 @@ class PaymentRepository(Protocol):
         """Return an order's payments, oldest first."""
         ...
 
+    def by_reference(self, gateway: str, reference: str) -> list[Payment]:
+        """Return the payments of ``gateway`` whose provider reference is ``reference``.
+
+        Oldest first; a bank-transfer reference names one payment.
+        """
+        ...
+
     def expiring(self, at: datetime, limit: int) -> list[Payment]:
         """Return up to ``limit`` authorised, uncaptured payments whose window ends by ``at``.
 

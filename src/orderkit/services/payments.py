@@ -31,6 +31,7 @@ from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.lifecycle.repository import OrderQuery
 from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
 from orderkit.money import Money
+from orderkit.payments.bank_statement import StatementFormat, StatementReconciliation
 from orderkit.payments.events import (
     PaymentAuthorised,
     PaymentCaptured,
@@ -66,6 +67,7 @@ from orderkit.services.payment_verification import (
     held_for_fraud_review,
     why,
 )
+from orderkit.services.statements import StatementImporter
 from orderkit.storage import UnitOfWork
 
 __all__ = ["PaymentService"]
@@ -300,6 +302,9 @@ class PaymentService:
                 order_id=payment.order_id,
                 amount=authorised,
             )
+        elif result is not None and outcome is GatewayOutcome.PENDING:
+            if result.reference and payment.state is PaymentState.PENDING:
+                payment.await_funds(result.reference)  # a transfer: the money comes later
         elif result is not None and outcome is GatewayOutcome.REQUIRES_ACTION:
             if payment.state is PaymentState.PENDING:
                 payment.require_action(result.reference or payment.id, result.action_url)
@@ -732,6 +737,36 @@ class PaymentService:
                     expired.append(payment)
             uow.commit()
         return expired
+
+    def import_statement(
+        self,
+        statement: str,
+        *,
+        gateway: str = "bank_transfer",
+        statement_format: StatementFormat | None = None,
+    ) -> StatementReconciliation:
+        """Book the money on a bank statement on the transfers that wait for it.
+
+        Each incoming line is matched by the reference in its purpose text
+        (an ISO 11649 ``RF`` reference, even with spaces or run into other
+        words; else any word of it) to a payment of ``gateway``, and booked:
+        up to what the payment still awaits; more is reported as overpaid,
+        less as underpaid (a second transfer may complete it). An order whose
+        payments now cover it moves on. A line is booked once however often
+        the statement is imported.
+
+        Args:
+            statement: The bank's CSV export, as text.
+            gateway: The gateway whose payments the references name.
+            statement_format: The CSV's columns, date and number format.
+
+        Raises:
+            ValidationError: A malformed row or a missing column; nothing is booked.
+        """
+        name, _ = self._gateway(require_text(gateway, "gateway"))
+        return StatementImporter(self._context, self._sync_order).run(
+            statement, name, statement_format
+        )
 
     def reconciliation(
         self,

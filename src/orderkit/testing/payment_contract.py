@@ -159,6 +159,19 @@ class PaymentContract:
             assert [p.id for p in uow.payments.expiring(T0 + timedelta(days=30), 1)] == ["P-SOON"]
             assert uow.payments.expiring(T0, 10) == []
 
+    def test_payments_found_by_gateway_and_reference(self, store: Store) -> None:
+        """by_reference() finds a gateway's payments by the provider's reference."""
+        other = sample_payment("P2", minutes=1)
+        other.gateway = "bank_transfer"
+        with store.unit_of_work() as uow:
+            uow.payments.add(sample_payment("P1"))
+            uow.payments.add(other)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [p.id for p in uow.payments.by_reference("test_cards", "ch_1")] == ["P1"]
+            assert [p.id for p in uow.payments.by_reference("bank_transfer", "ch_1")] == ["P2"]
+            assert uow.payments.by_reference("test_cards", "ch_9") == []
+
     def test_an_idempotency_key_is_claimed_once(self, store: Store) -> None:
         """claim() stores a new key and hands back the first record for a known one."""
         first = IdempotencyRecord("key-1", "capture", "f" * 64, "P1", T0)

@@ -24,6 +24,14 @@ class MemoryPayments(MemoryVersionedDocuments[Payment]):
         found = [payment for payment in self._all() if payment.order_id == order_id]
         return sorted(found, key=lambda payment: (payment.created_at, payment.id))
 
+    def by_reference(self, gateway: str, reference: str) -> list[Payment]:
+        found = [
+            payment
+            for payment in self._all()
+            if payment.gateway == gateway and payment.reference == reference
+        ]
+        return sorted(found, key=lambda payment: (payment.created_at, payment.id))
+
     def expiring(self, at: datetime, limit: int) -> list[Payment]:
         due = [
             payment

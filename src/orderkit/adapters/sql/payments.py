@@ -43,6 +43,14 @@ class SqlPayments(SqlVersionedRepository[Payment]):
         """An order's payments, oldest first."""
         return self._select("order_id = :order_id", "created_at, id", {"order_id": order_id})
 
+    def by_reference(self, gateway: str, reference: str) -> list[Payment]:
+        """The gateway's payments with ``reference``, oldest first."""
+        return self._select(
+            "gateway = :gateway AND reference = :reference",
+            "created_at, id",
+            {"gateway": gateway, "reference": reference},
+        )
+
     def expiring(self, at: datetime, limit: int) -> list[Payment]:
         """Uncaptured authorisations whose window ends by ``at``, soonest first."""
         return self._select(

@@ -1,0 +1,3 @@
+-- Payments found by the reference a customer quotes on a bank transfer.
+
+CREATE INDEX payments_reference ON payments (gateway, reference);
