@@ -20,6 +20,7 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── ReservationNotFound
     │   ├── PurchaseOrderNotFound
     │   ├── PaymentNotFound
+    │   ├── RefundNotFound
     │   └── CreditAccountNotFound
     ├── Conflict
     │   ├── AlreadyExists            kind, key
@@ -83,6 +84,7 @@ __all__ = [
     "ProductNotFound",
     "PurchaseOrderClosed",
     "PurchaseOrderNotFound",
+    "RefundNotFound",
     "ReservationNotActive",
     "ReservationNotFound",
     "SchemaVersionError",
@@ -211,6 +213,12 @@ class PaymentNotFound(NotFound):
     """No payment has this id."""
 
     kind = "payment"
+
+
+class RefundNotFound(NotFound):
+    """No refund has this id."""
+
+    kind = "refund"
 
 
 class CreditAccountNotFound(NotFound):

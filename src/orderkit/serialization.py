@@ -47,6 +47,7 @@ from orderkit.payments.events import (
     PaymentFailed,
     PaymentRefunded,
     PaymentVoided,
+    RefundIssued,
 )
 
 __all__ = ["BUILTIN_EVENTS", "EventCodec", "make_converter"]
@@ -65,6 +66,7 @@ BUILTIN_EVENTS: tuple[type[DomainEvent], ...] = (
     PaymentVoided,
     ProductAdded,
     ProductPriceChanged,
+    RefundIssued,
     ReservationCommitted,
     ReservationExpired,
     ReservationReleased,

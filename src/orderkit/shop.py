@@ -16,6 +16,7 @@ from orderkit.inventory.routing import RoutingStrategy
 from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.workflow import Authorize
 from orderkit.payments.gateway import PaymentGateway
+from orderkit.payments.refunds import CreditNoteIssuer
 from orderkit.payments.verification import VerificationPipeline
 from orderkit.retry import RetryPolicy
 from orderkit.serialization import BUILTIN_EVENTS, EventCodec
@@ -115,6 +116,9 @@ class Shop:
             :class:`~orderkit.adapters.gateways.TestCardGateway`.
         verification: The checks payments pass before authorisation and
             before capture (:class:`~orderkit.VerificationPipeline`).
+        credit_notes: ``credit_notes(order, refund) -> number`` issues a
+            credit note for each refund that went through
+            (:class:`~orderkit.payments.CreditNoteIssuer`).
 
     Attributes:
         catalog: Products (:class:`~orderkit.services.catalog.CatalogService`).
@@ -156,6 +160,7 @@ class Shop:
         retry: RetryPolicy | None = None,
         gateways: Iterable[PaymentGateway] = (),
         verification: VerificationPipeline | None = None,
+        credit_notes: CreditNoteIssuer | None = None,
     ) -> None:
         if not hasattr(store, "unit_of_work"):
             raise ConfigurationError("store", store, "must implement orderkit.storage.Store")
@@ -197,6 +202,7 @@ class Shop:
             orders=self.orders,
             verification=verification,
             builtin=[StoreCreditGateway(context)],
+            credit_notes=credit_notes,
         )
 
     @classmethod
@@ -214,6 +220,7 @@ class Shop:
         retry: RetryPolicy | None = None,
         gateways: Iterable[PaymentGateway] = (),
         verification: VerificationPipeline | None = None,
+        credit_notes: CreditNoteIssuer | None = None,
     ) -> Shop:
         """Open a shop on the store ``url`` names (see :func:`open_store`).
 
@@ -230,6 +237,7 @@ class Shop:
             retry: How often a use case runs again after a database conflict.
             gateways: The payment gateways; the first is the default.
             verification: The checks payments pass (fraud rules).
+            credit_notes: The documents hook called for each refund.
 
         Raises:
             UnsupportedStore: The URL names a backend orderkit cannot open.
@@ -251,6 +259,7 @@ class Shop:
             retry=retry,
             gateways=gateways,
             verification=verification,
+            credit_notes=credit_notes,
         )
 
     def close(self) -> None:

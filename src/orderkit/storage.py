@@ -32,6 +32,7 @@ from orderkit.inventory.repository import (
     WarehouseRepository,
 )
 from orderkit.lifecycle.repository import OrderRepository
+from orderkit.payments.refunds import RefundRepository
 from orderkit.payments.repository import IdempotencyKeys, PaymentRepository
 from orderkit.payments.store_credit import CreditAccountRepository
 
@@ -139,6 +140,11 @@ class UnitOfWork(Protocol):
     @property
     def credit_accounts(self) -> CreditAccountRepository:
         """Gift cards, store credit and their ledger in this transaction."""
+        ...
+
+    @property
+    def refunds(self) -> RefundRepository:
+        """The refunds of this transaction."""
         ...
 
     def commit(self) -> None:

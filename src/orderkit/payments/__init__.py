@@ -22,6 +22,7 @@ from orderkit.payments.events import (
     PaymentFailed,
     PaymentRefunded,
     PaymentVoided,
+    RefundIssued,
 )
 from orderkit.payments.gateway import (
     GatewayNotification,
@@ -34,6 +35,17 @@ from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.reconciliation import PaymentReconciliation
+from orderkit.payments.refunds import (
+    CreditNoteIssuer,
+    Refund,
+    RefundDestination,
+    RefundLine,
+    RefundPart,
+    RefundRepository,
+    RefundState,
+    line_refund,
+    spread_over_payments,
+)
 from orderkit.payments.repository import IdempotencyKeys, IdempotencyRecord, PaymentRepository
 from orderkit.payments.store_credit import (
     CreditAccount,
@@ -63,6 +75,7 @@ __all__ = [
     "CreditEntry",
     "CreditEntryKind",
     "CreditKind",
+    "CreditNoteIssuer",
     "GatewayExchange",
     "GatewayNotification",
     "GatewayOutcome",
@@ -85,6 +98,13 @@ __all__ = [
     "PaymentState",
     "PaymentVoided",
     "PendingOperation",
+    "Refund",
+    "RefundDestination",
+    "RefundIssued",
+    "RefundLine",
+    "RefundPart",
+    "RefundRepository",
+    "RefundState",
     "StatementFormat",
     "StatementLine",
     "StatementMatch",
@@ -97,6 +117,8 @@ __all__ = [
     "WebhookSigner",
     "creditor_reference",
     "is_creditor_reference",
+    "line_refund",
     "read_statement",
     "request_fingerprint",
+    "spread_over_payments",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "PaymentFailed",
     "PaymentRefunded",
     "PaymentVoided",
+    "RefundIssued",
 ]
 
 
@@ -78,3 +79,18 @@ class PaymentExpired(DomainEvent):
 
     order_id: str
     amount: Money
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RefundIssued(DomainEvent):
+    """A refund of an order went through (``aggregate_id`` is the refund's id).
+
+    ``amount`` is what was paid back; a part a gateway refused is not in it.
+    """
+
+    aggregate_type: ClassVar[str] = "refund"
+
+    order_id: str
+    amount: Money
+    destination: str
+    credit_note: str | None = None

@@ -12,7 +12,7 @@ what became of it — by the same key, so nothing is charged twice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from orderkit._checks import require_text
@@ -51,6 +51,7 @@ from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
 from orderkit.payments.reconciliation import PaymentReconciliation
+from orderkit.payments.refunds import CreditNoteIssuer, Refund, RefundDestination
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.payments.verification import (
     PaymentSignals,
@@ -67,6 +68,7 @@ from orderkit.services.payment_verification import (
     held_for_fraud_review,
     why,
 )
+from orderkit.services.refunds import RefundDesk
 from orderkit.services.statements import StatementImporter
 from orderkit.storage import UnitOfWork
 
@@ -89,6 +91,8 @@ class PaymentService:
             The first is the default, used when a call names none.
         builtin: Gateways the shop always has (``store_credit``); one of
             ``gateways`` with the same name replaces it. Never the default.
+        credit_notes: The documents hook called with each refund that went
+            through (:class:`~orderkit.payments.CreditNoteIssuer`).
         authorisation_window: How long an authorisation holds before it lapses.
         orders: The shop's order service: when payments come to cover an order
             waiting for payment, its ``secure_payment`` command is fired (if the
@@ -106,6 +110,7 @@ class PaymentService:
         orders: OrderService | None = None,
         verification: VerificationPipeline | None = None,
         builtin: Iterable[PaymentGateway] = (),
+        credit_notes: CreditNoteIssuer | None = None,
     ) -> None:
         self._context = context
         self._orders = orders
@@ -114,6 +119,11 @@ class PaymentService:
                 "verification", verification, "must be a VerificationPipeline or None"
             )
         self._verifier = PaymentVerifier(context, verification, orders)
+        if credit_notes is not None and not callable(credit_notes):
+            raise ConfigurationError(
+                "credit_notes", credit_notes, "must be callable(order, refund)"
+            )
+        self._refunds = RefundDesk(context, self, self._sync_order, credit_notes)
         self._gateways: dict[str, PaymentGateway] = {}
         gateways = list(gateways)
         self._default: str | None = getattr(gateways[0], "name", None) if gateways else None
@@ -400,6 +410,71 @@ class PaymentService:
         if not isinstance(amount, Money):
             raise InvalidAmount("amount", amount, "give a Money")
         return self._operate("refund", payment_id, amount, key)
+
+    def refund_order(
+        self,
+        order: OrderRef,
+        *,
+        key: str,
+        lines: Mapping[str, int] | None = None,
+        amount: Money | None = None,
+        shipping: bool | Money = False,
+        to: RefundDestination | str = RefundDestination.ORIGINAL,
+        credit_account: str | None = None,
+        reason: str | None = None,
+    ) -> Refund:
+        """Refund units of lines, or an amount, and shipping if asked, across the order's payments.
+
+        A refund of lines pays back what those units cost (their share of
+        discounts taken off, tax included), counted so that refunding a
+        line's units one at a time adds up to refunding them at once; units
+        refunded before cannot be refunded again. A refund of an amount is
+        spread over the lines for the credit note. The total is taken from the
+        payments in proportion to what each can still refund, and never
+        exceeds what was captured and not yet refunded.
+
+        ``to="store_credit"`` pays it onto a store-credit account
+        (``credit_account``, by default ``"credit-{customer id}"``, opened if
+        new) at once, in the same unit of work as the payment's record.
+
+        When every part is answered, the shop's credit-note hook is called
+        and :class:`~orderkit.payments.RefundIssued` is recorded. The same
+        key returns the same refund (a part whose answer was lost is asked
+        about again); a part the gateway refused stays refused: refund it
+        again under a new key.
+
+        Args:
+            order: The order, by id, number or as loaded.
+            key: The idempotency key of the whole refund.
+            lines: ``{sku: units}`` to refund.
+            amount: An amount to refund instead of lines.
+            shipping: ``True`` for all the shipping left, or a part of it.
+            to: ``"original"`` (the payments' own gateways) or ``"store_credit"``.
+            credit_account: The store-credit account, for ``to="store_credit"``.
+            reason: Why, for the credit note and the audit trail.
+
+        Raises:
+            InvalidAmount: More than the payments can refund, or a bad amount.
+            InvalidQuantity: More units of a line than are left to refund.
+            ValidationError: Nothing to refund, an unknown SKU, lines and an
+                amount together, or a malformed argument.
+            IdempotencyConflict: ``key`` was used for a different request.
+        """
+        return self._refunds.refund(
+            order,
+            key=key,
+            lines=lines,
+            amount=amount,
+            shipping=shipping,
+            to=to,
+            credit_account=credit_account,
+            reason=reason,
+        )
+
+    def refunds(self, order: OrderRef) -> list[Refund]:
+        """Return an order's refunds, oldest first."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.refunds.for_order(load_order(uow, order).id)
 
     def _operate(
         self,

@@ -26,7 +26,7 @@ from orderkit.payments.store_credit import CreditAccount, CreditEntry, CreditEnt
 from orderkit.services.context import ServiceContext, retried
 from orderkit.storage import UnitOfWork
 
-__all__ = ["StoreCreditGateway", "StoreCreditService"]
+__all__ = ["StoreCreditGateway", "StoreCreditService", "credit_within"]
 
 
 class StoreCreditService:
@@ -71,37 +71,17 @@ class StoreCreditService:
         note = None if note is None else require_text(note, "note", 500)
         context = self._context
         with context.store.unit_of_work() as uow:
-            done = uow.credit_accounts.entry(key)
-            if done is not None:
-                if (done.kind, done.account_id, done.amount) != (
-                    CreditEntryKind.ISSUE,
-                    account_id,
-                    amount,
-                ):
-                    raise IdempotencyConflict(key, done.kind.value)
-                return uow.credit_accounts.get(account_id)
-            now = context.clock.now()
-            try:
-                account = uow.credit_accounts.get(account_id)
-                fresh = False
-            except CreditAccountNotFound:
-                account = CreditAccount(
-                    id=account_id,
-                    currency=amount.currency,
-                    kind=kind,
-                    created_at=now,
-                    customer_id=customer_id,
-                    expires_at=expires_at,
-                )
-                fresh = True
-            if amount.currency != account.currency:
-                raise CurrencyMismatch("amount", account.currency, amount.currency)
-            account.give(amount)
-            _book(uow, account, key, CreditEntryKind.ISSUE, amount, now, None, note)
-            if fresh:
-                uow.credit_accounts.add(account)
-            else:
-                uow.credit_accounts.save(account)
+            account = credit_within(
+                uow,
+                account_id,
+                amount,
+                key=key,
+                now=context.clock.now(),
+                kind=kind,
+                customer_id=customer_id,
+                expires_at=expires_at,
+                note=note,
+            )
             uow.commit()
         return account
 
@@ -130,6 +110,55 @@ class StoreCreditService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             account = uow.credit_accounts.get(require_code(account_id, "account_id"))
             return uow.credit_accounts.entries(account.id, limit)
+
+
+def credit_within(
+    uow: UnitOfWork,
+    account_id: str,
+    amount: Money,
+    *,
+    key: str,
+    now: datetime,
+    kind: CreditKind | str = CreditKind.GIFT_CARD,
+    customer_id: str | None = None,
+    expires_at: datetime | None = None,
+    note: str | None = None,
+) -> CreditAccount:
+    """Put ``amount`` on an account inside the caller's unit of work, opening it if new.
+
+    A key already in the ledger for the same account and amount changes nothing.
+
+    Raises:
+        CurrencyMismatch: The account exists in another currency.
+        IdempotencyConflict: ``key`` was used for another entry.
+    """
+    done = uow.credit_accounts.entry(key)
+    if done is not None:
+        if (done.kind, done.account_id, done.amount) != (CreditEntryKind.ISSUE, account_id, amount):
+            raise IdempotencyConflict(key, done.kind.value)
+        return uow.credit_accounts.get(account_id)
+    try:
+        account = uow.credit_accounts.get(account_id)
+        fresh = False
+    except CreditAccountNotFound:
+        account = CreditAccount(
+            id=account_id,
+            currency=amount.currency,
+            kind=kind,
+            created_at=now,
+            customer_id=customer_id,
+            expires_at=expires_at,
+        )
+        fresh = True
+    if amount.currency != account.currency:
+        raise CurrencyMismatch("amount", account.currency, amount.currency)
+    account.give(amount)
+    _book(uow, account, key, CreditEntryKind.ISSUE, amount, now, None, note)
+    if fresh:
+        uow.credit_accounts.add(account)
+    else:
+        uow.credit_accounts.save(account)
+    return account
 
 
 def _book(

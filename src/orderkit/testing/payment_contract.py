@@ -14,10 +14,12 @@ from orderkit.errors import (
     ConcurrencyConflict,
     CreditAccountNotFound,
     PaymentNotFound,
+    RefundNotFound,
     StorageError,
 )
 from orderkit.money import Money
 from orderkit.payments.payment import GatewayExchange, Payment
+from orderkit.payments.refunds import Refund, RefundLine, RefundPart
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.payments.store_credit import CreditAccount, CreditEntry, CreditEntryKind
 from orderkit.payments.verification import (
@@ -269,3 +271,57 @@ class PaymentContract:
             stored = uow.credit_accounts.entry("c1")
             assert stored == entry("c1", CreditEntryKind.CAPTURE, 2, "h1")
             assert uow.credit_accounts.entry("nope") is None
+
+    # -- refunds ---------------------------------------------------------------------
+
+    def test_refund_round_trip_version_check_and_order(self, store: Store) -> None:
+        """A refund reads back whole; stale saves are refused; for_order() is oldest first."""
+        eur = Money("7.50", "EUR")
+
+        def refund(refund_id: str, minutes: int) -> Refund:
+            return Refund(
+                id=refund_id,
+                order_id="O1",
+                key=f"key-{refund_id}",
+                amount=eur,
+                lines=(RefundLine("TEE", 1, eur),),
+                shipping=Money("0.00", "EUR"),
+                destination="store_credit",
+                created_at=T0 + timedelta(minutes=minutes),
+                parts=[RefundPart("P1", eur, f"key-{refund_id}:P1")],
+                credit_account="credit-C1",
+                reason="damaged",
+            )
+
+        with store.unit_of_work() as uow:
+            uow.refunds.add(refund("R2", 5))
+            uow.refunds.add(refund("R1", 1))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            loaded = uow.refunds.get("R1")
+            stale = uow.refunds.get("R1")
+            assert (loaded.lines, loaded.parts, loaded.destination, loaded.reason) == (
+                (RefundLine("TEE", 1, eur),),
+                [RefundPart("P1", eur, "key-R1:P1")],
+                "store_credit",
+                "damaged",
+            )
+            loaded.settle("key-R1:P1", "refunded")
+            loaded.credit_note = "CN-1"
+            uow.refunds.save(loaded)
+            with pytest.raises(ConcurrencyConflict):
+                uow.refunds.save(stale)
+            with pytest.raises(AlreadyExists):
+                uow.refunds.add(refund("R1", 9))
+            with pytest.raises(RefundNotFound):
+                uow.refunds.get("NOPE")
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [r.id for r in uow.refunds.for_order("O1")] == ["R1", "R2"]
+            stored = uow.refunds.get("R1")
+            assert (stored.state.value, stored.credit_note, stored.version) == (
+                "refunded",
+                "CN-1",
+                2,
+            )
+            assert uow.refunds.for_order("O2") == []

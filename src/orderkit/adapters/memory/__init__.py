@@ -29,7 +29,11 @@ from orderkit.adapters.memory._inventory import (
     MemoryStockPolicies,
     MemoryWarehouses,
 )
-from orderkit.adapters.memory._payments import MemoryIdempotencyKeys, MemoryPayments
+from orderkit.adapters.memory._payments import (
+    MemoryIdempotencyKeys,
+    MemoryPayments,
+    MemoryRefunds,
+)
 from orderkit.adapters.memory._store_credit import MemoryCreditAccounts
 from orderkit.adapters.memory._tables import Overlay, Tables
 from orderkit.errors import StorageError
@@ -60,6 +64,7 @@ class _MemoryUnitOfWork:
                 "idempotency_keys",
                 "credit_accounts",
                 "credit_entries",
+                "refunds",
             )
         }
         overlays = self._overlays
@@ -77,6 +82,7 @@ class _MemoryUnitOfWork:
         self.purchase_orders = MemoryPurchaseOrders(overlays["purchase_orders"], converter)
         self.payments = MemoryPayments(overlays["payments"], converter)
         self.idempotency_keys = MemoryIdempotencyKeys(overlays["idempotency_keys"], converter)
+        self.refunds = MemoryRefunds(overlays["refunds"], converter)
         self.credit_accounts = MemoryCreditAccounts(
             overlays["credit_accounts"], overlays["credit_entries"], converter
         )

@@ -8,8 +8,9 @@ import cattrs
 
 from orderkit.adapters.memory._tables import Overlay
 from orderkit.adapters.memory._versioned import MemoryVersionedDocuments
-from orderkit.errors import PaymentNotFound
+from orderkit.errors import PaymentNotFound, RefundNotFound
 from orderkit.payments.payment import Payment, PaymentState
+from orderkit.payments.refunds import Refund
 from orderkit.payments.repository import IdempotencyRecord
 
 
@@ -42,6 +43,18 @@ class MemoryPayments(MemoryVersionedDocuments[Payment]):
         ]
         due.sort(key=lambda payment: (payment.authorised_until or at, payment.id))
         return due[:limit]
+
+
+class MemoryRefunds(MemoryVersionedDocuments[Refund]):
+    """Refunds keyed by id, saved with a version check."""
+
+    kind = "refund"
+    aggregate = Refund
+    not_found = RefundNotFound
+
+    def for_order(self, order_id: str) -> list[Refund]:
+        found = [refund for refund in self._all() if refund.order_id == order_id]
+        return sorted(found, key=lambda refund: (refund.created_at, refund.id))
 
 
 class MemoryIdempotencyKeys:

@@ -35,6 +35,7 @@ class Tables:
     payments: dict[str, Document] = attrs.Factory(dict)
     idempotency_keys: dict[str, Document] = attrs.Factory(dict)
     credit_accounts: dict[str, Document] = attrs.Factory(dict)
+    refunds: dict[str, Document] = attrs.Factory(dict)
     credit_entries: dict[str, tuple[int, Document]] = attrs.Factory(dict)
 
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from orderkit.adapters.sql.base import SqlRepository
 from orderkit.adapters.sql.versioned import SqlVersionedRepository
-from orderkit.errors import AlreadyExists, PaymentNotFound
+from orderkit.errors import AlreadyExists, PaymentNotFound, RefundNotFound
 from orderkit.payments.payment import Payment
+from orderkit.payments.refunds import Refund
 from orderkit.payments.repository import IdempotencyRecord
 
-__all__ = ["SqlIdempotencyKeys", "SqlPayments"]
+__all__ = ["SqlIdempotencyKeys", "SqlPayments", "SqlRefunds"]
 
 
 class SqlPayments(SqlVersionedRepository[Payment]):
@@ -59,6 +60,30 @@ class SqlPayments(SqlVersionedRepository[Payment]):
             {"at": self._dialect.encode_time(at)},
             limit=limit,
         )
+
+
+class SqlRefunds(SqlVersionedRepository[Refund]):
+    """Refunds in the ``refunds`` table, saved with a version check."""
+
+    table = "refunds"
+    kind = "refund"
+    aggregate = Refund
+    not_found = RefundNotFound
+
+    def _columns(self, refund: Refund) -> dict[str, Any]:
+        return {
+            "order_id": refund.order_id,
+            "created_at": self._dialect.encode_time(refund.created_at),
+        }
+
+    def add(self, refund: Refund) -> None:
+        """Insert a new refund."""
+        if not self._insert(refund):
+            raise AlreadyExists("refund", refund.id)
+
+    def for_order(self, order_id: str) -> list[Refund]:
+        """An order's refunds, oldest first."""
+        return self._select("order_id = :order_id", "created_at, id", {"order_id": order_id})
 
 
 class SqlIdempotencyKeys(SqlRepository):

@@ -13,7 +13,7 @@ from orderkit.adapters.sql.inventory import (
     SqlStockPolicies,
     SqlWarehouses,
 )
-from orderkit.adapters.sql.payments import SqlIdempotencyKeys, SqlPayments
+from orderkit.adapters.sql.payments import SqlIdempotencyKeys, SqlPayments, SqlRefunds
 from orderkit.adapters.sql.repositories import (
     SqlCustomers,
     SqlOrders,
@@ -49,6 +49,7 @@ class SqlUnitOfWork:
         self.payments = SqlPayments(session, converter)
         self.idempotency_keys = SqlIdempotencyKeys(session, converter)
         self.credit_accounts = SqlCreditAccounts(session, converter)
+        self.refunds = SqlRefunds(session, converter)
         self.active = True
 
     def commit(self) -> None:

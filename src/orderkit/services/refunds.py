@@ -1,0 +1,351 @@
+"""Refunding an order: value what is paid back, spread it over the payments, pay it, note it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from orderkit._checks import parse_enum, require_code, require_text
+from orderkit.errors import (
+    CreditAccountNotFound,
+    CurrencyMismatch,
+    IdempotencyConflict,
+    InvalidAmount,
+    PaymentError,
+    ValidationError,
+)
+from orderkit.lifecycle.order import Order
+from orderkit.money import Money
+from orderkit.payments.events import PaymentRefunded, RefundIssued
+from orderkit.payments.idempotency import request_fingerprint
+from orderkit.payments.payment import GatewayExchange, Payment
+from orderkit.payments.refunds import (
+    CreditNoteIssuer,
+    Refund,
+    RefundDestination,
+    RefundLine,
+    RefundPart,
+    RefundState,
+    goods_values,
+    refund_lines,
+    spread_amount,
+    spread_over_payments,
+)
+from orderkit.payments.repository import IdempotencyRecord
+from orderkit.payments.store_credit import CreditKind
+from orderkit.services.context import ServiceContext, retried
+from orderkit.services.orders import OrderRef, load_order
+from orderkit.services.store_credit import credit_within
+from orderkit.storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from orderkit.services.payments import PaymentService
+
+__all__ = ["RefundDesk"]
+
+SyncOrder = Callable[[UnitOfWork, Payment], None]
+
+
+class RefundDesk:
+    """Carries out :meth:`~orderkit.services.payments.PaymentService.refund_order`."""
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        payments: PaymentService,
+        sync_order: SyncOrder,
+        credit_notes: CreditNoteIssuer | None,
+    ) -> None:
+        self._context = context
+        self._payments = payments
+        self._sync_order = sync_order
+        self._credit_notes = credit_notes
+
+    def refund(
+        self,
+        order: OrderRef,
+        *,
+        key: str,
+        lines: Mapping[str, int] | None,
+        amount: Money | None,
+        shipping: bool | Money,
+        to: RefundDestination | str,
+        credit_account: str | None,
+        reason: str | None,
+    ) -> Refund:
+        """Open the refund (or find it by key), pay each part, then close it."""
+        key = require_text(key, "key")
+        destination = parse_enum(RefundDestination, to, "to")
+        if lines is not None and amount is not None:
+            raise ValidationError("amount", amount, "refund lines or an amount, not both")
+        if amount is not None and (not isinstance(amount, Money) or amount.amount <= 0):
+            raise InvalidAmount("amount", amount, "give a positive Money")
+        if not isinstance(shipping, bool | Money):
+            raise ValidationError("shipping", shipping, "give True, False or a Money")
+        if credit_account is not None:
+            credit_account = require_code(credit_account, "credit_account")
+            if destination is not RefundDestination.STORE_CREDIT:
+                raise ValidationError(
+                    "credit_account", credit_account, "only for to='store_credit'"
+                )
+        reason = None if reason is None else require_text(reason, "reason", 500)
+        request: dict[str, object] = {
+            "lines": dict(lines) if lines is not None else None,
+            "amount": amount,
+            "shipping": shipping,
+            "to": destination.value,
+            "credit_account": credit_account,
+        }
+        refund = self._open(order, key, request, reason)
+        for part in refund.parts:
+            if part.state == "pending":
+                self._pay(refund, part)
+        return self._close(refund.id)
+
+    # -- opening -------------------------------------------------------------------
+
+    @retried
+    def _open(
+        self, order: OrderRef, key: str, request: dict[str, object], reason: str | None
+    ) -> Refund:
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            loaded = load_order(uow, order)
+            fingerprint = request_fingerprint("refund_order", {"order": loaded.id, **request})
+            refund_id = context.ids.new()
+            now = context.clock.now()
+            record = IdempotencyRecord(key, "refund_order", fingerprint, refund_id, now)
+            existing = uow.idempotency_keys.get(key)
+            if existing is not None:
+                if (existing.operation, existing.fingerprint) != ("refund_order", fingerprint):
+                    raise IdempotencyConflict(key, existing.operation)
+                return uow.refunds.get(existing.payment_id)
+            refund = self._value(uow, loaded, key, refund_id, request, reason)
+            uow.idempotency_keys.claim(record)
+            uow.refunds.add(refund)
+            uow.commit()
+        return refund
+
+    def _value(
+        self,
+        uow: UnitOfWork,
+        order: Order,
+        key: str,
+        refund_id: str,
+        request: dict[str, object],
+        reason: str | None,
+    ) -> Refund:
+        """Work out what is paid back and by which payment; raise if it cannot be."""
+        earlier = [r for r in uow.refunds.for_order(order.id) if r.state is not RefundState.FAILED]
+        zero = Money.zero(order.currency)
+        lines_asked = request["lines"]
+        amount_asked = request["amount"]
+        if isinstance(amount_asked, Money) and amount_asked.currency != order.currency:
+            raise CurrencyMismatch("amount", order.currency, amount_asked.currency)
+        if lines_asked is not None:
+            assert isinstance(lines_asked, dict)
+            units: Counter[str] = Counter()
+            for earlier_refund in earlier:
+                for line in earlier_refund.lines:
+                    units[line.sku] += line.quantity
+            lines: tuple[RefundLine, ...] = refund_lines(order, lines_asked, units)
+        elif isinstance(amount_asked, Money):
+            lines = spread_amount(order, amount_asked)
+        else:
+            lines = ()
+        shipping = _shipping(order, request["shipping"], earlier)
+        total = Money.sum((line.amount for line in lines), order.currency) + shipping
+        if not total.amount:
+            raise ValidationError(
+                "lines", request["lines"], "nothing to refund: name lines, an amount or shipping"
+            )
+        payments = uow.payments.for_order(order.id)
+        shares = spread_over_payments(total, {p.id: p.refundable for p in payments})
+        destination = RefundDestination(str(request["to"]))
+        account = request["credit_account"]
+        if destination is RefundDestination.STORE_CREDIT:
+            account = account or f"credit-{order.customer_id}"
+            _check_credit_account(uow, str(account), order.currency)
+        parts = [
+            RefundPart(payment_id, share, f"{key}:{payment_id}")
+            for payment_id, share in shares.items()
+        ]
+        return Refund(
+            id=refund_id,
+            order_id=order.id,
+            key=key,
+            amount=total,
+            lines=lines,
+            shipping=shipping if shipping.amount else zero,
+            destination=destination,
+            created_at=self._context.clock.now(),
+            parts=parts,
+            credit_account=None if account is None else str(account),
+            reason=reason,
+        )
+
+    # -- paying ----------------------------------------------------------------------
+
+    def _pay(self, refund: Refund, part: RefundPart) -> None:
+        """Pay one part; its outcome is read back from the payment when the refund closes."""
+        if refund.destination is RefundDestination.STORE_CREDIT:
+            self._to_store_credit(refund, part)
+            return
+        # A refusal stays in the payment's audit trail, where _settle reads it.
+        with contextlib.suppress(PaymentError, InvalidAmount):
+            self._payments.refund(part.payment_id, part.amount, key=part.key)
+
+    @retried
+    def _to_store_credit(self, refund: Refund, part: RefundPart) -> None:
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            payment = uow.payments.get(part.payment_id)
+            if any(exchange.key == part.key for exchange in payment.exchanges):
+                return  # paid on an earlier attempt
+            order = uow.orders.get(refund.order_id)
+            account = refund.credit_account or f"credit-{order.customer_id}"
+            now = context.clock.now()
+            try:
+                payment.begin("refund", part.key, part.amount)
+            except (PaymentError, InvalidAmount) as refused:
+                payment.record(
+                    GatewayExchange(
+                        "refund",
+                        part.key,
+                        part.amount,
+                        "declined",
+                        account,
+                        "not_refundable",
+                        str(refused),
+                        now,
+                    )
+                )
+                uow.payments.save(payment)
+                uow.commit()
+                return
+            payment.finish(part.key, succeeded=True)
+            payment.record(
+                GatewayExchange(
+                    "refund",
+                    part.key,
+                    part.amount,
+                    "approved",
+                    account,
+                    None,
+                    f"to store credit {account}",
+                    now,
+                )
+            )
+            credit_within(
+                uow,
+                account,
+                part.amount,
+                key=part.key,
+                now=now,
+                kind=CreditKind.STORE_CREDIT,
+                customer_id=order.customer_id,
+                note=f"refund {refund.id} of order {order.number}",
+            )
+            context.record(
+                uow,
+                PaymentRefunded,
+                aggregate_id=payment.id,
+                order_id=payment.order_id,
+                amount=part.amount,
+            )
+            uow.payments.save(payment)
+            self._sync_order(uow, payment)
+            uow.commit()
+
+    # -- closing -------------------------------------------------------------------
+
+    def _close(self, refund_id: str) -> Refund:
+        refund = self._settle(refund_id)
+        if refund.state is RefundState.PENDING or refund.issued_at is not None:
+            return refund
+        number = None
+        if self._credit_notes is not None and refund.refunded.amount:
+            with self._context.store.unit_of_work(readonly=True) as uow:
+                order = uow.orders.get(refund.order_id)
+            number = self._credit_notes(order, refund)
+            if number is not None and not isinstance(number, str):
+                raise ValidationError("credit_note", number, "the hook returns a str or None")
+        return self._issue(refund_id, number)
+
+    @retried
+    def _settle(self, refund_id: str) -> Refund:
+        """Read each pending part's outcome from its payment's audit trail."""
+        with self._context.store.unit_of_work() as uow:
+            refund = uow.refunds.get(refund_id)
+            changed = False
+            for part in refund.parts:
+                if part.state != "pending":
+                    continue
+                payment = uow.payments.get(part.payment_id)
+                if payment.pending_operation(part.key) is not None:
+                    continue  # the gateway's answer is not in yet
+                answer = next((e for e in reversed(payment.exchanges) if e.key == part.key), None)
+                if answer is None and refund.destination is RefundDestination.ORIGINAL:
+                    refund.settle(part.key, "failed", "not_refundable")
+                elif answer is not None:
+                    booked = answer.outcome == "approved"
+                    refund.settle(part.key, "refunded" if booked else "failed", answer.code)
+                else:
+                    continue
+                changed = True
+            if changed:
+                uow.refunds.save(refund)
+                uow.commit()
+        return refund
+
+    @retried
+    def _issue(self, refund_id: str, number: str | None) -> Refund:
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            refund = uow.refunds.get(refund_id)
+            if refund.issued_at is not None:
+                return refund
+            refund.credit_note = number
+            refund.issued_at = context.clock.now()
+            context.record(
+                uow,
+                RefundIssued,
+                aggregate_id=refund.id,
+                order_id=refund.order_id,
+                amount=refund.refunded,
+                destination=refund.destination.value,
+                credit_note=number,
+            )
+            uow.refunds.save(refund)
+            uow.commit()
+        return refund
+
+
+def _shipping(order: Order, asked: object, earlier: list[Refund]) -> Money:
+    """The shipping to pay back: all that is left of it, a given part, or none."""
+    zero = Money.zero(order.currency)
+    if asked is False:
+        return zero
+    goods = Money.sum(goods_values(order).values(), order.currency)
+    left = order.grand_total - goods - Money.sum((r.shipping for r in earlier), order.currency)
+    if asked is True:
+        if not left.amount:
+            raise ValidationError("shipping", asked, "no shipping is left to refund")
+        return left
+    assert isinstance(asked, Money)
+    if asked.currency != order.currency:
+        raise CurrencyMismatch("shipping", order.currency, asked.currency)
+    if asked.amount <= 0 or asked > left:
+        raise InvalidAmount("shipping", asked, f"{left} of shipping is left to refund")
+    return asked
+
+
+def _check_credit_account(uow: UnitOfWork, account_id: str, currency: str) -> None:
+    try:
+        account = uow.credit_accounts.get(account_id)
+    except CreditAccountNotFound:
+        return
+    if account.currency != currency:
+        raise CurrencyMismatch("credit_account", account.currency, currency)
