@@ -2,11 +2,14 @@
 
 The simulation places orders from customers around the world and runs each
 through the order workflow: confirmation (which reserves stock in the nearest
-warehouse that serves the customer), payment by card, wallet, bank transfer or
-cash on delivery, the odd fraud review and cancellation, then picking, packing,
-shipping and delivery. Unconfirmed orders (short of stock) and unpaid bank
-transfers expire. Every 250 orders it reorders from suppliers as the
-replenishment advice says. The same seed always prints the same report.
+warehouse that serves the customer), payment through the payment service —
+test cards (declines, 3-D Secure), a wallet redirect, bank transfers booked from
+a daily statement CSV, cash on delivery — a fraud check on large first orders
+with a person's review, the odd cancellation (its authorisation voided), then
+picking, packing, shipping (cards captured) and delivery (cash collected), and
+a few refunds, some as store credit. Unconfirmed orders (short of stock) and
+unpaid bank transfers expire. Every 250 orders it reorders from suppliers as
+the replenishment advice says. The same seed always prints the same report.
 """
 
 from __future__ import annotations
@@ -16,15 +19,36 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from orderkit._version import __version__
+from orderkit.adapters.gateways import (
+    BankTransferGateway,
+    CashOnDeliveryGateway,
+    TestCardGateway,
+)
 from orderkit.adapters.urls import redact_url
 from orderkit.clock import ManualClock
-from orderkit.errors import ConfigurationError, InsufficientStock, InvalidTransition
+from orderkit.errors import (
+    ConfigurationError,
+    InsufficientStock,
+    InvalidTransition,
+    PaymentDeclined,
+    PaymentError,
+)
 from orderkit.inventory.routing import Nearest
 from orderkit.lifecycle.order import Order
 from orderkit.lifecycle.policy import OrderPolicy
+from orderkit.money import Money
+from orderkit.payments.gateway import PaymentGateway
+from orderkit.payments.payment import PaymentState
+from orderkit.payments.verification import (
+    CheckResult,
+    VerificationContext,
+    VerificationPipeline,
+    VerificationStage,
+)
 from orderkit.shop import Shop
 from orderkit.testing.sample_data import SampleData
 
@@ -35,14 +59,34 @@ DEMO_POLICY = OrderPolicy(
     auto_confirm_channels={"pos"},
     confirm_within=timedelta(days=2),
     pay_within=timedelta(days=3),
+    on_payment_failure="wait",
 )
 """Point-of-sale orders confirm themselves; unconfirmed orders lapse after two
-days, unpaid ones after three."""
+days, unpaid ones after three; a declined card lets the customer try another."""
 
 _REORDER_EVERY = 250
-_FRAUD_REVIEW_RATE = 0.02
 _CANCEL_RATE = 0.03
+_REFUND_RATE = 0.04
 _TRANSFER_PAID_RATE = 0.85
+_REVIEW_APPROVED_RATE = 0.85
+_CARDS = (
+    ("4242424242424242", 92),  # approved
+    ("4000000000000002", 4),  # declined: the customer tries another card
+    ("4000000000003220", 4),  # 3-D Secure
+)
+_GOOD_CARD = "4242424242424242"
+# A first order above these is reviewed by a person before the money is taken.
+_REVIEW_FIRST_ORDERS_OVER = {"EUR": 600, "USD": 700, "GBP": 500, "JPY": 90_000}
+
+
+def large_first_order(context: VerificationContext) -> CheckResult:
+    """The demo shop's own rule: a person looks at large first orders."""
+    total = context.order.grand_total
+    limit = _REVIEW_FIRST_ORDERS_OVER.get(total.currency)
+    if limit is None or total <= Money(limit, total.currency) or context.orders_since(None) > 1:
+        return CheckResult.approve()
+    return CheckResult.review(f"first order of {total}", score=30)
+
 
 Progress = Callable[[int, int], None]
 # A step due later: (when, tie-breaker, order number, command).
@@ -52,14 +96,22 @@ _Due = tuple[datetime, int, int, str]
 class _Simulation:
     """The clock, the shop and the agenda of steps due later."""
 
-    def __init__(self, shop: Shop, clock: ManualClock, rng: random.Random) -> None:
+    def __init__(
+        self, shop: Shop, clock: ManualClock, rng: random.Random, cards: TestCardGateway
+    ) -> None:
         self.shop = shop
         self.clock = clock
         self.rng = rng
         self.agenda: list[_Due] = []
         self.counts: Counter[str] = Counter()
+        self.cards = cards
+        self.transfers: list[tuple[datetime, Money, str]] = []
+        self.statement_lines = 0
+        self.reviewing: set[int] = set()
+        self.moving: set[int] = set()
         self._ticket = 0
         self._swept = clock.now()
+        self._statement_day = clock.now().date()
 
     def later(self, after: timedelta, number: int, command: str) -> None:
         self._ticket += 1
@@ -73,56 +125,108 @@ class _Simulation:
         if now - self._swept >= timedelta(hours=1):
             self._swept = now
             self.counts["expired"] += len(self.shop.orders.expire_due())
+        if now.date() != self._statement_day:
+            self._statement_day = now.date()
+            self.import_statement()
 
     def accept(self, order: Order) -> None:
-        """What happens right after an order is placed (or released from a review)."""
-        orders, number = self.shop.orders, order.number
-        if order.state == "placed" and self.rng.random() < _FRAUD_REVIEW_RATE:
-            orders.hold(number, "fraud_review", note="first order, high value", actor="risk-rules")
-            self.counts["held for review"] += 1
-            self.later(timedelta(hours=6), number, "release")
-            return
+        """What happens right after an order is placed."""
         if order.state == "placed":
             try:
-                order = orders.confirm(number, actor="order-desk")
+                order = self.shop.orders.confirm(order.number, actor="order-desk")
             except InsufficientStock:
                 self.counts["short of stock"] += 1
                 return
         self.pay(order)
 
     def pay(self, order: Order) -> None:
-        number, method = order.number, order.payment_method
-        if order.state == "awaiting_payment":
-            if method in ("card", "wallet"):
-                self.shop.orders.apply(number, "mark_paid", actor="gateway")
-            elif self.rng.random() < _TRANSFER_PAID_RATE:
-                self.later(timedelta(hours=self.rng.randint(4, 48)), number, "mark_paid")
-                return
-            else:
-                return  # never paid: it expires
+        """The customer pays the way they chose at checkout."""
+        payments, number, method = self.shop.payments, order.number, order.payment_method
+        total, key = order.grand_total, f"order-{order.number}"
+        if method == "card":
+            card = self.rng.choices([c for c, _ in _CARDS], [w for _, w in _CARDS])[0]
+            try:
+                payment = payments.authorise(order.id, total, card, key=f"{key}-card")
+            except PaymentDeclined:
+                self.counts["card declined, paid with another"] += 1
+                payment = payments.authorise(order.id, total, _GOOD_CARD, key=f"{key}-card-2")
+            if payment.state is PaymentState.REQUIRES_ACTION:
+                self.later(timedelta(minutes=10), number, "customer_acts")
+        elif method == "wallet":
+            payments.authorise(order.id, total, "wallet", key=f"{key}-wallet", method="wallet")
+            self.later(timedelta(minutes=5), number, "customer_acts")
+        elif method == "bank_transfer":
+            payment = payments.authorise(
+                order.id,
+                total,
+                "transfer",
+                key=f"{key}-transfer",
+                gateway="bank_transfer",
+                method="bank_transfer",
+            )
+            if self.rng.random() < _TRANSFER_PAID_RATE:
+                paid = total if self.rng.random() < 0.92 else total.multiply(Decimal("0.9"))
+                when = self.clock.now() + timedelta(hours=self.rng.randint(4, 36))
+                self.transfers.append((when, paid, str(payment.reference)))
+        else:
+            payments.authorise(
+                order.id,
+                total,
+                "cash",
+                key=f"{key}-cash",
+                gateway="cash_on_delivery",
+                method="cash_on_delivery",
+            )
+        self.proceed(number)
+
+    def proceed(self, number: int) -> None:
+        """Once paid (or held for a review), the order moves on."""
+        order = self.shop.orders.get(number)
+        if order.state == "on_hold" and number not in self.reviewing:
+            self.reviewing.add(number)
+            self.counts["held for a fraud review"] += 1
+            self.later(timedelta(hours=6), number, "review")
+        if order.state != "ready_to_fulfil" or number in self.moving:
+            return  # waits for the customer, the bank or a person, or is on its way
+        self.moving.add(number)
         if self.rng.random() < _CANCEL_RATE:
             self.later(timedelta(hours=self.rng.randint(1, 12)), number, "cancel")
         else:
             self.later(timedelta(hours=20), number, "fulfil")
 
     def step(self, number: int, command: str) -> None:
-        orders = self.shop.orders
+        orders, payments = self.shop.orders, self.shop.payments
         try:
-            if command == "release":
-                self.accept(orders.release(number, actor="risk-team", reason="checked"))
-            elif command == "mark_paid":
-                orders.apply(number, "mark_paid", actor="bank-import")
-                self.later(timedelta(hours=20), number, "fulfil")
+            if command == "customer_acts":  # 3-D Secure or the wallet's approval page
+                for payment in payments.for_order(number):
+                    if payment.state is PaymentState.REQUIRES_ACTION and payment.reference:
+                        self.cards.complete_action(payment.reference, approve=True)
+                        payments.resolve(payment.id)
+                self.proceed(number)
+            elif command == "review":
+                self.review(number)
             elif command == "cancel":
                 orders.cancel(number, reason="customer changed their mind", actor="customer")
                 self.counts["cancelled"] += 1
+                self.give_back(number)
             elif command == "fulfil":
                 for move in ("start_picking", "pack"):
                     orders.apply(number, move, actor="warehouse")
                 self.later(timedelta(hours=2), number, "ship")
             elif command == "ship":
                 orders.apply(number, "ship", actor="warehouse")
+                for payment in payments.for_order(number):
+                    if payment.method != "cash_on_delivery" and payment.capturable.amount:
+                        payments.capture(payment.id, key=f"capture-{payment.id}", final=True)
                 self.later(timedelta(days=self.rng.randint(1, 4)), number, "deliver")
+            elif command == "deliver":
+                order = orders.apply(number, "deliver", actor="carrier")
+                if order.payment_method == "cash_on_delivery":
+                    payments.cash_collected(number, key=f"cash-{number}")
+                if self.rng.random() < _REFUND_RATE:
+                    self.later(timedelta(days=self.rng.randint(2, 10)), number, "refund")
+            elif command == "refund":
+                self.refund(number)
             else:
                 orders.apply(number, command, actor="carrier")
         except InvalidTransition as refused:
@@ -130,6 +234,63 @@ class _Simulation:
                 self.later(timedelta(days=1), number, "ship")
             else:
                 self.counts[f"refused {command}: {refused.state}"] += 1
+
+    def give_back(self, number: int) -> None:
+        """A cancelled order's money: authorisations voided, what was taken refunded."""
+        payments = self.shop.payments
+        for payment in payments.for_order(number):
+            if payment.capturable.amount:
+                payments.void(payment.id, key=f"void-{payment.id}")
+        order = self.shop.orders.get(number)
+        taken = order.captured - order.refunded
+        if taken.amount:
+            payments.refund_order(number, key=f"cancel-{number}", amount=taken, reason="cancelled")
+
+    def review(self, number: int) -> None:
+        """A person looks at a payment the fraud check sent to review."""
+        payments = self.shop.payments
+        for payment in payments.for_order(number):
+            if not payment.under_review:
+                continue
+            if self.rng.random() < _REVIEW_APPROVED_RATE:
+                payments.approve_review(payment.id, actor="risk-team", note="customer called")
+                self.counts["review approved"] += 1
+            else:
+                payments.reject_review(payment.id, actor="risk-team", key=f"reject-{payment.id}")
+                self.shop.orders.cancel(number, reason="payment rejected", actor="risk-team")
+                self.counts["review rejected, cancelled"] += 1
+        self.proceed(number)
+
+    def refund(self, number: int) -> None:
+        """The customer sends a unit back; some take store credit instead of their money."""
+        order = self.shop.orders.get(number)
+        line = order.lines[0]
+        to = "store_credit" if self.rng.random() < 0.3 else "original"
+        try:
+            self.shop.payments.refund_order(
+                number, key=f"refund-{number}", lines={line.sku: 1}, to=to, reason="returned"
+            )
+        except PaymentError:
+            self.counts["refund refused"] += 1
+        else:
+            self.counts[f"refunded to {to.replace('_', ' ')}"] += 1
+
+    def import_statement(self) -> None:
+        """The bank's daily statement: every transfer that arrived since the last one."""
+        now = self.clock.now()
+        arrived = [t for t in self.transfers if t[0] <= now]
+        if not arrived:
+            return
+        self.transfers = [t for t in self.transfers if t[0] > now]
+        rows = ["date,amount,currency,reference"]
+        rows += [
+            f"{when:%Y-%m-%d},{paid.amount},{paid.currency},{ref}" for when, paid, ref in arrived
+        ]
+        report = self.shop.payments.import_statement("\n".join(rows) + "\n")
+        self.statement_lines += len(arrived)
+        self.counts["transfers short"] += len(report.underpaid)
+        for match in report.matched:
+            self.proceed(self.shop.orders.get(match.order_id).number)
 
 
 def run_demo(
@@ -153,8 +314,21 @@ def run_demo(
     data = SampleData(rng)
     clock = ManualClock(DEMO_START)
     url = db if isinstance(db, str) else f"sqlite:///{db}"
+    cards = TestCardGateway()
+    gateways: list[PaymentGateway] = [
+        cards,
+        BankTransferGateway("IBAN DE89 3704 0044 0532 0130 00", "orderkit demo shop"),
+        CashOnDeliveryGateway(),
+    ]
+    checks = VerificationPipeline([large_first_order], stages={VerificationStage.AUTHORISE})
     with Shop.open(
-        url, clock=clock, seed=seed, routing=Nearest(), order_policy=DEMO_POLICY
+        url,
+        clock=clock,
+        seed=seed,
+        routing=Nearest(),
+        order_policy=DEMO_POLICY,
+        gateways=gateways,
+        verification=checks,
     ) as shop:
         if shop.catalog.count():
             raise ConfigurationError("db", redact_url(url), "the demo needs an empty store")
@@ -162,7 +336,7 @@ def run_demo(
         people = data.customers(max(orders // 4, 1))
         for email, name, address, _currency in people:
             shop.customers.register(email, name, addresses=[address])
-        simulation = _Simulation(shop, clock, rng)
+        simulation = _Simulation(shop, clock, rng, cards)
         reorders = 0
         for done, request in enumerate(data.orders(orders, people), start=1):
             clock.advance(request.after)
@@ -194,12 +368,15 @@ def run_demo(
             "",
         ]
         lifecycle = _lifecycle_report(shop, simulation.counts)
+        payments = _payments_report(shop, simulation.statement_lines)
         inventory = _inventory_report(shop, reorders)
         return (
             "\n".join(header)
             + shop.reports.summary().render(locale)
             + "\n"
             + lifecycle
+            + "\n"
+            + payments
             + "\n"
             + inventory
         )
@@ -235,6 +412,33 @@ def _lifecycle_report(shop: Shop, counts: Counter[str]) -> str:
             f"  along the way: {line(counts) or 'nothing unusual'}",
             f"  transitions recorded {sum(len(o.history) for o in orders):,}; "
             f"every history replays to its state: {'yes' if replayed else 'no'}",
+        ]
+    )
+
+
+def _payments_report(shop: Shop, statement_lines: int) -> str:
+    orders = shop.orders.list()
+    payments = [payment for order in orders for payment in shop.payments.for_order(order.id)]
+    refunds = [refund for order in orders for refund in shop.payments.refunds(order.id)]
+    states = Counter(payment.state.value for payment in payments)
+    methods = Counter(payment.method for payment in payments)
+    reviews = sum(1 for p in payments if any(d.verdict.value == "review" for d in p.decisions))
+    refunded = Counter(refund.destination.value for refund in refunds)
+    check = shop.payments.reconciliation()
+
+    def line(counter: Counter[str]) -> str:
+        return ", ".join(f"{name} {count:,}" for name, count in counter.most_common())
+
+    return "\n".join(
+        [
+            "Payments:",
+            f"  by state: {line(states)}",
+            f"  by method: {line(methods)}",
+            f"  sent to a person by the fraud rules {reviews:,}; "
+            f"bank statement lines imported {statement_lines:,}",
+            f"  refunds: {line(refunded) or 'none'}; credit notes are the documents hook's job",
+            f"  shipped but not paid {len(check.shipped_unpaid):,}, "
+            f"paid but not shipped after 3 days {len(check.captured_unshipped):,}",
         ]
     )
 

@@ -169,6 +169,21 @@ def test_three_d_secure_then_resolve(
     assert shop.payments.resolve(other.id).state is PaymentState.FAILED
 
 
+def test_a_wallet_redirect_then_resolve(
+    shop: ok.Shop, order: ok.Order, gateway: TestCardGateway
+) -> None:
+    payment = shop.payments.authorise(
+        order.id, order.grand_total, "wallet", key="w-1", method="wallet"
+    )
+    assert (payment.state, payment.method) == (PaymentState.REQUIRES_ACTION, "wallet")
+    assert (payment.action_url or "").startswith("https://test-wallet.invalid/approve/")
+    assert payment.reference is not None
+    gateway.complete_action(payment.reference, approve=True)
+    approved = shop.payments.resolve(payment.id)
+    assert (approved.state, approved.authorised) == (PaymentState.AUTHORISED, order.grand_total)
+    assert approved.action_url is None
+
+
 def test_a_timeout_after_charging_is_resolved_without_charging_twice(
     shop: ok.Shop, order: ok.Order, gateway: TestCardGateway
 ) -> None:

@@ -201,8 +201,15 @@ class Payment:
 
     @property
     def under_review(self) -> bool:
-        """Whether the latest decision asks for a person's review and none has answered it."""
-        return bool(self.decisions) and self.decisions[-1].verdict is Verdict.REVIEW
+        """Whether the latest decision asks for a person's review and none has answered it.
+
+        A payment that failed, was voided or lapsed is under review no more.
+        """
+        return (
+            bool(self.decisions)
+            and self.decisions[-1].verdict is Verdict.REVIEW
+            and not self.state.settled
+        )
 
     @property
     def cleared_by_person(self) -> bool:

@@ -40,6 +40,7 @@ _CARDS: dict[str, tuple[GatewayOutcome, str | None]] = {
     "4000000000000341": (GatewayOutcome.NOT_FOUND, "timeout_before_charge"),
     "4000000000000101": (GatewayOutcome.APPROVED, "cvc_mismatch"),
     "4000000000000036": (GatewayOutcome.APPROVED, "avs_mismatch"),
+    "wallet": (GatewayOutcome.REQUIRES_ACTION, "redirect"),
 }
 
 # Card number -> the card checks reported with an approval, when not all "match".
@@ -47,6 +48,12 @@ _CHECKS = {
     "4000000000000101": {"avs": "match", "cvc": "mismatch"},
     "4000000000000036": {"avs": "mismatch", "cvc": "match"},
 }
+
+
+def _action_url(code: str | None, reference: str) -> str:
+    if code == "redirect":
+        return f"https://test-wallet.invalid/approve/{reference}"
+    return f"https://test-cards.invalid/3ds/{reference}"
 
 
 @attrs.define
@@ -76,6 +83,10 @@ class TestCardGateway:
     | 4000 0000 0000 0341 | timeout *before* charging: ``status`` says not found |
     | 4000 0000 0000 0101 | approved, but the card code did not match (``checks["cvc"]``) |
     | 4000 0000 0000 0036 | approved, but the billing address did not match (``checks["avs"]``) |
+
+    The source ``wallet`` stands for a wallet account (a PayPal-like
+    redirect): it requires action with an ``action_url`` to send the buyer
+    to, and :meth:`complete_action` decides as the wallet would.
 
     Approvals report their card checks (``GatewayResult.checks``): ``match``
     for both, except on the two cards above.
@@ -128,7 +139,7 @@ class TestCardGateway:
                 amount=amount if approved else None,
                 code=None if approved else code,
                 message=f"test card: {code or 'approved'}",
-                action_url=f"https://test-cards.invalid/3ds/{reference}"
+                action_url=_action_url(code, reference)
                 if outcome is GatewayOutcome.REQUIRES_ACTION
                 else None,
                 checks=_CHECKS.get(number, {"avs": "match", "cvc": "match"}) if approved else {},
