@@ -1,4 +1,4 @@
-"""An order paid with store credit and a card: authorise, capture, refund, and a lost answer.
+"""An order paid with a gift card and a card: authorise, capture, refund, and a lost answer.
 
 Run it with ``python examples/payments.py``.
 """
@@ -28,8 +28,14 @@ def main() -> None:
         print(f"  card refused: {refused.code}")
 
     # Split tender: 20.00 on a gift card, the rest on another card.
+    shop.store_credit.issue("GIFT-1", ok.Money("20.00", "EUR"), key="gift-card-sold")
     credit = shop.payments.authorise(
-        order.id, ok.Money("20.00", "EUR"), "4242424242424242", key="o1-a2", method="store_credit"
+        order.id,
+        ok.Money("20.00", "EUR"),
+        "GIFT-1",
+        key="o1-a2",
+        gateway="store_credit",
+        method="store_credit",
     )
     rest = order.grand_total - credit.amount
     card = shop.payments.authorise(order.id, rest, "4000000000000259", key="o1-a3")
