@@ -237,3 +237,14 @@ def test_a_failing_credit_note_hook_is_called_again(shop: ok.Shop, notes: Credit
     again = shop.payments.refund_order(order.id, key="r-1", lines={"CAP": 1})
     assert (again.id, again.credit_note) == (refund.id, "CN-0001")
     assert shop.orders.get(order.id).refunded == refund.amount  # and only once
+
+
+def test_a_webhook_naming_a_refund_key_is_ignored(shop: ok.Shop) -> None:
+    order = paid_order(shop)
+    shop.payments.refund_order(order.id, key="r-1", lines={"CAP": 1})
+    cards = shop.payments.gateway("test_cards")
+    assert isinstance(cards, TestCardGateway)
+    before = snapshot(shop, order)
+    signature, body = cards.notification("r-1", T0)  # not a request sent to the gateway
+    assert shop.payments.notify("test_cards", signature, body) is None
+    assert snapshot(shop, order) == before

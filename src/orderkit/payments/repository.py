@@ -18,10 +18,14 @@ class IdempotencyRecord:
 
     Attributes:
         key: The key.
-        operation: ``authorise``, ``capture``, ``void`` or ``refund``.
+        operation: ``authorise``, ``capture``, ``void`` or ``refund`` (a
+            gateway request); ``notification`` (a webhook's event id),
+            ``statement`` (a bank statement line) or ``refund_order`` (a
+            refund of an order).
         fingerprint: The request's fingerprint (see
             :func:`~orderkit.payments.request_fingerprint`).
-        payment_id: The payment the request was about.
+        payment_id: The payment the request was about (the refund, for
+            ``refund_order``).
         created_at: When the key was first used.
     """
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from orderkit.errors import NotFound
+from orderkit.errors import NotFound, PaymentError
 from orderkit.lifecycle.order import Order
 from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.lifecycle.repository import OrderQuery
 from orderkit.money import Money
+from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import Payment
 from orderkit.payments.verification import (
     Verdict,
@@ -72,6 +73,63 @@ class PaymentVerifier:
         decision = pipeline.decide(context)
         payment.decide(decision)
         return decision
+
+    def check_capture(
+        self, uow: UnitOfWork, payment: Payment, amount: Money | None
+    ) -> VerificationDecision | None:
+        """Run the checks before a capture; return the decision if it refuses.
+
+        Cash on delivery is not checked: the courier already holds the money.
+        A review holds the order for a fraud review; a reject follows
+        ``on_payment_failure`` (hold, cancel, or leave the order as it is).
+        An approval is kept on the payment, which the capture then saves.
+        """
+        if payment.method == PaymentMethod.CASH_ON_DELIVERY.value:
+            return None
+        order = uow.orders.get(payment.order_id)
+        asked = amount if isinstance(amount, Money) else payment.capturable
+        decision = self.decide(uow, VerificationStage.CAPTURE, order, payment, asked)
+        verdict = effective(decision, payment)
+        if decision is None or verdict is Verdict.APPROVE:
+            return None
+        policy = "hold" if self._orders is None else self._orders.policy.on_payment_failure
+        if verdict is Verdict.REVIEW or policy == "hold":
+            changed = self.hold(uow, order, decision)
+        elif policy == "cancel":
+            changed = self.fire(uow, order, "cancel", f"payment {payment.id}: {why(decision)}")
+        else:
+            changed = False
+        if changed:
+            uow.orders.save(order)
+        uow.payments.save(payment)
+        return decision
+
+    def review(
+        self, uow: UnitOfWork, payment: Payment, verdict: Verdict, actor: str, note: str | None
+    ) -> None:
+        """Keep a person's decision on a payment under review, and let the order follow.
+
+        An approval releases the order's fraud-review hold; a reject cancels it
+        when ``on_payment_failure`` is ``"cancel"`` and leaves it held otherwise.
+        """
+        if not payment.under_review:
+            raise PaymentError(payment.order_id, f"payment {payment.id} is not under review")
+        now = self._context.clock.now()
+        reasons = (note,) if note else ()
+        payment.decide(
+            VerificationDecision(VerificationStage.MANUAL, verdict, 0, reasons, (), now, actor)
+        )
+        order = uow.orders.get(payment.order_id)
+        reason = f"payment {payment.id} reviewed by {actor}" + (f": {note}" if note else "")
+        cancels = self._orders is not None and self._orders.policy.on_payment_failure == "cancel"
+        if verdict is Verdict.APPROVE and held_for_fraud_review(order):
+            changed = self.fire(uow, order, "release", reason, actor)
+        elif verdict is Verdict.REJECT and cancels:
+            changed = self.fire(uow, order, "cancel", reason, actor)
+        else:
+            changed = False
+        if changed:
+            uow.orders.save(order)
 
     def hold(self, uow: UnitOfWork, order: Order, decision: VerificationDecision) -> bool:
         """Put the order on hold for a fraud review, with the decision's reasons.

@@ -28,8 +28,6 @@ from orderkit.errors import (
 )
 from orderkit.lifecycle.order import Order
 from orderkit.lifecycle.order_workflow import HoldReason, OrderState
-from orderkit.lifecycle.repository import OrderQuery
-from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
 from orderkit.money import Money
 from orderkit.payments.bank_statement import StatementFormat, StatementReconciliation
 from orderkit.payments.events import (
@@ -62,10 +60,10 @@ from orderkit.payments.verification import (
 )
 from orderkit.services.context import ServiceContext, retried
 from orderkit.services.orders import OrderRef, OrderService, load_order
+from orderkit.services.payment_reconciliation import reconcile
 from orderkit.services.payment_verification import (
     PaymentVerifier,
     effective,
-    held_for_fraud_review,
     why,
 )
 from orderkit.services.refunds import RefundDesk
@@ -76,6 +74,7 @@ __all__ = ["PaymentService"]
 
 _REFUSALS = {GatewayOutcome.DECLINED, GatewayOutcome.ERROR, GatewayOutcome.NOT_FOUND}
 _REJECTED = "verification_rejected"
+_GATEWAY_REQUESTS = frozenset({"authorise", "capture", "void", "refund"})
 _BOOKED = {"capture": PaymentCaptured, "void": PaymentVoided, "refund": PaymentRefunded}
 
 
@@ -260,14 +259,7 @@ class PaymentService:
             )
             verdict = effective(decision, payment)
             if verdict is Verdict.REJECT:
-                payment.fail()
-                context.record(
-                    uow,
-                    PaymentFailed,
-                    aggregate_id=payment.id,
-                    order_id=payment.order_id,
-                    code=_REJECTED,
-                )
+                self._fail(uow, payment, _REJECTED)
             uow.payments.add(payment)
             if verdict is Verdict.REJECT:
                 self._sync_order(uow, payment)
@@ -319,14 +311,7 @@ class PaymentService:
             if payment.state is PaymentState.PENDING:
                 payment.require_action(result.reference or payment.id, result.action_url)
         elif result is not None and outcome in _REFUSALS:
-            payment.fail()
-            context.record(
-                uow,
-                PaymentFailed,
-                aggregate_id=payment.id,
-                order_id=payment.order_id,
-                code=result.code,
-            )
+            self._fail(uow, payment, result.code)
         self._sync_order(uow, payment)
         uow.payments.save(payment)
         return True
@@ -540,7 +525,7 @@ class PaymentService:
             record = IdempotencyRecord(key, operation, fingerprint, payment.id, context.clock.now())
             existing = uow.idempotency_keys.get(key)
             if existing is None and operation == "capture":
-                refusal = self._check_capture(uow, payment, amount)
+                refusal = self._verifier.check_capture(uow, payment, amount)
                 if refusal is not None:
                     uow.commit()
                     return payment, None, refusal
@@ -553,36 +538,6 @@ class PaymentService:
             uow.payments.save(payment)
             uow.commit()
         return payment, pending, None
-
-    def _check_capture(
-        self, uow: UnitOfWork, payment: Payment, amount: Money | None
-    ) -> VerificationDecision | None:
-        """Run the checks before a capture; return the decision if it refuses.
-
-        Cash on delivery is not checked: the courier already holds the money.
-        A refusal holds the order for a fraud review (a reject follows
-        ``on_payment_failure``: hold, cancel, or leave the order as it is).
-        """
-        if payment.method == PaymentMethod.CASH_ON_DELIVERY.value:
-            return None
-        order = uow.orders.get(payment.order_id)
-        asked = amount if isinstance(amount, Money) else payment.capturable
-        decision = self._verifier.decide(uow, VerificationStage.CAPTURE, order, payment, asked)
-        verdict = effective(decision, payment)
-        if decision is None or verdict is Verdict.APPROVE:
-            return None  # the decision is saved with the capture that follows
-        policy = "hold" if self._orders is None else self._orders.policy.on_payment_failure
-        if verdict is Verdict.REVIEW or policy == "hold":
-            changed = self._verifier.hold(uow, order, decision)
-        elif policy == "cancel":
-            reason = f"payment {payment.id}: {why(decision)}"
-            changed = self._verifier.fire(uow, order, "cancel", reason)
-        else:
-            changed = False
-        if changed:
-            uow.orders.save(order)
-        uow.payments.save(payment)
-        return decision
 
     def _refused_by_checks(
         self, payment: Payment, decision: VerificationDecision, key: str
@@ -598,10 +553,6 @@ class PaymentService:
                 f"the checks rejected the capture: {why(decision)}",
             )
         raise PaymentUnderReview(payment.order_id, payment.id, decision.reasons)
-
-    @property
-    def _cancels_on_failure(self) -> bool:
-        return self._orders is not None and self._orders.policy.on_payment_failure == "cancel"
 
     def _order_cancelled(self, payment: Payment) -> bool:
         with self._context.store.unit_of_work(readonly=True) as uow:
@@ -702,31 +653,12 @@ class PaymentService:
             payment = uow.payments.get(payment_id)
             if not payment.under_review:
                 raise PaymentError(payment.order_id, f"payment {payment.id} is not under review")
-            decision = VerificationDecision(
-                VerificationStage.MANUAL,
-                verdict,
-                0,
-                (note,) if note else (),
-                (),
-                context.clock.now(),
-                actor,
-            )
-            payment.decide(decision)
+            self._verifier.review(uow, payment, verdict, actor, note)
             if verdict is Verdict.REJECT and payment.state in {
                 PaymentState.PENDING,
                 PaymentState.REQUIRES_ACTION,
             }:
-                payment.fail()
-            order = uow.orders.get(payment.order_id)
-            reason = f"payment {payment.id} reviewed by {actor}" + (f": {note}" if note else "")
-            if verdict is Verdict.APPROVE and held_for_fraud_review(order):
-                changed = self._verifier.fire(uow, order, "release", reason, actor)
-            elif verdict is Verdict.REJECT and self._cancels_on_failure:
-                changed = self._verifier.fire(uow, order, "cancel", reason, actor)
-            else:
-                changed = False
-            if changed:
-                uow.orders.save(order)
+                self._fail(uow, payment, "review_rejected")
             uow.payments.save(payment)
             self._sync_order(uow, payment)
             uow.commit()
@@ -760,8 +692,8 @@ class PaymentService:
         context = self._context
         with context.store.unit_of_work() as uow:
             request = uow.idempotency_keys.get(notice.key)
-            if request is None:
-                return None
+            if request is None or request.operation not in _GATEWAY_REQUESTS:
+                return None  # not a request orderkit sent to a gateway
             payment = uow.payments.get(request.payment_id)
             event = IdempotencyRecord(
                 f"event:{gateway}:{notice.event_id}",
@@ -871,12 +803,13 @@ class PaymentService:
             raise ValidationError("limit", limit, "must be an int from 1 to 10000")
         now = self._context.clock.now()
         with self._context.store.unit_of_work(readonly=True) as uow:
-            shipped_unpaid = _matching(uow, _SHIPPED, _NOT_PAID, placed_until=None, limit=limit)
-            captured_unshipped = _matching(
-                uow, _UNSHIPPED, _TAKEN, placed_until=now - unshipped_after, limit=limit
+            return reconcile(
+                uow,
+                now,
+                unshipped_after=unshipped_after,
+                expiring_within=expiring_within,
+                limit=limit,
             )
-            expiring = uow.payments.expiring(now + expiring_within, limit)
-        return PaymentReconciliation(shipped_unpaid, captured_unshipped, tuple(expiring))
 
     def gateway(self, name: str) -> PaymentGateway:
         """Return the gateway called ``name`` (``store_credit`` is always there).
@@ -915,6 +848,13 @@ class PaymentService:
         if name not in self._gateways:
             raise ValidationError("gateway", name, f"known gateways: {sorted(self._gateways)}")
         return name, self._gateways[name]
+
+    def _fail(self, uow: UnitOfWork, payment: Payment, code: str | None) -> None:
+        """The payment failed (refused, or rejected by the checks): record it and say so."""
+        payment.fail()
+        self._context.record(
+            uow, PaymentFailed, aggregate_id=payment.id, order_id=payment.order_id, code=code
+        )
 
     def _sync_order(self, uow: UnitOfWork, payment: Payment) -> None:
         """Set the order's amounts to the sum of its payments (this one as it is now).
@@ -1001,39 +941,3 @@ def _exchange(
         at,
         dict(result.checks),
     )
-
-
-_SHIPPED = (
-    FulfilmentStatus.PARTIALLY_SHIPPED,
-    FulfilmentStatus.SHIPPED,
-    FulfilmentStatus.PARTIALLY_DELIVERED,
-    FulfilmentStatus.DELIVERED,
-)
-_UNSHIPPED = (
-    FulfilmentStatus.UNFULFILLED,
-    FulfilmentStatus.PARTIALLY_FULFILLED,
-    FulfilmentStatus.FULFILLED,
-)
-_NOT_PAID = (PaymentStatus.UNPAID, PaymentStatus.AUTHORISED, PaymentStatus.PARTIALLY_PAID)
-_TAKEN = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_PAID)
-
-
-def _matching(
-    uow: UnitOfWork,
-    fulfilment: tuple[FulfilmentStatus, ...],
-    payment: tuple[PaymentStatus, ...],
-    *,
-    placed_until: datetime | None,
-    limit: int,
-) -> tuple[int, ...]:
-    """Numbers, in order, of the ``limit`` most recent orders in any of the statuses."""
-    found: set[int] = set()
-    for fulfilment_status in fulfilment:
-        for payment_status in payment:
-            query = OrderQuery(
-                payment_status=payment_status.value,
-                fulfilment_status=fulfilment_status.value,
-                placed_until=placed_until,
-            )
-            found.update(order.number for order in uow.orders.find(query, limit=limit))
-    return tuple(sorted(found)[-limit:])

@@ -1,0 +1,68 @@
+"""The morning check of payments against goods: what is shipped unpaid, paid unshipped, lapsing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from orderkit.lifecycle.repository import OrderQuery
+from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
+from orderkit.payments.reconciliation import PaymentReconciliation
+from orderkit.storage import UnitOfWork
+
+__all__ = ["reconcile"]
+
+
+def reconcile(
+    uow: UnitOfWork,
+    now: datetime,
+    *,
+    unshipped_after: timedelta,
+    expiring_within: timedelta,
+    limit: int,
+) -> PaymentReconciliation:
+    """List orders shipped but not paid, paid but not shipped after a while, and lapsing holds.
+
+    Reads the indexed status columns, one query per pair of statuses.
+    """
+    shipped_unpaid = _matching(uow, _SHIPPED, _NOT_PAID, placed_until=None, limit=limit)
+    captured_unshipped = _matching(
+        uow, _UNSHIPPED, _TAKEN, placed_until=now - unshipped_after, limit=limit
+    )
+    expiring = uow.payments.expiring(now + expiring_within, limit)
+    return PaymentReconciliation(shipped_unpaid, captured_unshipped, tuple(expiring))
+
+
+_SHIPPED = (
+    FulfilmentStatus.PARTIALLY_SHIPPED,
+    FulfilmentStatus.SHIPPED,
+    FulfilmentStatus.PARTIALLY_DELIVERED,
+    FulfilmentStatus.DELIVERED,
+)
+_UNSHIPPED = (
+    FulfilmentStatus.UNFULFILLED,
+    FulfilmentStatus.PARTIALLY_FULFILLED,
+    FulfilmentStatus.FULFILLED,
+)
+_NOT_PAID = (PaymentStatus.UNPAID, PaymentStatus.AUTHORISED, PaymentStatus.PARTIALLY_PAID)
+_TAKEN = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_PAID)
+
+
+def _matching(
+    uow: UnitOfWork,
+    fulfilment: tuple[FulfilmentStatus, ...],
+    payment: tuple[PaymentStatus, ...],
+    *,
+    placed_until: datetime | None,
+    limit: int,
+) -> tuple[int, ...]:
+    """Numbers, in order, of the ``limit`` most recent orders in any of the statuses."""
+    found: set[int] = set()
+    for fulfilment_status in fulfilment:
+        for payment_status in payment:
+            query = OrderQuery(
+                payment_status=payment_status.value,
+                fulfilment_status=fulfilment_status.value,
+                placed_until=placed_until,
+            )
+            found.update(order.number for order in uow.orders.find(query, limit=limit))
+    return tuple(sorted(found)[-limit:])
