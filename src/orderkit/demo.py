@@ -124,7 +124,9 @@ class _Simulation:
             self.step(number, command)
         if now - self._swept >= timedelta(hours=1):
             self._swept = now
-            self.counts["expired"] += len(self.shop.orders.expire_due())
+            for expired in self.shop.orders.expire_due():
+                self.counts["expired"] += 1
+                self.give_back(expired.number)
         if now.date() != self._statement_day:
             self._statement_day = now.date()
             self.import_statement()
@@ -236,10 +238,10 @@ class _Simulation:
                 self.counts[f"refused {command}: {refused.state}"] += 1
 
     def give_back(self, number: int) -> None:
-        """A cancelled order's money: authorisations voided, what was taken refunded."""
+        """A cancelled or lapsed order's money: holds and transfers voided, takings refunded."""
         payments = self.shop.payments
         for payment in payments.for_order(number):
-            if payment.capturable.amount:
+            if payment.capturable.amount or payment.awaits_funds:
                 payments.void(payment.id, key=f"void-{payment.id}")
         order = self.shop.orders.get(number)
         taken = order.captured - order.refunded

@@ -132,3 +132,16 @@ def test_a_malformed_statement_books_nothing(shop: ok.Shop) -> None:
         )
     assert refused.value.field == "row 3, amount"
     assert snapshot(shop) == before
+
+
+def test_a_transfer_no_longer_expected_is_voided(shop: ok.Shop) -> None:
+    order, payment = transfer(shop, "t-1")
+    assert payment.awaits_funds
+    voided = shop.payments.void(payment.id, key="v-1")
+    assert (voided.state, voided.awaits_funds) == (PaymentState.VOIDED, False)
+    late = shop.payments.import_statement(HEADER + f"2026-03-09,40.00,EUR,{payment.reference}\n")
+    assert [(m.outcome, m.booked, m.excess) for m in late.matched] == [
+        ("overpaid", eur("0.00"), eur("40.00"))  # money for a closed payment: give it back
+    ]
+    assert shop.payments.get(payment.id).captured == eur("0.00")
+    assert shop.orders.get(order.id).payment_status is ok.PaymentStatus.UNPAID

@@ -266,6 +266,16 @@ class Payment:
         )
 
     @property
+    def awaits_funds(self) -> bool:
+        """Whether the payment waits for money the customer has not sent yet (a transfer)."""
+        return (
+            self.state is PaymentState.PENDING
+            and self.reference is not None
+            and not self.captured.amount
+            and not self.pending
+        )
+
+    @property
     def receivable(self) -> Money:
         """What money arriving for the payment may still book (a transfer); zero if closed."""
         return self.outstanding if self._waits_for_money else _zero(self)
@@ -302,12 +312,18 @@ class Payment:
         """Count a capture, void or refund against its bound before the gateway is asked.
 
         A void takes what is left to capture, and so does a capture without an
-        amount; a refund names its amount.
+        amount; a refund names its amount. Voiding a payment that awaits a
+        transfer stops expecting it (it becomes ``voided``).
 
         Raises:
             InvalidAmount: ``amount`` is not positive or exceeds what is left.
             PaymentError: The payment is not in a state that allows it.
         """
+        if operation == "void" and self.awaits_funds:
+            # A transfer not yet made: stop expecting it; nothing is held to give back.
+            pending = PendingOperation("void", key, _zero(self))
+            self.pending.append(pending)
+            return pending
         if operation in {"capture", "void"}:
             self._require_state(operation, PaymentState.AUTHORISED, PaymentState.PARTIALLY_CAPTURED)
             # What a final capture or a void gives back is "the rest": it is only
