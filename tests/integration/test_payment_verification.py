@@ -149,7 +149,9 @@ def test_a_review_authorises_holds_the_order_and_blocks_capture_until_cleared(
 
     captured = shop.payments.capture(payment.id, key="c-1")  # the refused key is free
     assert captured.state is PaymentState.CAPTURED
-    assert captured.decisions[-1].stage is VerificationStage.CAPTURE
+    again = captured.decisions[-1]
+    assert (again.stage, again.verdict) == (VerificationStage.CAPTURE, Verdict.REVIEW)
+    assert not captured.under_review  # the person's approval answers it
 
 
 def test_reject_review_voids_the_authorisation(

@@ -205,7 +205,11 @@ def test_a_refused_part_is_reported_and_not_counted(shop: ok.Shop, notes: Credit
     refund = shop.payments.refund_order(order.id, key="r-1", lines={"CAP": 1})
     assert refund.state is RefundState.FAILED
     assert [(part.state, part.code) for part in refund.parts] == [("failed", "refund_not_allowed")]
-    assert notes.issued == []  # nothing went back: no credit note
+    assert notes.issued == []  # nothing went back: no credit note, nothing announced
+    assert not [
+        e for e in shop.events.pending(limit=200) if isinstance(e, ok.payments.RefundIssued)
+    ]
+    assert shop.payments.refunds(order.id)[0].issued_at is not None
     assert shop.orders.get(order.id).refunded == eur("0.00")
     again = shop.payments.refund_order(order.id, key="r-2", lines={"CAP": 1})  # units free again
     assert again.state is RefundState.FAILED

@@ -203,11 +203,14 @@ class Payment:
     def under_review(self) -> bool:
         """Whether the latest decision asks for a person's review and none has answered it.
 
-        A payment that failed, was voided or lapsed is under review no more.
+        A person's approval answers every later review too (the checks that
+        asked for it still hold, and the person saw them); a payment that
+        failed, was voided or lapsed is under review no more.
         """
         return (
             bool(self.decisions)
             and self.decisions[-1].verdict is Verdict.REVIEW
+            and not self.cleared_by_person
             and not self.state.settled
         )
 

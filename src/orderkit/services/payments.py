@@ -613,7 +613,6 @@ class PaymentService:
             payment = self._finish(payment.id, pending.key, adapter.status(pending.key))
         return payment
 
-    @retried
     def approve_review(self, payment_id: str, *, actor: str, note: str | None = None) -> Payment:
         """A person looked at a payment under review and lets it through.
 

@@ -309,15 +309,16 @@ class RefundDesk:
                 return refund
             refund.credit_note = number
             refund.issued_at = context.clock.now()
-            context.record(
-                uow,
-                RefundIssued,
-                aggregate_id=refund.id,
-                order_id=refund.order_id,
-                amount=refund.refunded,
-                destination=refund.destination.value,
-                credit_note=number,
-            )
+            if refund.refunded.amount:  # a refund every gateway refused announces nothing
+                context.record(
+                    uow,
+                    RefundIssued,
+                    aggregate_id=refund.id,
+                    order_id=refund.order_id,
+                    amount=refund.refunded,
+                    destination=refund.destination.value,
+                    credit_note=number,
+                )
             uow.refunds.save(refund)
             uow.commit()
         return refund
