@@ -13,28 +13,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from orderkit._checks import require_text
 from orderkit.errors import (
     ConfigurationError,
     CurrencyMismatch,
-    IdempotencyConflict,
     InvalidAmount,
     PaymentDeclined,
     PaymentError,
     PaymentUnderReview,
     ValidationError,
 )
-from orderkit.lifecycle.order import Order
-from orderkit.lifecycle.order_workflow import HoldReason, OrderState
+from orderkit.lifecycle.order_workflow import OrderState
 from orderkit.money import Money
 from orderkit.payments.bank_statement import StatementFormat, StatementReconciliation
 from orderkit.payments.events import (
     PaymentAuthorised,
     PaymentCaptured,
     PaymentExpired,
-    PaymentFailed,
     PaymentRefunded,
     PaymentVoided,
 )
@@ -47,7 +44,7 @@ from orderkit.payments.gateway import (
 )
 from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
-from orderkit.payments.payment import GatewayExchange, Payment, PaymentState, PendingOperation
+from orderkit.payments.payment import Payment, PaymentState, PendingOperation
 from orderkit.payments.reconciliation import PaymentReconciliation
 from orderkit.payments.refunds import CreditNoteIssuer, Refund, RefundDestination
 from orderkit.payments.repository import IdempotencyRecord
@@ -59,7 +56,15 @@ from orderkit.payments.verification import (
     VerificationStage,
 )
 from orderkit.services.context import ServiceContext, retried
+from orderkit.services.order_payments import OrderPayments
 from orderkit.services.orders import OrderRef, OrderService, load_order
+from orderkit.services.payment_answers import (
+    REFUSALS,
+    REJECTED,
+    check_same,
+    exchange,
+    raise_if_refused,
+)
 from orderkit.services.payment_reconciliation import reconcile
 from orderkit.services.payment_verification import (
     PaymentVerifier,
@@ -72,8 +77,6 @@ from orderkit.storage import UnitOfWork
 
 __all__ = ["PaymentService"]
 
-_REFUSALS = {GatewayOutcome.DECLINED, GatewayOutcome.ERROR, GatewayOutcome.NOT_FOUND}
-_REJECTED = "verification_rejected"
 _GATEWAY_REQUESTS = frozenset({"authorise", "capture", "void", "refund"})
 _BOOKED = {"capture": PaymentCaptured, "void": PaymentVoided, "refund": PaymentRefunded}
 
@@ -118,11 +121,12 @@ class PaymentService:
                 "verification", verification, "must be a VerificationPipeline or None"
             )
         self._verifier = PaymentVerifier(context, verification, orders)
+        self._bookkeeping = OrderPayments(context, self._verifier, orders)
         if credit_notes is not None and not callable(credit_notes):
             raise ConfigurationError(
                 "credit_notes", credit_notes, "must be callable(order, refund)"
             )
-        self._refunds = RefundDesk(context, self, self._sync_order, credit_notes)
+        self._refunds = RefundDesk(context, self, self._bookkeeping, credit_notes)
         self._gateways: dict[str, PaymentGateway] = {}
         gateways = list(gateways)
         self._default: str | None = getattr(gateways[0], "name", None) if gateways else None
@@ -196,7 +200,7 @@ class PaymentService:
             raise ValidationError("signals", signals, "must be PaymentSignals or None")
         payment = self._open(order, amount, source, key, name, method, signals)
         if payment.state is not PaymentState.PENDING:
-            self._raise_if_refused(payment, key)
+            raise_if_refused(payment, key)
             return payment
         try:
             result: GatewayResult | None = adapter.authorise(
@@ -208,7 +212,7 @@ class PaymentService:
         except GatewayTimeout:
             result = None
         payment = self._record_authorisation(payment.id, result)
-        self._raise_if_refused(payment, key)
+        raise_if_refused(payment, key)
         return payment
 
     @retried
@@ -242,7 +246,7 @@ class PaymentService:
             record = IdempotencyRecord(key, "authorise", fingerprint, payment_id, now)
             existing = uow.idempotency_keys.claim(record)
             if existing is not None:
-                _check_same(existing, record)
+                check_same(existing, record)
                 return uow.payments.get(existing.payment_id)
             payment = Payment(
                 id=payment_id,
@@ -259,10 +263,10 @@ class PaymentService:
             )
             verdict = effective(decision, payment)
             if verdict is Verdict.REJECT:
-                self._fail(uow, payment, _REJECTED)
+                self._bookkeeping.fail(uow, payment, REJECTED)
             uow.payments.add(payment)
             if verdict is Verdict.REJECT:
-                self._sync_order(uow, payment)
+                self._bookkeeping.sync(uow, payment)
             elif verdict is Verdict.REVIEW:
                 assert decision is not None
                 if self._verifier.hold(uow, loaded, decision):
@@ -290,7 +294,7 @@ class PaymentService:
             return False
         context = self._context
         now = context.clock.now()
-        payment.record(_exchange("authorise", payment.key, payment.amount, result, now))
+        payment.record(exchange("authorise", payment.key, payment.amount, result, now))
         outcome = None if result is None else result.outcome
         if result is not None and outcome is GatewayOutcome.APPROVED:
             authorised = result.amount or payment.amount
@@ -310,9 +314,9 @@ class PaymentService:
         elif result is not None and outcome is GatewayOutcome.REQUIRES_ACTION:
             if payment.state is PaymentState.PENDING:
                 payment.require_action(result.reference or payment.id, result.action_url)
-        elif result is not None and outcome in _REFUSALS:
-            self._fail(uow, payment, result.code)
-        self._sync_order(uow, payment)
+        elif result is not None and outcome in REFUSALS:
+            self._bookkeeping.fail(uow, payment, result.code)
+        self._bookkeeping.sync(uow, payment)
         uow.payments.save(payment)
         return True
 
@@ -485,7 +489,7 @@ class PaymentService:
         if refusal is not None:
             self._refused_by_checks(payment, refusal, key)
         if pending is None:  # answered before: the first answer stands
-            self._raise_if_refused(payment, key)
+            raise_if_refused(payment, key)
             return payment
         _, adapter = self._gateway(payment.gateway)
         reference = payment.reference or payment.id
@@ -501,7 +505,7 @@ class PaymentService:
         except GatewayTimeout:
             result = None
         payment = self._finish(payment.id, key, result)
-        self._raise_if_refused(payment, key)
+        raise_if_refused(payment, key)
         return payment
 
     @retried
@@ -532,7 +536,7 @@ class PaymentService:
             if existing is None:
                 existing = uow.idempotency_keys.claim(record)
             if existing is not None:
-                _check_same(existing, record)
+                check_same(existing, record)
                 return payment, payment.pending_operation(key), None
             pending = payment.begin(operation, key, amount, final=final)
             uow.payments.save(payment)
@@ -549,7 +553,7 @@ class PaymentService:
             raise PaymentDeclined(
                 payment.order_id,
                 payment.id,
-                _REJECTED,
+                REJECTED,
                 f"the checks rejected the capture: {why(decision)}",
             )
         raise PaymentUnderReview(payment.order_id, payment.id, decision.reasons)
@@ -575,7 +579,7 @@ class PaymentService:
             return False  # answered already: by a retry, a webhook or resolve()
         context = self._context
         payment.record(
-            _exchange(pending.operation, key, pending.amount, result, context.clock.now())
+            exchange(pending.operation, key, pending.amount, result, context.clock.now())
         )
         if result is not None and result.outcome is not GatewayOutcome.PENDING:
             booked = result.outcome is GatewayOutcome.APPROVED
@@ -590,7 +594,7 @@ class PaymentService:
                     amount=pending.amount,
                     **fields,
                 )
-            self._sync_order(uow, payment)
+            self._bookkeeping.sync(uow, payment)
         uow.payments.save(payment)
         return True
 
@@ -657,9 +661,9 @@ class PaymentService:
                 PaymentState.PENDING,
                 PaymentState.REQUIRES_ACTION,
             }:
-                self._fail(uow, payment, "review_rejected")
+                self._bookkeeping.fail(uow, payment, "review_rejected")
             uow.payments.save(payment)
-            self._sync_order(uow, payment)
+            self._bookkeeping.sync(uow, payment)
             uow.commit()
         return payment
 
@@ -738,7 +742,7 @@ class PaymentService:
                         order_id=payment.order_id,
                         amount=payment.released,
                     )
-                    self._sync_order(uow, payment)
+                    self._bookkeeping.sync(uow, payment)
                     uow.payments.save(payment)
                     expired.append(payment)
             uow.commit()
@@ -770,7 +774,7 @@ class PaymentService:
             ValidationError: A malformed row or a missing column; nothing is booked.
         """
         name, _ = self._gateway(require_text(gateway, "gateway"))
-        return StatementImporter(self._context, self._sync_order).run(
+        return StatementImporter(self._context, self._bookkeeping).run(
             statement, name, statement_format
         )
 
@@ -847,96 +851,3 @@ class PaymentService:
         if name not in self._gateways:
             raise ValidationError("gateway", name, f"known gateways: {sorted(self._gateways)}")
         return name, self._gateways[name]
-
-    def _fail(self, uow: UnitOfWork, payment: Payment, code: str | None) -> None:
-        """The payment failed (refused, or rejected by the checks): record it and say so."""
-        payment.fail()
-        self._context.record(
-            uow, PaymentFailed, aggregate_id=payment.id, order_id=payment.order_id, code=code
-        )
-
-    def _sync_order(self, uow: UnitOfWork, payment: Payment) -> None:
-        """Set the order's amounts to the sum of its payments (this one as it is now).
-
-        An order waiting for payment that its payments now cover moves on.
-        """
-        order = uow.orders.get(payment.order_id)
-        payments = [p for p in uow.payments.for_order(order.id) if p.id != payment.id]
-        payments.append(payment)
-        currency = order.currency
-        order.authorised = Money.sum((p.authorised - p.released for p in payments), currency)
-        order.captured = Money.sum((p.captured for p in payments), currency)
-        order.refunded = Money.sum((p.refunded for p in payments), currency)
-        if self._orders is not None and order.state == OrderState.AWAITING_PAYMENT:
-            self._react(uow, self._orders, order, payment)
-        uow.orders.save(order)
-
-    def _react(self, uow: UnitOfWork, orders: OrderService, order: Order, payment: Payment) -> None:
-        """Move an order waiting for payment on: secured, or held or cancelled after a failure."""
-        if payment.state is PaymentState.FAILED:
-            policy = orders.policy.on_payment_failure
-            if payment.rejected_by_checks:
-                hold_reason = HoldReason.FRAUD_REVIEW
-                why_failed = why(payment.decisions[-1])
-            else:
-                hold_reason = HoldReason.PAYMENT_REVIEW
-                code = payment.exchanges[-1].code if payment.exchanges else None
-                why_failed = code or "refused"
-            reason = f"payment {payment.id} failed ({why_failed})"
-            if policy == "hold":
-                self._verifier.fire(uow, order, "hold", f"{hold_reason.value}: {reason}")
-            elif policy == "cancel":
-                self._verifier.fire(uow, order, "cancel", reason)
-        elif not payment.under_review and not any(
-            other.under_review for other in uow.payments.for_order(order.id)
-        ):
-            self._verifier.fire(uow, order, "secure_payment", f"payment {payment.id}")
-
-    @staticmethod
-    def _raise_if_refused(payment: Payment, key: str) -> None:
-        if (
-            key == payment.key
-            and payment.state is PaymentState.FAILED
-            and not any(exchange.key == key for exchange in payment.exchanges)
-        ):
-            reasons = payment.decisions[-1].reasons if payment.decisions else ()
-            raise PaymentDeclined(
-                payment.order_id,
-                payment.id,
-                _REJECTED,
-                "the checks rejected the payment: " + ("; ".join(reasons) or "rejected"),
-            )
-        for exchange in reversed(payment.exchanges):
-            if exchange.key == key:
-                if exchange.outcome in _REFUSALS:
-                    raise PaymentDeclined(
-                        payment.order_id,
-                        payment.id,
-                        exchange.code,
-                        f"the gateway refused the {exchange.operation}: "
-                        f"{exchange.code or exchange.outcome}",
-                    )
-                return
-
-
-def _check_same(existing: IdempotencyRecord, record: IdempotencyRecord) -> None:
-    if existing.operation != record.operation or existing.fingerprint != record.fingerprint:
-        raise IdempotencyConflict(existing.key, existing.operation)
-
-
-def _exchange(
-    operation: str, key: str, amount: Money, result: GatewayResult | None, at: datetime
-) -> GatewayExchange:
-    if result is None:
-        return GatewayExchange(operation, key, amount, "unknown", None, None, "no answer", at)
-    return GatewayExchange(
-        operation,
-        key,
-        amount,
-        result.outcome.value,
-        result.reference,
-        result.code,
-        result.message,
-        at,
-        dict(result.checks),
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from orderkit._checks import parse_enum, require_code, require_text
@@ -20,7 +20,7 @@ from orderkit.lifecycle.order import Order
 from orderkit.money import Money
 from orderkit.payments.events import PaymentRefunded, RefundIssued
 from orderkit.payments.idempotency import request_fingerprint
-from orderkit.payments.payment import GatewayExchange, Payment
+from orderkit.payments.payment import GatewayExchange
 from orderkit.payments.refunds import (
     CreditNoteIssuer,
     Refund,
@@ -36,6 +36,7 @@ from orderkit.payments.refunds import (
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.payments.store_credit import CreditKind
 from orderkit.services.context import ServiceContext, retried
+from orderkit.services.order_payments import OrderPayments
 from orderkit.services.orders import OrderRef, load_order
 from orderkit.services.store_credit import credit_within
 from orderkit.storage import UnitOfWork
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RefundDesk"]
 
-SyncOrder = Callable[[UnitOfWork, Payment], None]
-
 
 class RefundDesk:
     """Carries out :meth:`~orderkit.services.payments.PaymentService.refund_order`."""
@@ -55,12 +54,12 @@ class RefundDesk:
         self,
         context: ServiceContext,
         payments: PaymentService,
-        sync_order: SyncOrder,
+        bookkeeping: OrderPayments,
         credit_notes: CreditNoteIssuer | None,
     ) -> None:
         self._context = context
         self._payments = payments
-        self._sync_order = sync_order
+        self._bookkeeping = bookkeeping
         self._credit_notes = credit_notes
 
     def refund(
@@ -256,7 +255,7 @@ class RefundDesk:
                 amount=part.amount,
             )
             uow.payments.save(payment)
-            self._sync_order(uow, payment)
+            self._bookkeeping.sync(uow, payment)
             uow.commit()
 
     # -- closing -------------------------------------------------------------------

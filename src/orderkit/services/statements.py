@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 
 from orderkit.money import Money
 from orderkit.payments.bank_statement import (
@@ -19,13 +18,12 @@ from orderkit.payments.events import PaymentCaptured
 from orderkit.payments.payment import GatewayExchange, Payment
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.services.context import ServiceContext, retried
+from orderkit.services.order_payments import OrderPayments
 from orderkit.storage import UnitOfWork
 
 __all__ = ["StatementImporter"]
 
 _TOKENS = re.compile(r"[^\s,;:/]+")
-
-SyncOrder = Callable[[UnitOfWork, Payment], None]
 
 
 class StatementImporter:
@@ -33,13 +31,13 @@ class StatementImporter:
 
     Args:
         context: The shop's shared parts.
-        sync_order: Brings an order's amounts and state up to date with a
-            payment, inside the unit of work (the payment service's own rule).
+        bookkeeping: Brings an order's amounts and state up to date with a
+            payment, inside the unit of work.
     """
 
-    def __init__(self, context: ServiceContext, sync_order: SyncOrder) -> None:
+    def __init__(self, context: ServiceContext, bookkeeping: OrderPayments) -> None:
         self._context = context
-        self._sync_order = sync_order
+        self._bookkeeping = bookkeeping
 
     def run(
         self, statement: str, gateway: str, statement_format: StatementFormat | None
@@ -105,7 +103,7 @@ class StatementImporter:
             )
             uow.payments.save(payment)
             if booked.amount:
-                self._sync_order(uow, payment)
+                self._bookkeeping.sync(uow, payment)
             uow.commit()
         excess = line.amount - booked if booked.amount else line.amount
         return True, StatementMatch(

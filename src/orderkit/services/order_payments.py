@@ -1,0 +1,78 @@
+"""Keeping an order in step with its payments: its amounts, and its state while it waits."""
+
+from __future__ import annotations
+
+from orderkit.lifecycle.order import Order
+from orderkit.lifecycle.order_workflow import HoldReason, OrderState
+from orderkit.money import Money
+from orderkit.payments.events import PaymentFailed
+from orderkit.payments.payment import Payment, PaymentState
+from orderkit.services.context import ServiceContext
+from orderkit.services.orders import OrderService
+from orderkit.services.payment_verification import PaymentVerifier, why
+from orderkit.storage import UnitOfWork
+
+__all__ = ["OrderPayments"]
+
+
+class OrderPayments:
+    """Books a payment's change on its order, inside the caller's unit of work.
+
+    Args:
+        context: The shop's shared parts.
+        verifier: Fires the order's commands where the workflow allows them.
+        orders: The order service whose policy says what a failure does;
+            without it, orders' amounts follow but their state does not.
+    """
+
+    def __init__(
+        self, context: ServiceContext, verifier: PaymentVerifier, orders: OrderService | None
+    ) -> None:
+        self._context = context
+        self._verifier = verifier
+        self._orders = orders
+
+    def fail(self, uow: UnitOfWork, payment: Payment, code: str | None) -> None:
+        """The payment failed (refused, or rejected by the checks): record it and say so."""
+        payment.fail()
+        self._context.record(
+            uow, PaymentFailed, aggregate_id=payment.id, order_id=payment.order_id, code=code
+        )
+
+    def sync(self, uow: UnitOfWork, payment: Payment) -> None:
+        """Set the order's amounts to the sum of its payments (this one as it is now).
+
+        An order waiting for payment that its payments now cover moves on; one
+        whose payment failed is held, cancelled or left waiting per policy.
+        """
+        order = uow.orders.get(payment.order_id)
+        payments = [p for p in uow.payments.for_order(order.id) if p.id != payment.id]
+        payments.append(payment)
+        currency = order.currency
+        order.authorised = Money.sum((p.authorised - p.released for p in payments), currency)
+        order.captured = Money.sum((p.captured for p in payments), currency)
+        order.refunded = Money.sum((p.refunded for p in payments), currency)
+        if self._orders is not None and order.state == OrderState.AWAITING_PAYMENT:
+            self._react(uow, self._orders, order, payment)
+        uow.orders.save(order)
+
+    def _react(self, uow: UnitOfWork, orders: OrderService, order: Order, payment: Payment) -> None:
+        """Move an order waiting for payment on: secured, or held or cancelled after a failure."""
+        if payment.state is PaymentState.FAILED:
+            policy = orders.policy.on_payment_failure
+            if payment.rejected_by_checks:
+                hold_reason = HoldReason.FRAUD_REVIEW
+                why_failed = why(payment.decisions[-1])
+            else:
+                hold_reason = HoldReason.PAYMENT_REVIEW
+                code = payment.exchanges[-1].code if payment.exchanges else None
+                why_failed = code or "refused"
+            reason = f"payment {payment.id} failed ({why_failed})"
+            if policy == "hold":
+                self._verifier.fire(uow, order, "hold", f"{hold_reason.value}: {reason}")
+            elif policy == "cancel":
+                self._verifier.fire(uow, order, "cancel", reason)
+        elif not payment.under_review and not any(
+            other.under_review for other in uow.payments.for_order(order.id)
+        ):
+            self._verifier.fire(uow, order, "secure_payment", f"payment {payment.id}")
