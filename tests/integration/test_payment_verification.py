@@ -218,3 +218,27 @@ def test_velocity_and_first_order_count_what_the_store_holds(
         fourth = shop.payments.authorise(second.id, eur("20.00"), APPROVE, key="a-4")
         assert fourth.decisions[-1].verdict is Verdict.REVIEW
         assert fourth.decisions[-1].reasons == ("4 payment attempts within 24 hours, more than 3",)
+
+
+def test_one_card_across_customers_is_counted(
+    store_url: str | None, gateway: TestCardGateway
+) -> None:
+    checks = ok.VerificationPipeline(
+        [Velocity(max_orders=None, max_attempts=None, max_per_card=2)],
+        stages={VerificationStage.AUTHORISE},
+    )
+    with ok.Shop.open(
+        store_url, clock=ok.ManualClock(T0), gateways=[gateway], verification=checks
+    ) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=eur("20.00")))
+        signals = ok.PaymentSignals(card_fingerprint="fp_stolen")
+        verdicts = []
+        for n in range(3):
+            email = f"buyer{n}@example.com"
+            shop.customers.register(email, f"Buyer {n}", addresses=[BERLIN])
+            order = shop.orders.place(email, [("TEE", 1)])
+            payment = shop.payments.authorise(
+                order.id, eur("20.00"), APPROVE, key=f"a-{n}", signals=signals
+            )
+            verdicts.append(payment.decisions[-1].verdict)
+        assert verdicts == [Verdict.APPROVE, Verdict.APPROVE, Verdict.REVIEW]

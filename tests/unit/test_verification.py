@@ -62,6 +62,7 @@ def context(
     email: str | None = "ana@example.com",
     orders: int = 1,
     attempts: int = 1,
+    same_signal: int = 1,
 ) -> VerificationContext:
     placed = order(total, bill_to)
     payment = Payment(
@@ -85,6 +86,7 @@ def context(
         now=NOW,
         orders_since=lambda since: orders,
         attempts_since=lambda since: attempts,
+        signal_count=lambda signal, value, since: same_signal,
     )
 
 
@@ -247,3 +249,18 @@ def test_first_order_over_an_amount() -> None:
     assert check(context(orders=1)).verdict is Verdict.REVIEW
     assert check(context(orders=2)).verdict is Verdict.APPROVE
     assert check(context(total="30.00")).verdict is Verdict.APPROVE
+
+
+def test_velocity_across_customers_by_email_ip_and_card() -> None:
+    check = Velocity(max_orders=None, max_attempts=None, max_per_card=2, max_per_ip=3)
+    card = PaymentSignals(card_fingerprint="fp_1", ip="203.0.113.9")
+    assert check(context(signals=card, same_signal=2)).verdict is Verdict.APPROVE
+    result = check(context(signals=card, same_signal=4))
+    assert result.reasons == (
+        "4 payments from this IP within 24 hours, more than 3",
+        "4 payments with this card within 24 hours, more than 2",
+    )
+    # no signal given: nothing to count
+    assert check(context(same_signal=99)).verdict is Verdict.APPROVE
+    with pytest.raises(ValidationError):
+        context().payments_with("phone", NOW)

@@ -119,23 +119,34 @@ class CountryMismatch:
 class Velocity:
     """Review customers who order, or try to pay, too often in a short time.
 
+    Counted per customer, and across customers per email, IP and card
+    fingerprint (from the payment's signals) when those limits are set.
+
     Attributes:
         within: The window looked back over.
         max_orders: More orders than this in the window is reviewed.
         max_attempts: More payment attempts (failed ones included) than this
             in the window is reviewed: a sign of someone trying stolen cards.
+        max_per_email: More payments than this with the payer's email, by
+            any customer, is reviewed (``None``: not counted).
+        max_per_ip: The same for the payer's IP address.
+        max_per_card: The same for the card's fingerprint: one card used
+            across many accounts.
     """
 
     within: timedelta = attrs.field(default=timedelta(hours=24))
     max_orders: int | None = 5
     max_attempts: int | None = 10
+    max_per_email: int | None = None
+    max_per_ip: int | None = None
+    max_per_card: int | None = None
     score: int = attrs.field(default=40, validator=_score)
     name: str = "velocity"
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.within, timedelta) or self.within <= timedelta(0):
             raise ConfigurationError("within", self.within, "must be a positive timedelta")
-        for field in ("max_orders", "max_attempts"):
+        for field in ("max_orders", "max_attempts", "max_per_email", "max_per_ip", "max_per_card"):
             value = getattr(self, field)
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, int) or value < 1
@@ -159,6 +170,16 @@ class Velocity:
                     f"{attempts} payment attempts within {_duration(self.within)}, "
                     f"more than {self.max_attempts}"
                 )
+        for signal, limit, what in (
+            ("email", self.max_per_email, "with this email"),
+            ("ip", self.max_per_ip, "from this IP"),
+            ("card", self.max_per_card, "with this card"),
+        ):
+            if limit is not None:
+                count = context.payments_with(signal, since)
+                if count > limit:
+                    window = _duration(self.within)
+                    reasons.append(f"{count} payments {what} within {window}, more than {limit}")
         if not reasons:
             return CheckResult.approve()
         return CheckResult(Verdict.REVIEW, tuple(reasons), self.score)

@@ -75,6 +75,15 @@ class PaymentRepository(Protocol):
         """
         ...
 
+    def count_since(self, signal: str, value: str, since: datetime) -> int:
+        """Return how many payments created at or after ``since`` carry ``value``.
+
+        ``signal`` is ``email``, ``ip`` or ``card`` (the card fingerprint) of
+        the payment's :class:`~orderkit.payments.PaymentSignals`, compared
+        stripped and lower-cased; for velocity checks across customers.
+        """
+        ...
+
     def expiring(self, at: datetime, limit: int) -> list[Payment]:
         """Return up to ``limit`` authorised, uncaptured payments whose window ends by ``at``.
 

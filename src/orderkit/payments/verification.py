@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from orderkit.lifecycle.order import Order
     from orderkit.payments.payment import Payment
 
+SIGNALS = frozenset({"email", "ip", "card"})
+"""The payer signals velocity can be counted by."""
+
 __all__ = [
+    "SIGNALS",
     "CheckOutcome",
     "CheckResult",
     "PaymentCheck",
@@ -166,6 +170,11 @@ class VerificationDecision:
     actor: str | None = None
 
 
+def normalise_signal(value: str) -> str:
+    """How a signal is compared and counted: stripped, lower-cased."""
+    return value.strip().lower()
+
+
 @attrs.frozen
 class PaymentSignals:
     """What the checkout knows about the person paying, passed with the authorisation.
@@ -189,6 +198,21 @@ class PaymentSignals:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise ValidationError(name, value, "must be a non-empty string or None")
+            if value is not None and len(value) > 200:
+                raise ValidationError(name, value, "must be at most 200 characters")
+
+    def value(self, signal: str) -> str | None:
+        """The normalised value of ``email``, ``ip`` or ``card``, if given."""
+        given = {"email": self.email, "ip": self.ip, "card": self.card_fingerprint}[signal]
+        return None if given is None else normalise_signal(given)
+
+    def indexed(self) -> dict[str, str | None]:
+        """The values stores keep beside a payment for counting (column name to value)."""
+        return {
+            "payer_email": self.value("email"),
+            "payer_ip": self.value("ip"),
+            "card_fingerprint": self.value("card"),
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -218,6 +242,9 @@ class VerificationContext:
     now: datetime
     _orders_since: Callable[[datetime | None], int] = attrs.field(alias="orders_since")
     _attempts_since: Callable[[datetime], int] = attrs.field(alias="attempts_since")
+    _signal_count: Callable[[str, str, datetime], int] = attrs.field(
+        alias="signal_count", default=lambda signal, value, since: 0
+    )
 
     @property
     def billing_country(self) -> str:
@@ -231,6 +258,20 @@ class VerificationContext:
         The order being paid counts.
         """
         return self._orders_since(since)
+
+    def payments_with(self, signal: str, since: datetime) -> int:
+        """How many payments since ``since`` carry this payer's ``email``, ``ip`` or ``card``.
+
+        Across all customers, this one included; 0 when the checkout did not
+        give the signal.
+
+        Raises:
+            ValidationError: ``signal`` is none of the three.
+        """
+        if signal not in SIGNALS:
+            raise ValidationError("signal", signal, f"must be one of {sorted(SIGNALS)}")
+        value = self.signals.value(signal)
+        return 0 if value is None else self._signal_count(signal, value, since)
 
     def payment_attempts_since(self, since: datetime) -> int:
         """How many payments the customer's orders since ``since`` began, this one included.

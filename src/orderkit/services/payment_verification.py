@@ -69,6 +69,9 @@ class PaymentVerifier:
             now=self._context.clock.now(),
             orders_since=lambda since: _orders_since(uow, order.customer_id, since),
             attempts_since=lambda since: _attempts_since(uow, order.customer_id, since) + unsaved,
+            signal_count=lambda signal, value, since: (
+                uow.payments.count_since(signal, value, since) + unsaved
+            ),
         )
         decision = pipeline.decide(context)
         payment.decide(decision)

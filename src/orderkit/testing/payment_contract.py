@@ -174,6 +174,23 @@ class PaymentContract:
             assert [p.id for p in uow.payments.by_reference("bank_transfer", "ch_1")] == ["P2"]
             assert uow.payments.by_reference("test_cards", "ch_9") == []
 
+    def test_payments_counted_by_the_payers_signals(self, store: Store) -> None:
+        """count_since() counts payments by email, IP or card since a time, ignoring case."""
+        later = sample_payment("P2", minutes=30)
+        later.signals = PaymentSignals(email="ANA@example.com", ip="203.0.113.5")
+        with store.unit_of_work() as uow:
+            uow.payments.add(sample_payment("P1"))  # ana@example.com, 198.51.100.7, fp1
+            uow.payments.add(later)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.payments.count_since("email", "Ana@Example.com", T0) == 2
+            assert (
+                uow.payments.count_since("email", "ana@example.com", T0 + timedelta(minutes=1)) == 1
+            )
+            assert uow.payments.count_since("ip", "198.51.100.7", T0) == 1
+            assert uow.payments.count_since("card", "FP1", T0) == 1
+            assert uow.payments.count_since("card", "fp2", T0) == 0
+
     def test_an_idempotency_key_is_claimed_once(self, store: Store) -> None:
         """claim() stores a new key and hands back the first record for a known one."""
         first = IdempotencyRecord("key-1", "capture", "f" * 64, "P1", T0)

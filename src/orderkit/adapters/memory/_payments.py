@@ -12,6 +12,7 @@ from orderkit.errors import PaymentNotFound, RefundNotFound
 from orderkit.payments.payment import Payment, PaymentState
 from orderkit.payments.refunds import Refund
 from orderkit.payments.repository import IdempotencyRecord
+from orderkit.payments.verification import normalise_signal
 
 
 class MemoryPayments(MemoryVersionedDocuments[Payment]):
@@ -32,6 +33,14 @@ class MemoryPayments(MemoryVersionedDocuments[Payment]):
             if payment.gateway == gateway and payment.reference == reference
         ]
         return sorted(found, key=lambda payment: (payment.created_at, payment.id))
+
+    def count_since(self, signal: str, value: str, since: datetime) -> int:
+        wanted = normalise_signal(value)
+        return sum(
+            1
+            for payment in self._all()
+            if payment.signals.value(signal) == wanted and payment.created_at >= since
+        )
 
     def expiring(self, at: datetime, limit: int) -> list[Payment]:
         due = [

@@ -11,8 +11,11 @@ from orderkit.errors import AlreadyExists, PaymentNotFound, RefundNotFound
 from orderkit.payments.payment import Payment
 from orderkit.payments.refunds import Refund
 from orderkit.payments.repository import IdempotencyRecord
+from orderkit.payments.verification import normalise_signal
 
 __all__ = ["SqlIdempotencyKeys", "SqlPayments", "SqlRefunds"]
+
+_SIGNAL_COLUMNS = {"email": "payer_email", "ip": "payer_ip", "card": "card_fingerprint"}
 
 
 class SqlPayments(SqlVersionedRepository[Payment]):
@@ -33,6 +36,7 @@ class SqlPayments(SqlVersionedRepository[Payment]):
             "authorised_until": None
             if payment.authorised_until is None
             else self._dialect.encode_time(payment.authorised_until),
+            **payment.signals.indexed(),
         }
 
     def add(self, payment: Payment) -> None:
@@ -51,6 +55,15 @@ class SqlPayments(SqlVersionedRepository[Payment]):
             "created_at, id",
             {"gateway": gateway, "reference": reference},
         )
+
+    def count_since(self, signal: str, value: str, since: datetime) -> int:
+        """How many payments since ``since`` carry ``value`` for the signal."""
+        column = _SIGNAL_COLUMNS[signal]
+        row = self._session.one(
+            f"SELECT COUNT(*) FROM payments WHERE {column} = :value AND created_at >= :since",
+            {"value": normalise_signal(value), "since": self._dialect.encode_time(since)},
+        )
+        return int(row[0])
 
     def expiring(self, at: datetime, limit: int) -> list[Payment]:
         """Uncaptured authorisations whose window ends by ``at``, soonest first."""
