@@ -210,3 +210,45 @@ def test_racing_checkouts_never_spend_a_gift_card_below_zero(shared_store_url: s
         entries = shop.store_credit.entries("GIFT-RACE")
         assert [entry.kind.value for entry in entries].count("hold") == 3
         assert min(entry.balance_after for entry in entries) == ok.Money("10.00", "EUR")
+
+
+def _refund_one(url: str, order_id: str, key: str, barrier: Any, results: Any) -> None:
+    with ok.Shop.open(url) as shop:
+        barrier.wait()
+        try:
+            refund = shop.payments.refund_order(order_id, key=key, lines={"TEE": 1})
+        except (InvalidAmount, ok.errors.InvalidQuantity):
+            results.put("refused")
+        else:
+            results.put(refund.state.value)
+
+
+def test_racing_refunds_of_one_line_refund_each_unit_once(shared_store_url: str) -> None:
+    url = shared_store_url
+    with ok.Shop.open(url, clock=ok.ManualClock(T0)) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("10.00", "EUR")))
+        shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        shop.store_credit.issue("GIFT-1", ok.Money("30.00", "EUR"), key="sold")
+        order = shop.orders.place("ana@example.com", [("TEE", 3)])
+        payment = shop.payments.authorise(
+            order.id, order.grand_total, "GIFT-1", key="pay", gateway="store_credit"
+        )
+        shop.payments.capture(payment.id, key="capture")
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(PROCESSES), context.Queue()
+    racers = [
+        context.Process(target=_refund_one, args=(url, order.id, f"ret-{n}", barrier, results))
+        for n in range(PROCESSES)
+    ]
+    for racer in racers:
+        racer.start()
+    outcomes = sorted(results.get(timeout=60) for _ in racers)
+    for racer in racers:
+        racer.join(30)
+    assert outcomes == ["refunded", "refunded", "refunded", "refused"]  # 3 units, 4 racers
+    with ok.Shop.open(url) as shop:
+        assert shop.store_credit.balance("GIFT-1") == ok.Money("30.00", "EUR")
+        stored = shop.payments.get(payment.id)
+        assert (stored.refunded, stored.pending) == (ok.Money("30.00", "EUR"), [])
+        assert shop.orders.get(order.id).refunded == ok.Money("30.00", "EUR")
+        assert sum(r.lines[0].quantity for r in shop.payments.refunds(order.id)) == 3
