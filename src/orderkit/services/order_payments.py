@@ -53,10 +53,17 @@ class OrderPayments:
         order.captured = Money.sum((p.captured for p in payments), currency)
         order.refunded = Money.sum((p.refunded for p in payments), currency)
         if self._orders is not None and order.state == OrderState.AWAITING_PAYMENT:
-            self._react(uow, self._orders, order, payment)
+            self._react(uow, self._orders, order, payment, payments)
         uow.orders.save(order)
 
-    def _react(self, uow: UnitOfWork, orders: OrderService, order: Order, payment: Payment) -> None:
+    def _react(
+        self,
+        uow: UnitOfWork,
+        orders: OrderService,
+        order: Order,
+        payment: Payment,
+        payments: list[Payment],
+    ) -> None:
         """Move an order waiting for payment on: secured, or held or cancelled after a failure."""
         if payment.state is PaymentState.FAILED:
             policy = orders.policy.on_payment_failure
@@ -72,7 +79,5 @@ class OrderPayments:
                 self._verifier.fire(uow, order, "hold", f"{hold_reason.value}: {reason}")
             elif policy == "cancel":
                 self._verifier.fire(uow, order, "cancel", reason)
-        elif not payment.under_review and not any(
-            other.under_review for other in uow.payments.for_order(order.id)
-        ):
+        elif not any(other.under_review for other in payments):
             self._verifier.fire(uow, order, "secure_payment", f"payment {payment.id}")
