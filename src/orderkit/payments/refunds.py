@@ -32,6 +32,8 @@ __all__ = [
     "RefundState",
     "goods_values",
     "line_refund",
+    "refund_lines",
+    "spread_amount",
     "spread_over_payments",
 ]
 
