@@ -18,7 +18,7 @@ from _timing import compare, rate
 
 import orderkit as ok
 from orderkit.adapters.sqlite import SqliteStore
-from orderkit.events import OutboxMessage
+from orderkit.core.events import OutboxMessage
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 BATCH = 500

@@ -7,14 +7,14 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from orderkit.addresses import Address, Coordinates
 from orderkit.catalog.products import Dimensions, Product
-from orderkit.countries import COUNTRY_CODES
-from orderkit.currencies import CURRENCY_EXPONENTS
+from orderkit.core.addresses import Address, Coordinates
+from orderkit.core.countries import COUNTRY_CODES
+from orderkit.core.currencies import CURRENCY_EXPONENTS
+from orderkit.core.money import Money
 from orderkit.customers.customer import Customer
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.tax import TaxRounding
-from orderkit.money import Money
 
 currencies = st.sampled_from(sorted(CURRENCY_EXPONENTS))
 countries = st.sampled_from(sorted(COUNTRY_CODES))

@@ -12,15 +12,19 @@ Importing orderkit reads no environment, opens no connection and starts nothing.
 
 from orderkit import errors
 from orderkit._version import __version__
-from orderkit.addresses import Address, Coordinates
+from orderkit.capabilities import EventCodec, make_converter
 from orderkit.catalog import Dimensions, Product, ProductAdded, ProductPriceChanged
-from orderkit.clock import Clock, ManualClock, SystemClock
-from orderkit.countries import country_name
-from orderkit.currencies import currency_exponent
+from orderkit.core.addresses import Address, Coordinates
+from orderkit.core.clock import Clock, ManualClock, SystemClock
+from orderkit.core.countries import country_name
+from orderkit.core.currencies import currency_exponent
+from orderkit.core.events import DomainEvent, OutboxMessage
+from orderkit.core.ids import IdGenerator, IdSource
+from orderkit.core.money import Money
+from orderkit.core.quantity import MAX_QUANTITY, validate_quantity
+from orderkit.core.retry import RetryPolicy
 from orderkit.customers import Customer, CustomerRegistered
-from orderkit.events import DomainEvent, OutboxMessage
 from orderkit.fulfillment import Parcel
-from orderkit.ids import IdGenerator, IdSource
 from orderkit.inventory import (
     BackorderMode,
     ByPriority,
@@ -38,6 +42,7 @@ from orderkit.inventory import (
     StockPolicy,
     Warehouse,
 )
+from orderkit.inventory.reservation_service import ReservationRequest
 from orderkit.lifecycle import (
     RETURN,
     FulfilmentStatus,
@@ -62,7 +67,8 @@ from orderkit.lifecycle import (
     Workflow,
     default_order_workflow,
 )
-from orderkit.money import Money
+from orderkit.lifecycle.ports import StockCoupling
+from orderkit.lifecycle.service import OrderPage
 from orderkit.payments import (
     CheckResult,
     GatewayExchange,
@@ -84,13 +90,8 @@ from orderkit.payments import (
     VerificationPipeline,
     request_fingerprint,
 )
-from orderkit.quantity import MAX_QUANTITY, validate_quantity
 from orderkit.reports import SalesSummary, summarise_sales
-from orderkit.retry import RetryPolicy
-from orderkit.serialization import EventCodec, make_converter
-from orderkit.services.order_stock import StockCoupling
-from orderkit.services.orders import OrderPage
-from orderkit.services.reservations import ReservationRequest
+from orderkit.settings import ShopSettings
 from orderkit.shop import Shop
 from orderkit.storage import Store, UnitOfWork
 
@@ -161,6 +162,7 @@ __all__ = [
     "RoutingPlan",
     "SalesSummary",
     "Shop",
+    "ShopSettings",
     "StockCoupling",
     "StockLevel",
     "StockMovement",

@@ -29,7 +29,8 @@ from orderkit.adapters.gateways import (
     TestCardGateway,
 )
 from orderkit.adapters.urls import redact_url
-from orderkit.clock import ManualClock
+from orderkit.core.clock import ManualClock
+from orderkit.core.money import Money
 from orderkit.errors import (
     ConfigurationError,
     InsufficientStock,
@@ -40,7 +41,6 @@ from orderkit.errors import (
 from orderkit.inventory.routing import Nearest
 from orderkit.lifecycle.order import Order
 from orderkit.lifecycle.policy import OrderPolicy
-from orderkit.money import Money
 from orderkit.payments.gateway import PaymentGateway
 from orderkit.payments.payment import PaymentState
 from orderkit.payments.verification import (

@@ -405,7 +405,7 @@ class PaymentUnderReview(PaymentError):
     """The verification checks want a person to look before the money is taken.
 
     The order is on hold for a fraud review; see
-    :meth:`~orderkit.services.payments.PaymentService.approve_review`.
+    :meth:`~orderkit.payments.service.PaymentService.approve_review`.
 
     Attributes:
         payment_id: The payment, with the decision among its ``decisions``.

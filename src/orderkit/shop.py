@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from orderkit.adapters.gateways.store_credit import StoreCreditGateway
 from orderkit.adapters.urls import redact_url
-from orderkit.clock import Clock, SystemClock
+from orderkit.capabilities import BUILTIN_EVENTS, BUNDLED, EventCodec, events_of, make_converter
+from orderkit.catalog.service import CatalogService
+from orderkit.core.context import ServiceContext
+from orderkit.core.outbox import EventService
+from orderkit.core.retry import RetryPolicy
+from orderkit.customers.service import CustomerService
 from orderkit.errors import ConfigurationError, UnsupportedStore
-from orderkit.events import DomainEvent
-from orderkit.ids import IdGenerator, IdSource
-from orderkit.inventory.routing import RoutingStrategy
-from orderkit.lifecycle.policy import OrderPolicy
-from orderkit.lifecycle.workflow import Authorize
-from orderkit.payments.gateway import PaymentGateway
-from orderkit.payments.refunds import CreditNoteIssuer
-from orderkit.payments.verification import VerificationPipeline
-from orderkit.retry import RetryPolicy
-from orderkit.serialization import BUILTIN_EVENTS, EventCodec
-from orderkit.services.catalog import CatalogService
-from orderkit.services.context import ServiceContext
-from orderkit.services.customers import CustomerService
-from orderkit.services.events import EventService
-from orderkit.services.inventory import InventoryService
-from orderkit.services.order_stock import ReservationCoupling
-from orderkit.services.orders import OrderService
-from orderkit.services.payments import PaymentService
-from orderkit.services.purchasing import PurchasingService
-from orderkit.services.reports import ReportService
-from orderkit.services.reservations import ReservationService
-from orderkit.services.store_credit import StoreCreditGateway, StoreCreditService
-from orderkit.storage import Store
+from orderkit.inventory.order_stock import ReservationCoupling
+from orderkit.inventory.purchasing_service import PurchasingService
+from orderkit.inventory.reservation_service import ReservationService
+from orderkit.inventory.service import InventoryService
+from orderkit.lifecycle.service import OrderService
+from orderkit.payments.service import PaymentService
+from orderkit.reports.service import ReportService
+from orderkit.settings import ShopSettings
+from orderkit.storage import Store, UnitOfWork
+from orderkit.store_credit.service import StoreCreditService
 
 __all__ = ["Shop", "open_store"]
 
@@ -98,44 +90,33 @@ class Shop:
 
     Args:
         store: Where everything is kept.
-        clock: The source of time; the system clock by default.
-        ids: The source of record ids; random, time-sortable ids by default.
-        event_types: Host-defined event classes to carry through the outbox,
-            in addition to orderkit's own.
-        routing: How reservations choose warehouses; by priority by default.
-        channel_buffers: Units held back from available-to-promise per channel.
-        order_policy: Workflow, tax, auto-confirmation, expiry and stock
-            settings for orders (:class:`~orderkit.lifecycle.OrderPolicy`).
-        authorize: ``authorize(actor, permission) -> bool``; when given, every
-            order command checks the permission its transition names.
-        retry: How often a use case runs again when the database aborted it
-            in a conflict with a concurrent one (PostgreSQL); see
-            :class:`~orderkit.RetryPolicy`.
-        gateways: The payment gateways payments go through (the first is the
-            default), such as
-            :class:`~orderkit.adapters.gateways.TestCardGateway`.
-        verification: The checks payments pass before authorisation and
-            before capture (:class:`~orderkit.VerificationPipeline`).
-        credit_notes: ``credit_notes(order, refund) -> number`` issues a
-            credit note for each refund that went through
-            (:class:`~orderkit.payments.CreditNoteIssuer`).
+        settings: How the shop runs (:class:`~orderkit.ShopSettings`).
+        **options: Any setting of :class:`~orderkit.ShopSettings` as a keyword
+            (``clock=``, ``gateways=``, ...), on top of ``settings``.
+
+    Raises:
+        ConfigurationError: The store is not a store, or a setting is unknown
+            or has a value it cannot take.
 
     Attributes:
-        catalog: Products (:class:`~orderkit.services.catalog.CatalogService`).
-        customers: Customers (:class:`~orderkit.services.customers.CustomerService`).
-        orders: Orders (:class:`~orderkit.services.orders.OrderService`).
-        events: The outbox (:class:`~orderkit.services.events.EventService`).
-        reports: Reports (:class:`~orderkit.services.reports.ReportService`).
+        settings: The settings the shop runs with.
+        context: The store, clock, ids, event codec and retry policy the
+            services share; a host's own capability builds its services on it.
+        catalog: Products (:class:`~orderkit.catalog.service.CatalogService`).
+        customers: Customers (:class:`~orderkit.customers.service.CustomerService`).
+        orders: Orders (:class:`~orderkit.lifecycle.service.OrderService`).
+        events: The outbox (:class:`~orderkit.core.outbox.EventService`).
+        reports: Reports (:class:`~orderkit.reports.service.ReportService`).
         inventory: Warehouses, stock and availability
-            (:class:`~orderkit.services.inventory.InventoryService`).
+            (:class:`~orderkit.inventory.service.InventoryService`).
         reservations: Stock held for orders and carts
-            (:class:`~orderkit.services.reservations.ReservationService`).
+            (:class:`~orderkit.inventory.reservation_service.ReservationService`).
         purchasing: Purchase orders and replenishment
-            (:class:`~orderkit.services.purchasing.PurchasingService`).
+            (:class:`~orderkit.inventory.purchasing_service.PurchasingService`).
         payments: Payments through the gateways
-            (:class:`~orderkit.services.payments.PaymentService`).
+            (:class:`~orderkit.payments.service.PaymentService`).
         store_credit: Gift cards and store credit
-            (:class:`~orderkit.services.store_credit.StoreCreditService`); every
+            (:class:`~orderkit.store_credit.service.StoreCreditService`); every
             shop can take payments with them through its ``store_credit`` gateway.
 
     Examples:
@@ -147,120 +128,71 @@ class Shop:
     """
 
     def __init__(
-        self,
-        store: Store,
-        *,
-        clock: Clock | None = None,
-        ids: IdSource | None = None,
-        event_types: Iterable[type[DomainEvent]] = (),
-        routing: RoutingStrategy | None = None,
-        channel_buffers: Mapping[str, int] | None = None,
-        order_policy: OrderPolicy | None = None,
-        authorize: Authorize | None = None,
-        retry: RetryPolicy | None = None,
-        gateways: Iterable[PaymentGateway] = (),
-        verification: VerificationPipeline | None = None,
-        credit_notes: CreditNoteIssuer | None = None,
+        self, store: Store, settings: ShopSettings | None = None, /, **options: Any
     ) -> None:
         if not hasattr(store, "unit_of_work"):
             raise ConfigurationError("store", store, "must implement orderkit.storage.Store")
-        clock = clock if clock is not None else SystemClock()
-        if not isinstance(clock, Clock):
-            raise ConfigurationError("clock", clock, "must have a now() method")
-        ids = ids if ids is not None else IdGenerator(clock)
-        if not isinstance(ids, IdSource):
-            raise ConfigurationError("ids", ids, "must have a new() method")
-        if order_policy is not None and not isinstance(order_policy, OrderPolicy):
-            raise ConfigurationError("order_policy", order_policy, "must be an OrderPolicy")
-        if authorize is not None and not callable(authorize):
-            raise ConfigurationError("authorize", authorize, "must be callable(actor, permission)")
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise ConfigurationError("retry", retry, "must be a RetryPolicy")
+        settings = ShopSettings.of(settings, options)
+        clock = settings.make_clock()
+        self.settings = settings
         self.store = store
         self.clock = clock
-        codec = EventCodec((*BUILTIN_EVENTS, *event_types))
-        context = ServiceContext(
-            store=store, clock=clock, ids=ids, codec=codec, retry=retry or RetryPolicy()
+        hosted = settings.capabilities
+        codec = EventCodec(
+            (*BUILTIN_EVENTS, *events_of(hosted), *settings.event_types),
+            make_converter((*BUNDLED, *hosted)),
         )
-        self.catalog = CatalogService(context)
-        self.customers = CustomerService(context)
-        self.events = EventService(context)
-        self.reports = ReportService(context)
-        self.inventory = InventoryService(context, channel_buffers=channel_buffers)
-        self.reservations = ReservationService(context, routing=routing)
+        self.context: ServiceContext[UnitOfWork] = ServiceContext(
+            store=store,
+            clock=clock,
+            ids=settings.make_ids(clock),
+            codec=codec,
+            retry=settings.retry or RetryPolicy(),
+        )
+        self.catalog = CatalogService(self.context)
+        self.customers = CustomerService(self.context)
+        self.events = EventService(self.context)
+        self.reports = ReportService(self.context)
+        self.inventory = InventoryService(self.context, channel_buffers=settings.channel_buffers)
+        self.reservations = ReservationService(self.context, routing=settings.routing)
         self.orders = OrderService(
-            context,
-            policy=order_policy,
+            self.context,
+            policy=settings.order_policy,
             stock=ReservationCoupling(self.reservations),
-            authorize=authorize,
+            authorize=settings.authorize,
         )
-        self.purchasing = PurchasingService(context)
-        self.store_credit = StoreCreditService(context)
+        self.purchasing = PurchasingService(self.context)
+        self.store_credit = StoreCreditService(self.context)
         self.payments = PaymentService(
-            context,
-            gateways,
+            self.context,
+            settings.gateways,
             orders=self.orders,
-            verification=verification,
-            builtin=[StoreCreditGateway(context)],
-            credit_notes=credit_notes,
+            verification=settings.verification,
+            builtin=[StoreCreditGateway(self.context)],
+            credit_notes=settings.credit_notes,
         )
 
     @classmethod
     def open(
-        cls,
-        url: str | None = None,
-        *,
-        clock: Clock | None = None,
-        seed: int | None = None,
-        event_types: Iterable[type[DomainEvent]] = (),
-        routing: RoutingStrategy | None = None,
-        channel_buffers: Mapping[str, int] | None = None,
-        order_policy: OrderPolicy | None = None,
-        authorize: Authorize | None = None,
-        retry: RetryPolicy | None = None,
-        gateways: Iterable[PaymentGateway] = (),
-        verification: VerificationPipeline | None = None,
-        credit_notes: CreditNoteIssuer | None = None,
+        cls, url: str | None = None, settings: ShopSettings | None = None, /, **options: Any
     ) -> Shop:
         """Open a shop on the store ``url`` names (see :func:`open_store`).
 
         Args:
             url: ``None`` for in memory, ``"sqlite:///shop.db"``, or
                 ``"postgresql://user:password@host/database"``.
-            clock: The source of time; the system clock by default.
-            seed: Make record ids reproducible (for demos, tests and simulations).
-            event_types: Host-defined event classes for the outbox.
-            routing: How reservations choose warehouses; by priority by default.
-            channel_buffers: Units held back from available-to-promise per channel.
-            order_policy: How orders run (:class:`~orderkit.lifecycle.OrderPolicy`).
-            authorize: ``authorize(actor, permission) -> bool`` for order commands.
-            retry: How often a use case runs again after a database conflict.
-            gateways: The payment gateways; the first is the default.
-            verification: The checks payments pass (fraud rules).
-            credit_notes: The documents hook called for each refund.
+            settings: How the shop runs (:class:`~orderkit.ShopSettings`).
+            **options: Any setting of :class:`~orderkit.ShopSettings` as a
+                keyword, on top of ``settings``.
 
         Raises:
+            ConfigurationError: A setting is unknown or has a value it cannot take.
             UnsupportedStore: The URL names a backend orderkit cannot open.
             StorageUnavailable: The database cannot be opened.
             SchemaVersionError: The database was written by a newer orderkit.
         """
-        store = open_store(url)
-        clock = clock if clock is not None else SystemClock()
-        ids = IdGenerator(clock, random.Random(seed)) if seed is not None else None
-        return cls(
-            store,
-            clock=clock,
-            ids=ids,
-            event_types=event_types,
-            routing=routing,
-            channel_buffers=channel_buffers,
-            order_policy=order_policy,
-            authorize=authorize,
-            retry=retry,
-            gateways=gateways,
-            verification=verification,
-            credit_notes=credit_notes,
-        )
+        settings = ShopSettings.of(settings, options)
+        return cls(open_store(url), settings)
 
     def close(self) -> None:
         """Close the store."""

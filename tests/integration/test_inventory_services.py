@@ -21,7 +21,7 @@ from orderkit.errors import (
     WarehouseNotFound,
 )
 from orderkit.inventory import BackorderMode, FewestShipments, Nearest, StockPolicy
-from orderkit.services.reservations import ReservationRequest
+from orderkit.inventory.reservation_service import ReservationRequest
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -170,7 +170,7 @@ def _deadlock_during_transfer(shop: ok.Shop, url: str) -> list[str]:
 def test_a_deadlock_is_retried_and_the_use_case_completes(
     shop: ok.Shop, postgres_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="orderkit.retry"):
+    with caplog.at_level(logging.INFO, logger="orderkit.core.retry"):
         done = _deadlock_during_transfer(shop, postgres_url)
     # orderkit's transaction waited first, so PostgreSQL's check found the
     # deadlock from its side and aborted it; the partner then committed.

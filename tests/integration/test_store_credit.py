@@ -18,7 +18,7 @@ from orderkit.errors import (
     ValidationError,
 )
 from orderkit.payments import PaymentState
-from orderkit.payments.store_credit import CreditEntryKind, CreditKind
+from orderkit.store_credit.accounts import CreditEntryKind, CreditKind
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BERLIN = ok.Address(

@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 import pytest
 
 from orderkit.catalog.products import Dimensions
+from orderkit.core.money import Money
 from orderkit.errors import InvalidCountry, ValidationError
 from orderkit.fulfillment.parcels import Parcel
 from orderkit.inventory.warehouses import Warehouse
 from orderkit.lifecycle.order import Order, OrderLine
-from orderkit.money import Money
 from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
 from orderkit.reports.summary import summarise_sales

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orderkit.addresses import Address, Coordinates
+from orderkit.core.addresses import Address, Coordinates
 from orderkit.errors import (
     InsufficientStock,
     InvalidQuantity,

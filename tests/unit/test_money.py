@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orderkit.currencies import CURRENCY_EXPONENTS, currency_exponent
+from orderkit.core.currencies import CURRENCY_EXPONENTS, currency_exponent
+from orderkit.core.money import Money
 from orderkit.errors import CurrencyMismatch, InvalidAmount, UnknownCurrency, ValidationError
-from orderkit.money import Money
 from tests import strategies as s
 
 

@@ -4,11 +4,11 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 
+from orderkit.core.money import Money
 from orderkit.errors import CurrencyMismatch, InvalidQuantity, InvalidTime, ValidationError
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
 from orderkit.lifecycle.tax import TaxRounding
-from orderkit.money import Money
 from tests import strategies as s
 from tests.conftest import berlin
 

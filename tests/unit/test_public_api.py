@@ -77,6 +77,7 @@ EXPECTED = {
     "RoutingPlan",
     "SalesSummary",
     "Shop",
+    "ShopSettings",
     "StockCoupling",
     "StockLevel",
     "StockMovement",

@@ -9,16 +9,16 @@ import cattrs
 import pytest
 from hypothesis import given
 
-from orderkit.addresses import Address
+from orderkit.capabilities import EventCodec, make_converter
 from orderkit.catalog.events import ProductAdded
 from orderkit.catalog.products import Product
+from orderkit.core.addresses import Address
+from orderkit.core.events import DomainEvent
+from orderkit.core.money import Money
 from orderkit.customers.customer import Customer
 from orderkit.errors import InvalidAmount, ValidationError
-from orderkit.events import DomainEvent
 from orderkit.lifecycle.events import OrderPlaced
 from orderkit.lifecycle.order import Order
-from orderkit.money import Money
-from orderkit.serialization import EventCodec, make_converter
 from tests import strategies as s
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -154,7 +154,7 @@ def test_unknown_event_types_and_bad_payloads_are_reported() -> None:
 
 def _every_other_public_value() -> list[object]:
     from orderkit.catalog.products import Dimensions
-    from orderkit.events import OutboxMessage
+    from orderkit.core.events import OutboxMessage
     from orderkit.fulfillment.parcels import Parcel
     from orderkit.inventory.stock import StockLevel
     from orderkit.inventory.warehouses import Warehouse

@@ -7,10 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orderkit.addresses import Address, Coordinates
 from orderkit.catalog.products import Dimensions, Product
-from orderkit.clock import ManualClock, SystemClock
-from orderkit.countries import COUNTRY_CODES, country_name, validate_country
+from orderkit.core.addresses import Address, Coordinates
+from orderkit.core.clock import ManualClock, SystemClock
+from orderkit.core.countries import COUNTRY_CODES, country_name, validate_country
+from orderkit.core.ids import IdGenerator
+from orderkit.core.money import Money
+from orderkit.core.quantity import MAX_QUANTITY, validate_quantity
 from orderkit.customers.customer import Customer, normalise_email
 from orderkit.errors import (
     CurrencyMismatch,
@@ -19,9 +22,6 @@ from orderkit.errors import (
     InvalidTime,
     ValidationError,
 )
-from orderkit.ids import IdGenerator
-from orderkit.money import Money
-from orderkit.quantity import MAX_QUANTITY, validate_quantity
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -47,6 +47,7 @@ from orderkit.adapters.sql.migrations_runner import (
 from orderkit.adapters.sql.session import SqlSession
 from orderkit.adapters.sql.unit_of_work import SqlUnitOfWork
 from orderkit.adapters.urls import redact_url
+from orderkit.capabilities import make_converter
 from orderkit.errors import (
     ConfigurationError,
     ConnectionLost,
@@ -57,7 +58,6 @@ from orderkit.errors import (
     StorageUnavailable,
     TransactionConflict,
 )
-from orderkit.serialization import make_converter
 
 __all__ = ["PostgresDialect", "PostgresStore"]
 

@@ -27,6 +27,7 @@ from orderkit.adapters.sql.migrations_runner import (
 )
 from orderkit.adapters.sql.session import SqlSession
 from orderkit.adapters.sql.unit_of_work import SqlUnitOfWork
+from orderkit.capabilities import make_converter
 from orderkit.errors import (
     SchemaVersionError,
     StorageBusy,
@@ -34,7 +35,6 @@ from orderkit.errors import (
     StorageIntegrityError,
     StorageUnavailable,
 )
-from orderkit.serialization import make_converter
 
 __all__ = ["SqliteDialect", "SqliteStore"]
 

@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 import attrs
 
-from orderkit._checks import (
+from orderkit.core.checks import (
     blank_to_none,
     code,
     instance_of,
@@ -17,9 +17,9 @@ from orderkit._checks import (
     stripped,
     text,
 )
+from orderkit.core.money import Money
+from orderkit.core.quantity import validate_quantity
 from orderkit.errors import CurrencyMismatch, ValidationError
-from orderkit.money import Money
-from orderkit.quantity import validate_quantity
 
 __all__ = ["Dimensions", "Product"]
 

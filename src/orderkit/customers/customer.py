@@ -7,8 +7,8 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import aware, code, stripped, text
-from orderkit.addresses import Address
+from orderkit.core.addresses import Address
+from orderkit.core.checks import aware, code, stripped, text
 from orderkit.errors import ValidationError
 
 __all__ = ["Customer", "normalise_email"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from orderkit._checks import count, instance_of
-from orderkit.catalog.products import Dimensions
+from orderkit.catalog.ports import Dimensions
+from orderkit.core.checks import count, instance_of
 from orderkit.errors import ValidationError
 
 __all__ = ["Parcel"]

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import attrs
 
-from orderkit.events import DomainEvent
+from orderkit.core.events import DomainEvent
 
 __all__ = [
     "BackorderAllocated",

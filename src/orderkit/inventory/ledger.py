@@ -15,7 +15,7 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import aware, blank_to_none, code, optional_text, parse_enum
+from orderkit.core.checks import aware, blank_to_none, code, optional_text, parse_enum
 from orderkit.errors import ValidationError
 from orderkit.inventory.stock import StockLevel
 
@@ -135,7 +135,7 @@ class StockMovement:
             InvalidQuantity: ``quantity`` is not a positive int.
             ValidationError: The kind is a correction (use :meth:`correction`).
         """
-        from orderkit.quantity import validate_quantity
+        from orderkit.core.quantity import validate_quantity
 
         kind = _kind(kind)
         if kind not in _SIGNS:

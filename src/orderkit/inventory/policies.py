@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import attrs
 
-from orderkit._checks import blank_to_none, code, count, optional_text, parse_enum
+from orderkit.core.checks import blank_to_none, code, count, optional_text, parse_enum
 from orderkit.errors import ValidationError
 
 __all__ = ["BackorderMode", "StockPolicy"]

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import attrs
 
-from orderkit._checks import aware, code, count, parse_enum, text
+from orderkit.core.checks import aware, code, count, parse_enum, text
+from orderkit.core.quantity import validate_quantity
 from orderkit.errors import PurchaseOrderClosed, ValidationError
-from orderkit.quantity import validate_quantity
 
 __all__ = ["PurchaseOrder", "PurchaseOrderLine", "PurchaseOrderStatus"]
 

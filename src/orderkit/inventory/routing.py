@@ -21,7 +21,7 @@ from typing import Protocol
 
 import attrs
 
-from orderkit.addresses import Coordinates
+from orderkit.core.addresses import Coordinates
 from orderkit.errors import InsufficientStock
 from orderkit.inventory.warehouses import Warehouse
 
@@ -297,7 +297,7 @@ def route(
         InsufficientStock: The eligible warehouses together lack a line.
 
     Examples:
-        >>> from orderkit.addresses import Address
+        >>> from orderkit.core.addresses import Address
         >>> def hub(code, priority):
         ...     address = Address(name=code, line1="1 Dock", city="X", postal_code="1",
         ...                       country="DE")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from orderkit._checks import code, count
+from orderkit.core.checks import code, count
+from orderkit.core.quantity import validate_quantity
 from orderkit.errors import InsufficientStock, ValidationError
-from orderkit.quantity import validate_quantity
 
 __all__ = ["StockLevel"]
 

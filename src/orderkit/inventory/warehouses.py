@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from orderkit._checks import code, count, instance_of, stripped, text
-from orderkit.addresses import Address
-from orderkit.countries import validate_country
+from orderkit.core.addresses import Address
+from orderkit.core.checks import code, count, instance_of, stripped, text
+from orderkit.core.countries import validate_country
 from orderkit.errors import ValidationError
 
 __all__ = ["Warehouse"]
@@ -32,7 +32,7 @@ class Warehouse:
         pickup_point: Customers can collect orders here.
 
     Examples:
-        >>> from orderkit.addresses import Address
+        >>> from orderkit.core.addresses import Address
         >>> hub = Warehouse("BER", "Berlin hub", Address(name="Hub", line1="Weg 1",
         ...     city="Berlin", postal_code="10115", country="DE"), serves=["DE", "AT"])
         >>> hub.ships_to("AT"), hub.ships_to("FR")

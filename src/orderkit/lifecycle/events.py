@@ -6,8 +6,8 @@ from typing import ClassVar
 
 import attrs
 
-from orderkit.events import DomainEvent
-from orderkit.money import Money
+from orderkit.core.events import DomainEvent
+from orderkit.core.money import Money
 
 __all__ = ["OrderEdited", "OrderPlaced", "OrderTransitioned"]
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import attrs
 
-from orderkit._checks import (
+from orderkit.core.addresses import Address
+from orderkit.core.checks import (
     aware,
     code,
     instance_of,
@@ -20,8 +21,9 @@ from orderkit._checks import (
     stripped,
     text,
 )
-from orderkit.addresses import Address
-from orderkit.currencies import validate_currency
+from orderkit.core.currencies import validate_currency
+from orderkit.core.money import Money
+from orderkit.core.quantity import validate_quantity
 from orderkit.errors import CurrencyMismatch, InvalidQuantity, ValidationError
 from orderkit.lifecycle.pricing import PricedShares, price_shares
 from orderkit.lifecycle.status import (
@@ -32,8 +34,6 @@ from orderkit.lifecycle.status import (
 )
 from orderkit.lifecycle.tax import TaxRounding
 from orderkit.lifecycle.workflow import HistoryEntry
-from orderkit.money import Money
-from orderkit.quantity import validate_quantity
 
 __all__ = ["LineStage", "Order", "OrderLine", "PricedLine"]
 

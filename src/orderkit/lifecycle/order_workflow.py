@@ -18,7 +18,6 @@ import enum
 from orderkit.lifecycle.order import LineStage, Order
 from orderkit.lifecycle.status import PaymentStatus
 from orderkit.lifecycle.workflow import RETURN, HistoryEntry, Transition, Workflow
-from orderkit.payments.methods import PaymentMethod
 
 __all__ = ["HoldReason", "OrderState", "default_order_workflow"]
 
@@ -75,9 +74,13 @@ def expiry_due(order: Order, entry: HistoryEntry) -> str | None:
     return None
 
 
+CASH_ON_DELIVERY = "cash_on_delivery"
+"""The payment method (a ``PaymentMethod`` value) whose orders ship before being paid."""
+
+
 def payment_secured(order: Order, entry: HistoryEntry) -> str | None:
     """Refuse to fulfil an unpaid order unless it is paid on delivery (mark_ready)."""
-    if order.payment_method == PaymentMethod.CASH_ON_DELIVERY.value:
+    if order.payment_method == CASH_ON_DELIVERY:
         return None
     if order.payment_status in (PaymentStatus.AUTHORISED, PaymentStatus.PAID):
         return None

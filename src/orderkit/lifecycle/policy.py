@@ -50,7 +50,7 @@ def _payment_failure(instance: object, attribute: attrs.Attribute[str], value: o
 
 @attrs.frozen(kw_only=True)
 class OrderPolicy:
-    """The settings :class:`~orderkit.services.orders.OrderService` follows.
+    """The settings :class:`~orderkit.lifecycle.service.OrderService` follows.
 
     Attributes:
         workflow: The order workflow; :func:`~orderkit.lifecycle.default_order_workflow`

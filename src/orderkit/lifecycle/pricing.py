@@ -21,9 +21,9 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import attrs
 
+from orderkit.core.money import Money
 from orderkit.errors import ValidationError
 from orderkit.lifecycle.tax import TaxRounding
-from orderkit.money import Money
 
 __all__ = ["PricedShares", "price_shares"]
 

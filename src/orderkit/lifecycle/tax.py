@@ -7,7 +7,7 @@ order) is orderkit's own, in :mod:`orderkit.lifecycle.pricing`, so every
 calculator rounds the same way.
 
 Examples:
-    >>> from orderkit.addresses import Address
+    >>> from orderkit.core.addresses import Address
     >>> table = TaxRateTable({"DE": "0.19", "US-CA": "0.0725"}, default="0")
     >>> berlin = Address(name="A", line1="Hauptstr. 1", city="Berlin",
     ...                  postal_code="10115", country="DE")
@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Protocol, runtime_checkable
 
-from orderkit.addresses import Address
+from orderkit.core.addresses import Address
 from orderkit.errors import ValidationError
 
 __all__ = ["NoTax", "TaxCalculator", "TaxRateTable", "TaxRounding"]

@@ -33,7 +33,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import attrs
 
-from orderkit._checks import optional_text, require_code
+from orderkit.core.checks import optional_text, require_code
 from orderkit.errors import (
     InvalidTransition,
     InvalidWorkflow,

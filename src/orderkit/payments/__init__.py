@@ -7,6 +7,7 @@ every gateway request happen once, however often it is retried. A
 decides before authorisation and before capture.
 """
 
+from orderkit._moved import forward_to
 from orderkit.payments.bank_statement import (
     StatementFormat,
     StatementLine,
@@ -47,13 +48,6 @@ from orderkit.payments.refunds import (
     spread_over_payments,
 )
 from orderkit.payments.repository import IdempotencyKeys, IdempotencyRecord, PaymentRepository
-from orderkit.payments.store_credit import (
-    CreditAccount,
-    CreditAccountRepository,
-    CreditEntry,
-    CreditEntryKind,
-    CreditKind,
-)
 from orderkit.payments.verification import (
     CheckOutcome,
     CheckResult,
@@ -70,11 +64,6 @@ from orderkit.payments.webhooks import WebhookSigner
 __all__ = [
     "CheckOutcome",
     "CheckResult",
-    "CreditAccount",
-    "CreditAccountRepository",
-    "CreditEntry",
-    "CreditEntryKind",
-    "CreditKind",
     "CreditNoteIssuer",
     "GatewayExchange",
     "GatewayNotification",
@@ -122,3 +111,14 @@ __all__ = [
     "request_fingerprint",
     "spread_over_payments",
 ]
+
+_MOVED_TO_STORE_CREDIT = frozenset(
+    {"CreditAccount", "CreditAccountRepository", "CreditEntry", "CreditEntryKind", "CreditKind"}
+)
+_forward_store_credit = forward_to("orderkit.store_credit", old=__name__)
+
+
+def __getattr__(name: str) -> object:
+    if name in _MOVED_TO_STORE_CREDIT:
+        return _forward_store_credit(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

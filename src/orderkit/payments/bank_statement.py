@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 
 import attrs
 
-from orderkit.currencies import validate_currency
+from orderkit.core.currencies import validate_currency
+from orderkit.core.money import Money
 from orderkit.errors import ValidationError
-from orderkit.money import Money
 
 __all__ = [
     "StatementFormat",

@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
+from orderkit.core.money import Money
 from orderkit.errors import ConfigurationError
-from orderkit.money import Money
 from orderkit.payments.verification import (
     CheckResult,
     Verdict,

@@ -9,8 +9,8 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from orderkit.core.money import Money
 from orderkit.errors import OrderkitError
-from orderkit.money import Money
 
 __all__ = [
     "GatewayNotification",

@@ -7,8 +7,8 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 
+from orderkit.core.money import Money
 from orderkit.errors import ValidationError
-from orderkit.money import Money
 
 __all__ = ["request_fingerprint"]
 

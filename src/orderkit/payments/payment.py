@@ -21,8 +21,8 @@ from datetime import datetime
 import attrs
 from attrs.validators import instance_of
 
+from orderkit.core.money import Money
 from orderkit.errors import InvalidAmount, PaymentError
-from orderkit.money import Money
 from orderkit.payments.verification import (
     PaymentSignals,
     Verdict,

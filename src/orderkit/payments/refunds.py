@@ -18,9 +18,9 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from orderkit.core.money import Money
 from orderkit.errors import InvalidAmount, InvalidQuantity, ValidationError
-from orderkit.lifecycle.order import Order
-from orderkit.money import Money
+from orderkit.lifecycle.ports import Order
 
 __all__ = [
     "CreditNoteIssuer",

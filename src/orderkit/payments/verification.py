@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
+from orderkit.core.money import Money
 from orderkit.errors import ConfigurationError, ValidationError
-from orderkit.money import Money
 
 if TYPE_CHECKING:
-    from orderkit.lifecycle.order import Order
+    from orderkit.lifecycle.ports import Order
     from orderkit.payments.payment import Payment
 
 SIGNALS = frozenset({"email", "ip", "card"})

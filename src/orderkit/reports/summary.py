@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from orderkit.countries import country_name
-from orderkit.lifecycle.order import Order
-from orderkit.money import Money
+from orderkit.core.countries import country_name
+from orderkit.core.money import Money
+from orderkit.lifecycle.ports import Order
 
 __all__ = ["SalesSummary", "summarise_sales"]
 

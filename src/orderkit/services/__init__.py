@@ -1,6 +1,6 @@
-"""Application services: one use case = one unit of work.
+"""Moved: each service now lives in its capability's package.
 
-Each service method validates its input, opens a unit of work, loads what it
-needs, calls the domain, saves, writes its events to the outbox and commits.
-When anything fails the unit of work rolls back and nothing has changed.
+``orderkit.services.payments`` is ``orderkit.payments.service``,
+``orderkit.services.orders`` is ``orderkit.lifecycle.service``, and so on (the
+changelog lists them all). The old modules warn and are removed in orderkit 0.3.0.
 """

@@ -1,20 +1,5 @@
-"""Running the report calculators over a shop's stored orders."""
+"""Moved to :mod:`orderkit.reports.service` (the old path warns until 0.3.0)."""
 
-from __future__ import annotations
+from orderkit._moved import forward_to
 
-from orderkit.reports.summary import SalesSummary, summarise_sales
-from orderkit.services.context import ServiceContext
-
-__all__ = ["ReportService"]
-
-
-class ReportService:
-    """``shop.reports``: reports over the shop's orders."""
-
-    def __init__(self, context: ServiceContext) -> None:
-        self._context = context
-
-    def summary(self) -> SalesSummary:
-        """Return the :class:`~orderkit.reports.SalesSummary` of every order placed."""
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return summarise_sales(uow.orders.list())
+__getattr__ = forward_to("orderkit.reports.service", old=__name__)

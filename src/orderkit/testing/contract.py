@@ -23,8 +23,10 @@ from datetime import UTC, datetime, timedelta
 import attrs
 import pytest
 
-from orderkit.addresses import Address
 from orderkit.catalog.products import Product
+from orderkit.core.addresses import Address
+from orderkit.core.events import OutboxMessage
+from orderkit.core.money import Money
 from orderkit.customers.customer import Customer
 from orderkit.errors import (
     AlreadyExists,
@@ -34,9 +36,7 @@ from orderkit.errors import (
     ProductNotFound,
     StorageError,
 )
-from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order, OrderLine
-from orderkit.money import Money
 from orderkit.storage import Store, UnitOfWork
 from orderkit.testing.inventory_contract import InventoryContract
 from orderkit.testing.order_contract import OrderContract

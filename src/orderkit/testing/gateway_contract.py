@@ -24,8 +24,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from orderkit.core.money import Money
 from orderkit.errors import WebhookRejected
-from orderkit.money import Money
 from orderkit.payments.gateway import GatewayOutcome, GatewayResult, PaymentGateway
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from orderkit.addresses import Address, Coordinates
+from orderkit.core.addresses import Address, Coordinates
 from orderkit.errors import (
     AlreadyExists,
     ConcurrencyConflict,

@@ -12,13 +12,13 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from orderkit.addresses import Address
+from orderkit.core.addresses import Address
+from orderkit.core.money import Money
 from orderkit.errors import ValidationError
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.repository import OrderQuery
 from orderkit.lifecycle.tax import TaxRounding
 from orderkit.lifecycle.workflow import HistoryEntry
-from orderkit.money import Money
 from orderkit.storage import Store
 
 __all__ = ["OrderContract", "full_order"]

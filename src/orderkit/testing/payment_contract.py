@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from orderkit.core.money import Money
 from orderkit.errors import (
     AlreadyExists,
     ConcurrencyConflict,
@@ -17,11 +18,9 @@ from orderkit.errors import (
     RefundNotFound,
     StorageError,
 )
-from orderkit.money import Money
 from orderkit.payments.payment import GatewayExchange, Payment
 from orderkit.payments.refunds import Refund, RefundLine, RefundPart
 from orderkit.payments.repository import IdempotencyRecord
-from orderkit.payments.store_credit import CreditAccount, CreditEntry, CreditEntryKind
 from orderkit.payments.verification import (
     CheckOutcome,
     PaymentSignals,
@@ -30,6 +29,7 @@ from orderkit.payments.verification import (
     VerificationStage,
 )
 from orderkit.storage import Store
+from orderkit.store_credit.accounts import CreditAccount, CreditEntry, CreditEntryKind
 
 __all__ = ["PaymentContract", "sample_payment"]
 

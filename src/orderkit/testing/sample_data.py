@@ -19,11 +19,11 @@ from decimal import Decimal
 
 import attrs
 
-from orderkit.addresses import Address, Coordinates
 from orderkit.catalog.products import Dimensions, Product
+from orderkit.core.addresses import Address, Coordinates
+from orderkit.core.money import Money
 from orderkit.inventory.policies import BackorderMode, StockPolicy
 from orderkit.inventory.warehouses import Warehouse
-from orderkit.money import Money
 
 __all__ = ["City", "OrderRequest", "SampleData"]
 

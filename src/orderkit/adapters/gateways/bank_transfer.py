@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from orderkit._checks import require_text
+from orderkit.core.checks import require_text
+from orderkit.core.money import Money
 from orderkit.errors import WebhookRejected
-from orderkit.money import Money
 from orderkit.payments.creditor_reference import creditor_reference
 from orderkit.payments.gateway import GatewayNotification, GatewayOutcome, GatewayResult
 
@@ -21,7 +21,7 @@ class BankTransferGateway:
     with an ISO 11649 creditor reference (``RF..``) derived from the
     idempotency key, and instructions naming the shop's account. The customer
     transfers the amount quoting that reference; when the bank statement is
-    imported (:meth:`~orderkit.services.payments.PaymentService.import_statement`)
+    imported (:meth:`~orderkit.payments.service.PaymentService.import_statement`)
     the money is matched to the payment by its reference and booked.
 
     It keeps no state: the same key always gives the same reference, in any

@@ -7,8 +7,8 @@ import threading
 from collections.abc import Mapping
 from datetime import datetime
 
+from orderkit.core.money import Money
 from orderkit.errors import WebhookRejected
-from orderkit.money import Money
 from orderkit.payments.gateway import GatewayNotification, GatewayOutcome, GatewayResult
 
 __all__ = ["CashOnDeliveryGateway"]
@@ -20,7 +20,7 @@ class CashOnDeliveryGateway:
     An authorisation holds nothing: it records that the order will be paid on
     the doorstep, so the order can be fulfilled unpaid. The money is captured
     when the delivery with cash collected is confirmed
-    (:meth:`~orderkit.services.payments.PaymentService.cash_collected`); a
+    (:meth:`~orderkit.payments.service.PaymentService.cash_collected`); a
     refund is paid back by transfer or by the courier. It keeps its own ledger
     of what was promised, collected and paid back, and sends no webhooks.
 

@@ -36,8 +36,8 @@ from orderkit.adapters.memory._payments import (
 )
 from orderkit.adapters.memory._store_credit import MemoryCreditAccounts
 from orderkit.adapters.memory._tables import Overlay, Tables
+from orderkit.capabilities import make_converter
 from orderkit.errors import StorageError
-from orderkit.serialization import make_converter
 
 __all__ = ["MemoryStore"]
 

@@ -13,6 +13,7 @@ import cattrs
 from orderkit.adapters.memory._tables import DELETED, Overlay, Tables, refuse_write
 from orderkit.adapters.memory._versioned import MemoryVersionedDocuments
 from orderkit.catalog.products import Product
+from orderkit.core.events import OutboxMessage
 from orderkit.customers.customer import Customer
 from orderkit.errors import (
     AlreadyExists,
@@ -22,7 +23,6 @@ from orderkit.errors import (
     ProductNotFound,
     ValidationError,
 )
-from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
 from orderkit.lifecycle.repository import OrderQuery
 

@@ -7,7 +7,7 @@ import cattrs
 from orderkit.adapters.memory._tables import Overlay
 from orderkit.adapters.memory._versioned import MemoryVersionedDocuments
 from orderkit.errors import CreditAccountNotFound, InvalidAmount
-from orderkit.payments.store_credit import CreditAccount, CreditEntry
+from orderkit.store_credit.accounts import CreditAccount, CreditEntry
 
 
 class MemoryCreditAccounts(MemoryVersionedDocuments[CreditAccount]):

@@ -6,8 +6,8 @@ from typing import Any
 
 import attrs
 
+from orderkit.core.events import OutboxMessage
 from orderkit.errors import StorageError
-from orderkit.events import OutboxMessage
 from orderkit.inventory.ledger import StockMovement
 
 Document = dict[str, Any]

@@ -9,6 +9,7 @@ from typing import Any
 from orderkit.adapters.sql.base import SqlRepository
 from orderkit.adapters.sql.versioned import SqlVersionedRepository
 from orderkit.catalog.products import Product
+from orderkit.core.events import OutboxMessage
 from orderkit.customers.customer import Customer
 from orderkit.errors import (
     AlreadyExists,
@@ -17,7 +18,6 @@ from orderkit.errors import (
     ProductNotFound,
     ValidationError,
 )
-from orderkit.events import OutboxMessage
 from orderkit.lifecycle.order import Order
 from orderkit.lifecycle.repository import OrderQuery
 

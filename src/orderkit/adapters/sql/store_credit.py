@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from orderkit.adapters.sql.versioned import SqlVersionedRepository
+from orderkit.core.money import Money
 from orderkit.errors import AlreadyExists, CreditAccountNotFound
-from orderkit.money import Money
-from orderkit.payments.store_credit import CreditAccount, CreditEntry
+from orderkit.store_credit.accounts import CreditAccount, CreditEntry
 
 __all__ = ["SqlCreditAccounts"]
 

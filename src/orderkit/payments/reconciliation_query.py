@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from orderkit.lifecycle.repository import OrderQuery
-from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
+from orderkit.lifecycle.ports import FulfilmentStatus, OrderQuery, PaymentStatus
+from orderkit.payments.ports import PaymentsUnitOfWork
 from orderkit.payments.reconciliation import PaymentReconciliation
-from orderkit.storage import UnitOfWork
 
 __all__ = ["reconcile"]
 
 
 def reconcile(
-    uow: UnitOfWork,
+    uow: PaymentsUnitOfWork,
     now: datetime,
     *,
     unshipped_after: timedelta,
@@ -48,7 +47,7 @@ _TAKEN = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_PAID)
 
 
 def _matching(
-    uow: UnitOfWork,
+    uow: PaymentsUnitOfWork,
     fulfilment: tuple[FulfilmentStatus, ...],
     payment: tuple[PaymentStatus, ...],
     *,

@@ -4,34 +4,42 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
 import attrs
 
-from orderkit.clock import Clock
-from orderkit.events import DomainEvent
-from orderkit.ids import IdSource
-from orderkit.retry import RetryPolicy
-from orderkit.serialization import EventCodec
-from orderkit.storage import Store, UnitOfWork
+from orderkit.core.clock import Clock
+from orderkit.core.events import DomainEvent
+from orderkit.core.ids import IdSource
+from orderkit.core.ports import StoreOf, UnitOfWorkBase
+from orderkit.core.retry import RetryPolicy
+from orderkit.core.serialization import EventCodec
 
 __all__ = ["ServiceContext", "retried"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
+U_co = TypeVar("U_co", covariant=True)
 
 
 @attrs.frozen
-class ServiceContext:
-    """The shared parts a :class:`orderkit.Shop` hands to each of its services."""
+class ServiceContext(Generic[U_co]):
+    """The shared parts a :class:`orderkit.Shop` hands to each of its services.
 
-    store: Store
+    ``U_co`` is the unit of work the service works with: a service states the
+    narrow port it needs (``ServiceContext[CatalogUnitOfWork]``), and the shop's
+    store, whose units of work carry every capability's repositories, serves it.
+    """
+
+    store: StoreOf[U_co]
     clock: Clock
     ids: IdSource
     codec: EventCodec
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
 
-    def record(self, uow: UnitOfWork, event_type: type[DomainEvent], **fields: Any) -> DomainEvent:
+    def record(
+        self, uow: UnitOfWorkBase, event_type: type[DomainEvent], **fields: Any
+    ) -> DomainEvent:
         """Create an event with a new id and the current time, and append it to the outbox."""
         event = event_type(event_id=self.ids.new(), occurred_at=self.clock.now(), **fields)
         uow.outbox.append(self.codec.encode(event))
@@ -39,7 +47,8 @@ class ServiceContext:
 
 
 class _Service(Protocol):
-    _context: ServiceContext
+    @property
+    def _context(self) -> ServiceContext[Any]: ...
 
 
 S = TypeVar("S", bound=_Service)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from orderkit.core.money import Money
 from orderkit.errors import IdempotencyConflict, PaymentDeclined
-from orderkit.money import Money
 from orderkit.payments.gateway import GatewayOutcome, GatewayResult
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState
 from orderkit.payments.repository import IdempotencyRecord

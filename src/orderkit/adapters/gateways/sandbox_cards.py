@@ -16,8 +16,8 @@ from datetime import datetime
 
 import attrs
 
+from orderkit.core.money import Money
 from orderkit.errors import WebhookRejected
-from orderkit.money import Money
 from orderkit.payments.gateway import (
     GatewayNotification,
     GatewayOutcome,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from orderkit.money import Money
+from orderkit.core.context import ServiceContext, retried
+from orderkit.core.money import Money
 from orderkit.payments.bank_statement import (
     StatementFormat,
     StatementLine,
@@ -15,11 +16,10 @@ from orderkit.payments.bank_statement import (
 )
 from orderkit.payments.creditor_reference import find_creditor_references
 from orderkit.payments.events import PaymentCaptured
+from orderkit.payments.order_payments import OrderPayments
 from orderkit.payments.payment import GatewayExchange, Payment
+from orderkit.payments.ports import PaymentsUnitOfWork
 from orderkit.payments.repository import IdempotencyRecord
-from orderkit.services.context import ServiceContext, retried
-from orderkit.services.order_payments import OrderPayments
-from orderkit.storage import UnitOfWork
 
 __all__ = ["StatementImporter"]
 
@@ -35,7 +35,9 @@ class StatementImporter:
             payment, inside the unit of work.
     """
 
-    def __init__(self, context: ServiceContext, bookkeeping: OrderPayments) -> None:
+    def __init__(
+        self, context: ServiceContext[PaymentsUnitOfWork], bookkeeping: OrderPayments
+    ) -> None:
         self._context = context
         self._bookkeeping = bookkeeping
 
@@ -111,7 +113,7 @@ class StatementImporter:
         )
 
 
-def _named_payment(uow: UnitOfWork, gateway: str, text: str) -> Payment | None:
+def _named_payment(uow: PaymentsUnitOfWork, gateway: str, text: str) -> Payment | None:
     """The payment the purpose text names: a creditor reference first, then any word of it."""
     candidates = [*find_creditor_references(text), *_TOKENS.findall(text), text.strip()]
     tried: set[str] = set()

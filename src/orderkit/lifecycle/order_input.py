@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from orderkit._checks import (
+from orderkit.core.checks import (
     parse_enum,
     require_aware,
     require_code,
     require_instance,
     require_text,
 )
+from orderkit.core.money import Money
+from orderkit.core.quantity import validate_quantity
 from orderkit.errors import ValidationError
 from orderkit.lifecycle.repository import OrderQuery
 from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
-from orderkit.money import Money
-from orderkit.quantity import validate_quantity
 
 __all__ = [
     "LineRequest",

@@ -6,18 +6,20 @@ stock arrives or is freed allocates waiting backorders the same way.
 
 from __future__ import annotations
 
+from orderkit.core.context import ServiceContext
 from orderkit.inventory.events import BackorderAllocated, StockMoved
 from orderkit.inventory.ledger import MovementKind, StockMovement
+from orderkit.inventory.ports import InventoryUnitOfWork
 from orderkit.inventory.stock import StockLevel
-from orderkit.services.context import ServiceContext
-from orderkit.storage import UnitOfWork
 
 __all__ = ["apply_movement", "serve_backorders"]
 
 _ARRIVALS = {MovementKind.RECEIVE, MovementKind.RETURN, MovementKind.TRANSFER_IN}
 
 
-def apply_movement(context: ServiceContext, uow: UnitOfWork, movement: StockMovement) -> StockLevel:
+def apply_movement(
+    context: ServiceContext[InventoryUnitOfWork], uow: InventoryUnitOfWork, movement: StockMovement
+) -> StockLevel:
     """Apply a stock movement, record ``StockMoved``, and serve backorders on arrivals."""
     level = uow.stock.apply(movement)
     context.record(
@@ -36,7 +38,11 @@ def apply_movement(context: ServiceContext, uow: UnitOfWork, movement: StockMove
 
 
 def serve_backorders(
-    context: ServiceContext, uow: UnitOfWork, sku: str, warehouse: str, level: StockLevel
+    context: ServiceContext[InventoryUnitOfWork],
+    uow: InventoryUnitOfWork,
+    sku: str,
+    warehouse: str,
+    level: StockLevel,
 ) -> StockLevel:
     """Allocate newly available units to waiting reservations, by priority then age."""
     if not level.backordered or not level.available:

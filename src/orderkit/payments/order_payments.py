@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from orderkit.lifecycle.order import Order
-from orderkit.lifecycle.order_workflow import HoldReason, OrderState
-from orderkit.money import Money
+from orderkit.core.context import ServiceContext
+from orderkit.core.money import Money
+from orderkit.lifecycle.ports import HoldReason, Order, OrderState
 from orderkit.payments.events import PaymentFailed
 from orderkit.payments.payment import Payment, PaymentState
-from orderkit.services.context import ServiceContext
-from orderkit.services.orders import OrderService
-from orderkit.services.payment_verification import PaymentVerifier, why
-from orderkit.storage import UnitOfWork
+from orderkit.payments.ports import OrderSteps, PaymentsUnitOfWork
+from orderkit.payments.verifier import PaymentVerifier, why
 
 __all__ = ["OrderPayments"]
 
@@ -26,20 +24,23 @@ class OrderPayments:
     """
 
     def __init__(
-        self, context: ServiceContext, verifier: PaymentVerifier, orders: OrderService | None
+        self,
+        context: ServiceContext[PaymentsUnitOfWork],
+        verifier: PaymentVerifier,
+        orders: OrderSteps | None,
     ) -> None:
         self._context = context
         self._verifier = verifier
         self._orders = orders
 
-    def fail(self, uow: UnitOfWork, payment: Payment, code: str | None) -> None:
+    def fail(self, uow: PaymentsUnitOfWork, payment: Payment, code: str | None) -> None:
         """The payment failed (refused, or rejected by the checks): record it and say so."""
         payment.fail()
         self._context.record(
             uow, PaymentFailed, aggregate_id=payment.id, order_id=payment.order_id, code=code
         )
 
-    def sync(self, uow: UnitOfWork, payment: Payment) -> None:
+    def sync(self, uow: PaymentsUnitOfWork, payment: Payment) -> None:
         """Set the order's amounts to the sum of its payments (this one as it is now).
 
         An order waiting for payment that its payments now cover moves on; one
@@ -58,8 +59,8 @@ class OrderPayments:
 
     def _react(
         self,
-        uow: UnitOfWork,
-        orders: OrderService,
+        uow: PaymentsUnitOfWork,
+        orders: OrderSteps,
         order: Order,
         payment: Payment,
         payments: list[Payment],

@@ -7,7 +7,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from orderkit._checks import parse_enum, require_code, require_text
+from orderkit.core.checks import parse_enum, require_code, require_text
+from orderkit.core.context import ServiceContext, retried
+from orderkit.core.money import Money
 from orderkit.errors import (
     CreditAccountNotFound,
     CurrencyMismatch,
@@ -16,11 +18,12 @@ from orderkit.errors import (
     PaymentError,
     ValidationError,
 )
-from orderkit.lifecycle.order import Order
-from orderkit.money import Money
+from orderkit.lifecycle.ports import Order, OrderRef, load_order
 from orderkit.payments.events import PaymentRefunded, RefundIssued
 from orderkit.payments.idempotency import request_fingerprint
+from orderkit.payments.order_payments import OrderPayments
 from orderkit.payments.payment import GatewayExchange
+from orderkit.payments.ports import PaymentsUnitOfWork
 from orderkit.payments.refunds import (
     CreditNoteIssuer,
     Refund,
@@ -34,25 +37,20 @@ from orderkit.payments.refunds import (
     spread_over_payments,
 )
 from orderkit.payments.repository import IdempotencyRecord
-from orderkit.payments.store_credit import CreditKind
-from orderkit.services.context import ServiceContext, retried
-from orderkit.services.order_payments import OrderPayments
-from orderkit.services.orders import OrderRef, load_order
-from orderkit.services.store_credit import credit_within
-from orderkit.storage import UnitOfWork
+from orderkit.store_credit.ports import CreditKind, credit_within
 
 if TYPE_CHECKING:
-    from orderkit.services.payments import PaymentService
+    from orderkit.payments.service import PaymentService
 
 __all__ = ["RefundDesk"]
 
 
 class RefundDesk:
-    """Carries out :meth:`~orderkit.services.payments.PaymentService.refund_order`."""
+    """Carries out :meth:`~orderkit.payments.service.PaymentService.refund_order`."""
 
     def __init__(
         self,
-        context: ServiceContext,
+        context: ServiceContext[PaymentsUnitOfWork],
         payments: PaymentService,
         bookkeeping: OrderPayments,
         credit_notes: CreditNoteIssuer | None,
@@ -129,7 +127,7 @@ class RefundDesk:
 
     def _value(
         self,
-        uow: UnitOfWork,
+        uow: PaymentsUnitOfWork,
         order: Order,
         key: str,
         refund_id: str,
@@ -342,7 +340,7 @@ def _shipping(order: Order, asked: object, earlier: list[Refund]) -> Money:
     return asked
 
 
-def _check_credit_account(uow: UnitOfWork, account_id: str, currency: str) -> None:
+def _check_credit_account(uow: PaymentsUnitOfWork, account_id: str, currency: str) -> None:
     try:
         account = uow.credit_accounts.get(account_id)
     except CreditAccountNotFound:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from orderkit.core.context import ServiceContext
+from orderkit.core.money import Money
 from orderkit.errors import NotFound, PaymentError
-from orderkit.lifecycle.order import Order
-from orderkit.lifecycle.order_workflow import HoldReason, OrderState
-from orderkit.lifecycle.repository import OrderQuery
-from orderkit.money import Money
+from orderkit.lifecycle.ports import HoldReason, Order, OrderQuery, OrderState
 from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import Payment
+from orderkit.payments.ports import OrderSteps, PaymentsUnitOfWork
 from orderkit.payments.verification import (
     Verdict,
     VerificationContext,
@@ -18,9 +18,6 @@ from orderkit.payments.verification import (
     VerificationPipeline,
     VerificationStage,
 )
-from orderkit.services.context import ServiceContext
-from orderkit.services.orders import OrderService
-from orderkit.storage import UnitOfWork
 
 __all__ = ["PaymentVerifier"]
 
@@ -33,9 +30,9 @@ class PaymentVerifier:
 
     def __init__(
         self,
-        context: ServiceContext,
+        context: ServiceContext[PaymentsUnitOfWork],
         pipeline: VerificationPipeline | None,
-        orders: OrderService | None,
+        orders: OrderSteps | None,
     ) -> None:
         self._context = context
         self.pipeline = pipeline
@@ -43,7 +40,7 @@ class PaymentVerifier:
 
     def decide(
         self,
-        uow: UnitOfWork,
+        uow: PaymentsUnitOfWork,
         stage: VerificationStage,
         order: Order,
         payment: Payment,
@@ -78,7 +75,7 @@ class PaymentVerifier:
         return decision
 
     def check_capture(
-        self, uow: UnitOfWork, payment: Payment, amount: Money | None
+        self, uow: PaymentsUnitOfWork, payment: Payment, amount: Money | None
     ) -> VerificationDecision | None:
         """Run the checks before a capture; return the decision if it refuses.
 
@@ -108,7 +105,12 @@ class PaymentVerifier:
         return decision
 
     def review(
-        self, uow: UnitOfWork, payment: Payment, verdict: Verdict, actor: str, note: str | None
+        self,
+        uow: PaymentsUnitOfWork,
+        payment: Payment,
+        verdict: Verdict,
+        actor: str,
+        note: str | None,
     ) -> None:
         """Keep a person's decision on a payment under review, and let the order follow.
 
@@ -134,7 +136,7 @@ class PaymentVerifier:
         if changed:
             uow.orders.save(order)
 
-    def hold(self, uow: UnitOfWork, order: Order, decision: VerificationDecision) -> bool:
+    def hold(self, uow: PaymentsUnitOfWork, order: Order, decision: VerificationDecision) -> bool:
         """Put the order on hold for a fraud review, with the decision's reasons.
 
         Nothing happens where the workflow does not allow a hold (an order
@@ -144,7 +146,12 @@ class PaymentVerifier:
         return self.fire(uow, order, "hold", reason)
 
     def fire(
-        self, uow: UnitOfWork, order: Order, command: str, reason: str, actor: str = "payments"
+        self,
+        uow: PaymentsUnitOfWork,
+        order: Order,
+        command: str,
+        reason: str,
+        actor: str = "payments",
     ) -> bool:
         """Fire ``command`` on the order if the workflow allows it now; say whether it did.
 
@@ -187,19 +194,19 @@ def why(decision: VerificationDecision) -> str:
     return "; ".join(decision.reasons) or f"verdict {decision.verdict.value}"
 
 
-def _customer_email(uow: UnitOfWork, customer_id: str) -> str | None:
+def _customer_email(uow: PaymentsUnitOfWork, customer_id: str) -> str | None:
     try:
         return uow.customers.get(customer_id).email
     except NotFound:
         return None
 
 
-def _orders_since(uow: UnitOfWork, customer_id: str, since: datetime | None) -> int:
+def _orders_since(uow: PaymentsUnitOfWork, customer_id: str, since: datetime | None) -> int:
     query = OrderQuery(customer_id=customer_id, placed_from=since)
     return len(uow.orders.find(query, limit=_COUNT_LIMIT))
 
 
-def _attempts_since(uow: UnitOfWork, customer_id: str, since: datetime) -> int:
+def _attempts_since(uow: PaymentsUnitOfWork, customer_id: str, since: datetime) -> int:
     query = OrderQuery(customer_id=customer_id, placed_from=since)
     return sum(
         len(uow.payments.for_order(order.id))

@@ -1,0 +1,199 @@
+"""Turning orderkit's values into JSON-ready data and back, with cattrs.
+
+:func:`make_converter` builds a fresh :class:`cattrs.Converter` that knows
+orderkit's types: ``Decimal`` as a string (never a float), aware datetimes as
+ISO 8601, :class:`~orderkit.core.money.Money` as ``{"amount": "19.90", "currency": "EUR"}``,
+enums by value. Structuring runs every constructor, so data read back is
+validated exactly like data typed in, and it never coerces: ``1.5`` is not read
+as the int ``1``, nor ``12`` as the string ``"12"``. A wrong value raises the
+orderkit error the constructor raises; a wrong shape (a missing or an extra
+key) raises cattrs' or Python's own error. The global cattrs converter is never
+used or changed.
+
+:class:`EventCodec` turns domain events into outbox messages and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any, get_origin
+
+import cattrs
+from cattrs.errors import CattrsError
+
+from orderkit.core.checks import require_aware
+from orderkit.core.events import DomainEvent, OutboxMessage
+from orderkit.core.money import Money
+from orderkit.errors import InvalidAmount, ValidationError
+
+__all__ = [
+    "ConverterHook",
+    "EventCodec",
+    "make_converter",
+    "structure_datetime",
+    "unstructure_datetime",
+]
+
+ConverterHook = Callable[[cattrs.Converter], None]
+"""Teaches a converter a capability's own types (a capability declaration brings them)."""
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool | float):
+        raise InvalidAmount("amount", value, "decimals are stored as strings, never floats")
+    if not isinstance(value, str | int | Decimal):
+        raise InvalidAmount("amount", value, "expected a decimal string")
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise InvalidAmount("amount", value, "not a decimal number") from None
+
+
+def structure_datetime(value: object, _: type) -> datetime:
+    """Read an aware datetime from ISO 8601 text (a converter hook)."""
+    if isinstance(value, datetime):
+        return require_aware(value, "datetime")
+    if not isinstance(value, str):
+        raise ValidationError("datetime", value, "expected an ISO 8601 string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("datetime", value, "not an ISO 8601 datetime") from None
+    return require_aware(parsed, "datetime")
+
+
+def unstructure_datetime(value: datetime) -> str:
+    """Write an aware datetime as ISO 8601 text (a converter hook)."""
+    return require_aware(value, "datetime").isoformat()
+
+
+def _structure_money(value: object, _: type) -> Money:
+    if not isinstance(value, Mapping) or set(value) != {"amount", "currency"}:
+        raise ValidationError("money", value, 'expected {"amount": "...", "currency": "..."}')
+    amount = value["amount"]
+    if isinstance(amount, float):
+        raise InvalidAmount("amount", amount, "amounts are stored as strings, never floats")
+    return Money(amount, value["currency"])
+
+
+def _strict(kind: type, allowed: tuple[type, ...]) -> Callable[[object, type], Any]:
+    # cattrs' default hooks coerce (int(1.5) == 1, str(12) == "12"); stored data
+    # must already have the right type, so coercion would only hide corruption.
+    def structure(value: object, _: type) -> Any:
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, allowed):
+            raise ValidationError(kind.__name__, value, f"expected a JSON {kind.__name__}")
+        return value
+
+    return structure
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError("float", value, "expected a JSON number")
+    return float(value)
+
+
+def _is_set_type(kind: object) -> bool:
+    return kind in (set, frozenset) or get_origin(kind) in (set, frozenset)
+
+
+def make_converter(hooks: Iterable[ConverterHook] = ()) -> cattrs.Converter:
+    """Return a new converter for orderkit's values, taught more types by ``hooks``.
+
+    :func:`orderkit.make_converter` is this with every bundled capability's hooks.
+
+    Examples:
+        >>> converter = make_converter()
+        >>> converter.unstructure(Money("19.90", "EUR"))
+        {'amount': '19.90', 'currency': 'EUR'}
+        >>> converter.structure({"amount": "5", "currency": "JPY"}, Money)
+        Money('5', 'JPY')
+    """
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(datetime, structure_datetime)
+    converter.register_unstructure_hook(datetime, unstructure_datetime)
+    converter.register_structure_hook(Money, _structure_money)
+    converter.register_unstructure_hook(
+        Money, lambda money: {"amount": str(money.amount), "currency": money.currency}
+    )
+    converter.register_unstructure_hook(MappingProxyType, dict)
+    # JSON has no sets: store them as sorted lists so documents are stable.
+    converter.register_unstructure_hook_func(_is_set_type, sorted)
+    converter.register_structure_hook(int, _strict(int, (int,)))
+    converter.register_structure_hook(str, _strict(str, (str,)))
+    converter.register_structure_hook(bool, _strict(bool, (bool,)))
+    converter.register_structure_hook(float, _structure_float)
+    for hook in hooks:
+        hook(converter)
+    return converter
+
+
+class EventCodec:
+    """Turns events into :class:`~orderkit.core.events.OutboxMessage` and back.
+
+    Args:
+        event_types: The event classes to know, by class name.
+        converter: The converter to use; a new one from :func:`make_converter` by default.
+
+    Raises:
+        ValidationError: Two classes share a name.
+    """
+
+    def __init__(
+        self,
+        event_types: Iterable[type[DomainEvent]],
+        converter: cattrs.Converter | None = None,
+    ) -> None:
+        self._converter = converter or make_converter()
+        self._types: dict[str, type[DomainEvent]] = {}
+        for cls in event_types:
+            if not (isinstance(cls, type) and issubclass(cls, DomainEvent)):
+                raise ValidationError("event_types", cls, "must be DomainEvent subclasses")
+            known = self._types.setdefault(cls.__name__, cls)
+            if known is not cls:
+                raise ValidationError("event_types", cls, "another event class has this name")
+
+    @property
+    def event_types(self) -> tuple[type[DomainEvent], ...]:
+        """The event classes this codec knows."""
+        return tuple(self._types.values())
+
+    def encode(self, event: DomainEvent) -> OutboxMessage:
+        """Return the outbox message for ``event``.
+
+        Raises:
+            ValidationError: The event's class is not known to this codec.
+        """
+        name = type(event).__name__
+        if self._types.get(name) is not type(event):
+            raise ValidationError("event", name, "is not one of this codec's event types")
+        payload: dict[str, Any] = self._converter.unstructure(event)
+        return OutboxMessage(
+            event_id=event.event_id,
+            event_type=name,
+            aggregate_type=event.aggregate_type,
+            aggregate_id=event.aggregate_id,
+            occurred_at=event.occurred_at,
+            payload=payload,
+        )
+
+    def decode(self, message: OutboxMessage) -> DomainEvent:
+        """Return the event that ``message`` holds.
+
+        Raises:
+            ValidationError: The message's type is unknown or its payload malformed.
+        """
+        cls = self._types.get(message.event_type)
+        if cls is None:
+            raise ValidationError("event_type", message.event_type, "no event class has this name")
+        try:
+            return self._converter.structure(dict(message.payload), cls)
+        except ValidationError:
+            raise
+        except (cattrs.BaseValidationError, CattrsError, KeyError, TypeError) as exc:
+            raise ValidationError("payload", dict(message.payload), f"malformed: {exc!r}") from exc

@@ -1,0 +1,52 @@
+"""What inventory needs from a store, and what other capabilities may use of it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from orderkit.catalog.ports import CatalogUnitOfWork
+from orderkit.inventory.repository import (
+    PurchaseOrderRepository,
+    ReservationRepository,
+    StockPolicyRepository,
+    StockRepository,
+    WarehouseRepository,
+)
+
+__all__ = [
+    "InventoryUnitOfWork",
+    "PurchaseOrderRepository",
+    "ReservationRepository",
+    "StockPolicyRepository",
+    "StockRepository",
+    "WarehouseRepository",
+]
+
+
+class InventoryUnitOfWork(CatalogUnitOfWork, Protocol):
+    """Protocol: a unit of work with warehouses, stock, reservations and purchasing."""
+
+    @property
+    def warehouses(self) -> WarehouseRepository:
+        """The warehouses of this transaction."""
+        ...
+
+    @property
+    def stock(self) -> StockRepository:
+        """Stock levels and the movement ledger of this transaction."""
+        ...
+
+    @property
+    def reservations(self) -> ReservationRepository:
+        """The stock reservations of this transaction."""
+        ...
+
+    @property
+    def stock_policies(self) -> StockPolicyRepository:
+        """The per-SKU stock policies of this transaction."""
+        ...
+
+    @property
+    def purchase_orders(self) -> PurchaseOrderRepository:
+        """The purchase orders of this transaction."""
+        ...

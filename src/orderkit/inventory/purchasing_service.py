@@ -1,0 +1,203 @@
+"""Use cases of purchasing: purchase orders, receipts, and replenishment advice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
+
+import attrs
+
+from orderkit.core.checks import require_code, require_text
+from orderkit.core.context import ServiceContext, retried
+from orderkit.errors import ValidationError
+from orderkit.inventory.ledger import MovementKind, StockMovement
+from orderkit.inventory.policies import StockPolicy
+from orderkit.inventory.ports import InventoryUnitOfWork
+from orderkit.inventory.purchasing import PurchaseOrder, PurchaseOrderLine
+from orderkit.inventory.replenishment import ReplenishmentAdvice, advise, demand_profile
+from orderkit.inventory.reservations import summed_lines
+from orderkit.inventory.stock import StockLevel
+from orderkit.inventory.stock_keeping import apply_movement
+
+__all__ = ["PurchaseOrderSuggestion", "PurchasingService"]
+
+
+@attrs.frozen
+class PurchaseOrderSuggestion:
+    """A purchase order worth placing: one supplier, one warehouse, the lines to order.
+
+    Attributes:
+        supplier: Who to order from.
+        warehouse: Where the stock should arrive.
+        lines: ``(sku, quantity)`` to order.
+        advice: The advice behind each line.
+    """
+
+    supplier: str
+    warehouse: str
+    lines: tuple[tuple[str, int], ...]
+    advice: tuple[ReplenishmentAdvice, ...]
+
+
+class PurchasingService:
+    """``shop.purchasing``: buying stock and knowing when to buy it."""
+
+    def __init__(self, context: ServiceContext[InventoryUnitOfWork]) -> None:
+        self._context = context
+
+    @retried
+    def create_order(
+        self,
+        supplier: str,
+        warehouse: str,
+        lines: Sequence[tuple[str, int]],
+        *,
+        expected_at: datetime | None = None,
+    ) -> PurchaseOrder:
+        """Place a purchase order; its units count as incoming until received.
+
+        Raises:
+            ProductNotFound, WarehouseNotFound: Unknown SKU or warehouse.
+            ValidationError: Malformed lines, or a kit SKU (order its components).
+        """
+        supplier = require_text(supplier, "supplier", 120)
+        wanted = summed_lines(lines)
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            uow.warehouses.get(require_code(warehouse, "warehouse"))
+            for sku, _ in wanted:
+                if uow.products.get(sku).is_kit:
+                    raise ValidationError("sku", sku, "is a kit; order its components")
+            order = PurchaseOrder(
+                id=context.ids.new(),
+                supplier=supplier,
+                warehouse=warehouse,
+                lines=[PurchaseOrderLine(sku, quantity) for sku, quantity in wanted],
+                created_at=context.clock.now(),
+                expected_at=expected_at,
+            )
+            uow.purchase_orders.add(order)
+            uow.commit()
+        return order
+
+    @retried
+    def receive(self, purchase_order_id: str, lines: Sequence[tuple[str, int]]) -> list[StockLevel]:
+        """Receive part or all of a purchase order; stock goes on hand and serves backorders.
+
+        The order completes itself when every unit has arrived.
+
+        Returns:
+            The stock levels after the receipt, per line.
+
+        Raises:
+            PurchaseOrderNotFound: No such purchase order.
+            PurchaseOrderClosed: It no longer accepts receipts.
+            ValidationError: A SKU is not on the order or more arrived than outstanding.
+        """
+        arrived = summed_lines(lines)
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            order = uow.purchase_orders.get(purchase_order_id)
+            levels = []
+            for sku, quantity in arrived:
+                order.receive(sku, quantity)
+                movement = StockMovement.of(
+                    MovementKind.RECEIVE,
+                    sku,
+                    order.warehouse,
+                    quantity,
+                    occurred_at=context.clock.now(),
+                    document=f"po:{order.id}",
+                )
+                levels.append(apply_movement(context, uow, movement))
+            uow.purchase_orders.save(order)
+            uow.commit()
+        return levels
+
+    @retried
+    def close(self, purchase_order_id: str) -> PurchaseOrder:
+        """Close a purchase order; what did not arrive is no longer incoming.
+
+        Raises:
+            PurchaseOrderClosed: It is not open.
+        """
+        with self._context.store.unit_of_work() as uow:
+            order = uow.purchase_orders.get(purchase_order_id)
+            order.close()
+            uow.purchase_orders.save(order)
+            uow.commit()
+        return order
+
+    def get(self, purchase_order_id: str) -> PurchaseOrder:
+        """Return a purchase order.
+
+        Raises:
+            PurchaseOrderNotFound: No such purchase order.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.purchase_orders.get(purchase_order_id)
+
+    def open_orders(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
+        """Return the open purchase orders, oldest first."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.purchase_orders.open(warehouse=warehouse)
+
+    def advice(self, *, days: int = 90, warehouse: str | None = None) -> list[ReplenishmentAdvice]:
+        """Reorder points, suggested quantities, days of cover and overstock per SKU and warehouse.
+
+        Demand is what shipped in the last ``days`` days (up to yesterday).
+
+        Raises:
+            ValidationError: ``days`` is not a positive int.
+        """
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ValidationError("days", days, "must be a positive int")
+        today = self._context.clock.now().date()
+        start, end = today - timedelta(days=days), today - timedelta(days=1)
+        since = datetime.combine(start, time(), tzinfo=UTC)
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            levels = uow.stock.levels(warehouse=warehouse)
+            shipped: dict[tuple[str, str], list[StockMovement]] = {}
+            for movement in uow.stock.movements(warehouse=warehouse, since=since):
+                if movement.kind is MovementKind.COMMIT:
+                    shipped.setdefault((movement.sku, movement.warehouse), []).append(movement)
+            policies = {policy.sku: policy for policy in uow.stock_policies.list()}
+            open_orders = uow.purchase_orders.open(warehouse=warehouse)
+        result = []
+        for level in levels:
+            history = shipped.get((level.sku, level.warehouse), [])
+            profile = demand_profile(history, level.sku, level.warehouse, start, end)
+            incoming = sum(
+                po.outstanding(level.sku) for po in open_orders if po.warehouse == level.warehouse
+            )
+            result.append(
+                advise(
+                    profile,
+                    policies.get(level.sku) or StockPolicy(sku=level.sku),
+                    available=level.available,
+                    incoming=incoming,
+                    backordered=level.backordered,
+                )
+            )
+        return result
+
+    def suggestions(self, *, days: int = 90) -> list[PurchaseOrderSuggestion]:
+        """Group the advice that says "order now" into purchase orders per supplier and warehouse.
+
+        SKUs without a supplier in their stock policy are left out: set one
+        with :meth:`InventoryService.set_policy
+        <orderkit.inventory.service.InventoryService.set_policy>`.
+        """
+        groups: dict[tuple[str, str], list[ReplenishmentAdvice]] = {}
+        for item in self.advice(days=days):
+            if item.suggested_quantity and item.supplier:
+                groups.setdefault((item.supplier, item.warehouse), []).append(item)
+        return [
+            PurchaseOrderSuggestion(
+                supplier=supplier,
+                warehouse=warehouse,
+                lines=tuple((item.sku, item.suggested_quantity) for item in items),
+                advice=tuple(items),
+            )
+            for (supplier, warehouse), items in sorted(groups.items())
+        ]

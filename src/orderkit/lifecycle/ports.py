@@ -1,0 +1,87 @@
+"""What the order lifecycle needs from a store and from stock, and what others may use of it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from orderkit.catalog.ports import CatalogUnitOfWork
+from orderkit.core.checks import require_code
+from orderkit.core.ports import Sequences
+from orderkit.customers.ports import CustomersUnitOfWork
+from orderkit.lifecycle.order import Order, OrderLine
+from orderkit.lifecycle.order_workflow import HoldReason, OrderState
+from orderkit.lifecycle.policy import OrderPolicy
+from orderkit.lifecycle.repository import OrderQuery, OrderRepository
+from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
+
+__all__ = [
+    "FulfilmentStatus",
+    "HoldReason",
+    "Order",
+    "OrderLine",
+    "OrderPolicy",
+    "OrderQuery",
+    "OrderRef",
+    "OrderRepository",
+    "OrderState",
+    "OrdersUnitOfWork",
+    "PaymentStatus",
+    "StockCoupling",
+    "load_order",
+]
+
+
+class OrdersUnitOfWork(CatalogUnitOfWork, CustomersUnitOfWork, Protocol):
+    """Protocol: a unit of work with orders, and the products and customers they name."""
+
+    @property
+    def orders(self) -> OrderRepository:
+        """The orders of this transaction."""
+        ...
+
+    @property
+    def sequences(self) -> Sequences:
+        """The named counters of this transaction (order numbers)."""
+        ...
+
+
+class StockCoupling(Protocol):
+    """Protocol: what the order service does with stock, inside its unit of work.
+
+    The order service calls :meth:`reserve` when an order is confirmed,
+    :meth:`release` when it is cancelled or expires, :meth:`reserve` again
+    after :meth:`release` when an edit or a partial cancellation changes the
+    lines (the re-reservation hook), and :meth:`ship` when it ships. Replace
+    ``shop.orders.stock`` with your own implementation to reserve elsewhere
+    (an external WMS) or differently.
+    """
+
+    def reserve(self, uow: OrdersUnitOfWork, order: Order) -> None:
+        """Hold stock for the order's open lines and record it in the lines' counters."""
+        ...
+
+    def release(self, uow: OrdersUnitOfWork, order: Order) -> bool:
+        """Give back whatever the order holds; return whether it held anything."""
+        ...
+
+    def ship(self, uow: OrdersUnitOfWork, order: Order) -> None:
+        """Take what the order holds out of on-hand stock."""
+        ...
+
+
+OrderRef = str | int | Order
+"""An order given by id, by number, or as a loaded object (then its version is checked)."""
+
+
+def load_order(uow: OrdersUnitOfWork, order: OrderRef) -> Order:
+    """Load an order by its id, its number, or afresh from an :class:`Order`.
+
+    Raises:
+        OrderNotFound: No such order.
+        ValidationError: ``order`` is none of these.
+    """
+    if isinstance(order, Order):
+        return uow.orders.get(order.id)
+    if isinstance(order, int) and not isinstance(order, bool):
+        return uow.orders.get_by_number(order)
+    return uow.orders.get(require_code(order, "order"))

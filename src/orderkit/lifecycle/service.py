@@ -1,0 +1,737 @@
+"""Use cases of orders: place, move through the workflow, edit, cancel, find.
+
+Every method is one unit of work: it loads the order, changes it, saves it
+with a version check and writes its events, all or nothing. A method given
+an :class:`~orderkit.lifecycle.Order` object (rather than an id or number)
+also checks that nobody saved the order since that object was loaded, and
+raises :class:`~orderkit.errors.ConcurrencyConflict` if somebody did.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from orderkit.core.addresses import Address
+from orderkit.core.checks import (
+    parse_enum,
+    require_code,
+    require_instance,
+)
+from orderkit.core.context import ServiceContext, retried
+from orderkit.core.money import Money
+from orderkit.core.quantity import validate_quantity
+from orderkit.customers.ports import resolve_customer
+from orderkit.errors import (
+    ConcurrencyConflict,
+    CurrencyMismatch,
+    InvalidTransition,
+    PermissionDenied,
+    TransitionRefused,
+    ValidationError,
+)
+from orderkit.lifecycle import order_input as given
+from orderkit.lifecycle.events import OrderEdited, OrderPlaced, OrderTransitioned
+from orderkit.lifecycle.order import Order, OrderLine
+from orderkit.lifecycle.order_input import LineRequest
+from orderkit.lifecycle.order_workflow import HoldReason, OrderState
+from orderkit.lifecycle.policy import OrderPolicy
+from orderkit.lifecycle.ports import OrderRef, OrdersUnitOfWork, StockCoupling, load_order
+from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
+from orderkit.lifecycle.workflow import Authorize, HistoryEntry
+
+__all__ = ["OrderPage", "OrderService"]
+
+_STOCK_RELEASED_IN = frozenset({OrderState.CANCELLED, OrderState.EXPIRED})
+
+_Change = Callable[[OrdersUnitOfWork, Order], None]
+
+EDIT_PERMISSION = "orders.edit"
+"""The permission :meth:`OrderService.edit` needs when the shop has an ``authorize`` hook."""
+
+
+@attrs.frozen
+class OrderPage:
+    """One page of :meth:`OrderService.find`.
+
+    Attributes:
+        orders: The orders, newest first.
+        next_cursor: Pass as ``cursor`` for the next page; ``None`` on the last.
+    """
+
+    orders: tuple[Order, ...]
+    next_cursor: int | None
+
+
+class OrderService:
+    """``shop.orders``: placing orders and moving them through their workflow.
+
+    Args:
+        context: The shop's store, clock, ids and codec.
+        policy: Workflow, tax, auto-confirmation, expiry and stock settings.
+        stock: What to do with stock on confirm, cancel, edit and ship;
+            ``None`` leaves stock alone.
+        authorize: ``authorize(actor, permission)``; when given, every command
+            checks the permission its transition names.
+
+    Attributes:
+        policy: The :class:`~orderkit.lifecycle.OrderPolicy` in force.
+        stock: The :class:`~orderkit.inventory.order_stock.StockCoupling`, or ``None``.
+    """
+
+    def __init__(
+        self,
+        context: ServiceContext[OrdersUnitOfWork],
+        *,
+        policy: OrderPolicy | None = None,
+        stock: StockCoupling | None = None,
+        authorize: Authorize | None = None,
+    ) -> None:
+        self._context = context
+        self.policy = policy if policy is not None else OrderPolicy()
+        self.stock = stock if self.policy.reserve_stock else None
+        self._authorize = authorize
+
+    # -- placing -------------------------------------------------------------------
+
+    @retried
+    def place(
+        self,
+        customer: str,
+        lines: Sequence[LineRequest],
+        *,
+        channel: str = "web",
+        ship_to: Address | None = None,
+        bill_to: Address | None = None,
+        shipping: Money | None = None,
+        discount: Money | None = None,
+        line_discounts: Mapping[str, Money] | None = None,
+        payment_method: str | None = None,
+        priority: int = 100,
+        tags: Sequence[str] = (),
+        attributes: Mapping[str, str] | None = None,
+        actor: str = "customer",
+    ) -> Order:
+        """Place an order at the catalog's current prices; emits ``OrderPlaced``.
+
+        Orders from a channel in ``policy.auto_confirm_channels``, or that
+        ``policy.auto_confirm_rule`` approves, are confirmed in the same unit of
+        work (and reserve their stock there).
+
+        Args:
+            customer: The customer's email or id.
+            lines: ``(sku, quantity)`` pairs; repeated SKUs are summed into one line.
+            channel: Where the order came from (``"web"``, ``"marketplace"``,
+                ``"pos"``, ``"phone"`` or a name of the host's).
+            ship_to: The delivery address; the customer's first address by default.
+            bill_to: The billing address; the delivery address by default.
+            shipping: The shipping fee in the order's currency; zero by default.
+            discount: An order-level discount, spread over the lines.
+            line_discounts: A discount per SKU for its whole line.
+            payment_method: How the customer pays (``"card"``, ``"cash_on_delivery"``...).
+            priority: Lower is served first; 100 by default.
+            tags: Labels for finding the order later.
+            attributes: Free-form strings (landing page, referrer, seller).
+            actor: Who placed it, for the history of an auto-confirmed order.
+
+        Returns:
+            The stored order, with its sequential ``number``.
+
+        Raises:
+            ValidationError: A line, quantity, discount or address is malformed,
+                or there is no address to ship to.
+            CustomerNotFound: Nobody has that email or id.
+            ProductNotFound: A SKU is not in the catalog.
+            CurrencyMismatch: The products or amounts are in different currencies.
+            InsufficientStock: An auto-confirmed order's stock is short.
+        """
+        requested = given.requested_lines(lines)
+        actor, _ = given.who(actor)
+        channel = require_code(channel, "channel")
+        for name, address in (("ship_to", ship_to), ("bill_to", bill_to)):
+            if address is not None:
+                require_instance(address, Address, name)
+        shipping = given.optional_money(shipping, "shipping")
+        discount = given.optional_money(discount, "discount")
+        discounts = given.line_discounts(line_discounts)
+        unknown = set(discounts) - {sku for sku, _ in requested}
+        if unknown:
+            raise ValidationError("line_discounts", sorted(unknown), "no line has these SKUs")
+        if not isinstance(customer, str):
+            raise ValidationError("customer", customer, "give the customer's email or id")
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            buyer = resolve_customer(uow, customer)
+            destination = ship_to or (buyer.addresses[0] if buyer.addresses else None)
+            if destination is None:
+                raise ValidationError("ship_to", None, "the customer has no address; pass ship_to")
+            order_lines = self._price(uow, requested, destination, discounts)
+            currency = order_lines[0].unit_price.currency
+            now = context.clock.now()
+            order = Order(
+                id=context.ids.new(),
+                number=uow.sequences.next("order"),
+                channel=channel,
+                customer_id=buyer.id,
+                currency=currency,
+                lines=order_lines,
+                ship_to=destination,
+                bill_to=bill_to,
+                placed_at=now,
+                shipping=shipping if shipping is not None else Money.zero(currency),
+                order_discount=discount if discount is not None else Money.zero(currency),
+                prices_include_tax=self.policy.tax.prices_include_tax,
+                tax_rounding=self.policy.tax_rounding,
+                payment_method=payment_method,
+                priority=priority,
+                tags=tags,
+                attributes=attributes if attributes is not None else {},
+                state=self.policy.workflow.initial,
+                expires_at=self._expiry(self.policy.workflow.initial, now),
+            )
+            context.record(
+                uow,
+                OrderPlaced,
+                aggregate_id=order.id,
+                number=order.number,
+                customer_id=buyer.id,
+                channel=channel,
+                grand_total=order.grand_total,
+            )
+            rule = self.policy.auto_confirm_rule
+            # Auto-confirmation is the shop's policy, not the placing actor's
+            # decision, so it needs no permission of theirs.
+            if channel in self.policy.auto_confirm_channels:
+                self._confirm(uow, order, actor, f"auto-confirmed: {channel} orders", checked=False)
+            elif rule is not None and (why := rule(order)) is not None:
+                self._confirm(uow, order, "auto-confirm-rule", why, checked=False)
+            uow.orders.add(order)
+            uow.commit()
+        return order
+
+    def _price(
+        self,
+        uow: OrdersUnitOfWork,
+        requested: list[LineRequest],
+        ship_to: Address,
+        discounts: Mapping[str, Money],
+        keep: Mapping[str, OrderLine] | None = None,
+    ) -> list[OrderLine]:
+        """Lines at catalog prices (or at the price of ``keep``'s line for that SKU)."""
+        order_lines: builtins.list[OrderLine] = []
+        for sku, quantity in requested:
+            kept = (keep or {}).get(sku)
+            if kept is not None:
+                name, price = kept.name, kept.unit_price
+                discount = discounts.get(sku, kept.discount)
+            else:
+                product = uow.products.get(sku)
+                name, price = product.name, product.price
+                discount = discounts.get(sku, Money.zero(price.currency))
+            if order_lines and price.currency != order_lines[0].unit_price.currency:
+                raise CurrencyMismatch("lines", order_lines[0].unit_price.currency, price.currency)
+            rate = self.policy.tax.rate(sku, ship_to)
+            order_lines.append(
+                OrderLine(sku, name, quantity, price, discount=discount, tax_rate=rate)
+            )
+        return order_lines
+
+    # -- moving through the workflow --------------------------------------------------------
+
+    def apply(
+        self, order: OrderRef, command: str, *, actor: str = "system", reason: str | None = None
+    ) -> Order:
+        """Run any workflow command (``"pack"``, ``"ship"``, a host's own) on an order.
+
+        Stock follows the state: entering ``confirmed`` reserves it, entering
+        ``cancelled`` or ``expired`` releases it, entering ``shipped`` ships it.
+
+        Raises:
+            OrderNotFound: No such order.
+            ConcurrencyConflict: ``order`` is an object someone else saved since.
+            InvalidTransition: The command is not allowed in the order's state.
+            TransitionRefused: A guard refused (``reasons`` says why).
+            PermissionDenied: The actor lacks the transition's permission.
+        """
+        require_code(command, "command")
+        actor, reason = given.who(actor, reason)
+        return self._change(
+            order, lambda uow, loaded: self._fire(uow, loaded, command, actor, reason)
+        )
+
+    def confirm(
+        self, order: OrderRef, *, actor: str = "system", reason: str | None = None
+    ) -> Order:
+        """Confirm an order: reserve its stock, then move it on to payment or fulfilment.
+
+        After ``confirm``, the order goes to ``ready_to_fulfil`` when its
+        payment is secured (or due on delivery), otherwise to ``awaiting_payment``.
+
+        Raises:
+            InsufficientStock: The stock is short and may not be backordered; nothing changes.
+            InvalidTransition, TransitionRefused, PermissionDenied: See :meth:`apply`.
+        """
+        actor, reason = given.who(actor, reason)
+        return self._change(order, lambda uow, loaded: self._confirm(uow, loaded, actor, reason))
+
+    def _confirm(
+        self,
+        uow: OrdersUnitOfWork,
+        order: Order,
+        actor: str,
+        reason: str | None,
+        *,
+        checked: bool = True,
+    ) -> None:
+        self._fire(uow, order, "confirm", actor, reason, checked=checked)
+        workflow = self.policy.workflow
+        now = self._context.clock.now()
+        for follow_up in ("mark_ready", "await_payment"):
+            if follow_up in workflow.allowed(order.state) and not workflow.refusals(
+                order, follow_up, at=now, actor="system"
+            ):
+                # A follow-up is a consequence of the confirmation the actor was allowed.
+                self._fire(uow, order, follow_up, "system", None, checked=False)
+                return
+
+    def hold(
+        self,
+        order: OrderRef,
+        reason: HoldReason | str,
+        *,
+        note: str | None = None,
+        actor: str = "system",
+    ) -> Order:
+        """Put an order on hold for a review; :meth:`release` returns it to where it was.
+
+        Args:
+            order: The order.
+            reason: A :class:`~orderkit.lifecycle.HoldReason` (fraud review,
+                payment review, address check, manual).
+            note: Details, recorded with the reason.
+            actor: Who holds it.
+
+        Raises:
+            ValidationError: ``reason`` is not a hold reason.
+            InvalidTransition, PermissionDenied: See :meth:`apply`.
+        """
+        why = parse_enum(HoldReason, reason, "reason").value
+        if note is not None:
+            if not isinstance(note, str) or not note.strip():
+                raise ValidationError("note", note, "must be a non-empty string")
+            why = f"{why}: {note.strip()}"
+        return self.apply(order, "hold", actor=actor, reason=why)
+
+    def release(
+        self, order: OrderRef, *, actor: str = "system", reason: str | None = None
+    ) -> Order:
+        """Release a hold: the order returns to the state the hold interrupted."""
+        return self.apply(order, "release", actor=actor, reason=reason)
+
+    def cancel(
+        self,
+        order: OrderRef,
+        *,
+        lines: Mapping[str, int] | None = None,
+        reason: str | None = None,
+        actor: str = "system",
+    ) -> Order:
+        """Cancel a whole order, or some units of some lines.
+
+        Cancelling every open unit cancels the order. Refused once anything
+        has shipped. Stock held for cancelled units is released (and the rest
+        reserved again); totals are re-priced.
+
+        Args:
+            order: The order.
+            lines: ``{sku: units}`` to cancel; the whole order when ``None``.
+            reason: Why, for the history.
+            actor: Who cancels.
+
+        Raises:
+            InvalidTransition: The order's state allows no cancellation.
+            TransitionRefused: Units have shipped.
+            InvalidQuantity: More units than a line has open.
+            ValidationError: An unknown SKU.
+        """
+        if lines is None:
+            return self.apply(order, "cancel", actor=actor, reason=reason)
+        actor, reason = given.who(actor, reason)
+        if not isinstance(lines, Mapping) or not lines:
+            raise ValidationError("lines", lines, "give {sku: units to cancel}")
+        wanted = {
+            require_code(sku, "lines"): validate_quantity(q, f"lines[{sku}]")
+            for sku, q in lines.items()
+        }
+        return self._change(
+            order, lambda uow, loaded: self._cancel_units(uow, loaded, wanted, reason, actor)
+        )
+
+    def _cancel_units(
+        self,
+        uow: OrdersUnitOfWork,
+        order: Order,
+        wanted: dict[str, int],
+        reason: str | None,
+        actor: str,
+    ) -> None:
+        # Cancelling some units follows the rules of cancelling all of them:
+        # the same states, the same guards, the same permission.
+        workflow = self.policy.workflow
+        allowed = workflow.allowed(order.state)
+        if "cancel" not in allowed:
+            raise _not_allowed(order, "cancel", allowed)
+        self._check_permission(actor, workflow.transition(order.state, "cancel").permission)
+        now = self._context.clock.now()
+        refusals = workflow.refusals(order, "cancel", at=now, actor=actor)
+        if refusals:
+            raise TransitionRefused(order.id, order.state, "cancel", allowed, refusals)
+        order.cancel_units(wanted)
+        if not order.item_count:
+            self._fire(uow, order, "cancel", actor, reason)
+            return
+        self._rereserve(uow, order)
+        changes = tuple(f"{sku} cancelled {units}" for sku, units in wanted.items())
+        self._context.record(
+            uow,
+            OrderEdited,
+            aggregate_id=order.id,
+            number=order.number,
+            changes=changes,
+            grand_total=order.grand_total,
+            actor=actor,
+        )
+
+    def expire_due(self, *, limit: int = 100) -> list[Order]:
+        """Expire up to ``limit`` orders whose confirmation or payment time ran out.
+
+        Each is its own unit of work, so one conflict does not stop the sweep.
+        Returns the orders expired.
+        """
+        now = self._context.clock.now()
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError("limit", limit, "must be an int >= 1")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            candidates = uow.orders.expiring(now, limit)
+        expired: builtins.list[Order] = []
+        for order in candidates:
+            try:
+                expired.append(self.apply(order, "expire", reason="time ran out"))
+            except ConcurrencyConflict:
+                continue
+        return expired
+
+    # -- editing ----------------------------------------------------------------------------
+
+    def edit(
+        self,
+        order: OrderRef,
+        *,
+        add: Sequence[LineRequest] = (),
+        remove: Sequence[str] = (),
+        quantities: Mapping[str, int] | None = None,
+        line_discounts: Mapping[str, Money] | None = None,
+        ship_to: Address | None = None,
+        bill_to: Address | None = None,
+        reprice: bool = False,
+        actor: str = "system",
+    ) -> Order:
+        """Change lines or addresses before fulfilment starts; emits ``OrderEdited``.
+
+        New lines are priced from the catalog; kept lines keep their price
+        unless ``reprice`` (then every line takes today's catalog price). Tax
+        rates follow the (new) delivery address. If the order holds stock, it
+        is released and reserved again for the new lines through
+        ``shop.orders.stock`` (the re-reservation hook) — all in one unit of work.
+
+        Raises:
+            InvalidTransition: The order is past ``policy.editable_states``.
+            PermissionDenied: The shop checks permissions and the actor lacks
+                ``orders.edit``.
+            ValidationError: Nothing to change, an unknown SKU, no lines left.
+            InsufficientStock: The new lines cannot be reserved; nothing changes.
+        """
+        actor, _ = given.who(actor)
+        added = given.requested_lines(add, "add") if add else []
+        removed = [require_code(sku, "remove") for sku in remove]
+        changed = {
+            require_code(sku, "quantities"): validate_quantity(q, f"quantities[{sku}]")
+            for sku, q in (quantities or {}).items()
+        }
+        discounts = given.line_discounts(line_discounts)
+        for name, address in (("ship_to", ship_to), ("bill_to", bill_to)):
+            if address is not None:
+                require_instance(address, Address, name)
+        if not (added or removed or changed or discounts or ship_to or bill_to or reprice):
+            raise ValidationError("edit", None, "nothing to change")
+
+        def change(uow: OrdersUnitOfWork, loaded: Order) -> None:
+            self._edit(
+                uow, loaded, added, removed, changed, discounts, ship_to, bill_to, reprice, actor
+            )
+
+        return self._change(order, change)
+
+    def _edit(
+        self,
+        uow: OrdersUnitOfWork,
+        order: Order,
+        added: list[LineRequest],
+        removed: list[str],
+        changed: dict[str, int],
+        discounts: dict[str, Money],
+        ship_to: Address | None,
+        bill_to: Address | None,
+        reprice: bool,
+        actor: str,
+    ) -> None:
+        if order.state not in self.policy.editable_states or any(
+            line.picked for line in order.lines
+        ):
+            raise _not_allowed(order, "edit", self.policy.workflow.allowed(order.state))
+        self._check_permission(actor, EDIT_PERMISSION)
+        current = {line.sku: line for line in order.lines if line.open_quantity}
+        for sku in [*removed, *changed, *discounts]:
+            if sku not in current and sku not in dict(added):
+                raise ValidationError("sku", sku, f"order {order.number} has no open line for it")
+        wanted = {sku: line.open_quantity for sku, line in current.items()}
+        notes: builtins.list[str] = []
+        for sku in removed:
+            wanted.pop(sku, None)
+            notes.append(f"{sku} removed")
+        for sku, quantity in changed.items():
+            notes.append(f"{sku} {wanted.get(sku, 0)} -> {quantity}")
+            wanted[sku] = quantity
+        for sku, quantity in added:
+            notes.append(f"{sku} +{quantity}")
+            wanted[sku] = wanted.get(sku, 0) + quantity
+        if not wanted:
+            raise ValidationError(
+                "lines", None, "an edit may not remove every line; cancel instead"
+            )
+        destination = ship_to or order.ship_to
+        keep = {} if reprice else current
+        lines = self._price(uow, list(wanted.items()), destination, discounts, keep)
+        if ship_to is not None:
+            notes.append("delivery address changed")
+        if bill_to is not None:
+            notes.append("billing address changed")
+        if reprice:
+            notes.append("repriced at catalog prices")
+        order.lines = tuple(lines)
+        order.ship_to = destination
+        if bill_to is not None:
+            order.bill_to = bill_to
+        _ = order.priced_lines  # re-price now: a discount that no longer fits fails here
+        self._rereserve(uow, order)
+        self._context.record(
+            uow,
+            OrderEdited,
+            aggregate_id=order.id,
+            number=order.number,
+            changes=tuple(notes),
+            grand_total=order.grand_total,
+            actor=actor,
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, order: str | int) -> Order:
+        """Return an order by id, or by number when given an ``int``.
+
+        Raises:
+            OrderNotFound: No such order.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return load_order(uow, order)
+
+    def history(self, order: str | int) -> tuple[HistoryEntry, ...]:
+        """Every transition of an order, oldest first."""
+        return tuple(self.get(order).history)
+
+    def available(self, order: str | int, *, actor: str = "system") -> tuple[str, ...]:
+        """The commands an order's guards allow now: what a back office would offer.
+
+        Commands that need a reason (a hold) are offered on the understanding
+        that the reason will be given when the command is issued.
+        """
+        loaded = self.get(order)
+        now = self._context.clock.now()
+        return self.policy.workflow.available(
+            loaded, at=now, actor=actor, reason="(given when issued)"
+        )
+
+    def find(
+        self,
+        *,
+        state: str | Sequence[str] | None = None,
+        payment_status: PaymentStatus | str | None = None,
+        fulfilment_status: FulfilmentStatus | str | None = None,
+        channel: str | None = None,
+        customer: str | None = None,
+        placed_from: datetime | None = None,
+        placed_until: datetime | None = None,
+        tag: str | None = None,
+        limit: int = 50,
+        cursor: int | None = None,
+    ) -> OrderPage:
+        """Find orders, newest first, one page at a time.
+
+        Args:
+            state: A state or several.
+            payment_status: A :class:`~orderkit.lifecycle.PaymentStatus`.
+            fulfilment_status: A :class:`~orderkit.lifecycle.FulfilmentStatus`.
+            channel: The sales channel.
+            customer: The customer's email or id.
+            placed_from: Placed at or after (aware).
+            placed_until: Placed before (aware).
+            tag: Carries this tag.
+            limit: Page size, 1 to 500.
+            cursor: ``next_cursor`` of the previous page.
+
+        Raises:
+            ValidationError: An unknown state or status, a naive time, a bad limit.
+            CustomerNotFound: ``customer`` names nobody.
+        """
+        query = given.order_query(
+            self.policy.workflow.states,
+            state=state,
+            payment_status=payment_status,
+            fulfilment_status=fulfilment_status,
+            channel=channel,
+            placed_from=placed_from,
+            placed_until=placed_until,
+            tag=tag,
+        )
+        given.page_size(limit, cursor)
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            if customer is not None:
+                if not isinstance(customer, str):
+                    raise ValidationError("customer", customer, "give an email or id")
+                query = attrs.evolve(query, customer_id=resolve_customer(uow, customer).id)
+            found = uow.orders.find(query, limit=limit + 1, before=cursor)
+        more = len(found) > limit
+        page = tuple(found[:limit])
+        return OrderPage(page, page[-1].number if more else None)
+
+    def list(self) -> builtins.list[Order]:
+        """Return every order by number."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return list(uow.orders.list())
+
+    def count(self) -> int:
+        """Return how many orders were placed."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.orders.count()
+
+    # -- the shared machinery ----------------------------------------------------------------
+
+    @retried
+    def _change(self, order: OrderRef, change: _Change) -> Order:
+        """Load, change, save with a version check — one unit of work."""
+        with self._context.store.unit_of_work() as uow:
+            loaded = load_order(uow, order)
+            if isinstance(order, Order) and order.version != loaded.version:
+                raise ConcurrencyConflict("order", order.id, order.version)
+            change(uow, loaded)
+            uow.orders.save(loaded)
+            uow.commit()
+        return loaded
+
+    def fire_within(
+        self, uow: OrdersUnitOfWork, order: Order, command: str, *, actor: str, reason: str | None
+    ) -> None:
+        """Fire ``command`` on ``order`` inside a unit of work the caller owns (and saves).
+
+        Other use cases let an order's state follow theirs through this: the
+        payments service fires ``secure_payment`` when a payment covers an
+        order that waits for one. History, event, stock and expiry follow as
+        for :meth:`apply`; the shop's ``authorize`` hook is not asked, since the
+        caller acts on the system's behalf.
+
+        Raises:
+            InvalidTransition: The command is not allowed in the order's state.
+            TransitionRefused: A guard refused.
+        """
+        self._fire(uow, order, command, actor, reason, checked=False)
+
+    def _fire(
+        self,
+        uow: OrdersUnitOfWork,
+        order: Order,
+        command: str,
+        actor: str,
+        reason: str | None,
+        *,
+        checked: bool = True,
+    ) -> None:
+        """Fire one command, record it, and let stock and expiry follow the new state.
+
+        The transition's event goes into the outbox before the stock events it
+        causes, so subscribers see the cause first.
+        """
+        now = self._context.clock.now()
+        entry = self.policy.workflow.fire(
+            order,
+            command,
+            at=now,
+            actor=actor,
+            reason=reason,
+            authorize=self._authorize if checked else None,
+        )
+        self._context.record(
+            uow,
+            OrderTransitioned,
+            aggregate_id=order.id,
+            number=order.number,
+            command=entry.command,
+            from_state=entry.from_state,
+            to_state=entry.to_state,
+            actor=entry.actor,
+            reason=entry.reason,
+        )
+        stock = self.stock
+        if stock is not None:
+            if entry.to_state == OrderState.CONFIRMED and entry.from_state == OrderState.PLACED:
+                stock.reserve(uow, order)
+            elif entry.to_state in _STOCK_RELEASED_IN:
+                stock.release(uow, order)
+            elif entry.to_state == OrderState.SHIPPED:
+                stock.ship(uow, order)
+        order.expires_at = self._deadline(entry)
+
+    def _deadline(self, entry: HistoryEntry) -> datetime | None:
+        return self._expiry(entry.to_state, entry.at)
+
+    def _expiry(self, state: str, since: datetime) -> datetime | None:
+        """Entering ``placed`` or ``awaiting_payment`` starts a clock; other states stop it.
+
+        Only where the workflow can ``expire`` an order: a host workflow
+        without expiry never leaves an order waiting for a sweep that cannot act.
+        """
+        within = None
+        if state == OrderState.PLACED:
+            within = self.policy.confirm_within
+        elif state == OrderState.AWAITING_PAYMENT:
+            within = self.policy.pay_within
+        if within is None or "expire" not in self.policy.workflow.allowed(state):
+            return None
+        return since + within
+
+    def _check_permission(self, actor: str, permission: str | None) -> None:
+        authorize = self._authorize
+        if permission is not None and authorize is not None and not authorize(actor, permission):
+            raise PermissionDenied(actor, permission)
+
+    def _rereserve(self, uow: OrdersUnitOfWork, order: Order) -> None:
+        """The re-reservation hook: give back what the order holds, reserve its lines anew."""
+        if self.stock is not None and self.stock.release(uow, order):
+            self.stock.reserve(uow, order)
+
+
+def _not_allowed(order: Order, command: str, allowed: Sequence[str]) -> InvalidTransition:
+    """The InvalidTransition for ``command`` on ``order``."""
+    return InvalidTransition(order.id, order.state, command, allowed)

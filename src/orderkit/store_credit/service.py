@@ -1,0 +1,106 @@
+"""Gift cards and store credit: issue them, read their balances, and pay with them.
+
+Reach it as ``shop.store_credit``. Paying goes through ``shop.payments`` with
+the ``store_credit`` gateway every shop has (:class:`StoreCreditGateway`), so
+a gift card is one more tender of a split payment, with the same idempotency,
+audit trail and bounds as a card.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from orderkit.core.checks import require_code, require_text
+from orderkit.core.context import ServiceContext, retried
+from orderkit.core.money import Money
+from orderkit.errors import (
+    InvalidAmount,
+    ValidationError,
+)
+from orderkit.store_credit.accounts import CreditAccount, CreditEntry, CreditKind
+from orderkit.store_credit.ports import StoreCreditUnitOfWork, credit_within
+
+__all__ = ["StoreCreditService"]
+
+
+class StoreCreditService:
+    """Issue gift cards and store credit, and read what is left on them.
+
+    Args:
+        context: The shop's shared parts.
+    """
+
+    def __init__(self, context: ServiceContext[StoreCreditUnitOfWork]) -> None:
+        self._context = context
+
+    @retried
+    def issue(
+        self,
+        account_id: str,
+        amount: Money,
+        *,
+        key: str,
+        kind: CreditKind | str = CreditKind.GIFT_CARD,
+        customer_id: str | None = None,
+        expires_at: datetime | None = None,
+        note: str | None = None,
+    ) -> CreditAccount:
+        """Put ``amount`` on an account, opening it if it is new.
+
+        A gift card sold, a goodwill credit, a refund given as credit. The same
+        ``key`` again changes nothing and returns the account as it is.
+
+        Raises:
+            InvalidAmount: ``amount`` is not a positive Money.
+            CurrencyMismatch: The account exists in another currency.
+            IdempotencyConflict: ``key`` was used for another entry.
+            ValidationError: A malformed code, kind, customer or time.
+        """
+        account_id = require_code(account_id, "account_id")
+        key = require_text(key, "key")
+        if not isinstance(amount, Money) or amount.amount <= 0:
+            raise InvalidAmount("amount", amount, "give a positive Money")
+        if customer_id is not None:
+            customer_id = require_code(customer_id, "customer_id")
+        note = None if note is None else require_text(note, "note", 500)
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            account = credit_within(
+                uow,
+                account_id,
+                amount,
+                key=key,
+                now=context.clock.now(),
+                kind=kind,
+                customer_id=customer_id,
+                expires_at=expires_at,
+                note=note,
+            )
+            uow.commit()
+        return account
+
+    def get(self, account_id: str) -> CreditAccount:
+        """Return an account.
+
+        Raises:
+            CreditAccountNotFound: No account has that code.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.credit_accounts.get(require_code(account_id, "account_id"))
+
+    def balance(self, account_id: str) -> Money:
+        """What may still be spent on an account."""
+        return self.get(account_id).balance
+
+    def entries(self, account_id: str, limit: int = 100) -> list[CreditEntry]:
+        """The account's latest ledger entries, newest first.
+
+        Raises:
+            CreditAccountNotFound: No account has that code.
+            ValidationError: ``limit`` is not an int from 1 to 10000.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+            raise ValidationError("limit", limit, "must be an int from 1 to 10000")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            account = uow.credit_accounts.get(require_code(account_id, "account_id"))
+            return uow.credit_accounts.entries(account.id, limit)
