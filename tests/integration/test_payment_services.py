@@ -384,7 +384,7 @@ def test_a_webhook_books_a_capture_whose_answer_was_lost(shop: ok.Shop, order: o
     )
     payment = shop.payments.capture(payment.id, key="cap-1")
     assert [p.key for p in payment.pending] == ["cap-1"]
-    lossy = shop.payments._gateways["test_cards_lossy"]  # the provider's side of the test
+    lossy = shop.payments.gateway("test_cards_lossy")  # the provider's side of the test
     assert isinstance(lossy, TestCardGateway)
     booked = shop.payments.notify("test_cards_lossy", *lossy.notification("cap-1", T0))
     assert booked is not None

@@ -11,6 +11,7 @@ from orderkit.core.addresses import Address
 from orderkit.core.checks import non_negative_int, require_code, require_instance, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.errors import InsufficientStock, ValidationError
+from orderkit.inventory.allocation import StockPlan, plan_stock, split_shortfall
 from orderkit.inventory.events import (
     ReservationCommitted,
     ReservationExpired,
@@ -35,7 +36,6 @@ from orderkit.inventory.routing import (
 )
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.stock_keeping import serve_backorders
-from orderkit.inventory.warehouses import Warehouse
 
 __all__ = ["ReservationRequest", "ReservationService"]
 
@@ -221,19 +221,21 @@ class ReservationService:
         wanted = self._expand_kits(uow, summed)
         pinned = self._pinned(uow, request)
         if pinned is not None:
-            held, waiting = self._reserve_at(uow, request, wanted, pinned, now)
+            plan = self._reserve_at(uow, request, wanted, pinned, now)
         else:
-            held, waiting = self._plan(uow, request, wanted, strategy, now)
-            # Lines are applied in (sku, warehouse) order, the same order in every
-            # process, so concurrent writers on PostgreSQL lock rows without deadlock.
-            for sku, warehouse in sorted(set(held) | set(waiting)):
-                self._hold(uow, request, sku, warehouse, held.get((sku, warehouse), 0), now)
-                self._backorder(uow, request, sku, warehouse, waiting.get((sku, warehouse), 0), now)
+            plan = self._plan(uow, request, wanted, strategy, now)
+            for sku, warehouse in plan.places:
+                self._hold(uow, request, sku, warehouse, plan.held.get((sku, warehouse), 0), now)
+                waiting = plan.waiting.get((sku, warehouse), 0)
+                self._backorder(uow, request, sku, warehouse, waiting, now)
         reservation_lines = [
             ReservationLine(
-                sku, warehouse, held.get((sku, warehouse), 0), waiting.get((sku, warehouse), 0)
+                sku,
+                warehouse,
+                plan.held.get((sku, warehouse), 0),
+                plan.waiting.get((sku, warehouse), 0),
             )
-            for sku, warehouse in sorted(set(held) | set(waiting))
+            for sku, warehouse in plan.places
         ]
         reservation = Reservation(
             id=context.ids.new(),
@@ -272,7 +274,7 @@ class ReservationService:
         wanted: list[tuple[str, int]],
         warehouse: str,
         now: datetime,
-    ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    ) -> StockPlan:
         """Reserve in one warehouse: write first, and read the level only when refused.
 
         The conditional update is the availability check, so the common case
@@ -283,20 +285,21 @@ class ReservationService:
         held: dict[tuple[str, str], int] = {}
         waiting: dict[tuple[str, str], int] = {}
         for sku, quantity in wanted:
-            key = (sku, warehouse)
+            place = (sku, warehouse)
             try:
                 self._hold(uow, request, sku, warehouse, quantity, now)
             except InsufficientStock:
-                available = uow.stock.level(sku, warehouse).available
-                policy = uow.stock_policies.get(sku) or StockPolicy(sku=sku)
-                if not policy.backorder_limit_at(now):
-                    raise InsufficientStock(sku, warehouse, quantity, available) from None
-                self._hold(uow, request, sku, warehouse, available, now)
-                self._backorder(uow, request, sku, warehouse, quantity - available, now)
-                held[key], waiting[key] = available, quantity - available
+                pass  # refused, and nothing changed: read the level and decide below
             else:
-                held[key] = quantity
-        return {k: v for k, v in held.items() if v}, waiting
+                held[place] = quantity
+                continue
+            available = uow.stock.level(sku, warehouse).available
+            policy = uow.stock_policies.get(sku) or StockPolicy(sku=sku)
+            hold, wait = split_shortfall(sku, warehouse, quantity, available, policy, now)
+            self._hold(uow, request, sku, warehouse, hold, now)
+            self._backorder(uow, request, sku, warehouse, wait, now)
+            held[place], waiting[place] = hold, wait
+        return StockPlan({k: v for k, v in held.items() if v}, waiting)
 
     @staticmethod
     def _hold(
@@ -362,69 +365,31 @@ class ReservationService:
         wanted: list[tuple[str, int]],
         strategy: RoutingStrategy,
         now: datetime,
-    ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-        """Decide reserved and backordered units per (SKU, warehouse)."""
+    ) -> StockPlan:
+        """Read what the decision needs, and let :func:`plan_stock` decide."""
         if request.warehouse is not None:
             candidates = [uow.warehouses.get(request.warehouse)]
         else:
             candidates = uow.warehouses.list()
-        country = request.ship_to.country if request.ship_to else None
-        coordinates = request.ship_to.coordinates if request.ship_to else None
-        available: dict[tuple[str, str], int] = {}
-        for sku, _ in wanted:
-            for level in uow.stock.levels(sku=sku):
-                available[(sku, level.warehouse)] = level.available
-        eligible = [w for w in candidates if w.active and (country is None or w.ships_to(country))]
-        totals = {sku: sum(available.get((sku, w.code), 0) for w in eligible) for sku, _ in wanted}
-        routable: list[tuple[str, int]] = []
-        waiting: dict[tuple[str, str], int] = {}
-        for sku, quantity in wanted:
-            short = quantity - totals[sku]
-            if short > 0:
-                policy = uow.stock_policies.get(sku) or StockPolicy(sku=sku)
-                if not policy.backorder_limit_at(now) or not eligible:
-                    raise InsufficientStock(sku, request.warehouse, quantity, totals[sku])
-                target = self._backorder_warehouse(
-                    uow,
-                    sku,
-                    eligible,
-                    RoutingRequest(((sku, short),), country, coordinates),
-                    strategy,
-                )
-                waiting[(sku, target)] = short
-                quantity -= short
-            if quantity:
-                routable.append((sku, quantity))
-        held: dict[tuple[str, str], int] = {}
-        if routable:
-            plan = route(
-                RoutingRequest(tuple(routable), country, coordinates),
-                candidates,
-                available,
-                strategy,
-            )
-            for allocation in plan.allocations:
-                key = (allocation.sku, allocation.warehouse)
-                held[key] = held.get(key, 0) + allocation.quantity
-        return held, waiting
-
-    @staticmethod
-    def _backorder_warehouse(
-        uow: InventoryUnitOfWork,
-        sku: str,
-        eligible: list[Warehouse],
-        request: RoutingRequest,
-        strategy: RoutingStrategy,
-    ) -> str:
-        """Where a backorder waits: the best-ranked warehouse expecting the SKU, else the best."""
-        expecting = {
-            order.warehouse for order in uow.purchase_orders.open() if order.outstanding(sku)
+        available = {
+            (sku, level.warehouse): level.available
+            for sku, _ in wanted
+            for level in uow.stock.levels(sku=sku)
         }
-        ranked = strategy.rank(eligible, request)
-        for entry in ranked:
-            if entry.warehouse.code in expecting:
-                return entry.warehouse.code
-        return ranked[0].warehouse.code
+        return plan_stock(
+            wanted,
+            candidates=candidates,
+            available=available,
+            country=request.ship_to.country if request.ship_to else None,
+            coordinates=request.ship_to.coordinates if request.ship_to else None,
+            strategy=strategy,
+            now=now,
+            policy_of=lambda sku: uow.stock_policies.get(sku) or StockPolicy(sku=sku),
+            expecting=lambda sku: {
+                order.warehouse for order in uow.purchase_orders.open() if order.outstanding(sku)
+            },
+            warehouse=request.warehouse,
+        )
 
     def plan(
         self,

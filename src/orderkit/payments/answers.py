@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from orderkit.core.money import Money
-from orderkit.errors import IdempotencyConflict, PaymentDeclined
+from orderkit.errors import PaymentDeclined
 from orderkit.payments.gateway import GatewayOutcome, GatewayResult
 from orderkit.payments.payment import GatewayExchange, Payment, PaymentState
-from orderkit.payments.repository import IdempotencyRecord
 
-__all__ = ["REFUSALS", "REJECTED", "check_same", "exchange", "raise_if_refused"]
+__all__ = ["REFUSALS", "REJECTED", "exchange", "raise_if_refused"]
 
 REFUSALS = frozenset({GatewayOutcome.DECLINED, GatewayOutcome.ERROR, GatewayOutcome.NOT_FOUND})
 """Outcomes after which nothing happened at the provider."""
@@ -36,16 +35,6 @@ def exchange(
         at,
         dict(result.checks),
     )
-
-
-def check_same(existing: IdempotencyRecord, record: IdempotencyRecord) -> None:
-    """Refuse a key used before for another request.
-
-    Raises:
-        IdempotencyConflict: The operation or the fingerprint differs.
-    """
-    if existing.operation != record.operation or existing.fingerprint != record.fingerprint:
-        raise IdempotencyConflict(existing.key, existing.operation)
 
 
 def raise_if_refused(payment: Payment, key: str) -> None:

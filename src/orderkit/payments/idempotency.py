@@ -1,4 +1,10 @@
-"""Fingerprints of gateway requests, so a retried call can be told from a different one."""
+"""Idempotency keys: fingerprints of requests, and claiming a key once for one request.
+
+Every request that must happen once (an authorisation, a capture, a refund
+of an order, a statement line) claims its key with :func:`claim_request` in the
+unit of work that records it: the first claim wins, a retry of the same request
+finds the first claim, and a key reused for another request is refused.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from orderkit.core.money import Money
-from orderkit.errors import ValidationError
+from orderkit.errors import IdempotencyConflict, ValidationError
+from orderkit.payments.repository import IdempotencyKeys, IdempotencyRecord
 
-__all__ = ["request_fingerprint"]
+__all__ = ["check_same", "claim_request", "request_fingerprint"]
 
 
 def _canonical(value: object) -> object:
@@ -46,3 +53,29 @@ def request_fingerprint(operation: str, params: Mapping[str, object]) -> str:
         separators=(",", ":"),
     )
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def check_same(existing: IdempotencyRecord, record: IdempotencyRecord) -> None:
+    """Refuse a key used before for another request.
+
+    Raises:
+        IdempotencyConflict: The operation or the fingerprint differs.
+    """
+    if existing.operation != record.operation or existing.fingerprint != record.fingerprint:
+        raise IdempotencyConflict(existing.key, existing.operation)
+
+
+def claim_request(keys: IdempotencyKeys, record: IdempotencyRecord) -> IdempotencyRecord | None:
+    """Claim ``record.key`` for the request ``record`` describes, inside the caller's unit of work.
+
+    Returns:
+        ``None`` when the claim is new (go ahead), or the earlier claim of the
+        same request (a retry: answer with what it led to).
+
+    Raises:
+        IdempotencyConflict: The key was claimed for another request.
+    """
+    existing = keys.claim(record)
+    if existing is not None:
+        check_same(existing, record)
+    return existing

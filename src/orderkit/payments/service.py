@@ -1,90 +1,55 @@
-"""Payments of orders through gateways: authorise, capture, void, refund — each exactly once.
+"""``shop.payments``: every payment use case, each carried out by the service whose one job it is.
 
-Every call carries an idempotency key. The key, the request's fingerprint and
-the payment are stored before the gateway is asked, in a unit of work of their
-own; the gateway's answer is recorded in a second one. In between no
-transaction is open, so a slow provider holds no lock. If the process dies or
-the answer is lost in between, the payment keeps the request as pending and
-:meth:`PaymentService.resolve` (or a retry with the same key) asks the gateway
-what became of it — by the same key, so nothing is charged twice.
+- :class:`~orderkit.payments.charge_service.ChargeService`: authorise,
+  capture, void and refund single payments; webhooks, lost answers, lapses.
+- :class:`~orderkit.payments.refund_service.RefundService`: refund orders
+  by lines or amount across their payments.
+- :class:`~orderkit.payments.review_service.ReviewService`: a person's
+  decision on a payment under review.
+- :class:`~orderkit.payments.statement_service.StatementService`: bank
+  statements booked on the transfers that wait for them.
+- :class:`~orderkit.payments.reconciliation_service.ReconciliationService`:
+  what does not match between payments and goods.
+
+Every call that reaches a gateway carries an idempotency key. The key, the
+request's fingerprint and the payment are stored before the gateway is asked,
+in a unit of work of their own; the gateway's answer is recorded in a second
+one. In between no transaction is open, so a slow provider holds no lock. If
+the process dies or the answer is lost in between, the payment keeps the
+request as pending and ``resolve`` (or a retry with the same key) asks the
+gateway what became of it, by the same key, so nothing is charged twice.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import timedelta
 
-from orderkit.core.checks import require_text
-from orderkit.core.context import ServiceContext, retried
-from orderkit.core.money import Money
-from orderkit.errors import (
-    ConfigurationError,
-    CurrencyMismatch,
-    InvalidAmount,
-    PaymentDeclined,
-    PaymentError,
-    PaymentUnderReview,
-    ValidationError,
-)
-from orderkit.lifecycle.ports import OrderRef, OrderState, load_order
-from orderkit.payments.answers import (
-    REFUSALS,
-    REJECTED,
-    check_same,
-    exchange,
-    raise_if_refused,
-)
-from orderkit.payments.bank_statement import StatementFormat, StatementReconciliation
-from orderkit.payments.events import (
-    PaymentAuthorised,
-    PaymentCaptured,
-    PaymentExpired,
-    PaymentRefunded,
-    PaymentVoided,
-)
-from orderkit.payments.gateway import (
-    GatewayNotification,
-    GatewayOutcome,
-    GatewayResult,
-    GatewayTimeout,
-    PaymentGateway,
-)
-from orderkit.payments.idempotency import request_fingerprint
-from orderkit.payments.methods import PaymentMethod
+from orderkit.core.context import ServiceContext
+from orderkit.errors import ConfigurationError
+from orderkit.payments.charge_service import ChargeService
+from orderkit.payments.gateway import PaymentGateway
+from orderkit.payments.gateway_registry import GatewayRegistry
 from orderkit.payments.order_payments import OrderPayments
-from orderkit.payments.payment import Payment, PaymentState, PendingOperation
 from orderkit.payments.ports import OrderSteps, PaymentsUnitOfWork
-from orderkit.payments.reconciliation import PaymentReconciliation
-from orderkit.payments.reconciliation_query import reconcile
-from orderkit.payments.refund_desk import RefundDesk
-from orderkit.payments.refunds import CreditNoteIssuer, Refund, RefundDestination
-from orderkit.payments.repository import IdempotencyRecord
-from orderkit.payments.statement_import import StatementImporter
-from orderkit.payments.verification import (
-    PaymentSignals,
-    Verdict,
-    VerificationDecision,
-    VerificationPipeline,
-    VerificationStage,
-)
-from orderkit.payments.verifier import (
-    PaymentVerifier,
-    effective,
-    why,
-)
+from orderkit.payments.reconciliation_service import ReconciliationService
+from orderkit.payments.refund_service import RefundService
+from orderkit.payments.refunds import CreditNoteIssuer
+from orderkit.payments.review_service import ReviewService
+from orderkit.payments.statement_service import StatementService
+from orderkit.payments.verification import VerificationPipeline
+from orderkit.payments.verifier import PaymentVerifier
 
 __all__ = ["PaymentService"]
-
-_GATEWAY_REQUESTS = frozenset({"authorise", "capture", "void", "refund"})
-_BOOKED = {"capture": PaymentCaptured, "void": PaymentVoided, "refund": PaymentRefunded}
 
 
 class PaymentService:
     """Take, capture, give back and refund an order's payments through gateways.
 
     Reach it as ``shop.payments``; give the shop its gateways with
-    ``Shop(gateways=[...])``.
+    ``Shop(gateways=[...])``. Each method is the method of the same name of
+    the service that carries it out (see the module's list), so its
+    documentation is there.
 
     Args:
         context: The shop's shared parts.
@@ -95,11 +60,23 @@ class PaymentService:
         credit_notes: The documents hook called with each refund that went
             through (:class:`~orderkit.payments.CreditNoteIssuer`).
         authorisation_window: How long an authorisation holds before it lapses.
-        orders: The shop's order service: when payments come to cover an order
+        orders: Moves orders along: when payments come to cover an order
             waiting for payment, its ``secure_payment`` command is fired (if the
-            shop's workflow has it) in the same unit of work.
+            shop's workflow has it) in the same unit of work; a failure holds
+            or cancels it as the order policy says.
         verification: The checks run before authorisation and before capture
             (:class:`~orderkit.payments.VerificationPipeline`); none by default.
+
+    Raises:
+        ConfigurationError: A gateway, the checks, the hook or the window
+            cannot be used.
+
+    Attributes:
+        charges: Authorise, capture, void, refund single payments.
+        refunding: Refund orders by lines or amount.
+        reviews: A person's decisions on payments under review.
+        statements: Bank statements booked on transfers.
+        reconciling: Payments against goods.
     """
 
     def __init__(
@@ -113,740 +90,36 @@ class PaymentService:
         builtin: Iterable[PaymentGateway] = (),
         credit_notes: CreditNoteIssuer | None = None,
     ) -> None:
-        self._context = context
-        self._orders = orders
         if verification is not None and not isinstance(verification, VerificationPipeline):
             raise ConfigurationError(
                 "verification", verification, "must be a VerificationPipeline or None"
             )
-        self._verifier = PaymentVerifier(context, verification, orders)
-        self._bookkeeping = OrderPayments(context, self._verifier, orders)
-        if credit_notes is not None and not callable(credit_notes):
-            raise ConfigurationError(
-                "credit_notes", credit_notes, "must be callable(order, refund)"
-            )
-        self._refunds = RefundDesk(context, self, self._bookkeeping, credit_notes)
-        self._gateways: dict[str, PaymentGateway] = {}
-        gateways = list(gateways)
-        self._default: str | None = getattr(gateways[0], "name", None) if gateways else None
-        names = {getattr(gateway, "name", None) for gateway in gateways}
-        gateways += [gateway for gateway in builtin if gateway.name not in names]
-        for gateway in gateways:
-            if not isinstance(gateway, PaymentGateway):
-                raise ConfigurationError("gateways", gateway, "must implement PaymentGateway")
-            if gateway.name in self._gateways:
-                raise ConfigurationError("gateways", gateway.name, "two gateways share the name")
-            self._gateways[gateway.name] = gateway
-        if not isinstance(authorisation_window, timedelta) or authorisation_window <= timedelta(0):
-            raise ConfigurationError(
-                "authorisation_window", authorisation_window, "must be a positive timedelta"
-            )
-        self.authorisation_window = authorisation_window
-
-    # -- authorise -------------------------------------------------------------------
-
-    def authorise(
-        self,
-        order: OrderRef,
-        amount: Money,
-        source: str,
-        *,
-        key: str,
-        gateway: str | None = None,
-        method: str = "card",
-        signals: PaymentSignals | None = None,
-    ) -> Payment:
-        """Authorise ``amount`` of an order on the customer's ``source``.
-
-        Returns the payment: ``authorised``; ``requires_action`` (send the
-        customer to ``action_url``, then call :meth:`resolve`); or ``pending``
-        when the gateway's answer was lost (call :meth:`resolve` later). The
-        same call with the same key returns the same payment and never charges
-        twice.
-
-        The shop's verification checks run first. A reject refuses the payment
-        without asking the gateway (the order is held or cancelled per
-        ``OrderPolicy.on_payment_failure``); a review lets the authorisation go
-        ahead and puts the order on hold for a fraud review.
-
-        Args:
-            order: The order, by id, number or as loaded.
-            amount: How much to authorise, in the order's currency.
-            source: The customer's card token, account or voucher code.
-            key: The idempotency key; a retry must send the same one.
-            gateway: The gateway's name; the shop's first gateway by default.
-            method: How the customer pays (``card``, ``wallet``, ...).
-            signals: What the checkout knows of the payer, for the checks.
-
-        Raises:
-            PaymentDeclined: The gateway or the checks refused (the failed
-                payment is stored, with the answer and the decision on it;
-                ``code`` is ``"verification_rejected"`` for the checks).
-            IdempotencyConflict: ``key`` was used for a different request.
-            CurrencyMismatch: ``amount`` is not in the order's currency.
-            InvalidAmount, ValidationError: Malformed input; nothing changes.
-            OrderNotFound: No such order.
-        """
-        key = require_text(key, "key")
-        source = require_text(source, "source")
-        method = require_text(method, "method", 40)
-        name, adapter = self._gateway(gateway)
-        if not isinstance(amount, Money) or amount.amount <= 0:
-            raise InvalidAmount("amount", amount, "give a positive Money")
-        if signals is None:
-            signals = PaymentSignals()
-        elif not isinstance(signals, PaymentSignals):
-            raise ValidationError("signals", signals, "must be PaymentSignals or None")
-        payment = self._open(order, amount, source, key, name, method, signals)
-        if payment.state is not PaymentState.PENDING:
-            raise_if_refused(payment, key)
-            return payment
-        try:
-            result: GatewayResult | None = adapter.authorise(
-                amount,
-                source,
-                key=key,
-                metadata={"order_id": payment.order_id, "payment_id": payment.id},
-            )
-        except GatewayTimeout:
-            result = None
-        payment = self._record_authorisation(payment.id, result)
-        raise_if_refused(payment, key)
-        return payment
-
-    @retried
-    def _open(
-        self,
-        order: OrderRef,
-        amount: Money,
-        source: str,
-        key: str,
-        gateway: str,
-        method: str,
-        signals: PaymentSignals,
-    ) -> Payment:
-        context = self._context
-        with context.store.unit_of_work() as uow:
-            loaded = load_order(uow, order)
-            if amount.currency != loaded.currency:
-                raise CurrencyMismatch("amount", loaded.currency, amount.currency)
-            fingerprint = request_fingerprint(
-                "authorise",
-                {
-                    "order": loaded.id,
-                    "amount": amount,
-                    "source": source,
-                    "gateway": gateway,
-                    "method": method,
-                },
-            )
-            now = context.clock.now()
-            payment_id = context.ids.new()
-            record = IdempotencyRecord(key, "authorise", fingerprint, payment_id, now)
-            existing = uow.idempotency_keys.claim(record)
-            if existing is not None:
-                check_same(existing, record)
-                return uow.payments.get(existing.payment_id)
-            payment = Payment(
-                id=payment_id,
-                order_id=loaded.id,
-                method=method,
-                gateway=gateway,
-                key=key,
-                amount=amount,
-                created_at=now,
-                signals=signals,
-            )
-            decision = self._verifier.decide(
-                uow, VerificationStage.AUTHORISE, loaded, payment, amount
-            )
-            verdict = effective(decision, payment)
-            if verdict is Verdict.REJECT:
-                self._bookkeeping.fail(uow, payment, REJECTED)
-            uow.payments.add(payment)
-            if verdict is Verdict.REJECT:
-                self._bookkeeping.sync(uow, payment)
-            elif verdict is Verdict.REVIEW:
-                assert decision is not None
-                if self._verifier.hold(uow, loaded, decision):
-                    uow.orders.save(loaded)
-            uow.commit()
-        return payment
-
-    @retried
-    def _record_authorisation(self, payment_id: str, result: GatewayResult | None) -> Payment:
-        with self._context.store.unit_of_work() as uow:
-            payment = uow.payments.get(payment_id)
-            if self._apply_authorisation(uow, payment, result):
-                uow.commit()
-        return payment
-
-    def _apply_authorisation(
-        self, uow: PaymentsUnitOfWork, payment: Payment, result: GatewayResult | None
-    ) -> bool:
-        """Record the gateway's answer to the authorisation; False if it came too late.
-
-        Once the payment has left ``pending`` and ``requires_action``, a later
-        answer (a retry's, a webhook's "processing") changes nothing.
-        """
-        if payment.state not in {PaymentState.PENDING, PaymentState.REQUIRES_ACTION}:
-            return False
-        context = self._context
-        now = context.clock.now()
-        payment.record(exchange("authorise", payment.key, payment.amount, result, now))
-        outcome = None if result is None else result.outcome
-        if result is not None and outcome is GatewayOutcome.APPROVED:
-            authorised = result.amount or payment.amount
-            payment.authorise(
-                authorised, result.reference or payment.id, now + self.authorisation_window
-            )
-            context.record(
-                uow,
-                PaymentAuthorised,
-                aggregate_id=payment.id,
-                order_id=payment.order_id,
-                amount=authorised,
-            )
-        elif result is not None and outcome is GatewayOutcome.PENDING:
-            if result.reference and payment.state is PaymentState.PENDING:
-                payment.await_funds(result.reference)  # a transfer: the money comes later
-        elif result is not None and outcome is GatewayOutcome.REQUIRES_ACTION:
-            if payment.state is PaymentState.PENDING:
-                payment.require_action(result.reference or payment.id, result.action_url)
-        elif result is not None and outcome in REFUSALS:
-            self._bookkeeping.fail(uow, payment, result.code)
-        self._bookkeeping.sync(uow, payment)
-        uow.payments.save(payment)
-        return True
-
-    # -- capture, void, refund ---------------------------------------------------------
-
-    def capture(
-        self, payment_id: str, amount: Money | None = None, *, key: str, final: bool = False
-    ) -> Payment:
-        """Take ``amount`` (all that is left by default) of an authorised payment.
-
-        ``final`` gives the rest of the authorisation back to the customer.
-
-        Raises:
-            PaymentDeclined: The gateway refused; nothing was captured.
-            InvalidAmount: More than is left to capture, or not positive.
-            PaymentError: The payment is not authorised.
-            IdempotencyConflict: ``key`` was used for a different request.
-        """
-        return self._operate("capture", payment_id, amount, key, final=final)
-
-    def cash_collected(self, order: OrderRef, *, key: str) -> list[Payment]:
-        """The courier confirmed the delivery and the cash: capture the order's cash payments.
-
-        Captures, in full and as final, every authorised payment of the order
-        whose method is ``cash_on_delivery`` (through
-        :class:`~orderkit.adapters.gateways.CashOnDeliveryGateway` or a
-        courier's own gateway). ``key`` makes the confirmation idempotent:
-        each payment's capture carries ``"{key}:{payment id}"``.
-
-        Returns:
-            The cash payments, as they are now.
-
-        Raises:
-            PaymentError: The order has no cash payment to capture.
-        """
-        key = require_text(key, "key")
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            order_id = load_order(uow, order).id
-            cash = [
-                payment
-                for payment in uow.payments.for_order(order_id)
-                if payment.method == PaymentMethod.CASH_ON_DELIVERY.value
-                and payment.state
-                in {PaymentState.AUTHORISED, PaymentState.PARTIALLY_CAPTURED, PaymentState.CAPTURED}
-            ]
-        if not cash:
-            raise PaymentError(order_id, "the order has no cash-on-delivery payment to capture")
-        collected = []
-        for payment in cash:
-            capture_key = f"{key}:{payment.id}"
-            already = any(exchange.key == capture_key for exchange in payment.exchanges)
-            if payment.state is PaymentState.CAPTURED and not already:
-                collected.append(payment)  # collected before, under another confirmation
-            else:
-                collected.append(self.capture(payment.id, key=capture_key, final=True))
-        return collected
-
-    def void(self, payment_id: str, *, key: str) -> Payment:
-        """Give back what is left of an authorisation.
-
-        Raises:
-            PaymentDeclined: The gateway refused.
-            PaymentError: Nothing is left to give back.
-            IdempotencyConflict: ``key`` was used for a different request.
-        """
-        return self._operate("void", payment_id, None, key)
-
-    def refund(self, payment_id: str, amount: Money, *, key: str) -> Payment:
-        """Pay back ``amount`` of what was captured.
-
-        Two refunds racing each other never pay back more than was captured:
-        each counts against the bound before the gateway is asked.
-
-        Raises:
-            PaymentDeclined: The gateway refused; nothing was refunded.
-            InvalidAmount: More than is left to refund, or not positive.
-            PaymentError: Nothing was captured.
-            IdempotencyConflict: ``key`` was used for a different request.
-        """
-        if not isinstance(amount, Money):
-            raise InvalidAmount("amount", amount, "give a Money")
-        return self._operate("refund", payment_id, amount, key)
-
-    def refund_order(
-        self,
-        order: OrderRef,
-        *,
-        key: str,
-        lines: Mapping[str, int] | None = None,
-        amount: Money | None = None,
-        shipping: bool | Money = False,
-        to: RefundDestination | str = RefundDestination.ORIGINAL,
-        credit_account: str | None = None,
-        reason: str | None = None,
-    ) -> Refund:
-        """Refund units of lines, or an amount, and shipping if asked, across the order's payments.
-
-        A refund of lines pays back what those units cost (their share of
-        discounts taken off, tax included), counted so that refunding a
-        line's units one at a time adds up to refunding them at once; units
-        refunded before cannot be refunded again. A refund of an amount is
-        spread over the lines for the credit note. The total is taken from the
-        payments in proportion to what each can still refund, and never
-        exceeds what was captured and not yet refunded.
-
-        ``to="store_credit"`` pays it onto a store-credit account
-        (``credit_account``, by default ``"credit-{customer id}"``, opened if
-        new) at once, in the same unit of work as the payment's record.
-
-        When every part is answered, the shop's credit-note hook is called
-        and :class:`~orderkit.payments.RefundIssued` is recorded. The same
-        key returns the same refund (a part whose answer was lost is asked
-        about again); a part the gateway refused stays refused: refund it
-        again under a new key.
-
-        Args:
-            order: The order, by id, number or as loaded.
-            key: The idempotency key of the whole refund.
-            lines: ``{sku: units}`` to refund.
-            amount: An amount to refund instead of lines.
-            shipping: ``True`` for all the shipping left, or a part of it.
-            to: ``"original"`` (the payments' own gateways) or ``"store_credit"``.
-            credit_account: The store-credit account, for ``to="store_credit"``.
-            reason: Why, for the credit note and the audit trail.
-
-        Raises:
-            InvalidAmount: More than the payments can refund, or a bad amount.
-            InvalidQuantity: More units of a line than are left to refund.
-            ValidationError: Nothing to refund, an unknown SKU, lines and an
-                amount together, or a malformed argument.
-            IdempotencyConflict: ``key`` was used for a different request.
-        """
-        return self._refunds.refund(
-            order,
-            key=key,
-            lines=lines,
-            amount=amount,
-            shipping=shipping,
-            to=to,
-            credit_account=credit_account,
-            reason=reason,
+        registry = GatewayRegistry(gateways, builtin)
+        verifier = PaymentVerifier(context, verification, orders)
+        bookkeeping = OrderPayments(context, verifier, orders)
+        self.charges = ChargeService(
+            context, registry, verifier, bookkeeping, authorisation_window=authorisation_window
         )
+        self.refunding = RefundService(context, self.charges, bookkeeping, credit_notes)
+        self.reviews = ReviewService(context, verifier, bookkeeping, self.charges)
+        self.statements = StatementService(context, registry, bookkeeping)
+        self.reconciling = ReconciliationService(context)
 
-    def refunds(self, order: OrderRef) -> list[Refund]:
-        """Return an order's refunds, oldest first."""
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return uow.refunds.for_order(load_order(uow, order).id)
-
-    def _operate(
-        self,
-        operation: str,
-        payment_id: str,
-        amount: Money | None,
-        key: str,
-        *,
-        final: bool = False,
-    ) -> Payment:
-        key = require_text(key, "key")
-        payment_id = require_text(payment_id, "payment_id")
-        if amount is not None and not isinstance(amount, Money):
-            raise InvalidAmount("amount", amount, "give a Money or None")
-        if not isinstance(final, bool):
-            raise ValidationError("final", final, "must be True or False")
-        fingerprint = request_fingerprint(
-            operation, {"payment": payment_id, "amount": amount, "final": final}
-        )
-        payment, pending, refusal = self._begin(
-            operation, payment_id, amount, key, fingerprint, final
-        )
-        if refusal is not None:
-            self._refused_by_checks(payment, refusal, key)
-        if pending is None:  # answered before: the first answer stands
-            raise_if_refused(payment, key)
-            return payment
-        _, adapter = self._gateway(payment.gateway)
-        reference = payment.reference or payment.id
-        try:
-            if operation == "capture":
-                result: GatewayResult | None = adapter.capture(
-                    reference, pending.amount, key=key, final=pending.final
-                )
-            elif operation == "void":
-                result = adapter.void(reference, key=key)
-            else:
-                result = adapter.refund(reference, pending.amount, key=key)
-        except GatewayTimeout:
-            result = None
-        payment = self._finish(payment.id, key, result)
-        raise_if_refused(payment, key)
-        return payment
-
-    @retried
-    def _begin(
-        self,
-        operation: str,
-        payment_id: str,
-        amount: Money | None,
-        key: str,
-        fingerprint: str,
-        final: bool,
-    ) -> tuple[Payment, PendingOperation | None, VerificationDecision | None]:
-        """Claim the key and count the operation against its bound, once the checks allow it.
-
-        A capture the checks refuse claims nothing: the same key may be used
-        again once a person cleared the payment.
-        """
-        context = self._context
-        with context.store.unit_of_work() as uow:
-            payment = uow.payments.get(payment_id)
-            record = IdempotencyRecord(key, operation, fingerprint, payment.id, context.clock.now())
-            existing = uow.idempotency_keys.get(key)
-            if existing is None and operation == "capture":
-                refusal = self._verifier.check_capture(uow, payment, amount)
-                if refusal is not None:
-                    uow.commit()
-                    return payment, None, refusal
-            if existing is None:
-                existing = uow.idempotency_keys.claim(record)
-            if existing is not None:
-                check_same(existing, record)
-                return payment, payment.pending_operation(key), None
-            pending = payment.begin(operation, key, amount, final=final)
-            uow.payments.save(payment)
-            uow.commit()
-        return payment, pending, None
-
-    def _refused_by_checks(
-        self, payment: Payment, decision: VerificationDecision, key: str
-    ) -> None:
-        """Raise for a capture the checks refused; a reject of a cancelled order voids it."""
-        if decision.verdict is Verdict.REJECT:
-            if self.get(payment.id).capturable.amount and self._order_cancelled(payment):
-                self.void(payment.id, key=f"{key}:void")
-            raise PaymentDeclined(
-                payment.order_id,
-                payment.id,
-                REJECTED,
-                f"the checks rejected the capture: {why(decision)}",
-            )
-        raise PaymentUnderReview(payment.order_id, payment.id, decision.reasons)
-
-    def _order_cancelled(self, payment: Payment) -> bool:
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return uow.orders.get(payment.order_id).state == OrderState.CANCELLED
-
-    @retried
-    def _finish(self, payment_id: str, key: str, result: GatewayResult | None) -> Payment:
-        with self._context.store.unit_of_work() as uow:
-            payment = uow.payments.get(payment_id)
-            if self._apply_answer(uow, payment, key, result):
-                uow.commit()
-        return payment
-
-    def _apply_answer(
-        self, uow: PaymentsUnitOfWork, payment: Payment, key: str, result: GatewayResult | None
-    ) -> bool:
-        """Record the answer to the pending operation ``key``; False if none is pending."""
-        pending = payment.pending_operation(key)
-        if pending is None:
-            return False  # answered already: by a retry, a webhook or resolve()
-        context = self._context
-        payment.record(
-            exchange(pending.operation, key, pending.amount, result, context.clock.now())
-        )
-        if result is not None and result.outcome is not GatewayOutcome.PENDING:
-            booked = result.outcome is GatewayOutcome.APPROVED
-            payment.finish(key, succeeded=booked)
-            if booked:
-                fields = {"final": pending.final} if pending.operation == "capture" else {}
-                context.record(
-                    uow,
-                    _BOOKED[pending.operation],
-                    aggregate_id=payment.id,
-                    order_id=payment.order_id,
-                    amount=pending.amount,
-                    **fields,
-                )
-            self._bookkeeping.sync(uow, payment)
-        uow.payments.save(payment)
-        return True
-
-    # -- afterwards ------------------------------------------------------------------
-
-    def resolve(self, payment_id: str) -> Payment:
-        """Ask the gateway what became of everything the payment still waits for.
-
-        After a timeout, a crash between the gateway's answer and its record,
-        or the customer's 3-D Secure: the authorisation and every pending
-        capture, void or refund are asked about by their idempotency keys.
-        """
-        payment = self.get(payment_id)
-        _, adapter = self._gateway(payment.gateway)
-        if payment.state in {PaymentState.PENDING, PaymentState.REQUIRES_ACTION}:
-            answer = adapter.status(payment.key)
-            if answer.outcome is not GatewayOutcome.REQUIRES_ACTION:
-                payment = self._record_authorisation(payment.id, answer)
-        for pending in list(payment.pending):
-            payment = self._finish(payment.id, pending.key, adapter.status(pending.key))
-        return payment
-
-    def approve_review(self, payment_id: str, *, actor: str, note: str | None = None) -> Payment:
-        """A person looked at a payment under review and lets it through.
-
-        The decision is kept on the payment; the order leaves its fraud-review
-        hold, and an order whose payments now cover it moves on. Later checks
-        that ask for a review let this payment through; a reject still refuses.
-
-        Raises:
-            PaymentError: The payment is not under review.
-        """
-        return self._review(payment_id, Verdict.APPROVE, actor, note)
-
-    def reject_review(
-        self, payment_id: str, *, actor: str, key: str, note: str | None = None
-    ) -> Payment:
-        """A person looked at a payment under review and refuses it.
-
-        What was authorised is voided (under ``key``); the order stays on hold,
-        or is cancelled when ``OrderPolicy.on_payment_failure`` is ``"cancel"``.
-
-        Raises:
-            PaymentError: The payment is not under review.
-        """
-        key = require_text(key, "key")
-        payment = self._review(payment_id, Verdict.REJECT, actor, note)
-        if payment.capturable.amount:
-            payment = self.void(payment.id, key=key)
-        return payment
-
-    @retried
-    def _review(self, payment_id: str, verdict: Verdict, actor: str, note: str | None) -> Payment:
-        actor = require_text(actor, "actor")
-        note = None if note is None else require_text(note, "note", 1000)
-        payment_id = require_text(payment_id, "payment_id")
-        context = self._context
-        with context.store.unit_of_work() as uow:
-            payment = uow.payments.get(payment_id)
-            if not payment.under_review:
-                raise PaymentError(payment.order_id, f"payment {payment.id} is not under review")
-            self._verifier.review(uow, payment, verdict, actor, note)
-            if verdict is Verdict.REJECT and payment.state in {
-                PaymentState.PENDING,
-                PaymentState.REQUIRES_ACTION,
-            }:
-                self._bookkeeping.fail(uow, payment, "review_rejected")
-            uow.payments.save(payment)
-            self._bookkeeping.sync(uow, payment)
-            uow.commit()
-        return payment
-
-    def notify(self, gateway: str, signature: str, body: bytes) -> Payment | None:
-        """Take in a provider's webhook: verify it, then record what it says, once.
-
-        Pass the signature header and the raw body as they arrived. A webhook
-        delivered again (the same event id) changes nothing; one that arrives
-        after a later answer (a "processing" after "succeeded") changes nothing
-        either; one about a request orderkit never sent is ignored.
-
-        Returns:
-            The payment it is about, or ``None`` if orderkit knows no such request.
-
-        Raises:
-            WebhookRejected: The signature, the age or the body does not hold;
-                nothing was recorded (answer the provider with an error status).
-        """
-        name, adapter = self._gateway(gateway)
-        if not isinstance(body, bytes):
-            raise ValidationError("body", body, "give the raw request body as bytes")
-        notice = adapter.parse_notification(signature, body, self._context.clock.now())
-        return self._take_notification(name, notice, body)
-
-    @retried
-    def _take_notification(
-        self, gateway: str, notice: GatewayNotification, body: bytes
-    ) -> Payment | None:
-        context = self._context
-        with context.store.unit_of_work() as uow:
-            request = uow.idempotency_keys.get(notice.key)
-            if request is None or request.operation not in _GATEWAY_REQUESTS:
-                return None  # not a request orderkit sent to a gateway
-            payment = uow.payments.get(request.payment_id)
-            event = IdempotencyRecord(
-                f"event:{gateway}:{notice.event_id}",
-                "notification",
-                hashlib.sha256(body).hexdigest(),
-                payment.id,
-                context.clock.now(),
-            )
-            if uow.idempotency_keys.claim(event) is not None:
-                return payment  # delivered before
-            if notice.key == payment.key:
-                self._apply_authorisation(uow, payment, notice.result)
-            else:
-                self._apply_answer(uow, payment, notice.key, notice.result)
-            uow.commit()
-        return payment
-
-    @retried
-    def expire_due(self, limit: int = 100) -> list[Payment]:
-        """Let uncaptured authorisations lapse once their window is over.
-
-        The provider lets them lapse on its side too; nothing is sent to it.
-        Run this from a scheduler, as often as the window needs.
-
-        Returns:
-            The payments that expired now, soonest first.
-
-        Raises:
-            ValidationError: ``limit`` is not a positive int.
-        """
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValidationError("limit", limit, "must be a positive int")
-        context = self._context
-        expired = []
-        with context.store.unit_of_work() as uow:
-            now = context.clock.now()
-            for payment in uow.payments.expiring(now, limit):
-                if payment.expire(now):
-                    context.record(
-                        uow,
-                        PaymentExpired,
-                        aggregate_id=payment.id,
-                        order_id=payment.order_id,
-                        amount=payment.released,
-                    )
-                    self._bookkeeping.sync(uow, payment)
-                    uow.payments.save(payment)
-                    expired.append(payment)
-            uow.commit()
-        return expired
-
-    def import_statement(
-        self,
-        statement: str,
-        *,
-        gateway: str = "bank_transfer",
-        statement_format: StatementFormat | None = None,
-    ) -> StatementReconciliation:
-        """Book the money on a bank statement on the transfers that wait for it.
-
-        Each incoming line is matched by the reference in its purpose text
-        (an ISO 11649 ``RF`` reference, even with spaces or run into other
-        words; else any word of it) to a payment of ``gateway``, and booked:
-        up to what the payment still awaits; more is reported as overpaid,
-        less as underpaid (a second transfer may complete it). An order whose
-        payments now cover it moves on. A line is booked once however often
-        the statement is imported.
-
-        Args:
-            statement: The bank's CSV export, as text.
-            gateway: The gateway whose payments the references name.
-            statement_format: The CSV's columns, date and number format.
-
-        Raises:
-            ValidationError: A malformed row or a missing column; nothing is booked.
-        """
-        name, _ = self._gateway(require_text(gateway, "gateway"))
-        return StatementImporter(self._context, self._bookkeeping).run(
-            statement, name, statement_format
-        )
-
-    def reconciliation(
-        self,
-        *,
-        unshipped_after: timedelta = timedelta(days=3),
-        expiring_within: timedelta = timedelta(days=1),
-        limit: int = 500,
-    ) -> PaymentReconciliation:
-        """List what does not match: shipped but unpaid, paid but unshipped, lapsing soon.
-
-        Args:
-            unshipped_after: How long after placing a paid order may wait to ship.
-            expiring_within: How far ahead to look for lapsing authorisations.
-            limit: At most this many entries per list; past it, the most
-                recent orders and the soonest-lapsing authorisations.
-
-        Raises:
-            ValidationError: A negative time or a bad limit.
-        """
-        for name, value in (
-            ("unshipped_after", unshipped_after),
-            ("expiring_within", expiring_within),
-        ):
-            if not isinstance(value, timedelta) or value < timedelta(0):
-                raise ValidationError(name, value, "must be a timedelta of zero or more")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
-            raise ValidationError("limit", limit, "must be an int from 1 to 10000")
-        now = self._context.clock.now()
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return reconcile(
-                uow,
-                now,
-                unshipped_after=unshipped_after,
-                expiring_within=expiring_within,
-                limit=limit,
-            )
-
-    def gateway(self, name: str) -> PaymentGateway:
-        """Return the gateway called ``name`` (``store_credit`` is always there).
-
-        Raises:
-            ValidationError: The shop has no gateway of that name.
-        """
-        return self._gateway(require_text(name, "name"))[1]
-
-    def get(self, payment_id: str) -> Payment:
-        """Return a payment.
-
-        Raises:
-            PaymentNotFound: No payment has that id.
-        """
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return uow.payments.get(require_text(payment_id, "payment_id"))
-
-    def for_order(self, order: OrderRef) -> list[Payment]:
-        """Return an order's payments, oldest first."""
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return uow.payments.for_order(load_order(uow, order).id)
-
-    # -- helpers -----------------------------------------------------------------------
-
-    def _gateway(self, name: str | None) -> tuple[str, PaymentGateway]:
-        if name is None:
-            if self._default is None:
-                raise ConfigurationError(
-                    "gateways",
-                    sorted(self._gateways),
-                    "the shop has no default payment gateway; pass Shop(gateways=[...]) "
-                    "or name one",
-                )
-            name = self._default
-        if name not in self._gateways:
-            raise ValidationError("gateway", name, f"known gateways: {sorted(self._gateways)}")
-        return name, self._gateways[name]
+        self.authorisation_window = self.charges.authorisation_window
+        self.authorise = self.charges.authorise
+        self.capture = self.charges.capture
+        self.cash_collected = self.charges.cash_collected
+        self.void = self.charges.void
+        self.refund = self.charges.refund
+        self.resolve = self.charges.resolve
+        self.notify = self.charges.notify
+        self.expire_due = self.charges.expire_due
+        self.gateway = self.charges.gateway
+        self.get = self.charges.get
+        self.for_order = self.charges.for_order
+        self.refund_order = self.refunding.refund_order
+        self.refunds = self.refunding.refunds
+        self.approve_review = self.reviews.approve_review
+        self.reject_review = self.reviews.reject_review
+        self.import_statement = self.statements.import_statement
+        self.reconciliation = self.reconciling.reconciliation

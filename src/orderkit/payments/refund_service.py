@@ -5,22 +5,22 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from orderkit.core.checks import parse_enum, require_code, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
 from orderkit.errors import (
+    ConfigurationError,
     CreditAccountNotFound,
     CurrencyMismatch,
-    IdempotencyConflict,
     InvalidAmount,
     PaymentError,
     ValidationError,
 )
 from orderkit.lifecycle.ports import Order, OrderRef, load_order
+from orderkit.payments.charge_service import ChargeService
 from orderkit.payments.events import PaymentRefunded, RefundIssued
-from orderkit.payments.idempotency import request_fingerprint
+from orderkit.payments.idempotency import claim_request, request_fingerprint
 from orderkit.payments.order_payments import OrderPayments
 from orderkit.payments.payment import GatewayExchange
 from orderkit.payments.ports import PaymentsUnitOfWork
@@ -39,40 +39,89 @@ from orderkit.payments.refunds import (
 from orderkit.payments.repository import IdempotencyRecord
 from orderkit.store_credit.ports import CreditKind, credit_within
 
-if TYPE_CHECKING:
-    from orderkit.payments.service import PaymentService
-
-__all__ = ["RefundDesk"]
+__all__ = ["RefundService"]
 
 
-class RefundDesk:
-    """Carries out :meth:`~orderkit.payments.service.PaymentService.refund_order`."""
+class RefundService:
+    """Refund orders by lines or by amount, across their payments.
+
+    ``shop.payments`` hands its calls here.
+
+    Args:
+        context: The shop's shared parts.
+        charges: Pays each part back through the payment's gateway.
+        bookkeeping: Keeps each order's amounts and state in step with its payments.
+        credit_notes: The documents hook called with each refund that went through.
+
+    Raises:
+        ConfigurationError: ``credit_notes`` is not callable.
+    """
 
     def __init__(
         self,
         context: ServiceContext[PaymentsUnitOfWork],
-        payments: PaymentService,
+        charges: ChargeService,
         bookkeeping: OrderPayments,
         credit_notes: CreditNoteIssuer | None,
     ) -> None:
+        if credit_notes is not None and not callable(credit_notes):
+            raise ConfigurationError(
+                "credit_notes", credit_notes, "must be callable(order, refund)"
+            )
         self._context = context
-        self._payments = payments
+        self._charges = charges
         self._bookkeeping = bookkeeping
         self._credit_notes = credit_notes
 
-    def refund(
+    def refund_order(
         self,
         order: OrderRef,
         *,
         key: str,
-        lines: Mapping[str, int] | None,
-        amount: Money | None,
-        shipping: bool | Money,
-        to: RefundDestination | str,
-        credit_account: str | None,
-        reason: str | None,
+        lines: Mapping[str, int] | None = None,
+        amount: Money | None = None,
+        shipping: bool | Money = False,
+        to: RefundDestination | str = RefundDestination.ORIGINAL,
+        credit_account: str | None = None,
+        reason: str | None = None,
     ) -> Refund:
-        """Open the refund (or find it by key), pay each part, then close it."""
+        """Refund units of lines, or an amount, and shipping if asked, across the order's payments.
+
+        A refund of lines pays back what those units cost (their share of
+        discounts taken off, tax included), counted so that refunding a
+        line's units one at a time adds up to refunding them at once; units
+        refunded before cannot be refunded again. A refund of an amount is
+        spread over the lines for the credit note. The total is taken from the
+        payments in proportion to what each can still refund, and never
+        exceeds what was captured and not yet refunded.
+
+        ``to="store_credit"`` pays it onto a store-credit account
+        (``credit_account``, by default ``"credit-{customer id}"``, opened if
+        new) at once, in the same unit of work as the payment's record.
+
+        When every part is answered, the shop's credit-note hook is called
+        and :class:`~orderkit.payments.RefundIssued` is recorded. The same
+        key returns the same refund (a part whose answer was lost is asked
+        about again); a part the gateway refused stays refused: refund it
+        again under a new key.
+
+        Args:
+            order: The order, by id, number or as loaded.
+            key: The idempotency key of the whole refund.
+            lines: ``{sku: units}`` to refund.
+            amount: An amount to refund instead of lines.
+            shipping: ``True`` for all the shipping left, or a part of it.
+            to: ``"original"`` (the payments' own gateways) or ``"store_credit"``.
+            credit_account: The store-credit account, for ``to="store_credit"``.
+            reason: Why, for the credit note and the audit trail.
+
+        Raises:
+            InvalidAmount: More than the payments can refund, or a bad amount.
+            InvalidQuantity: More units of a line than are left to refund.
+            ValidationError: Nothing to refund, an unknown SKU, lines and an
+                amount together, or a malformed argument.
+            IdempotencyConflict: ``key`` was used for a different request.
+        """
         key = require_text(key, "key")
         destination = parse_enum(RefundDestination, to, "to")
         if lines is not None and amount is not None:
@@ -101,6 +150,11 @@ class RefundDesk:
                 self._pay(refund, part)
         return self._close(refund.id)
 
+    def refunds(self, order: OrderRef) -> list[Refund]:
+        """Return an order's refunds, oldest first."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.refunds.for_order(load_order(uow, order).id)
+
     # -- opening -------------------------------------------------------------------
 
     @retried
@@ -114,13 +168,10 @@ class RefundDesk:
             refund_id = context.ids.new()
             now = context.clock.now()
             record = IdempotencyRecord(key, "refund_order", fingerprint, refund_id, now)
-            existing = uow.idempotency_keys.get(key)
+            existing = claim_request(uow.idempotency_keys, record)
             if existing is not None:
-                if (existing.operation, existing.fingerprint) != ("refund_order", fingerprint):
-                    raise IdempotencyConflict(key, existing.operation)
                 return uow.refunds.get(existing.payment_id)
             refund = self._value(uow, loaded, key, refund_id, request, reason)
-            uow.idempotency_keys.claim(record)
             uow.refunds.add(refund)
             uow.commit()
         return refund
@@ -192,7 +243,7 @@ class RefundDesk:
             return
         # A refusal stays in the payment's audit trail, where _settle reads it.
         with contextlib.suppress(PaymentError, InvalidAmount):
-            self._payments.refund(part.payment_id, part.amount, key=part.key)
+            self._charges.refund(part.payment_id, part.amount, key=part.key)
 
     @retried
     def _to_store_credit(self, refund: Refund, part: RefundPart) -> None:

@@ -4,14 +4,63 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from orderkit.core.context import ServiceContext
+from orderkit.errors import ValidationError
 from orderkit.lifecycle.ports import FulfilmentStatus, OrderQuery, PaymentStatus
 from orderkit.payments.ports import PaymentsUnitOfWork
 from orderkit.payments.reconciliation import PaymentReconciliation
 
-__all__ = ["reconcile"]
+__all__ = ["ReconciliationService"]
 
 
-def reconcile(
+class ReconciliationService:
+    """The morning check of payments against goods; ``shop.payments`` hands its calls here.
+
+    Args:
+        context: The shop's shared parts.
+    """
+
+    def __init__(self, context: ServiceContext[PaymentsUnitOfWork]) -> None:
+        self._context = context
+
+    def reconciliation(
+        self,
+        *,
+        unshipped_after: timedelta = timedelta(days=3),
+        expiring_within: timedelta = timedelta(days=1),
+        limit: int = 500,
+    ) -> PaymentReconciliation:
+        """List what does not match: shipped but unpaid, paid but unshipped, lapsing soon.
+
+        Args:
+            unshipped_after: How long after placing a paid order may wait to ship.
+            expiring_within: How far ahead to look for lapsing authorisations.
+            limit: At most this many entries per list; past it, the most
+                recent orders and the soonest-lapsing authorisations.
+
+        Raises:
+            ValidationError: A negative time or a bad limit.
+        """
+        for name, value in (
+            ("unshipped_after", unshipped_after),
+            ("expiring_within", expiring_within),
+        ):
+            if not isinstance(value, timedelta) or value < timedelta(0):
+                raise ValidationError(name, value, "must be a timedelta of zero or more")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+            raise ValidationError("limit", limit, "must be an int from 1 to 10000")
+        now = self._context.clock.now()
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return _reconcile(
+                uow,
+                now,
+                unshipped_after=unshipped_after,
+                expiring_within=expiring_within,
+                limit=limit,
+            )
+
+
+def _reconcile(
     uow: PaymentsUnitOfWork,
     now: datetime,
     *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from orderkit.core.checks import require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
 from orderkit.payments.bank_statement import (
@@ -16,32 +17,68 @@ from orderkit.payments.bank_statement import (
 )
 from orderkit.payments.creditor_reference import find_creditor_references
 from orderkit.payments.events import PaymentCaptured
+from orderkit.payments.gateway_registry import GatewayRegistry
 from orderkit.payments.order_payments import OrderPayments
 from orderkit.payments.payment import GatewayExchange, Payment
 from orderkit.payments.ports import PaymentsUnitOfWork
 from orderkit.payments.repository import IdempotencyRecord
 
-__all__ = ["StatementImporter"]
+__all__ = ["StatementService"]
 
 _TOKENS = re.compile(r"[^\s,;:/]+")
 
 
-class StatementImporter:
-    """Books the incoming lines of a statement on the payments that wait for them.
+class StatementService:
+    """Books the incoming lines of bank statements on the transfers that wait for them.
+
+    ``shop.payments`` hands its calls here.
 
     Args:
         context: The shop's shared parts.
+        gateways: The shop's gateways (the statement names one).
         bookkeeping: Brings an order's amounts and state up to date with a
             payment, inside the unit of work.
     """
 
     def __init__(
-        self, context: ServiceContext[PaymentsUnitOfWork], bookkeeping: OrderPayments
+        self,
+        context: ServiceContext[PaymentsUnitOfWork],
+        gateways: GatewayRegistry,
+        bookkeeping: OrderPayments,
     ) -> None:
         self._context = context
+        self._gateways = gateways
         self._bookkeeping = bookkeeping
 
-    def run(
+    def import_statement(
+        self,
+        statement: str,
+        *,
+        gateway: str = "bank_transfer",
+        statement_format: StatementFormat | None = None,
+    ) -> StatementReconciliation:
+        """Book the money on a bank statement on the transfers that wait for it.
+
+        Each incoming line is matched by the reference in its purpose text
+        (an ISO 11649 ``RF`` reference, even with spaces or run into other
+        words; else any word of it) to a payment of ``gateway``, and booked:
+        up to what the payment still awaits; more is reported as overpaid,
+        less as underpaid (a second transfer may complete it). An order whose
+        payments now cover it moves on. A line is booked once however often
+        the statement is imported.
+
+        Args:
+            statement: The bank's CSV export, as text.
+            gateway: The gateway whose payments the references name.
+            statement_format: The CSV's columns, date and number format.
+
+        Raises:
+            ValidationError: A malformed row or a missing column; nothing is booked.
+        """
+        name, _ = self._gateways.named(require_text(gateway, "gateway"))
+        return self._run(statement, name, statement_format)
+
+    def _run(
         self, statement: str, gateway: str, statement_format: StatementFormat | None
     ) -> StatementReconciliation:
         """Read the whole statement first (a bad row changes nothing), then book line by line."""
