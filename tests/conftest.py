@@ -1,19 +1,42 @@
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 import orderkit as ok
-from tests.postgres import fresh_schema, server_url
+from tests.builders import T0
+from tests.postgres import HOW_TO_RUN, URL_VARIABLE, fresh_schema, in_ci, server_url
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a PostgreSQL server, skip its tests up front (never under CI: they fail there)."""
+    if os.environ.get(URL_VARIABLE, "").strip() or in_ci():
+        return
+    no_server = pytest.mark.skip(reason=f"no PostgreSQL server: {HOW_TO_RUN}")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(no_server)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Each reason for skipping, once, with how many tests it skipped."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    if reasons:
+        terminalreporter.section("skipped", sep="-")
+        for reason, count in sorted(reasons.items()):
+            terminalreporter.write_line(f"SKIPPED {count}: {reason}")
 
 
 SHARED_STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -58,19 +81,3 @@ def shop(store_url: str | None) -> Iterator[ok.Shop]:
     """A shop on each bundled store, with a manual clock and seeded ids."""
     with ok.Shop.open(store_url, clock=ok.ManualClock(T0), seed=1) as opened:
         yield opened
-
-
-def snapshot(shop: ok.Shop) -> tuple[object, ...]:
-    """Everything a shop holds, to compare before and after a refused call."""
-    return (
-        shop.catalog.list(),
-        shop.customers.list(),
-        shop.orders.list(),
-        shop.events.pending(limit=10_000),
-    )
-
-
-def berlin(name: str = "Ana Example") -> ok.Address:
-    return ok.Address(
-        name=name, line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
-    )

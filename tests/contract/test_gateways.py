@@ -9,6 +9,8 @@ from orderkit.testing.gateway_contract import GatewayContract
 class TestTheTestCardGateway(GatewayContract):
     approved_source = "4242424242424242"
     declined_source = "4000000000000002"
+    timeout_before_source = "4000000000000341"
+    timeout_after_source = "4000000000000259"
 
     def make_gateway(self) -> PaymentGateway:
         return TestCardGateway()
@@ -28,4 +30,10 @@ class TestTheStoreCreditGateway(GatewayContract):
     def make_gateway(self) -> PaymentGateway:
         shop = ok.Shop.open()
         shop.store_credit.issue(self.approved_source, ok.Money("100000.00", "EUR"), key="load")
+        for currency in ("JPY", "KWD"):
+            account = f"GIFT-{currency}"
+            shop.store_credit.issue(account, ok.Money("100000", currency), key=f"load-{currency}")
         return shop.payments.gateway("store_credit")
+
+    def source_in(self, gateway: PaymentGateway, currency: str) -> str:
+        return self.approved_source if currency == "EUR" else f"GIFT-{currency}"  # one per currency

@@ -1,18 +1,13 @@
 from pathlib import Path
 
-import pytest
-
 from orderkit.adapters.sqlite import SqliteStore
 from orderkit.storage import Store
 from orderkit.testing.contract import PersistentStoreContract, StoreContract
 
 
 class TestSqliteFileStore(PersistentStoreContract):
-    @pytest.fixture(autouse=True)
-    def _folder(self, tmp_path: Path) -> None:
-        self.path = tmp_path / "shop.db"
-
-    def make_store(self) -> Store:
+    def make_store(self, folder: Path) -> Store:
+        self.path = folder / "shop.db"
         return SqliteStore(self.path)
 
     def reopen(self, store: Store) -> Store:

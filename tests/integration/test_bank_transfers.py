@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
@@ -11,11 +10,8 @@ import orderkit as ok
 from orderkit.adapters.gateways import BankTransferGateway
 from orderkit.errors import ValidationError
 from orderkit.payments import PaymentState, is_creditor_reference
+from tests.builders import BERLIN, T0, snapshot
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-BERLIN = ok.Address(
-    name="Ana Example", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
-)
 HEADER = "date,amount,currency,reference\n"
 
 
@@ -51,12 +47,6 @@ def swapped(reference: str) -> str:
     """The reference with two different neighbouring digits swapped, as a customer might."""
     i = next(i for i in range(4, len(reference) - 1) if reference[i] != reference[i + 1])
     return reference[:i] + reference[i + 1] + reference[i] + reference[i + 2 :]
-
-
-def snapshot(shop: ok.Shop) -> tuple[object, ...]:
-    orders = shop.orders.list()
-    payments = [shop.payments.for_order(order.id) for order in orders]
-    return orders, [[(p.state, p.captured, p.exchanges) for p in found] for found in payments]
 
 
 def test_a_transfer_waits_under_a_reference(shop: ok.Shop) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 import orderkit as ok
 from orderkit.capabilities import BUNDLED, make_converter
-from tests.conftest import T0
+from tests.builders import T0
 from tests.integration.host_capability import gift_wrap
 from tests.integration.host_capability.gift_wrap import GiftWrapped, GiftWrapService, Ribbon
 

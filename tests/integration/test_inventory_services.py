@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,7 @@ from orderkit.errors import (
 )
 from orderkit.inventory import BackorderMode, FewestShipments, Nearest, StockPolicy
 from orderkit.inventory.reservation_service import ReservationRequest
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+from tests.builders import T0
 
 
 def place(code: str, country: str, lat: float, lon: float) -> ok.Address:

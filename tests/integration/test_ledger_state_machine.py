@@ -8,7 +8,7 @@ stored levels equal a replay of the ledger.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import settings
@@ -17,11 +17,11 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invaria
 
 import orderkit as ok
 from orderkit.errors import InsufficientStock, ValidationError
+from tests.builders import NEW_YEAR as T0
 from tests.postgres import OnPostgres
 
 SKUS = ["A", "B"]
 WAREHOUSES = ["W1", "W2"]
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class LedgerMachine(RuleBasedStateMachine):

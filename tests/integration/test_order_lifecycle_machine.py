@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import settings
@@ -17,9 +17,9 @@ from orderkit.errors import (
     ValidationError,
 )
 from orderkit.lifecycle import OrderPolicy
+from tests.builders import T0
 from tests.postgres import OnPostgres
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HOME = ok.Address(name="Ana", line1="1 Main St", city="Berlin", postal_code="1000", country="DE")
 SKUS = ("TEE", "MUG")
 COMMANDS = tuple(ok.default_order_workflow().commands)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -20,8 +20,7 @@ from orderkit.errors import (
     ValidationError,
 )
 from orderkit.lifecycle import OrderPolicy, TaxRateTable, TaxRounding
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+from tests.builders import T0
 
 
 def address(city: str, country: str, region: str | None = None) -> ok.Address:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from multiprocessing.managers import BaseManager
 from typing import Any
 
@@ -16,12 +16,9 @@ import orderkit as ok
 from orderkit.adapters.gateways import TestCardGateway
 from orderkit.errors import InvalidAmount, PaymentError
 from orderkit.payments import GatewayNotification, GatewayResult
+from tests.builders import BERLIN, T0
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROCESSES = 4
-BERLIN = ok.Address(
-    name="Ana Example", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
-)
 
 
 _PROVIDER: TestCardGateway | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -20,12 +20,9 @@ from orderkit.errors import (
     WebhookRejected,
 )
 from orderkit.payments import GatewayResult, GatewayTimeout, PaymentState
+from tests.builders import BERLIN, T0
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 APPROVE = "4242424242424242"
-BERLIN = ok.Address(
-    name="Ana Example", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
-)
 
 
 class LosesAnswers(TestCardGateway):

@@ -22,7 +22,7 @@ from orderkit.errors import (
     UnsupportedStore,
 )
 from orderkit.inventory.routing import Ranked, RoutingRequest
-from tests.conftest import T0
+from tests.builders import T0
 
 psycopg = pytest.importorskip("psycopg", reason="the postgres extra is not installed")
 
@@ -30,7 +30,7 @@ from orderkit.adapters.postgres import PostgresDialect, PostgresStore  # noqa: E
 from orderkit.adapters.sql.migrations_runner import load_migrations  # noqa: E402
 from orderkit.adapters.sql.session import SqlSession  # noqa: E402
 
-BERLIN = ok.Address(
+BERLIN_HUB = ok.Address(
     name="Hub", line1="Lagerweg 1", city="Berlin", postal_code="10115", country="DE"
 )
 
@@ -76,8 +76,8 @@ def test_pool_settings_are_checked() -> None:
 @pytest.fixture
 def shop(postgres_url: str) -> Iterator[ok.Shop]:
     with ok.Shop.open(postgres_url, clock=ok.ManualClock(T0), seed=5) as opened:
-        opened.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
-        opened.inventory.add_warehouse(ok.Warehouse("HAM", "Hamburg", BERLIN, priority=2))
+        opened.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN_HUB))
+        opened.inventory.add_warehouse(ok.Warehouse("HAM", "Hamburg", BERLIN_HUB, priority=2))
         opened.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
         opened.inventory.receive("TEE", "BER", 10)
         opened.inventory.receive("TEE", "HAM", 10)
@@ -186,8 +186,8 @@ def test_without_retries_a_deadlock_surfaces_as_a_conflict_and_changes_nothing(
     postgres_url: str,
 ) -> None:
     with ok.Shop.open(postgres_url, retry=ok.RetryPolicy(attempts=1)) as shop:
-        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
-        shop.inventory.add_warehouse(ok.Warehouse("HAM", "Hamburg", BERLIN, priority=2))
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN_HUB))
+        shop.inventory.add_warehouse(ok.Warehouse("HAM", "Hamburg", BERLIN_HUB, priority=2))
         shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
         shop.inventory.receive("TEE", "BER", 10)
         shop.inventory.receive("TEE", "HAM", 10)
@@ -250,7 +250,7 @@ def test_a_connection_lost_inside_a_unit_of_work_is_retried_by_the_service(
 ) -> None:
     url = f"{postgres_url}&application_name=orderkit_midway"
     with ok.Shop.open(url, clock=ok.ManualClock(T0)) as shop:
-        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN_HUB))
         shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
         shop.inventory.receive("TEE", "BER", 10)
         strategy = _EndsConnectionsOnce(postgres_url, "orderkit_midway")
@@ -267,7 +267,7 @@ def test_without_retries_a_connection_lost_inside_a_unit_of_work_changes_nothing
 ) -> None:
     url = f"{postgres_url}&application_name=orderkit_lost"
     with ok.Shop.open(url, clock=ok.ManualClock(T0), retry=ok.RetryPolicy(attempts=1)) as shop:
-        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN_HUB))
         shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
         shop.inventory.receive("TEE", "BER", 10)
         before = (shop.inventory.levels(), shop.inventory.ledger(), shop.events.count_pending())
@@ -338,7 +338,7 @@ def test_a_connection_keeps_a_bounded_number_of_prepared_statements(
 
     monkeypatch.setattr(postgres_adapter, "_PREPARED_LIMIT", 3)
     with ok.Shop(PostgresStore(postgres_url, max_connections=1), clock=ok.ManualClock(T0)) as shop:
-        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN_HUB))
         shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("9.90", "EUR")))
         for _ in range(3):  # statements are forgotten and prepared again as they come back
             shop.inventory.receive("TEE", "BER", 2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from datetime import UTC, datetime
 
 import orderkit as ok
 from orderkit.adapters.sql.migrations_runner import load_migrations
@@ -16,8 +15,7 @@ from orderkit.testing.contract import (
     sample_order,
     sample_product,
 )
-
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
+from tests.builders import NEW_YEAR as T0
 
 
 def _open_and_count(url: str) -> int:

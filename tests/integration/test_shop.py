@@ -16,7 +16,7 @@ from orderkit.errors import (
     UnsupportedStore,
     ValidationError,
 )
-from tests.conftest import berlin, snapshot
+from tests.builders import berlin, snapshot
 
 
 def stock_catalog(shop: ok.Shop) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -19,11 +19,7 @@ from orderkit.errors import (
 )
 from orderkit.payments import PaymentState
 from orderkit.store_credit.accounts import CreditEntryKind, CreditKind
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-BERLIN = ok.Address(
-    name="Ana Example", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
-)
+from tests.builders import BERLIN, T0
 
 
 def eur(amount: str) -> ok.Money:

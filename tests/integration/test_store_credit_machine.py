@@ -8,8 +8,6 @@ every payment keeps captured + released <= authorised and refunded <= captured.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -17,10 +15,10 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 import orderkit as ok
 from orderkit.errors import InvalidAmount, PaymentDeclined, PaymentError
+from tests.builders import NEW_YEAR as T0
 from tests.postgres import OnPostgres
 
 CARDS = ["GIFT-A", "GIFT-B"]
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 HOME = ok.Address(name="Ana", line1="1", city="Berlin", postal_code="10115", country="DE")
 
 

@@ -5,7 +5,7 @@ import pytest
 from orderkit.errors import InsufficientStock
 from orderkit.inventory import BackorderMode, ByPriority, StockPolicy
 from orderkit.inventory.allocation import StockPlan, plan_stock, split_shortfall
-from tests.conftest import T0
+from tests.builders import T0
 from tests.unit.test_inventory_domain import BER, MAD, PAR, SHUT
 
 NO_BACKORDERS = StockPolicy(sku="A")

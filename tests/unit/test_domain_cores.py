@@ -13,7 +13,7 @@ from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.payments.idempotency import request_fingerprint
 from orderkit.payments.methods import PaymentMethod
 from orderkit.reports.summary import summarise_sales
-from tests.conftest import berlin
+from tests.builders import berlin
 
 
 def test_warehouse_serves_countries() -> None:

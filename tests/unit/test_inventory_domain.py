@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
@@ -33,8 +33,7 @@ from orderkit.inventory.routing import (
 )
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.warehouses import Warehouse
-
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
+from tests.builders import NEW_YEAR as T0
 
 
 def test_stock_level_rules() -> None:

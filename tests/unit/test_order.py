@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,9 +10,8 @@ from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
 from orderkit.lifecycle.tax import TaxRounding
 from tests import strategies as s
-from tests.conftest import berlin
-
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
+from tests.builders import NEW_YEAR as T0
+from tests.builders import berlin
 
 
 def make(**changes: object) -> Order:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import settings
@@ -10,8 +10,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 import orderkit as ok
 from orderkit.errors import InvalidAmount, PaymentError
 from orderkit.payments import Payment, PaymentState
-
-T0 = datetime(2026, 3, 1, tzinfo=UTC)
+from tests.builders import T0
 
 
 def eur(amount: str) -> ok.Money:

@@ -13,10 +13,7 @@ import orderkit as ok
 from orderkit.errors import InvalidAmount
 from orderkit.payments import line_refund, spread_over_payments
 from orderkit.payments.refunds import goods_values
-
-BERLIN = ok.Address(
-    name="Ana", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
-)
+from tests.builders import BERLIN
 
 
 @given(

@@ -20,8 +20,8 @@ from orderkit.errors import InvalidAmount, ValidationError
 from orderkit.lifecycle.events import OrderPlaced
 from orderkit.lifecycle.order import Order
 from tests import strategies as s
-
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
+from tests.builders import NEW_YEAR as T0
+from tests.builders import berlin
 
 
 def _json_round_trip(value: object, kind: type) -> object:
@@ -160,7 +160,6 @@ def _every_other_public_value() -> list[object]:
     from orderkit.inventory.warehouses import Warehouse
     from orderkit.payments.methods import PaymentMethod
     from orderkit.reports.summary import summarise_sales
-    from tests.conftest import berlin
 
     return [
         StockLevel("A-1", "BER", on_hand=5, reserved=2),

@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 import orderkit as ok
-from tests.conftest import T0
+from tests.builders import T0
 
 
 def test_keywords_and_a_settings_object_make_the_same_shop() -> None:

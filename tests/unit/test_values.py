@@ -22,8 +22,7 @@ from orderkit.errors import (
     InvalidTime,
     ValidationError,
 )
-
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
+from tests.builders import NEW_YEAR as T0
 
 
 @pytest.mark.parametrize("good", [1, 7, MAX_QUANTITY])

@@ -25,12 +25,9 @@ from orderkit.payments.checks import (
     FirstOrderOver,
     Velocity,
 )
+from tests.builders import BERLIN, PARIS
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-BERLIN = ok.Address(
-    name="Ana", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
-)
-PARIS = ok.Address(name="Ana", line1="1 rue X", city="Paris", postal_code="75001", country="FR")
 
 
 def eur(amount: str) -> ok.Money:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import attrs
 import pytest
 
@@ -16,8 +14,7 @@ from orderkit.errors import (
 )
 from orderkit.lifecycle.order_workflow import OrderState, default_order_workflow
 from orderkit.lifecycle.workflow import RETURN, HistoryEntry, Transition, Workflow
-
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
+from tests.builders import NEW_YEAR as T0
 
 
 @attrs.define

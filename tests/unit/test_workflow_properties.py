@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import attrs
 from hypothesis import given
@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from orderkit.errors import InvalidTransition, InvalidWorkflow, TransitionRefused
 from orderkit.lifecycle.workflow import RETURN, HistoryEntry, Transition, Workflow
+from tests.builders import NEW_YEAR as T0
 
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 STATES = [f"s{n}" for n in range(6)]
 COMMANDS = ["a", "b", "c", "d", "e"]
 

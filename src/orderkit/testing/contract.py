@@ -6,19 +6,37 @@ to make a fresh, empty store::
     from orderkit.testing.contract import StoreContract
 
     class TestMyStore(StoreContract):
-        def make_store(self):
-            return MyStore(...)
+        def make_store(self, folder):
+            return MyStore(folder / "shop.data")
 
-pytest then runs every ``test_*`` method below against that store. A store
-that keeps data beyond the process subclasses :class:`PersistentStoreContract`
-instead and also says how to open the same data again (``reopen``). orderkit
-runs the same suites against its memory and SQLite stores.
+``folder`` is a new, empty temporary directory for each test (a
+``make_store()`` without it works too). pytest then runs every ``test_*``
+method of the suites against that store:
+
+- :class:`StoreContract` (25 checks): round trips of products, customers and
+  orders, copies never shared, not-found and duplicate errors, all-or-nothing
+  units of work, read-only units, optimistic versions, the outbox, sequences;
+- :class:`~orderkit.testing.order_contract.OrderContract` (7): finding orders
+  by every criterion, newest first with paging, expiry, the append-only history;
+- :class:`~orderkit.testing.inventory_contract.InventoryContract` (16):
+  warehouses, stock levels that never oversell, the ledger and its replay,
+  reservations, backorder queues, policies, purchase orders, bins;
+- :class:`~orderkit.testing.payment_contract.PaymentContract` (12): payments,
+  their indexes (order, reference, signals, lapse), idempotency keys, refunds,
+  credit accounts and their ledger.
+
+A store that keeps data beyond the process subclasses
+:class:`PersistentStoreContract` instead (one check more) and also says how to
+open the same data again (``reopen``). orderkit runs the same suites against
+its memory, SQLite and PostgreSQL stores.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import attrs
 import pytest
@@ -119,14 +137,19 @@ class _Boom(Exception):
 class StoreContract(OrderContract, InventoryContract, PaymentContract):
     """The behaviour every store must show; subclass and implement :meth:`make_store`."""
 
-    def make_store(self) -> Store:
-        """Return a new, empty store. Subclasses must implement this."""
-        raise NotImplementedError("implement make_store() to return a fresh, empty Store")
+    def make_store(self, folder: Path) -> Store:
+        """Return a new, empty store; ``folder`` is an empty directory it may use.
+
+        Subclasses must implement this (with or without ``folder``).
+        """
+        raise NotImplementedError("implement make_store(folder) to return a fresh, empty Store")
 
     @pytest.fixture
-    def store(self) -> Iterator[Store]:
-        """A fresh store, closed after the test."""
-        store = self.make_store()
+    def store(self, tmp_path: Path) -> Iterator[Store]:
+        """A fresh store in a new temporary directory, closed after the test."""
+        make = self.make_store
+        takes_folder = bool(inspect.signature(make).parameters)
+        store = make(tmp_path) if takes_folder else make()  # type: ignore[call-arg]
         yield store
         store.close()
 

@@ -1,4 +1,4 @@
-"""The SQL layer shared by the SQLite store and, later, the PostgreSQL store.
+"""The SQL layer shared by the SQLite and PostgreSQL stores.
 
 One schema (``migrations/*.sql`` with type tokens), one set of queries written
 with ``:name`` parameters, one set of repositories. A :class:`Dialect` supplies

@@ -1,0 +1,214 @@
+"""Typed documents over a record transaction, with secondary indexes kept beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+import cattrs
+
+from orderkit.adapters.records.port import Key, Record, RecordTransaction
+from orderkit.errors import AlreadyExists, ConcurrencyConflict, NotFound
+
+T = TypeVar("T")
+
+Index = Callable[[T], Iterable[Key]]
+"""The index keys of a value: none, one or several (a payment has one per signal)."""
+
+
+def moment(at: datetime) -> str:
+    """An aware datetime as a key part that sorts as time does, whatever its offset."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+class Counters:
+    """Internal counters (positions, totals) in a table apart from the shop's own sequences."""
+
+    TABLE = "counters"
+
+    def __init__(self, transaction: RecordTransaction) -> None:
+        self._tx = transaction
+
+    def value(self, name: str) -> int:
+        """The counter's current value (0 if never moved)."""
+        record = self._tx.get(self.TABLE, (name,))
+        return 0 if record is None else int(record["value"])
+
+    def add(self, name: str, step: int = 1) -> int:
+        """Move the counter by ``step``; return its new value."""
+        value = self.value(name) + step
+        self._tx.put(self.TABLE, (name,), {"value": value})
+        return value
+
+
+class DocumentTable(Generic[T]):
+    """Values of one type stored as documents in one table, each under a key.
+
+    Each record holds the document and the index keys it was filed under, so
+    a rewrite can take back the old index entries without decoding the old
+    document. An index ``name`` lives in the table ``"{table}.{name}"``, one
+    empty record per index key followed by the document's key.
+    """
+
+    def __init__(
+        self,
+        transaction: RecordTransaction,
+        converter: cattrs.Converter,
+        table: str,
+        kind: type[T],
+        indexes: Mapping[str, Index[T]] | None = None,
+    ) -> None:
+        self.tx = transaction
+        self.converter = converter
+        self.table = table
+        self.kind = kind
+        self.indexes = dict(indexes or {})
+
+    def document(self, key: Key) -> dict[str, Any] | None:
+        """The stored document under ``key``, as stored."""
+        record = self.tx.get(self.table, key)
+        return None if record is None else dict(record["document"])
+
+    def load(self, key: Key) -> T | None:
+        """The value under ``key``, or ``None``."""
+        document = self.document(key)
+        return None if document is None else self.structure(document)
+
+    def structure(self, document: Mapping[str, Any]) -> T:
+        """A value from its document."""
+        value: T = self.converter.structure(document, self.kind)
+        return value
+
+    def store(self, key: Key, value: T, document: dict[str, Any] | None = None) -> None:
+        """Write ``value`` (or its ready ``document``) under ``key``; refile its index entries."""
+        if document is None:
+            document = self.converter.unstructure(value)
+        old = self.tx.get(self.table, key)
+        filed = {name: [list(k) for k in index(value)] for name, index in self.indexes.items()}
+        if old is None:
+            Counters(self.tx).add(f"{self.table}.count")
+        else:
+            for name, keys in old["indexed"].items():
+                for stale in keys:
+                    if stale not in filed.get(name, []):
+                        self.tx.delete(f"{self.table}.{name}", (*stale, *key))
+        for name, keys in filed.items():
+            previous = [] if old is None else old["indexed"].get(name, [])
+            for fresh in keys:
+                if fresh not in previous:
+                    self.tx.put(f"{self.table}.{name}", (*fresh, *key), {})
+        record: Record = {"document": document, "indexed": filed}
+        self.tx.put(self.table, key, record)
+
+    def keys(
+        self,
+        index: str,
+        prefix: Key = (),
+        *,
+        before: Key | None = None,
+        reverse: bool = False,
+        arity: int = 1,
+    ) -> Iterator[Key]:
+        """The keys of the documents filed under ``prefix`` in an index, in index order."""
+        for filed, _ in self.tx.scan(
+            f"{self.table}.{index}", prefix, before=before, reverse=reverse
+        ):
+            yield filed[-arity:]
+
+    def scan(self, prefix: Key = (), *, reverse: bool = False) -> Iterator[tuple[Key, T]]:
+        """Every value (under ``prefix``) in key order."""
+        for key, record in self.tx.scan(self.table, prefix, reverse=reverse):
+            yield key, self.structure(record["document"])
+
+    def count(self) -> int:
+        """How many documents the table holds."""
+        return Counters(self.tx).value(f"{self.table}.count")
+
+
+class Versioned(Protocol):
+    """An aggregate saved with a version check."""
+
+    id: str
+    version: int
+
+
+A = TypeVar("A", bound=Versioned)
+
+
+class VersionedTable(DocumentTable[A]):
+    """Aggregates under their id, saved only over the version they were loaded at."""
+
+    def __init__(
+        self,
+        transaction: RecordTransaction,
+        converter: cattrs.Converter,
+        table: str,
+        kind: type[A],
+        *,
+        label: str,
+        not_found: type[NotFound],
+        indexes: Mapping[str, Index[A]] | None = None,
+    ) -> None:
+        super().__init__(transaction, converter, table, kind, indexes)
+        self.label = label
+        self.not_found = not_found
+
+    def write(self, aggregate: A, version: int) -> None:
+        """Store ``aggregate`` as ``version`` and give it that version."""
+        document = self.converter.unstructure(aggregate)
+        document["version"] = version
+        self.store((aggregate.id,), aggregate, document)
+        aggregate.version = version
+
+    def add(self, aggregate: A) -> None:
+        """Store a new aggregate as version 1.
+
+        Raises:
+            ConcurrencyConflict: It was loaded from the store (its version is not 0).
+            AlreadyExists: An aggregate with its id is stored.
+        """
+        if aggregate.version != 0:
+            raise ConcurrencyConflict(self.label, aggregate.id, aggregate.version)
+        if self.tx.get(self.table, (aggregate.id,)) is not None:
+            raise AlreadyExists(self.label, aggregate.id)
+        self.write(aggregate, 1)
+
+    def current(self, aggregate: A) -> dict[str, Any]:
+        """The stored document of ``aggregate``, checked to be at its version.
+
+        Raises:
+            NotFound: Nothing is stored under its id.
+            ConcurrencyConflict: Another unit of work saved it since it was loaded.
+        """
+        current = self.document((aggregate.id,))
+        if current is None:
+            raise self.not_found(aggregate.id)
+        if current["version"] != aggregate.version:
+            raise ConcurrencyConflict(self.label, aggregate.id, aggregate.version)
+        return current
+
+    def save(self, aggregate: A) -> None:
+        """Store a changed aggregate as its next version (see :meth:`current`)."""
+        self.current(aggregate)
+        self.write(aggregate, aggregate.version + 1)
+
+    def get(self, aggregate_id: str) -> A:
+        """The aggregate with that id.
+
+        Raises:
+            NotFound: There is none.
+        """
+        found = self.load((aggregate_id,))
+        if found is None:
+            raise self.not_found(aggregate_id)
+        return found
+
+    def by(self, index: str, prefix: Key = (), *, reverse: bool = False) -> list[A]:
+        """The aggregates filed under ``prefix`` in an index, in index order."""
+        return [self.get(str(key[0])) for key in self.keys(index, prefix, reverse=reverse)]
+
+    def every(self) -> Iterator[A]:
+        """Every aggregate, by id."""
+        for _, value in self.scan():
+            yield value
