@@ -15,6 +15,7 @@ from orderkit.core.outbox import EventService
 from orderkit.core.retry import RetryPolicy
 from orderkit.customers.service import CustomerService
 from orderkit.errors import ConfigurationError, UnsupportedStore
+from orderkit.hosting import HostedStore
 from orderkit.inventory.order_stock import ReservationCoupling
 from orderkit.inventory.purchasing_service import PurchasingService
 from orderkit.inventory.reservation_service import ReservationService
@@ -135,13 +136,13 @@ class Shop:
         settings = ShopSettings.of(settings, options)
         clock = settings.make_clock()
         self.settings = settings
-        self.store = store
+        self.store: Store = store
         self.clock = clock
         hosted = settings.capabilities
-        codec = EventCodec(
-            (*BUILTIN_EVENTS, *events_of(hosted), *settings.event_types),
-            make_converter((*BUNDLED, *hosted)),
-        )
+        converter = make_converter((*BUNDLED, *hosted))
+        codec = EventCodec((*BUILTIN_EVENTS, *events_of(hosted), *settings.event_types), converter)
+        if any(capability.repositories for capability in hosted):
+            store = HostedStore(store, hosted, converter)
         self.context: ServiceContext[UnitOfWork] = ServiceContext(
             store=store,
             clock=clock,

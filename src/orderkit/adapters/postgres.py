@@ -86,6 +86,7 @@ class PostgresDialect:
             "text": 'TEXT COLLATE "C"',
             "bigint": "BIGINT",
             "json": "JSONB",
+            "bytes": "BYTEA",
             "timestamp": "TIMESTAMPTZ",
             "serial_pk": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
             "without_rowid": "",
@@ -93,6 +94,8 @@ class PostgresDialect:
     )
     locking_read = " FOR UPDATE"
     sharing_read = " FOR SHARE"
+    # One key for every record writer; 0x6f6b7265 spells "okre" (orderkit records).
+    records_lock = "SELECT pg_advisory_xact_lock(1869311589)"
     writes_in_with = True
     table_exists_query = (
         "SELECT 1 FROM information_schema.tables "

@@ -49,6 +49,7 @@ class SqliteDialect:
             "text": "TEXT",
             "bigint": "INTEGER",
             "json": "TEXT",
+            "bytes": "BLOB",
             "timestamp": "TEXT",
             "serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT",
             # Small rows keyed by text: one B-tree instead of a table plus an index.
@@ -59,6 +60,7 @@ class SqliteDialect:
     # BEGIN IMMEDIATE holds the database's write lock for the whole transaction.
     locking_read = ""
     sharing_read = ""
+    records_lock = ""
     writes_in_with = False
 
     table_exists_query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"

@@ -139,6 +139,25 @@ class CreditAccount:
         """Whether nothing more can be spent."""
         return self.expires_at is not None and now >= self.expires_at
 
+    def issue(self, amount: Money) -> None:
+        """Put ``amount`` on the account (a gift card's value, credit for a refund).
+
+        Raises:
+            CurrencyMismatch: ``amount`` is in another currency.
+            InvalidAmount: ``amount`` is not positive.
+        """
+        if amount.currency != self.currency:
+            raise CurrencyMismatch("amount", self.currency, amount.currency)
+        self.give(amount)
+
+    def same_issue(self, entry: CreditEntry, amount: Money) -> bool:
+        """Whether ``entry`` is the issue of ``amount`` on this account (a retried request)."""
+        return (entry.kind, entry.account_id, entry.amount) == (
+            CreditEntryKind.ISSUE,
+            self.id,
+            amount,
+        )
+
     def take(self, amount: Money) -> None:
         """Lower the balance by ``amount`` (a hold).
 

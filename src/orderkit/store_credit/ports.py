@@ -7,7 +7,7 @@ from typing import Protocol
 
 from orderkit.core.money import Money
 from orderkit.core.ports import UnitOfWorkBase
-from orderkit.errors import CreditAccountNotFound, CurrencyMismatch, IdempotencyConflict
+from orderkit.errors import CreditAccountNotFound, IdempotencyConflict
 from orderkit.store_credit.accounts import (
     CreditAccount,
     CreditAccountRepository,
@@ -55,10 +55,6 @@ def credit_within(
         IdempotencyConflict: ``key`` was used for another entry.
     """
     done = uow.credit_accounts.entry(key)
-    if done is not None:
-        if (done.kind, done.account_id, done.amount) != (CreditEntryKind.ISSUE, account_id, amount):
-            raise IdempotencyConflict(key, done.kind.value)
-        return uow.credit_accounts.get(account_id)
     try:
         account = uow.credit_accounts.get(account_id)
         fresh = False
@@ -72,9 +68,11 @@ def credit_within(
             expires_at=expires_at,
         )
         fresh = True
-    if amount.currency != account.currency:
-        raise CurrencyMismatch("amount", account.currency, amount.currency)
-    account.give(amount)
+    if done is not None:
+        if not account.same_issue(done, amount):
+            raise IdempotencyConflict(key, done.kind.value)
+        return account
+    account.issue(amount)
     book_credit(uow, account, key, CreditEntryKind.ISSUE, amount, now, None, note)
     if fresh:
         uow.credit_accounts.add(account)

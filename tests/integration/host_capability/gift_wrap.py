@@ -1,13 +1,14 @@
-"""A toy capability a host adds without editing orderkit: gift wrapping, with its own event.
+"""A toy capability a host adds without editing orderkit: gift wrapping.
 
-Its event carries a type of its own (`Ribbon`, stored as "colour/width"), so the
-capability declares a converter hook; the shop carries its events through the
-outbox once the capability is among its settings.
+It has a value of its own (`Ribbon`, stored as "colour/width", so it declares
+a converter hook), an event, and a repository of wrapped orders kept in the
+store's records. Its unit-of-work port names the repository; the shop makes
+it on every unit of work once the capability is among its settings.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import attrs
 import cattrs
@@ -16,6 +17,8 @@ from orderkit.core.capability import Capability
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.events import DomainEvent
 from orderkit.core.ports import UnitOfWorkBase
+from orderkit.core.records import RecordTransaction
+from orderkit.errors import ValidationError
 
 
 @attrs.frozen
@@ -42,16 +45,58 @@ def _ribbon_hooks(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(Ribbon, structure)
 
 
-CAPABILITY = Capability(name="gift_wrap", events=(GiftWrapped,), converter_hooks=(_ribbon_hooks,))
+@attrs.frozen
+class Wrapping:
+    order_number: int
+    ribbon: Ribbon
+    note: str = ""
+
+
+class GiftWraps:
+    """Wrappings under their order number, in the table "gift_wraps"."""
+
+    def __init__(self, records: RecordTransaction, converter: cattrs.Converter) -> None:
+        self._records = records
+        self._converter = converter
+
+    def add(self, wrapping: Wrapping) -> None:
+        key = (wrapping.order_number,)
+        if self._records.get("gift_wraps", key) is not None:
+            raise ValidationError("order_number", wrapping.order_number, "is wrapped already")
+        self._records.put("gift_wraps", key, self._converter.unstructure(wrapping))
+
+    def get(self, order_number: int) -> Wrapping | None:
+        record = self._records.get("gift_wraps", (order_number,))
+        return None if record is None else self._converter.structure(record, Wrapping)
+
+    def all(self) -> list[Wrapping]:
+        return [
+            self._converter.structure(record, Wrapping)
+            for _, record in self._records.scan("gift_wraps")
+        ]
+
+
+class GiftWrapUnitOfWork(UnitOfWorkBase, Protocol):
+    @property
+    def gift_wraps(self) -> GiftWraps: ...
+
+
+CAPABILITY = Capability(
+    name="gift_wrap",
+    events=(GiftWrapped,),
+    converter_hooks=(_ribbon_hooks,),
+    repositories={"gift_wraps": GiftWraps},
+)
 
 
 class GiftWrapService:
-    def __init__(self, context: ServiceContext[UnitOfWorkBase]) -> None:
+    def __init__(self, context: ServiceContext[GiftWrapUnitOfWork]) -> None:
         self._context = context
 
     @retried
-    def wrap(self, order_number: int, ribbon: Ribbon) -> None:
+    def wrap(self, order_number: int, ribbon: Ribbon, note: str = "") -> None:
         with self._context.store.unit_of_work() as uow:
+            uow.gift_wraps.add(Wrapping(order_number, ribbon, note))
             self._context.record(
                 uow,
                 GiftWrapped,
@@ -60,3 +105,7 @@ class GiftWrapService:
                 ribbon=ribbon,
             )
             uow.commit()
+
+    def wrapping(self, order_number: int) -> Wrapping | None:
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.gift_wraps.get(order_number)

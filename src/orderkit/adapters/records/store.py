@@ -38,6 +38,7 @@ class RecordUnitOfWork:
 
     def __init__(self, transaction: RecordTransaction, converter: cattrs.Converter) -> None:
         self._transaction = transaction
+        self.records = transaction
         self.products = RecordProducts(transaction, converter)
         self.customers = RecordCustomers(transaction, converter)
         self.orders = RecordOrders(transaction, converter)

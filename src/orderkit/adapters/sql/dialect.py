@@ -70,8 +70,8 @@ class Dialect(Protocol):
     def column_types(self) -> Mapping[str, str]:
         """Replacements for the type tokens of the migration files.
 
-        The tokens are ``{text}``, ``{bigint}``, ``{json}``, ``{timestamp}``, ``{serial_pk}``
-        and ``{without_rowid}`` (a table option; empty where it means nothing).
+        The tokens are ``{text}``, ``{bigint}``, ``{json}``, ``{bytes}``, ``{timestamp}``,
+        ``{serial_pk}`` and ``{without_rowid}`` (a table option; empty where it means nothing).
         """
         ...
 
@@ -91,6 +91,17 @@ class Dialect(Protocol):
 
         ``" FOR SHARE"`` on PostgreSQL: concurrent readers go on together, a
         writer waits for them.
+        """
+        ...
+
+    @property
+    def records_lock(self) -> str:
+        """A statement that makes writers of records take turns, or empty where they do already.
+
+        Record repositories read and then write what follows (a counter, a
+        unique index); PostgreSQL's writers run side by side, so they take a
+        transaction-level advisory lock first. SQLite's ``BEGIN IMMEDIATE``
+        already holds the database's write lock.
         """
         ...
 

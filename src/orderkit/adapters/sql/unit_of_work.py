@@ -14,6 +14,7 @@ from orderkit.adapters.sql.inventory import (
     SqlWarehouses,
 )
 from orderkit.adapters.sql.payments import SqlIdempotencyKeys, SqlPayments, SqlRefunds
+from orderkit.adapters.sql.records import SqlRecords
 from orderkit.adapters.sql.repositories import (
     SqlCustomers,
     SqlOrders,
@@ -51,6 +52,14 @@ class SqlUnitOfWork:
         self.credit_accounts = SqlCreditAccounts(session, converter)
         self.refunds = SqlRefunds(session, converter)
         self.active = True
+        self._records: SqlRecords | None = None
+
+    @property
+    def records(self) -> SqlRecords:
+        """The records of this transaction (the tables of a host's own capabilities)."""
+        if self._records is None:
+            self._records = SqlRecords(self._session)
+        return self._records
 
     def commit(self) -> None:
         """Commit the transaction."""
