@@ -33,7 +33,8 @@ it as attributes, so a caller can react without parsing the message::
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
     │   ├── PaymentDeclined          + payment_id, code
-    │   └── PaymentUnderReview       + payment_id, reasons
+    │   ├── PaymentUnderReview       + payment_id, reasons
+    │   └── BalanceExceeded          + operation, requested, balance
     ├── WebhookRejected              reason
     ├── PermissionDenied             actor, permission
     ├── StorageError                 (always chained from the backend error)
@@ -58,6 +59,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "AlreadyExists",
+    "BalanceExceeded",
     "ConcurrencyConflict",
     "ConfigurationError",
     "Conflict",
@@ -385,6 +387,30 @@ class PaymentError(OrderkitError):
         self.order_id = order_id
         self.reason = reason
         super().__init__(f"order {order_id}: {reason}")
+
+
+class BalanceExceeded(PaymentError):
+    """A payment or a capture would take more than is open on the order.
+
+    Nothing was sent to the gateway. A shop that takes more on purpose (a
+    tip, a weight-priced line) authorises with ``allow_overpayment=True``.
+
+    Attributes:
+        operation: ``"authorise"`` or ``"capture"``.
+        requested: The amount asked for (a Money).
+        balance: What was open: the grand total less what the order's
+            payments hold (for an authorisation) or have taken (for a capture).
+    """
+
+    def __init__(self, order_id: str, operation: str, requested: object, balance: object) -> None:
+        self.operation = operation
+        self.requested = requested
+        self.balance = balance
+        super().__init__(
+            order_id,
+            f"{operation} of {requested} asked, but {balance} is open on the order; "
+            "pass allow_overpayment=True to take more on purpose",
+        )
 
 
 class PaymentDeclined(PaymentError):

@@ -90,6 +90,9 @@ class ShopSettings:
         credit_notes: ``credit_notes(order, refund) -> number`` issues a credit
             note for each refund that went through
             (:class:`~orderkit.payments.CreditNoteIssuer`).
+        allow_overpayment: Let payments take more than an order's open
+            balance (tips, weight-priced lines) unless a call says otherwise;
+            off by default, so an order is never charged beyond its total.
 
     Raises:
         ConfigurationError: A setting has a value it cannot take, naming it.
@@ -122,6 +125,7 @@ class ShopSettings:
     gateways: tuple[PaymentGateway, ...] = attrs.field(default=(), converter=tuple)
     verification: VerificationPipeline | None = None
     credit_notes: CreditNoteIssuer | None = None
+    allow_overpayment: bool = attrs.field(default=False, validator=_must_be(bool, "True or False"))
 
     def __attrs_post_init__(self) -> None:
         if self.ids is not None and self.seed is not None:

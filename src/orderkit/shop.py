@@ -171,6 +171,7 @@ class Shop:
             verification=settings.verification,
             builtin=[StoreCreditGateway(self.context)],
             credit_notes=settings.credit_notes,
+            allow_overpayment=settings.allow_overpayment,
         )
 
     @classmethod

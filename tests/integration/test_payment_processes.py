@@ -14,7 +14,7 @@ from typing import Any
 
 import orderkit as ok
 from orderkit.adapters.gateways import TestCardGateway
-from orderkit.errors import InvalidAmount, PaymentError
+from orderkit.errors import BalanceExceeded, InvalidAmount, PaymentError
 from orderkit.payments import GatewayNotification, GatewayResult
 from tests.builders import BERLIN, T0
 
@@ -249,3 +249,64 @@ def test_racing_refunds_of_one_line_refund_each_unit_once(shared_store_url: str)
         assert (stored.refunded, stored.pending) == (ok.Money("30.00", "EUR"), [])
         assert shop.orders.get(order.id).refunded == ok.Money("30.00", "EUR")
         assert sum(r.lines[0].quantity for r in shop.payments.refunds(order.id)) == 3
+
+
+def _checkout(
+    url: str, address: Any, authkey: bytes, order_id: str, key: str, barrier: Any, results: Any
+) -> None:
+    with ok.Shop.open(url, gateways=[Remote(_connect(address, authkey))]) as shop:
+        barrier.wait()
+        try:
+            order = shop.orders.get(order_id)
+            payment = shop.payments.authorise(
+                order.id, order.grand_total, "4242424242424242", key=key
+            )
+            shop.payments.capture(payment.id, key=f"{key}-capture")
+        except BalanceExceeded as refused:
+            results.put(("refused", str(refused.balance)))
+        else:
+            results.put(("paid", payment.id))
+
+
+CHECKOUTS = 8
+
+
+def test_racing_checkouts_of_one_order_charge_it_once(shared_store_url: str) -> None:
+    url = shared_store_url
+    authkey = b"orderkit-test-provider"
+    with _Provider(authkey=authkey, ctx=multiprocessing.get_context("spawn")) as provider:
+        address = provider.address
+        proxy = provider.provider()  # type: ignore[attr-defined]
+        with ok.Shop.open(url, clock=ok.ManualClock(T0), gateways=[Remote(proxy)]) as shop:
+            shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("20.00", "EUR")))
+            shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+            order = shop.orders.place("ana@example.com", [("TEE", 2)])  # 40.00
+        context = multiprocessing.get_context("spawn")
+        barrier, results = context.Barrier(CHECKOUTS), context.Queue()
+        racers = [
+            context.Process(
+                target=_checkout,
+                args=(url, address, authkey, order.id, f"checkout-{n}", barrier, results),
+            )
+            for n in range(CHECKOUTS)
+        ]
+        for racer in racers:
+            racer.start()
+        outcomes = [results.get(timeout=120) for _ in racers]
+        for racer in racers:
+            racer.join(30)
+        assert sorted(kind for kind, _ in outcomes) == ["paid"] + ["refused"] * (CHECKOUTS - 1)
+        assert {detail for kind, detail in outcomes if kind == "refused"} == {"0.00 EUR"}
+
+        with ok.Shop.open(url, gateways=[Remote(proxy)]) as shop:
+            paid = shop.orders.get(order.id)
+            assert paid.captured == paid.grand_total == ok.Money("40.00", "EUR")
+            assert paid.payment_status is ok.PaymentStatus.PAID
+            payments = shop.payments.for_order(order.id)
+            assert len(payments) == 1  # the refused checkouts never reached the provider
+            # The provider's ledger is orderkit's: no charge orderkit does not know of.
+            provider_ledger = proxy.ledger()
+            assert set(provider_ledger) == {p.reference for p in payments if p.reference}
+            assert sum(
+                (captured for _, captured, _ in provider_ledger.values()), ok.Money.zero("EUR")
+            ) == sum((p.captured for p in payments), ok.Money.zero("EUR"))

@@ -160,7 +160,8 @@ def test_three_d_secure_then_resolve(
     gateway.complete_action(payment.reference, approve=True)
     assert shop.payments.resolve(payment.id).state is PaymentState.AUTHORISED
 
-    other = shop.payments.authorise(order.id, order.grand_total, "4000000000003220", key="b")
+    second = shop.orders.place("ana@example.com", [("TEE", 1)])
+    other = shop.payments.authorise(second.id, second.grand_total, "4000000000003220", key="b")
     assert other.reference is not None
     gateway.complete_action(other.reference, approve=False)
     assert shop.payments.resolve(other.id).state is PaymentState.FAILED
@@ -300,7 +301,7 @@ def test_refusals_of_the_rules_change_nothing(shop: ok.Shop, order: ok.Order) ->
 def test_uncaptured_authorisations_expire_after_their_window(
     shop: ok.Shop, order: ok.Order
 ) -> None:
-    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
+    payment = shop.payments.authorise(order.id, eur("39.00"), APPROVE, key="auth-1")
     captured = shop.payments.authorise(order.id, eur("1.00"), APPROVE, key="auth-2")
     shop.payments.capture(captured.id, key="cap-2")
     clock = shop.clock
@@ -316,7 +317,7 @@ def test_uncaptured_authorisations_expire_after_their_window(
     assert (expired.id, expired.state, expired.released) == (
         payment.id,
         PaymentState.EXPIRED,
-        eur("40.00"),
+        eur("39.00"),
     )
     assert shop.orders.get(order.id).authorised == eur("1.00")  # only the captured one is left
     assert type(shop.events.pending(limit=100)[-1]).__name__ == "PaymentExpired"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -194,3 +194,61 @@ class PaymentAmounts(RuleBasedStateMachine):
 
 PaymentAmounts.TestCase.settings = settings(max_examples=150, stateful_step_count=30)
 TestPaymentAmounts = PaymentAmounts.TestCase
+
+
+def test_what_a_payment_holds_and_has_taken_follows_its_life() -> None:
+    payment = Payment(
+        id="P2", order_id="O1", method="card", gateway="g", key="k", amount=eur("50.00"),
+        created_at=T0,
+    )  # fmt: skip
+    assert (payment.holds, payment.taken) == (eur("50.00"), eur("0.00"))  # asked, undecided
+    payment.authorise(eur("50.00"), "ch_2", None)
+    payment.begin("capture", "c-1", eur("20.00"))
+    assert (payment.holds, payment.taken) == (eur("50.00"), eur("20.00"))  # on its way counts
+    payment.finish("c-1", succeeded=True)
+    payment.begin("capture", "c-2", eur("5.00"), final=True)
+    payment.finish("c-2", succeeded=True)
+    assert (payment.holds, payment.taken) == (eur("25.00"), eur("25.00"))  # the rest released
+    payment.begin("refund", "r-1", eur("10.00"))
+    payment.finish("r-1", succeeded=True)
+    assert (payment.holds, payment.taken) == (eur("15.00"), eur("15.00"))  # refunds make room
+
+
+def test_a_failed_payment_holds_nothing() -> None:
+    payment = Payment(
+        id="P3", order_id="O1", method="card", gateway="g", key="k", amount=eur("50.00"),
+        created_at=T0,
+    )  # fmt: skip
+    payment.fail()
+    assert (payment.holds, payment.taken) == (eur("0.00"), eur("0.00"))
+
+
+@given(
+    amounts=st.lists(st.integers(min_value=1, max_value=5_000), min_size=1, max_size=6),
+    total=st.integers(min_value=1, max_value=10_000),
+)
+def test_authorisations_the_balance_allows_never_hold_more_than_the_total(
+    amounts: list[int], total: int
+) -> None:
+    from orderkit.errors import BalanceExceeded
+    from orderkit.payments.balance import OrderBalance
+
+    grand_total = ok.Money.from_minor(total, "EUR")
+    payments: list[Payment] = []
+    for number, cents in enumerate(amounts):
+        amount = ok.Money.from_minor(cents, "EUR")
+        balance = OrderBalance.of("O1", grand_total, payments)
+        if amount > balance.open:
+            with pytest.raises(BalanceExceeded) as refused:
+                balance.check_authorisation(amount)
+            assert refused.value.balance == balance.open
+            continue
+        balance.check_authorisation(amount)
+        payment = Payment(
+            id=f"P{number}", order_id="O1", method="card", gateway="g", key=f"k{number}",
+            amount=amount, created_at=T0,
+        )  # fmt: skip
+        payment.authorise(amount, f"ch_{number}", None)
+        payments.append(payment)
+    held = OrderBalance.of("O1", grand_total, payments).held
+    assert held <= grand_total

@@ -20,6 +20,7 @@ class PaymentStatus(enum.StrEnum):
     AUTHORISED = "authorised"
     PARTIALLY_PAID = "partially_paid"
     PAID = "paid"
+    OVERPAID = "overpaid"
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
 
@@ -51,7 +52,11 @@ def payment_status(
         'authorised'
         >>> payment_status(total=1000, authorised=1000, captured=1000, refunded=300).value
         'partially_refunded'
+        >>> payment_status(total=1000, authorised=1200, captured=1200, refunded=0).value
+        'overpaid'
     """
+    if captured - refunded > total:
+        return PaymentStatus.OVERPAID  # more kept than the order costs: a refund or a tip
     if refunded > 0:
         return PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
     if captured > 0 or (total == 0 and anything_due):

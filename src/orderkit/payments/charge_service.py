@@ -33,6 +33,7 @@ from orderkit.payments.answers import (
     exchange,
     raise_if_refused,
 )
+from orderkit.payments.balance import OrderBalance
 from orderkit.payments.events import (
     PaymentAuthorised,
     PaymentCaptured,
@@ -85,6 +86,8 @@ class ChargeService:
         verifier: The checks run before authorisation and before capture.
         bookkeeping: Keeps each order's amounts and state in step with its payments.
         authorisation_window: How long an authorisation holds before it lapses.
+        allow_overpayment: Whether authorisations may take more than the
+            order's open balance unless a call says otherwise.
 
     Raises:
         ConfigurationError: The window is not a positive timedelta.
@@ -98,6 +101,7 @@ class ChargeService:
         bookkeeping: OrderPayments,
         *,
         authorisation_window: timedelta = timedelta(days=7),
+        allow_overpayment: bool = False,
     ) -> None:
         if not isinstance(authorisation_window, timedelta) or authorisation_window <= timedelta(0):
             raise ConfigurationError(
@@ -108,6 +112,7 @@ class ChargeService:
         self._verifier = verifier
         self._bookkeeping = bookkeeping
         self.authorisation_window = authorisation_window
+        self.allow_overpayment = allow_overpayment
 
     # -- authorise -------------------------------------------------------------------
 
@@ -121,8 +126,14 @@ class ChargeService:
         gateway: str | None = None,
         method: str = "card",
         signals: PaymentSignals | None = None,
+        allow_overpayment: bool | None = None,
     ) -> Payment:
         """Authorise ``amount`` of an order on the customer's ``source``.
+
+        The order's open balance bounds it: its grand total less what its
+        live payments already hold (refunds give room back). A payment over
+        it is refused before the gateway is asked, checked under the order's
+        lock, so racing checkouts cannot take more than the order costs.
 
         Returns the payment: ``authorised``; ``requires_action`` (send the
         customer to ``action_url``, then call :meth:`resolve`); or ``pending``
@@ -143,12 +154,17 @@ class ChargeService:
             gateway: The gateway's name; the shop's first gateway by default.
             method: How the customer pays (``card``, ``wallet``, ...).
             signals: What the checkout knows of the payer, for the checks.
+            allow_overpayment: Take more than the open balance on purpose (a
+                tip, a weight-priced line authorised high); the shop's
+                ``allow_overpayment`` setting by default. The order then
+                shows as ``overpaid`` once more is captured than it costs.
 
         Raises:
             PaymentDeclined: The gateway or the checks refused (the failed
                 payment is stored, with the answer and the decision on it;
                 ``code`` is ``"verification_rejected"`` for the checks).
             IdempotencyConflict: ``key`` was used for a different request.
+            BalanceExceeded: ``amount`` is more than the order's open balance.
             CurrencyMismatch: ``amount`` is not in the order's currency.
             InvalidAmount, ValidationError: Malformed input; nothing changes.
             OrderNotFound: No such order.
@@ -163,7 +179,15 @@ class ChargeService:
             signals = PaymentSignals()
         elif not isinstance(signals, PaymentSignals):
             raise ValidationError("signals", signals, "must be PaymentSignals or None")
-        payment = self._open(order, amount, source, key, name, method, signals)
+        if allow_overpayment is None:
+            allow_overpayment = self.allow_overpayment
+        elif not isinstance(allow_overpayment, bool):
+            raise ValidationError(
+                "allow_overpayment", allow_overpayment, "must be True, False or None"
+            )
+        payment = self._open(
+            order, amount, source, key, name, method, signals, overpay=allow_overpayment
+        )
         if payment.state is not PaymentState.PENDING:
             raise_if_refused(payment, key)
             return payment
@@ -190,28 +214,35 @@ class ChargeService:
         gateway: str,
         method: str,
         signals: PaymentSignals,
+        *,
+        overpay: bool,
     ) -> Payment:
         context = self._context
         with context.store.unit_of_work() as uow:
             loaded = load_order(uow, order)
             if amount.currency != loaded.currency:
                 raise CurrencyMismatch("amount", loaded.currency, amount.currency)
-            fingerprint = request_fingerprint(
-                "authorise",
-                {
-                    "order": loaded.id,
-                    "amount": amount,
-                    "source": source,
-                    "gateway": gateway,
-                    "method": method,
-                },
-            )
+            request: dict[str, object] = {
+                "order": loaded.id,
+                "amount": amount,
+                "source": source,
+                "gateway": gateway,
+                "method": method,
+            }
+            if overpay:
+                request["overpay"] = True  # absent otherwise: earlier keys keep their fingerprint
+            fingerprint = request_fingerprint("authorise", request)
             now = context.clock.now()
             payment_id = context.ids.new()
             record = IdempotencyRecord(key, "authorise", fingerprint, payment_id, now)
             existing = claim_request(uow.idempotency_keys, record)
             if existing is not None:
                 return uow.payments.get(existing.payment_id)
+            if not overpay:
+                paid_so_far = uow.payments.for_order(loaded.id)
+                OrderBalance.of(loaded.id, loaded.grand_total, paid_so_far).check_authorisation(
+                    amount
+                )
             payment = Payment(
                 id=payment_id,
                 order_id=loaded.id,
@@ -221,6 +252,7 @@ class ChargeService:
                 amount=amount,
                 created_at=now,
                 signals=signals,
+                overpayment_allowed=overpay,
             )
             decision = self._verifier.decide(
                 uow, VerificationStage.AUTHORISE, loaded, payment, amount
@@ -296,6 +328,9 @@ class ChargeService:
         Raises:
             PaymentDeclined: The gateway refused; nothing was captured.
             InvalidAmount: More than is left to capture, or not positive.
+            BalanceExceeded: The order's payments would take more than it
+                costs (unless the payment was authorised with
+                ``allow_overpayment=True``).
             PaymentError: The payment is not authorised.
             IdempotencyConflict: ``key`` was used for a different request.
         """
@@ -439,9 +474,21 @@ class ChargeService:
             if existing is not None:
                 return payment, payment.pending_operation(key), None
             pending = payment.begin(operation, key, amount, final=final)
+            if operation == "capture" and not payment.overpayment_allowed:
+                self._check_capture(uow, payment.order_id, pending.amount)
             uow.payments.save(payment)
             uow.commit()
         return payment, pending, None
+
+    @staticmethod
+    def _check_capture(uow: PaymentsUnitOfWork, order_id: str, amount: Money) -> None:
+        """Refuse a capture that would take more than the order costs, under its lock.
+
+        The stored payments are read, so the capture being begun counts once.
+        """
+        order = uow.orders.get(order_id)
+        balance = OrderBalance.of(order.id, order.grand_total, uow.payments.for_order(order.id))
+        balance.check_capture(amount)
 
     def _refused_by_checks(
         self, payment: Payment, decision: VerificationDecision, key: str

@@ -138,6 +138,8 @@ class Payment:
         exchanges: Every call to the gateway and its answer, oldest first.
         signals: What the checkout passed about the payer (IP, card fingerprint).
         decisions: Every verification decision, oldest first.
+        overpayment_allowed: It may take more than the order's open balance
+            (authorised with ``allow_overpayment=True``).
         version: The stored version, for optimistic concurrency.
     """
 
@@ -160,6 +162,7 @@ class Payment:
     exchanges: list[GatewayExchange] = attrs.field(factory=list)
     signals: PaymentSignals = attrs.field(factory=PaymentSignals)
     decisions: list[VerificationDecision] = attrs.field(factory=list)
+    overpayment_allowed: bool = False
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
@@ -185,6 +188,23 @@ class Payment:
             - self._pending("capture")
             - self._pending("void")
         )
+
+    @property
+    def holds(self) -> Money:
+        """What this payment holds, or may yet hold, of its order's total.
+
+        The amount asked for while the gateway has not decided; afterwards
+        what stays authorised (captured or not), less what was refunded.
+        A failed payment holds nothing.
+        """
+        if self.state in {PaymentState.PENDING, PaymentState.REQUIRES_ACTION}:
+            return self.amount
+        return self.authorised - self.released - self.refunded
+
+    @property
+    def taken(self) -> Money:
+        """What this payment took and kept, or is on its way to: captured less refunded."""
+        return self.captured + self._pending("capture") - self.refunded
 
     @property
     def refundable(self) -> Money:

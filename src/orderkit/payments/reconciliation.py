@@ -21,17 +21,21 @@ class PaymentReconciliation:
             whose money was not refunded among them).
         expiring: Uncaptured authorisations that lapse within the given time,
             soonest first.
+        overpaid: Numbers of orders whose payments kept more than they cost
+            (a tip, or money to give back).
     """
 
     shipped_unpaid: tuple[int, ...]
     captured_unshipped: tuple[int, ...]
     expiring: tuple[Payment, ...]
+    overpaid: tuple[int, ...] = ()
 
     def render(self) -> str:
         """A short text for a report or a log."""
         lines = [
             f"shipped but not paid: {_numbers(self.shipped_unpaid)}",
             f"paid but not shipped: {_numbers(self.captured_unshipped)}",
+            f"paid more than they cost: {_numbers(self.overpaid)}",
             "authorisations about to lapse: "
             + (
                 ", ".join(

@@ -77,7 +77,13 @@ def _reconcile(
         uow, _UNSHIPPED, _TAKEN, placed_until=now - unshipped_after, limit=limit
     )
     expiring = uow.payments.expiring(now + expiring_within, limit)
-    return PaymentReconciliation(shipped_unpaid, captured_unshipped, tuple(expiring))
+    overpaid = uow.orders.find(OrderQuery(payment_status=PaymentStatus.OVERPAID.value), limit=limit)
+    return PaymentReconciliation(
+        shipped_unpaid,
+        captured_unshipped,
+        tuple(expiring),
+        tuple(sorted(order.number for order in overpaid)),
+    )
 
 
 _SHIPPED = (
@@ -92,7 +98,7 @@ _UNSHIPPED = (
     FulfilmentStatus.FULFILLED,
 )
 _NOT_PAID = (PaymentStatus.UNPAID, PaymentStatus.AUTHORISED, PaymentStatus.PARTIALLY_PAID)
-_TAKEN = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_PAID)
+_TAKEN = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_PAID, PaymentStatus.OVERPAID)
 
 
 def _matching(

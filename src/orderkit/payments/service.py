@@ -66,6 +66,8 @@ class PaymentService:
             or cancels it as the order policy says.
         verification: The checks run before authorisation and before capture
             (:class:`~orderkit.payments.VerificationPipeline`); none by default.
+        allow_overpayment: Let authorisations take more than an order's open
+            balance unless a call says otherwise; off by default.
 
     Raises:
         ConfigurationError: A gateway, the checks, the hook or the window
@@ -89,6 +91,7 @@ class PaymentService:
         verification: VerificationPipeline | None = None,
         builtin: Iterable[PaymentGateway] = (),
         credit_notes: CreditNoteIssuer | None = None,
+        allow_overpayment: bool = False,
     ) -> None:
         if verification is not None and not isinstance(verification, VerificationPipeline):
             raise ConfigurationError(
@@ -98,7 +101,12 @@ class PaymentService:
         verifier = PaymentVerifier(context, verification, orders)
         bookkeeping = OrderPayments(context, verifier, orders)
         self.charges = ChargeService(
-            context, registry, verifier, bookkeeping, authorisation_window=authorisation_window
+            context,
+            registry,
+            verifier,
+            bookkeeping,
+            authorisation_window=authorisation_window,
+            allow_overpayment=allow_overpayment,
         )
         self.refunding = RefundService(context, self.charges, bookkeeping, credit_notes)
         self.reviews = ReviewService(context, verifier, bookkeeping, self.charges)

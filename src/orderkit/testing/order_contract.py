@@ -97,17 +97,13 @@ class OrderContract:
 
     def test_find_by_each_criterion_newest_first(self, store: Store) -> None:
         """Each criterion narrows the result; results come highest number first."""
+        paid = full_order(3, customer_id="C2", tags=("vip",))
+        paid.authorised = paid.captured = paid.grand_total
         self._add(
             store,
             full_order(1),
             full_order(2, channel="pos", tags=(), state="placed", expires_at=None),
-            full_order(
-                3,
-                customer_id="C2",
-                tags=("vip",),
-                authorised=Money("60", "EUR"),
-                captured=Money("60", "EUR"),
-            ),
+            paid,
             full_order(4, state="cancelled", tags=("gift",)),
         )
         assert self._find(store, OrderQuery()) == [4, 3, 2, 1]

@@ -272,6 +272,15 @@ class TestCardGateway:
         except (ValueError, KeyError, TypeError) as bad:
             raise WebhookRejected(f"not a notification: {bad}") from bad
 
+    def ledger(self) -> dict[str, tuple[Money, Money, Money]]:
+        """Every charge the provider made, by reference: authorised, captured, refunded."""
+        with self._lock:
+            return {
+                reference: (charge.authorised, charge.captured, charge.refunded)
+                for reference, charge in self._charges.items()
+                if charge.state is GatewayOutcome.APPROVED
+            }
+
     def holds(self, reference: str) -> tuple[Money, Money, Money]:
         """What the provider holds for ``reference``: authorised, captured, refunded."""
         with self._lock:
