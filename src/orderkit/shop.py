@@ -6,10 +6,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import attrs
+
 from orderkit.adapters.gateways.store_credit import StoreCreditGateway
 from orderkit.adapters.urls import redact_url
 from orderkit.capabilities import BUILTIN_EVENTS, BUNDLED, EventCodec, events_of, make_converter
 from orderkit.catalog.service import CatalogService
+from orderkit.core.access import AccessPolicy
+from orderkit.core.checks import require_text
 from orderkit.core.context import ServiceContext
 from orderkit.core.outbox import EventService
 from orderkit.core.retry import RetryPolicy
@@ -149,30 +153,67 @@ class Shop:
             ids=settings.make_ids(clock),
             codec=codec,
             retry=settings.retry or RetryPolicy(),
+            access=AccessPolicy(settings.authorize),
         )
-        self.catalog = CatalogService(self.context)
-        self.customers = CustomerService(self.context)
-        self.events = EventService(self.context)
-        self.reports = ReportService(self.context)
-        self.inventory = InventoryService(self.context, channel_buffers=settings.channel_buffers)
-        self.reservations = ReservationService(self.context, routing=settings.routing)
+        self._compose(self.context)
+
+    def _compose(self, context: ServiceContext[UnitOfWork]) -> None:
+        """Build every service on ``context``."""
+        settings = self.settings
+
+        self.catalog = CatalogService(context)
+        self.customers = CustomerService(context)
+        self.events = EventService(context)
+        self.reports = ReportService(context)
+        self.inventory = InventoryService(context, channel_buffers=settings.channel_buffers)
+        self.reservations = ReservationService(context, routing=settings.routing)
         self.orders = OrderService(
-            self.context,
+            context,
             policy=settings.order_policy,
             stock=ReservationCoupling(self.reservations),
             authorize=settings.authorize,
         )
-        self.purchasing = PurchasingService(self.context)
-        self.store_credit = StoreCreditService(self.context)
+        self.purchasing = PurchasingService(context)
+        self.store_credit = StoreCreditService(context)
         self.payments = PaymentService(
-            self.context,
+            context,
             settings.gateways,
             orders=self.orders,
             verification=settings.verification,
-            builtin=[StoreCreditGateway(self.context)],
+            builtin=[StoreCreditGateway(context)],
             credit_notes=settings.credit_notes,
             allow_overpayment=settings.allow_overpayment,
         )
+
+    def acting_as(self, actor: str) -> Shop:
+        """The same shop acting for ``actor``: every call that names nobody asks as them.
+
+        The shop's ``authorize`` hook is asked with ``actor`` before each read
+        and write, and the order history records them. The two shops share the
+        store, clock, ids and settings; closing either closes the store.
+
+        Raises:
+            ValidationError: ``actor`` is not a non-empty text.
+
+        Examples:
+            >>> import orderkit as ok
+            >>> grants = {"clerk-7": {"catalog.read"}}
+            >>> shop = ok.Shop.open(authorize=lambda who, what: what in grants.get(who, ()))
+            >>> shop.acting_as("clerk-7").catalog.list()
+            []
+            >>> shop.acting_as("clerk-7").catalog.add(
+            ...     ok.Product(sku="A", name="A", price=ok.Money("1.00", "EUR")))
+            Traceback (most recent call last):
+            ...
+            orderkit.errors.PermissionDenied: clerk-7 lacks the permission 'catalog.add'
+        """
+        acting = object.__new__(Shop)
+        acting.settings = self.settings
+        acting.store = self.store
+        acting.clock = self.clock
+        acting.context = attrs.evolve(self.context, actor=require_text(actor, "actor", 200))
+        acting._compose(acting.context)
+        return acting
 
     @classmethod
     def open(

@@ -442,7 +442,7 @@ def test_an_order_waiting_for_payment_moves_on_once_payments_cover_it(
     ready = shop.orders.get(order.id)
     assert ready.state == "ready_to_fulfil"
     last = ready.history[-1]
-    assert (last.command, last.actor) == ("secure_payment", "payments")
+    assert (last.command, last.actor) == ("secure_payment", "system:payments")
     transitions = [e for e in shop.events.pending(limit=100) if isinstance(e, ok.OrderTransitioned)]
     assert transitions[-1].command == "secure_payment"
     assert ready.captured == eur("0.00")  # authorised, not taken: capture comes at shipping
@@ -472,7 +472,7 @@ def test_a_failed_payment_holds_cancels_or_waits_per_policy(
         after = shop.orders.get(order.id)
         assert after.state == state
         if policy != "wait":
-            assert after.history[-1].actor == "payments"
+            assert after.history[-1].actor == "system:payments"
             assert "insufficient_funds" in (after.history[-1].reason or "")
         reserved = shop.inventory.level("TEE", "BER").reserved
         assert reserved == (0 if policy == "cancel" else 2)

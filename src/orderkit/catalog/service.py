@@ -7,6 +7,7 @@ import attrs
 from orderkit.catalog.events import ProductAdded, ProductPriceChanged
 from orderkit.catalog.ports import CatalogUnitOfWork
 from orderkit.catalog.products import Product
+from orderkit.core.access import reads, writes
 from orderkit.core.checks import require_instance
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
@@ -21,6 +22,7 @@ class CatalogService:
     def __init__(self, context: ServiceContext[CatalogUnitOfWork]) -> None:
         self._context = context
 
+    @writes("catalog.add")
     @retried
     def add(self, product: Product) -> Product:
         """Add a new product and emit :class:`~orderkit.catalog.ProductAdded`.
@@ -36,6 +38,7 @@ class CatalogService:
             uow.commit()
         return product
 
+    @writes("catalog.add")
     @retried
     def add_many(self, products: list[Product]) -> int:
         """Add several products in one unit of work: all of them or none.
@@ -58,6 +61,7 @@ class CatalogService:
             uow.commit()
         return len(products)
 
+    @writes("catalog.change_price")
     @retried
     def change_price(self, sku: str, price: Money) -> Product:
         """Set a new list price; emits :class:`~orderkit.catalog.ProductPriceChanged`.
@@ -88,6 +92,7 @@ class CatalogService:
             uow.commit()
         return changed
 
+    @reads("catalog.read")
     def get(self, sku: str) -> Product:
         """Return the product with ``sku``.
 
@@ -97,11 +102,13 @@ class CatalogService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.products.get(sku)
 
+    @reads("catalog.read")
     def list(self) -> list[Product]:
         """Return every product, by SKU."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return list(uow.products.list())
 
+    @reads("catalog.read")
     def count(self) -> int:
         """Return how many products the catalog holds."""
         with self._context.store.unit_of_work(readonly=True) as uow:

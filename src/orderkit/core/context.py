@@ -8,6 +8,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
 import attrs
 
+from orderkit.core.access import SYSTEM, AccessPolicy
 from orderkit.core.clock import Clock
 from orderkit.core.events import DomainEvent
 from orderkit.core.ids import IdSource
@@ -29,6 +30,9 @@ class ServiceContext(Generic[U_co]):
     ``U_co`` is the unit of work the service works with: a service states the
     narrow port it needs (``ServiceContext[CatalogUnitOfWork]``), and the shop's
     store, whose units of work carry every capability's repositories, serves it.
+
+    ``access`` is asked before every read and write; ``actor`` is who the
+    services act for when a call names nobody (:meth:`orderkit.Shop.acting_as`).
     """
 
     store: StoreOf[U_co]
@@ -36,6 +40,8 @@ class ServiceContext(Generic[U_co]):
     ids: IdSource
     codec: EventCodec
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    access: AccessPolicy = attrs.field(factory=AccessPolicy)
+    actor: str = SYSTEM
 
     def record(
         self, uow: UnitOfWorkBase, event_type: type[DomainEvent], **fields: Any

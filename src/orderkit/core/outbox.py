@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from orderkit.core.access import reads, writes
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.events import DomainEvent
 from orderkit.core.ports import UnitOfWorkBase
@@ -21,6 +22,7 @@ class EventService:
     def __init__(self, context: ServiceContext[UnitOfWorkBase]) -> None:
         self._context = context
 
+    @reads("events.read")
     def pending(self, limit: int = 100) -> list[DomainEvent]:
         """Return up to ``limit`` committed events not yet published, oldest first.
 
@@ -32,6 +34,7 @@ class EventService:
             messages = uow.outbox.pending(limit)
         return [self._context.codec.decode(message) for message in messages]
 
+    @writes("events.dispatch")
     def dispatch(self, handler: EventHandler, *, limit: int = 100) -> int:
         """Hand pending events to ``handler`` in order and mark each published after it returns.
 
@@ -68,6 +71,7 @@ class EventService:
             uow.outbox.mark_published([event_id], self._context.clock.now())
             uow.commit()
 
+    @reads("events.read")
     def count_pending(self) -> int:
         """Return how many committed events wait to be published."""
         with self._context.store.unit_of_work(readonly=True) as uow:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from orderkit.core.access import reads, writes
 from orderkit.core.addresses import Address
 from orderkit.core.context import ServiceContext, retried
 from orderkit.customers.customer import Customer
@@ -19,6 +20,7 @@ class CustomerService:
     def __init__(self, context: ServiceContext[CustomersUnitOfWork]) -> None:
         self._context = context
 
+    @writes("customers.register")
     @retried
     def register(
         self,
@@ -61,6 +63,7 @@ class CustomerService:
             uow.commit()
         return customer
 
+    @reads("customers.read")
     def get(self, customer: str) -> Customer:
         """Return the customer with this email or id.
 
@@ -70,11 +73,13 @@ class CustomerService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return resolve_customer(uow, customer)
 
+    @reads("customers.read")
     def list(self) -> list[Customer]:
         """Return every customer, in registration order."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return list(uow.customers.list())
 
+    @reads("customers.read")
     def count(self) -> int:
         """Return how many customers are registered."""
         with self._context.store.unit_of_work(readonly=True) as uow:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import attrs
 
+from orderkit.core.access import reads, writes
 from orderkit.core.checks import require_code, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.errors import ValidationError
@@ -45,6 +46,7 @@ class PurchasingService:
     def __init__(self, context: ServiceContext[InventoryUnitOfWork]) -> None:
         self._context = context
 
+    @writes("purchasing.order")
     @retried
     def create_order(
         self,
@@ -80,6 +82,7 @@ class PurchasingService:
             uow.commit()
         return order
 
+    @writes("purchasing.receive")
     @retried
     def receive(self, purchase_order_id: str, lines: Sequence[tuple[str, int]]) -> list[StockLevel]:
         """Receive part or all of a purchase order; stock goes on hand and serves backorders.
@@ -114,6 +117,7 @@ class PurchasingService:
             uow.commit()
         return levels
 
+    @writes("purchasing.close")
     @retried
     def close(self, purchase_order_id: str) -> PurchaseOrder:
         """Close a purchase order; what did not arrive is no longer incoming.
@@ -128,6 +132,7 @@ class PurchasingService:
             uow.commit()
         return order
 
+    @reads("purchasing.read")
     def get(self, purchase_order_id: str) -> PurchaseOrder:
         """Return a purchase order.
 
@@ -137,11 +142,13 @@ class PurchasingService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.purchase_orders.get(purchase_order_id)
 
+    @reads("purchasing.read")
     def open_orders(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
         """Return the open purchase orders, oldest first."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.purchase_orders.open(warehouse=warehouse)
 
+    @reads("purchasing.read")
     def advice(self, *, days: int = 90, warehouse: str | None = None) -> list[ReplenishmentAdvice]:
         """Reorder points, suggested quantities, days of cover and overstock per SKU and warehouse.
 
@@ -181,6 +188,7 @@ class PurchasingService:
             )
         return result
 
+    @reads("purchasing.read")
     def suggestions(self, *, days: int = 90) -> list[PurchaseOrderSuggestion]:
         """Group the advice that says "order now" into purchase orders per supplier and warehouse.
 

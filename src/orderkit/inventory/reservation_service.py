@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from orderkit.core.access import reads, writes
 from orderkit.core.addresses import Address
 from orderkit.core.checks import non_negative_int, require_code, require_instance, require_text
 from orderkit.core.context import ServiceContext, retried
@@ -81,6 +82,7 @@ class ReservationService:
         self._context = context
         self.routing: RoutingStrategy = routing if routing is not None else ByPriority()
 
+    @writes("reservations.reserve")
     @retried
     def reserve(
         self,
@@ -123,6 +125,7 @@ class ReservationService:
             uow.commit()
         return reservation
 
+    @writes("reservations.reserve")
     @retried
     def reserve_many(
         self, requests: Sequence[ReservationRequest], *, expires_in: timedelta | None = None
@@ -391,6 +394,7 @@ class ReservationService:
             warehouse=request.warehouse,
         )
 
+    @reads("reservations.read")
     def plan(
         self,
         lines: Sequence[tuple[str, int]],
@@ -419,6 +423,7 @@ class ReservationService:
         )
         return route(request, warehouses, available, strategy or self.routing)
 
+    @writes("reservations.release")
     def release(self, reservation_id: str) -> Reservation:
         """Give a reservation's units back (cancel, edit); backorders are withdrawn.
 
@@ -428,6 +433,7 @@ class ReservationService:
         """
         return self._end(reservation_id, ReservationStatus.RELEASED)
 
+    @writes("reservations.commit")
     def commit(self, reservation_id: str) -> Reservation:
         """Record that the reserved units shipped: they leave on-hand stock.
 
@@ -437,6 +443,7 @@ class ReservationService:
         """
         return self._end(reservation_id, ReservationStatus.COMMITTED)
 
+    @writes("reservations.release")
     @retried
     def release_document(self, document: str) -> list[Reservation]:
         """Release every active reservation of ``document`` (an order being cancelled)."""
@@ -445,6 +452,7 @@ class ReservationService:
             uow.commit()
         return ended
 
+    @writes("reservations.expire")
     @retried
     def sweep_expired(self, limit: int = 100) -> int:
         """Release up to ``limit`` reservations whose time ran out; return how many."""
@@ -456,6 +464,7 @@ class ReservationService:
             uow.commit()
         return len(due)
 
+    @reads("reservations.read")
     def get(self, reservation_id: str) -> Reservation:
         """Return a reservation.
 
@@ -465,6 +474,7 @@ class ReservationService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.reservations.get(reservation_id)
 
+    @reads("reservations.read")
     def for_document(self, document: str) -> list[Reservation]:
         """Return the reservations made for ``document``."""
         with self._context.store.unit_of_work(readonly=True) as uow:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from orderkit.core.access import reads, writes
 from orderkit.core.checks import non_negative_int, require_code, require_instance, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.quantity import validate_quantity
@@ -55,6 +56,7 @@ class InventoryService:
 
     # Warehouses ---------------------------------------------------------------
 
+    @writes("inventory.warehouses")
     @retried
     def add_warehouse(self, warehouse: Warehouse) -> Warehouse:
         """Add a warehouse.
@@ -69,6 +71,7 @@ class InventoryService:
             uow.commit()
         return warehouse
 
+    @writes("inventory.warehouses")
     @retried
     def update_warehouse(self, warehouse: Warehouse) -> Warehouse:
         """Replace a warehouse's settings (priority, countries served, active ...).
@@ -82,11 +85,13 @@ class InventoryService:
             uow.commit()
         return warehouse
 
+    @reads("inventory.read")
     def warehouses(self) -> list[Warehouse]:
         """Return every warehouse by priority, then code."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.warehouses.list()
 
+    @writes("inventory.bins")
     @retried
     def set_bin(self, sku: str, warehouse: str, bin_location: str | None) -> None:
         """Record the bin a SKU is shelved in, for pick lists (``None`` forgets it).
@@ -102,6 +107,7 @@ class InventoryService:
             uow.stock.set_bin(sku, warehouse, bin_location)
             uow.commit()
 
+    @reads("inventory.read")
     def bins(self, warehouse: str) -> dict[str, str]:
         """Return the bin of every shelved SKU in ``warehouse``.
 
@@ -112,6 +118,7 @@ class InventoryService:
             uow.warehouses.get(warehouse)
             return uow.stock.bins(warehouse)
 
+    @writes("inventory.policies")
     @retried
     def set_policy(self, policy: StockPolicy) -> StockPolicy:
         """Set a SKU's stock policy (backorders, preorders, supplier, replenishment).
@@ -126,6 +133,7 @@ class InventoryService:
             uow.commit()
         return policy
 
+    @reads("inventory.read")
     def policy(self, sku: str) -> StockPolicy:
         """Return the SKU's stock policy (defaults when none was set)."""
         with self._context.store.unit_of_work(readonly=True) as uow:
@@ -133,6 +141,7 @@ class InventoryService:
 
     # Movements ----------------------------------------------------------------
 
+    @writes("inventory.receive")
     def receive(
         self, sku: str, warehouse: str, quantity: int, *, document: str | None = None
     ) -> StockLevel:
@@ -146,10 +155,12 @@ class InventoryService:
         """
         return self._move(MovementKind.RECEIVE, sku, warehouse, quantity, document=document)
 
+    @writes("inventory.restock")
     def restock(self, sku: str, warehouse: str, quantity: int, *, document: str) -> StockLevel:
         """Put returned units back on the shelf (``document`` names the return)."""
         return self._move(MovementKind.RETURN, sku, warehouse, quantity, document=document)
 
+    @writes("inventory.write_off")
     def write_off(self, sku: str, warehouse: str, quantity: int, *, reason: str) -> StockLevel:
         """Remove damaged, expired or lost units; reserved units cannot be written off.
 
@@ -158,6 +169,7 @@ class InventoryService:
         """
         return self._move(MovementKind.WRITE_OFF, sku, warehouse, quantity, reason=reason)
 
+    @writes("inventory.adjust")
     @retried
     def adjust(self, sku: str, warehouse: str, difference: int, *, reason: str) -> StockLevel:
         """Correct on-hand units by a signed ``difference``, with a reason.
@@ -180,6 +192,7 @@ class InventoryService:
             uow.commit()
         return level
 
+    @writes("inventory.count")
     @retried
     def count(
         self, sku: str, warehouse: str, counted: int, *, document: str | None = None
@@ -212,6 +225,7 @@ class InventoryService:
             uow.commit()
         return level
 
+    @writes("inventory.transfer")
     @retried
     def transfer(
         self, sku: str, source: str, destination: str, quantity: int
@@ -299,11 +313,13 @@ class InventoryService:
 
     # Reading ------------------------------------------------------------------------
 
+    @reads("inventory.read")
     def level(self, sku: str, warehouse: str) -> StockLevel:
         """Return the stock level, with ``incoming`` from open purchase orders."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return self._with_incoming(uow, [uow.stock.level(sku, warehouse)])[0]
 
+    @reads("inventory.read")
     def levels(self, *, sku: str | None = None, warehouse: str | None = None) -> list[StockLevel]:
         """Return the recorded levels, with ``incoming``, by SKU then warehouse."""
         with self._context.store.unit_of_work(readonly=True) as uow:
@@ -320,6 +336,7 @@ class InventoryService:
             result.append(attrs.evolve(level, incoming=incoming) if incoming else level)
         return result
 
+    @reads("inventory.read")
     def available(self, sku: str, *, channel: str | None = None) -> int:
         """Available-to-promise across active warehouses, less the channel's buffer.
 
@@ -337,6 +354,7 @@ class InventoryService:
         buffer = self.channel_buffers.get(channel, 0) if channel is not None else 0
         return max(kits - buffer, 0)
 
+    @reads("inventory.read")
     def ledger(
         self, *, sku: str | None = None, warehouse: str | None = None
     ) -> list[StockMovement]:
@@ -344,6 +362,7 @@ class InventoryService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return list(uow.stock.movements(sku=sku, warehouse=warehouse))
 
+    @reads("inventory.read")
     def verify_ledger(self) -> bool:
         """Check that every stored level equals a replay of the ledger.
 

@@ -140,6 +140,13 @@ def capture_in_full(order: Order, entry: HistoryEntry) -> None:
         order.authorised = order.captured
 
 
+def something_paid(order: Order, entry: HistoryEntry) -> str | None:
+    """Refuse to refund an order nothing was captured on (refund)."""
+    if order.captured.amount <= 0:
+        return f"nothing was paid: {order.captured} captured"
+    return None
+
+
 def refund_in_full(order: Order, entry: HistoryEntry) -> None:
     """Record everything captured as refunded."""
     order.refunded = order.captured
@@ -300,10 +307,12 @@ def default_order_workflow() -> Workflow[Order]:
             ),
             Transition(
                 "refund",
-                [s.RETURNED],
+                [s.DELIVERED, s.RETURNED],
                 s.REFUNDED,
+                guards=[something_paid],
                 before=[refund_in_full],
                 permission="payments.refund",
+                description="everything paid was given back (fired by shop.payments)",
             ),
         ],
     )

@@ -10,11 +10,13 @@ raises :class:`~orderkit.errors.ConcurrencyConflict` if somebody did.
 from __future__ import annotations
 
 import builtins
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 import attrs
 
+from orderkit.core.access import commands, reads, system_actor, writes
 from orderkit.core.addresses import Address
 from orderkit.core.checks import (
     parse_enum,
@@ -48,6 +50,9 @@ __all__ = ["OrderPage", "OrderService"]
 _STOCK_RELEASED_IN = frozenset({OrderState.CANCELLED, OrderState.EXPIRED})
 
 _Change = Callable[[OrdersUnitOfWork, Order], None]
+
+ORDERS_ACTOR = system_actor("orders")
+"""Who takes the order's own next steps (awaiting payment, ready to fulfil after a confirmation)."""
 
 EDIT_PERMISSION = "orders.edit"
 """The permission :meth:`OrderService.edit` needs when the shop has an ``authorize`` hook."""
@@ -93,10 +98,11 @@ class OrderService:
         self._context = context
         self.policy = policy if policy is not None else OrderPolicy()
         self.stock = stock if self.policy.reserve_stock else None
-        self._authorize = authorize
+        self._authorize = authorize if authorize is not None else context.access.authorize
 
     # -- placing -------------------------------------------------------------------
 
+    @writes("orders.place")
     @retried
     def place(
         self,
@@ -241,6 +247,7 @@ class OrderService:
 
     # -- moving through the workflow --------------------------------------------------------
 
+    @commands()
     def apply(
         self, order: OrderRef, command: str, *, actor: str = "system", reason: str | None = None
     ) -> Order:
@@ -262,6 +269,7 @@ class OrderService:
             order, lambda uow, loaded: self._fire(uow, loaded, command, actor, reason)
         )
 
+    @commands()
     def confirm(
         self, order: OrderRef, *, actor: str = "system", reason: str | None = None
     ) -> Order:
@@ -291,12 +299,15 @@ class OrderService:
         now = self._context.clock.now()
         for follow_up in ("mark_ready", "await_payment"):
             if follow_up in workflow.allowed(order.state) and not workflow.refusals(
-                order, follow_up, at=now, actor="system"
+                order, follow_up, at=now, actor=ORDERS_ACTOR
             ):
-                # A follow-up is a consequence of the confirmation the actor was allowed.
-                self._fire(uow, order, follow_up, "system", None, checked=False)
+                # The library's own next step: the hook may refuse it, which
+                # leaves the order confirmed.
+                with contextlib.suppress(PermissionDenied):
+                    self._fire(uow, order, follow_up, ORDERS_ACTOR, None)
                 return
 
+    @commands()
     def hold(
         self,
         order: OrderRef,
@@ -325,12 +336,14 @@ class OrderService:
             why = f"{why}: {note.strip()}"
         return self.apply(order, "hold", actor=actor, reason=why)
 
+    @commands()
     def release(
         self, order: OrderRef, *, actor: str = "system", reason: str | None = None
     ) -> Order:
         """Release a hold: the order returns to the state the hold interrupted."""
         return self.apply(order, "release", actor=actor, reason=reason)
 
+    @commands()
     def cancel(
         self,
         order: OrderRef,
@@ -381,10 +394,10 @@ class OrderService:
         # Cancelling some units follows the rules of cancelling all of them:
         # the same states, the same guards, the same permission.
         workflow = self.policy.workflow
+        self._check_permission(actor, self._permission_of(order, "cancel"))
         allowed = workflow.allowed(order.state)
         if "cancel" not in allowed:
             raise _not_allowed(order, "cancel", allowed)
-        self._check_permission(actor, workflow.transition(order.state, "cancel").permission)
         now = self._context.clock.now()
         refusals = workflow.refusals(order, "cancel", at=now, actor=actor)
         if refusals:
@@ -405,6 +418,7 @@ class OrderService:
             actor=actor,
         )
 
+    @writes("orders.expire")
     def expire_due(self, *, limit: int = 100) -> list[Order]:
         """Expire up to ``limit`` orders whose confirmation or payment time ran out.
 
@@ -426,6 +440,7 @@ class OrderService:
 
     # -- editing ----------------------------------------------------------------------------
 
+    @commands()
     def edit(
         self,
         order: OrderRef,
@@ -488,11 +503,11 @@ class OrderService:
         reprice: bool,
         actor: str,
     ) -> None:
+        self._check_permission(actor, EDIT_PERMISSION)
         if order.state not in self.policy.editable_states or any(
             line.picked for line in order.lines
         ):
             raise _not_allowed(order, "edit", self.policy.workflow.allowed(order.state))
-        self._check_permission(actor, EDIT_PERMISSION)
         current = {line.sku: line for line in order.lines if line.open_quantity}
         for sku in [*removed, *changed, *discounts]:
             if sku not in current and sku not in dict(added):
@@ -539,6 +554,7 @@ class OrderService:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @reads("orders.read")
     def get(self, order: str | int) -> Order:
         """Return an order by id, or by number when given an ``int``.
 
@@ -548,10 +564,12 @@ class OrderService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return load_order(uow, order)
 
+    @reads("orders.read")
     def history(self, order: str | int) -> tuple[HistoryEntry, ...]:
         """Every transition of an order, oldest first."""
         return tuple(self.get(order).history)
 
+    @reads("orders.read")
     def available(self, order: str | int, *, actor: str = "system") -> tuple[str, ...]:
         """The commands an order's guards allow now: what a back office would offer.
 
@@ -564,6 +582,7 @@ class OrderService:
             loaded, at=now, actor=actor, reason="(given when issued)"
         )
 
+    @reads("orders.read")
     def find(
         self,
         *,
@@ -617,11 +636,13 @@ class OrderService:
         page = tuple(found[:limit])
         return OrderPage(page, page[-1].number if more else None)
 
+    @reads("orders.read")
     def list(self) -> builtins.list[Order]:
         """Return every order by number."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return list(uow.orders.list())
 
+    @reads("orders.read")
     def count(self) -> int:
         """Return how many orders were placed."""
         with self._context.store.unit_of_work(readonly=True) as uow:
@@ -649,14 +670,16 @@ class OrderService:
         Other use cases let an order's state follow theirs through this: the
         payments service fires ``secure_payment`` when a payment covers an
         order that waits for one. History, event, stock and expiry follow as
-        for :meth:`apply`; the shop's ``authorize`` hook is not asked, since the
-        caller acts on the system's behalf.
+        for :meth:`apply`. The caller acts on the system's behalf under a named
+        system actor (``"system:payments"``), and the shop's ``authorize`` hook
+        is asked for the transition's permission like for anyone else.
 
         Raises:
             InvalidTransition: The command is not allowed in the order's state.
             TransitionRefused: A guard refused.
+            PermissionDenied: The hook refuses the actor the transition.
         """
-        self._fire(uow, order, command, actor, reason, checked=False)
+        self._fire(uow, order, command, actor, reason)
 
     def _fire(
         self,
@@ -674,14 +697,9 @@ class OrderService:
         causes, so subscribers see the cause first.
         """
         now = self._context.clock.now()
-        entry = self.policy.workflow.fire(
-            order,
-            command,
-            at=now,
-            actor=actor,
-            reason=reason,
-            authorize=self._authorize if checked else None,
-        )
+        if checked:
+            self._check_permission(actor, self._permission_of(order, command))
+        entry = self.policy.workflow.fire(order, command, at=now, actor=actor, reason=reason)
         self._context.record(
             uow,
             OrderTransitioned,
@@ -720,6 +738,22 @@ class OrderService:
         if within is None or "expire" not in self.policy.workflow.allowed(state):
             return None
         return since + within
+
+    def _permission_of(self, order: Order, command: str) -> str:
+        """The permission ``command`` needs: its transition's from the order's state.
+
+        Asked before the state is checked, so a refused actor learns nothing
+        of the order: a command not allowed in this state asks the permission
+        of its first transition, and one that names none ``orders.<command>``.
+        """
+        workflow = self.policy.workflow
+        if command in workflow.allowed(order.state):
+            permission = workflow.transition(order.state, command).permission
+        else:
+            permission = next(
+                (t.permission for t in workflow.transitions if t.command == command), None
+            )
+        return permission or f"orders.{command}"
 
     def _check_permission(self, actor: str, permission: str | None) -> None:
         authorize = self._authorize

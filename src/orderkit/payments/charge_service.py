@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from orderkit.core.access import reads, writes
 from orderkit.core.checks import require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
@@ -116,6 +117,7 @@ class ChargeService:
 
     # -- authorise -------------------------------------------------------------------
 
+    @writes("payments.authorise")
     def authorise(
         self,
         order: OrderRef,
@@ -318,6 +320,7 @@ class ChargeService:
 
     # -- capture, void, refund ---------------------------------------------------------
 
+    @writes("payments.capture")
     def capture(
         self, payment_id: str, amount: Money | None = None, *, key: str, final: bool = False
     ) -> Payment:
@@ -336,6 +339,7 @@ class ChargeService:
         """
         return self._operate("capture", payment_id, amount, key, final=final)
 
+    @writes("payments.capture")
     def cash_collected(self, order: OrderRef, *, key: str) -> list[Payment]:
         """The courier confirmed the delivery and the cash: capture the order's cash payments.
 
@@ -373,6 +377,7 @@ class ChargeService:
                 collected.append(self.capture(payment.id, key=capture_key, final=True))
         return collected
 
+    @writes("payments.void")
     def void(self, payment_id: str, *, key: str) -> Payment:
         """Give back what is left of an authorisation.
 
@@ -383,6 +388,7 @@ class ChargeService:
         """
         return self._operate("void", payment_id, None, key)
 
+    @writes("payments.refund")
     def refund(self, payment_id: str, amount: Money, *, key: str) -> Payment:
         """Pay back ``amount`` of what was captured.
 
@@ -547,6 +553,7 @@ class ChargeService:
 
     # -- afterwards ------------------------------------------------------------------
 
+    @writes("payments.resolve")
     def resolve(self, payment_id: str) -> Payment:
         """Ask the gateway what became of everything the payment still waits for.
 
@@ -564,6 +571,7 @@ class ChargeService:
             payment = self._finish(payment.id, pending.key, adapter.status(pending.key))
         return payment
 
+    @writes("payments.notify")
     def notify(self, gateway: str, signature: str, body: bytes) -> Payment | None:
         """Take in a provider's webhook: verify it, then record what it says, once.
 
@@ -611,6 +619,7 @@ class ChargeService:
             uow.commit()
         return payment
 
+    @writes("payments.expire")
     @retried
     def expire_due(self, limit: int = 100) -> list[Payment]:
         """Let uncaptured authorisations lapse once their window is over.
@@ -645,6 +654,7 @@ class ChargeService:
             uow.commit()
         return expired
 
+    @reads("payments.read")
     def gateway(self, name: str) -> PaymentGateway:
         """Return the gateway called ``name`` (``store_credit`` is always there).
 
@@ -653,6 +663,7 @@ class ChargeService:
         """
         return self._gateways.named(require_text(name, "name"))[1]
 
+    @reads("payments.read")
     def get(self, payment_id: str) -> Payment:
         """Return a payment.
 
@@ -662,6 +673,7 @@ class ChargeService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.payments.get(require_text(payment_id, "payment_id"))
 
+    @reads("payments.read")
     def for_order(self, order: OrderRef) -> list[Payment]:
         """Return an order's payments, oldest first."""
         with self._context.store.unit_of_work(readonly=True) as uow:

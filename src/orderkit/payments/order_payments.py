@@ -57,6 +57,20 @@ class OrderPayments:
             self._react(uow, self._orders, order, payment, payments)
         uow.orders.save(order)
 
+    def follow_refund(self, uow: PaymentsUnitOfWork, order_id: str, reason: str) -> None:
+        """Move an order whose payments were refunded in full to ``refunded``, where it may go.
+
+        Only when something was captured and all of it came back, and only
+        from a state the workflow lets ``refund`` leave (delivered, returned);
+        a cancelled order keeps its state and shows ``refunded`` as its
+        payment status.
+        """
+        order = uow.orders.get(order_id)
+        if order.captured.amount <= 0 or order.refunded < order.captured:
+            return
+        if self._verifier.fire(uow, order, "refund", reason):
+            uow.orders.save(order)
+
     def _react(
         self,
         uow: PaymentsUnitOfWork,

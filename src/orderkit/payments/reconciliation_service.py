@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from orderkit.core.access import reads
 from orderkit.core.context import ServiceContext
 from orderkit.errors import ValidationError
 from orderkit.lifecycle.ports import FulfilmentStatus, OrderQuery, PaymentStatus
@@ -23,6 +24,7 @@ class ReconciliationService:
     def __init__(self, context: ServiceContext[PaymentsUnitOfWork]) -> None:
         self._context = context
 
+    @reads("payments.read")
     def reconciliation(
         self,
         *,

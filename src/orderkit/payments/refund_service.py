@@ -6,6 +6,7 @@ import contextlib
 from collections import Counter
 from collections.abc import Mapping
 
+from orderkit.core.access import reads, writes
 from orderkit.core.checks import parse_enum, require_code, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
@@ -73,6 +74,7 @@ class RefundService:
         self._bookkeeping = bookkeeping
         self._credit_notes = credit_notes
 
+    @writes("payments.refund")
     def refund_order(
         self,
         order: OrderRef,
@@ -150,6 +152,7 @@ class RefundService:
                 self._pay(refund, part)
         return self._close(refund.id)
 
+    @reads("payments.read")
     def refunds(self, order: OrderRef) -> list[Refund]:
         """Return an order's refunds, oldest first."""
         with self._context.store.unit_of_work(readonly=True) as uow:
@@ -367,6 +370,7 @@ class RefundService:
                     destination=refund.destination.value,
                     credit_note=number,
                 )
+                self._bookkeeping.follow_refund(uow, refund.order_id, f"refund {refund.id}")
             uow.refunds.save(refund)
             uow.commit()
         return refund

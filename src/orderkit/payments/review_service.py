@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from orderkit.core.access import writes
 from orderkit.core.checks import require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.errors import PaymentError
@@ -37,6 +38,7 @@ class ReviewService:
         self._bookkeeping = bookkeeping
         self._charges = charges
 
+    @writes("payments.review")
     def approve_review(self, payment_id: str, *, actor: str, note: str | None = None) -> Payment:
         """A person looked at a payment under review and lets it through.
 
@@ -49,6 +51,7 @@ class ReviewService:
         """
         return self._review(payment_id, Verdict.APPROVE, actor, note)
 
+    @writes("payments.review")
     def reject_review(
         self, payment_id: str, *, actor: str, key: str, note: str | None = None
     ) -> Payment:

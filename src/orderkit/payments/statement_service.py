@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from orderkit.core.access import writes
 from orderkit.core.checks import require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
@@ -50,6 +51,7 @@ class StatementService:
         self._gateways = gateways
         self._bookkeeping = bookkeeping
 
+    @writes("payments.import_statement")
     def import_statement(
         self,
         statement: str,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from orderkit.core.access import system_actor
 from orderkit.core.context import ServiceContext
 from orderkit.core.money import Money
-from orderkit.errors import NotFound, PaymentError
+from orderkit.errors import NotFound, PaymentError, PermissionDenied
 from orderkit.lifecycle.ports import HoldReason, Order, OrderQuery, OrderState
 from orderkit.payments.methods import PaymentMethod
 from orderkit.payments.payment import Payment
@@ -19,7 +20,10 @@ from orderkit.payments.verification import (
     VerificationStage,
 )
 
-__all__ = ["PaymentVerifier"]
+PAYMENTS_ACTOR = system_actor("payments")
+"""Who moves orders along when their payments change."""
+
+__all__ = ["PAYMENTS_ACTOR", "PaymentVerifier"]
 
 # Velocity counts stop here: far above any threshold worth setting.
 _COUNT_LIMIT = 10_000
@@ -151,11 +155,13 @@ class PaymentVerifier:
         order: Order,
         command: str,
         reason: str,
-        actor: str = "payments",
+        actor: str = PAYMENTS_ACTOR,
     ) -> bool:
-        """Fire ``command`` on the order if the workflow allows it now; say whether it did.
+        """Fire ``command`` on the order if the workflow and the shop allow it; say if it did.
 
-        The caller saves the order.
+        Payments act as :data:`PAYMENTS_ACTOR`; a shop whose ``authorize``
+        hook refuses it the transition keeps the order where it is (the
+        payment is booked all the same). The caller saves the order.
         """
         orders = self._orders
         if orders is None:
@@ -166,7 +172,10 @@ class PaymentVerifier:
             order, command, at=at, actor=actor, reason=reason
         ):
             return False
-        orders.fire_within(uow, order, command, actor=actor, reason=reason)
+        try:
+            orders.fire_within(uow, order, command, actor=actor, reason=reason)
+        except PermissionDenied:
+            return False
         return True
 
 

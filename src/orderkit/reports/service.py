@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from orderkit.core.access import reads
 from orderkit.core.context import ServiceContext
 from orderkit.reports.ports import ReportsUnitOfWork
 from orderkit.reports.summary import SalesSummary, summarise_sales
@@ -15,6 +16,7 @@ class ReportService:
     def __init__(self, context: ServiceContext[ReportsUnitOfWork]) -> None:
         self._context = context
 
+    @reads("reports.read")
     def summary(self) -> SalesSummary:
         """Return the :class:`~orderkit.reports.SalesSummary` of every order placed."""
         with self._context.store.unit_of_work(readonly=True) as uow:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from orderkit.core.access import reads, writes
 from orderkit.core.checks import require_code, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
@@ -33,6 +34,7 @@ class StoreCreditService:
     def __init__(self, context: ServiceContext[StoreCreditUnitOfWork]) -> None:
         self._context = context
 
+    @writes("store_credit.issue")
     @retried
     def issue(
         self,
@@ -79,6 +81,7 @@ class StoreCreditService:
             uow.commit()
         return account
 
+    @reads("store_credit.read")
     def get(self, account_id: str) -> CreditAccount:
         """Return an account.
 
@@ -88,10 +91,12 @@ class StoreCreditService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.credit_accounts.get(require_code(account_id, "account_id"))
 
+    @reads("store_credit.read")
     def balance(self, account_id: str) -> Money:
         """What may still be spent on an account."""
         return self.get(account_id).balance
 
+    @reads("store_credit.read")
     def entries(self, account_id: str, limit: int = 100) -> list[CreditEntry]:
         """The account's latest ledger entries, newest first.
 
