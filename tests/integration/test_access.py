@@ -20,7 +20,7 @@ from orderkit.errors import PermissionDenied
 from orderkit.storage import Store
 from tests.builders import BERLIN, T0, snapshot
 
-WITHIN_ANOTHER_USE_CASE = {"fire_within", "reserve_within", "end_within"}
+WITHIN_ANOTHER_USE_CASE = {"fire_within", "reserve_within", "end_within", "restock_within"}
 """Steps other use cases take inside their own unit of work (already checked)."""
 
 

@@ -81,3 +81,49 @@ def test_the_refund_command_is_refused_when_nothing_was_paid(shop: ok.Shop) -> N
     with pytest.raises(TransitionRefused, match="nothing was paid"):
         shop.orders.apply(cod.id, "refund")
     assert snapshot(shop) == before
+
+
+def test_receiving_a_return_puts_its_units_back_through_the_ledger(shop: ok.Shop) -> None:
+    order = delivered(shop, "ret")
+    assert shop.inventory.level("TEE", "BER").on_hand == 8
+    shop.orders.apply(order.id, "request_return")
+    assert shop.inventory.level("TEE", "BER").on_hand == 8  # asked for, not yet back
+    returned = shop.orders.apply(order.id, "receive_return")
+    assert returned.state == "returned"
+    level = shop.inventory.level("TEE", "BER")
+    assert (level.on_hand, level.available) == (10, 10)
+    (movement,) = [m for m in shop.inventory.ledger(sku="TEE") if m.kind.value == "return"]
+    assert (movement.warehouse, movement.on_hand_delta, movement.document) == (
+        "BER",
+        2,
+        f"return:order:{order.number}",
+    )
+    assert shop.inventory.verify_ledger()
+
+
+def test_units_that_never_left_through_a_reservation_are_not_invented(
+    store_url: str | None,
+) -> None:
+    policy = ok.OrderPolicy(reserve_stock=False)
+    with ok.Shop.open(store_url, clock=ok.ManualClock(T0), order_policy=policy) as shop:
+        shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("10.00", "EUR")))
+        shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.receive("TEE", "BER", 10)
+        order = shop.orders.confirm(shop.orders.place("ana@example.com", [("TEE", 1)]).id)
+        shop.orders.apply(order.id, "mark_paid")
+        for command in ("start_picking", "pack", "ship", "deliver", "request_return"):
+            shop.orders.apply(order.id, command)
+        shop.orders.apply(order.id, "receive_return")
+        assert shop.inventory.level("TEE", "BER").on_hand == 10  # the host keeps this stock
+
+
+def test_a_packed_order_is_packed_not_fulfilled_until_it_ships(shop: ok.Shop) -> None:
+    order = shop.orders.confirm(shop.orders.place("ana@example.com", [("TEE", 2)]).id)
+    shop.orders.apply(order.id, "mark_paid")
+    shop.orders.apply(order.id, "start_picking")
+    packed = shop.orders.apply(order.id, "pack")
+    assert packed.fulfilment_status is ok.FulfilmentStatus.PACKED
+    found = shop.orders.find(fulfilment_status="packed").orders
+    assert [o.number for o in found] == [order.number]
+    assert shop.orders.apply(order.id, "ship").fulfilment_status is ok.FulfilmentStatus.SHIPPED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
 import attrs
@@ -11,7 +12,7 @@ from orderkit.inventory.ports import InventoryUnitOfWork
 from orderkit.inventory.reservation_service import ReservationRequest, ReservationService
 from orderkit.lifecycle.ports import Order, OrdersUnitOfWork
 
-__all__ = ["ReservationCoupling", "stock_document"]
+__all__ = ["ReservationCoupling", "return_document", "stock_document"]
 
 
 def _holds_nothing(order: Order) -> None:
@@ -77,6 +78,22 @@ class ReservationCoupling:
                 order.id, order.state, "ship", (), (f"stock is not all there: {exc.reason}",)
             ) from exc
         _holds_nothing(order)
+
+    def restock(self, uow: OrdersUnitOfWork, order: Order, units: Mapping[str, int]) -> None:
+        """Put returned units back where the order's reservations shipped them from.
+
+        Every returned unit is taken to be sellable; units that never left
+        through a reservation (an order placed while stock was not reserved)
+        are not put back and stay the host's to count.
+        """
+        self._reservations.restock_within(
+            _inventory(uow), stock_document(order), units, return_document=return_document(order)
+        )
+
+
+def return_document(order: Order) -> str:
+    """The document an order's returned units come back under (``"return:order:1042"``)."""
+    return f"return:{stock_document(order)}"
 
 
 def _inventory(uow: OrdersUnitOfWork) -> InventoryUnitOfWork:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import attrs
@@ -36,7 +36,7 @@ from orderkit.inventory.routing import (
     route,
 )
 from orderkit.inventory.stock import StockLevel
-from orderkit.inventory.stock_keeping import serve_backorders
+from orderkit.inventory.stock_keeping import apply_movement, serve_backorders
 
 __all__ = ["ReservationRequest", "ReservationService"]
 
@@ -191,6 +191,59 @@ class ReservationService:
             for reservation in uow.reservations.for_document(document)
             if reservation.status is ReservationStatus.ACTIVE
         ]
+
+    def restock_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        units: Mapping[str, int],
+        *,
+        return_document: str,
+    ) -> dict[str, int]:
+        """Put returned units back in the warehouses ``document``'s reservations shipped them from.
+
+        Runs inside the caller's unit of work: each unit goes back through the
+        ledger as a ``return`` movement naming ``return_document``, never more
+        per warehouse than left it (returns already booked count). Kits come
+        back as their components.
+
+        Returns:
+            The units that did not leave through a reservation of ``document``
+            and so were not put back, by SKU (empty when all were).
+        """
+        shipped: dict[tuple[str, str], int] = {}
+        for reservation in uow.reservations.for_document(document):
+            if reservation.status is ReservationStatus.COMMITTED:
+                for line in reservation.lines:
+                    place = (line.sku, line.warehouse)
+                    shipped[place] = shipped.get(place, 0) + line.quantity
+        wanted = self._expand_kits(uow, summed_lines(units.items())) if units else []
+        left: dict[str, int] = {}
+        now = self._context.clock.now()
+        for sku, quantity in wanted:
+            for place in sorted(p for p in shipped if p[0] == sku):
+                if not quantity:
+                    break
+                back = sum(
+                    movement.on_hand_delta
+                    for movement in uow.stock.movements(sku=sku, warehouse=place[1])
+                    if movement.kind is MovementKind.RETURN and movement.document == return_document
+                )
+                take = min(quantity, shipped[place] - back)
+                if take > 0:
+                    movement = StockMovement.of(
+                        MovementKind.RETURN,
+                        sku,
+                        place[1],
+                        take,
+                        occurred_at=now,
+                        document=return_document,
+                    )
+                    apply_movement(self._context, uow, movement)
+                    quantity -= take
+            if quantity:
+                left[sku] = quantity
+        return left
 
     @staticmethod
     def _check_request(request: ReservationRequest) -> list[tuple[str, int]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
 
 from orderkit.catalog.ports import CatalogUnitOfWork
 from orderkit.core.checks import require_code
@@ -26,6 +27,7 @@ __all__ = [
     "OrderState",
     "OrdersUnitOfWork",
     "PaymentStatus",
+    "ReturnsStock",
     "StockCoupling",
     "load_order",
 ]
@@ -66,6 +68,20 @@ class StockCoupling(Protocol):
 
     def ship(self, uow: OrdersUnitOfWork, order: Order) -> None:
         """Take what the order holds out of on-hand stock."""
+        ...
+
+
+@runtime_checkable
+class ReturnsStock(Protocol):
+    """Protocol: a :class:`StockCoupling` that also takes returned units back.
+
+    The order service calls :meth:`restock` when a transition records units
+    as returned (``receive_return`` in the default workflow), in its unit of
+    work; a coupling without it leaves returns to the host.
+    """
+
+    def restock(self, uow: OrdersUnitOfWork, order: Order, units: Mapping[str, int]) -> None:
+        """Put ``units`` (by SKU) of the order back into sellable stock, through the ledger."""
         ...
 
 

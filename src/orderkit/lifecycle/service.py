@@ -41,7 +41,13 @@ from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.order_input import LineRequest
 from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.lifecycle.policy import OrderPolicy
-from orderkit.lifecycle.ports import OrderRef, OrdersUnitOfWork, StockCoupling, load_order
+from orderkit.lifecycle.ports import (
+    OrderRef,
+    OrdersUnitOfWork,
+    ReturnsStock,
+    StockCoupling,
+    load_order,
+)
 from orderkit.lifecycle.status import FulfilmentStatus, PaymentStatus
 from orderkit.lifecycle.workflow import Authorize, HistoryEntry
 
@@ -699,6 +705,7 @@ class OrderService:
         now = self._context.clock.now()
         if checked:
             self._check_permission(actor, self._permission_of(order, command))
+        returned_before = {line.sku: line.returned for line in order.lines}
         entry = self.policy.workflow.fire(order, command, at=now, actor=actor, reason=reason)
         self._context.record(
             uow,
@@ -719,6 +726,13 @@ class OrderService:
                 stock.release(uow, order)
             elif entry.to_state == OrderState.SHIPPED:
                 stock.ship(uow, order)
+            returned = {
+                line.sku: line.returned - returned_before.get(line.sku, 0)
+                for line in order.lines
+                if line.returned > returned_before.get(line.sku, 0)
+            }
+            if returned and isinstance(stock, ReturnsStock):
+                stock.restock(uow, order, returned)
         order.expires_at = self._deadline(entry)
 
     def _deadline(self, entry: HistoryEntry) -> datetime | None:

@@ -29,8 +29,14 @@ class FulfilmentStatus(enum.StrEnum):
     """How far an order's units have moved, derived from its per-line counters."""
 
     UNFULFILLED = "unfulfilled"
-    PARTIALLY_FULFILLED = "partially_fulfilled"
-    FULFILLED = "fulfilled"
+    PARTIALLY_PICKED = "partially_picked"
+    """Some units are picked from the shelves, none is packed yet."""
+    PICKED = "picked"
+    """Every open unit is picked; none is packed yet."""
+    PARTIALLY_PACKED = "partially_packed"
+    """Some units are packed, none has left yet."""
+    PACKED = "packed"
+    """Every open unit is packed; nothing has left yet (shipped units make it ``shipped``)."""
     PARTIALLY_SHIPPED = "partially_shipped"
     SHIPPED = "shipped"
     PARTIALLY_DELIVERED = "partially_delivered"
@@ -77,6 +83,10 @@ def fulfilment_status(
     Examples:
         >>> fulfilment_status(4, picked=4, packed=4, shipped=1, delivered=0, returned=0).value
         'partially_shipped'
+        >>> fulfilment_status(4, picked=4, packed=4, shipped=0, delivered=0, returned=0).value
+        'packed'
+        >>> fulfilment_status(4, picked=2, packed=0, shipped=0, delivered=0, returned=0).value
+        'partially_picked'
     """
     if open_units == 0:
         return FulfilmentStatus.UNFULFILLED
@@ -84,9 +94,10 @@ def fulfilment_status(
         (returned, FulfilmentStatus.RETURNED, FulfilmentStatus.PARTIALLY_RETURNED),
         (delivered, FulfilmentStatus.DELIVERED, FulfilmentStatus.PARTIALLY_DELIVERED),
         (shipped, FulfilmentStatus.SHIPPED, FulfilmentStatus.PARTIALLY_SHIPPED),
-        (packed, FulfilmentStatus.FULFILLED, FulfilmentStatus.PARTIALLY_FULFILLED),
+        (packed, FulfilmentStatus.PACKED, FulfilmentStatus.PARTIALLY_PACKED),
+        (picked, FulfilmentStatus.PICKED, FulfilmentStatus.PARTIALLY_PICKED),
     )
     for units, whole, partial in stages:
         if units:
             return whole if units >= open_units else partial
-    return FulfilmentStatus.PARTIALLY_FULFILLED if picked else FulfilmentStatus.UNFULFILLED
+    return FulfilmentStatus.UNFULFILLED

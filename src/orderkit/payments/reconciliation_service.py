@@ -96,8 +96,10 @@ _SHIPPED = (
 )
 _UNSHIPPED = (
     FulfilmentStatus.UNFULFILLED,
-    FulfilmentStatus.PARTIALLY_FULFILLED,
-    FulfilmentStatus.FULFILLED,
+    FulfilmentStatus.PARTIALLY_PICKED,
+    FulfilmentStatus.PICKED,
+    FulfilmentStatus.PARTIALLY_PACKED,
+    FulfilmentStatus.PACKED,
 )
 _NOT_PAID = (PaymentStatus.UNPAID, PaymentStatus.AUTHORISED, PaymentStatus.PARTIALLY_PAID)
 _TAKEN = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_PAID, PaymentStatus.OVERPAID)

@@ -116,7 +116,7 @@ class OrderContract:
         assert self._find(store, OrderQuery(tag="vip", states=("confirmed",))) == [3, 1]
         assert self._find(store, OrderQuery(payment_status="paid")) == [3]
         assert self._find(store, OrderQuery(payment_status="authorised")) == [4, 2, 1]
-        assert self._find(store, OrderQuery(fulfilment_status="partially_fulfilled")) == [
+        assert self._find(store, OrderQuery(fulfilment_status="partially_packed")) == [
             4,
             3,
             2,
