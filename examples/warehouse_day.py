@@ -13,7 +13,6 @@ def site(city: str, country: str, lat: float, lon: float) -> ok.Address:
         name=city,
         line1="Lagerweg 1",
         city=city,
-        postal_code="1000",
         country=country,
         coordinates=ok.Coordinates(lat, lon),
     )

@@ -62,17 +62,29 @@ coordinates = st.builds(
     longitude=st.floats(min_value=-180, max_value=180, allow_nan=False),
 )
 
-addresses = st.builds(
-    Address,
-    name=texts,
-    line1=texts,
-    city=texts,
-    postal_code=st.none() | st.from_regex(r"[0-9A-Z]{3,8}", fullmatch=True),
-    country=countries,
-    line2=st.none() | texts,
-    region=st.none() | texts,
-    phone=st.none(),
-    coordinates=st.none() | coordinates,
+
+def _postal_code_for(country: str) -> st.SearchStrategy[str | None]:
+    """A postal code the country takes: any for a country without a known format."""
+    from orderkit.core.postal_codes import POSTAL_CODE_FORMATS
+
+    if country in POSTAL_CODE_FORMATS:
+        return st.none() | st.from_regex(POSTAL_CODE_FORMATS[country][0], fullmatch=True)
+    return st.none() | st.from_regex(r"[0-9A-Z]{3,8}", fullmatch=True)
+
+
+addresses = countries.flatmap(
+    lambda country: st.builds(
+        Address,
+        name=texts,
+        line1=texts,
+        city=texts,
+        postal_code=_postal_code_for(country),
+        country=st.just(country),
+        line2=st.none() | texts,
+        region=st.none() | texts,
+        phone=st.none(),
+        coordinates=st.none() | coordinates,
+    )
 )
 
 dimensions = st.builds(

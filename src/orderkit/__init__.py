@@ -16,7 +16,7 @@ from orderkit.capabilities import EventCodec, make_converter
 from orderkit.catalog import Dimensions, Product, ProductAdded, ProductPriceChanged
 from orderkit.core.addresses import Address, Coordinates
 from orderkit.core.clock import Clock, ManualClock, SystemClock
-from orderkit.core.countries import country_name
+from orderkit.core.countries import country_code, country_name
 from orderkit.core.currencies import currency_exponent
 from orderkit.core.events import DomainEvent, OutboxMessage
 from orderkit.core.ids import IdGenerator, IdSource
@@ -179,6 +179,7 @@ __all__ = [
     "Warehouse",
     "Workflow",
     "__version__",
+    "country_code",
     "country_name",
     "currency_exponent",
     "default_order_workflow",

@@ -164,69 +164,91 @@ class NotFound(OrderkitError, LookupError):
     Attributes:
         kind: What was looked for (``"product"``, ``"order"`` ...).
         key: The key that was not found.
+        field: Where the key was given (``"lines[1].sku"``), when a call
+            names many; ``None`` otherwise.
     """
 
     kind = "record"
+    key_name = "key"
+    """What the key is called for this kind (``"SKU"``, ``"id"``, ``"code"``)."""
 
-    def __init__(self, key: object, kind: str | None = None) -> None:
+    def __init__(self, key: object, kind: str | None = None, *, field: str | None = None) -> None:
         if kind is not None:
             self.kind = kind
         self.key = key
-        super().__init__(f"no {self.kind} with key {key!r}")
+        self.field = field
+        name = self.key_name
+        if name == "id or number" and isinstance(key, int):
+            name = "number"
+        elif name == "id or number":
+            name = "id"
+        elif name == "id or email":
+            name = "email" if isinstance(key, str) and "@" in key else "id"
+        where = "" if field is None else f" ({field})"
+        super().__init__(f"no {self.kind} with {name} {key!r}{where}")
 
 
 class ProductNotFound(NotFound):
     """No product has this SKU."""
 
     kind = "product"
+    key_name = "SKU"
 
 
 class CustomerNotFound(NotFound):
     """No customer has this id or email."""
 
     kind = "customer"
+    key_name = "id or email"
 
 
 class OrderNotFound(NotFound):
     """No order has this id or number."""
 
     kind = "order"
+    key_name = "id or number"
 
 
 class WarehouseNotFound(NotFound):
     """No warehouse has this code."""
 
     kind = "warehouse"
+    key_name = "code"
 
 
 class ReservationNotFound(NotFound):
     """No reservation has this id."""
 
     kind = "reservation"
+    key_name = "id"
 
 
 class PurchaseOrderNotFound(NotFound):
     """No purchase order has this id."""
 
     kind = "purchase order"
+    key_name = "id"
 
 
 class PaymentNotFound(NotFound):
     """No payment has this id."""
 
     kind = "payment"
+    key_name = "id"
 
 
 class RefundNotFound(NotFound):
     """No refund has this id."""
 
     kind = "refund"
+    key_name = "id"
 
 
 class CreditAccountNotFound(NotFound):
     """No gift card or store-credit account has this code."""
 
     kind = "credit account"
+    key_name = "code"
 
 
 class Conflict(OrderkitError):
@@ -364,15 +386,33 @@ class InsufficientStock(OrderkitError):
         warehouse: The warehouse code, or ``None`` when all warehouses were considered.
         requested: The quantity asked for.
         available: The quantity that was available.
+        searched: The warehouses that were looked in, when several could
+            serve (empty: none is active or ships there); ``None`` when not told.
     """
 
-    def __init__(self, sku: str, warehouse: str | None, requested: int, available: int) -> None:
+    def __init__(
+        self,
+        sku: str,
+        warehouse: str | None,
+        requested: int,
+        available: int,
+        *,
+        searched: Sequence[str] | None = None,
+    ) -> None:
         self.sku = sku
         self.warehouse = warehouse
         self.requested = requested
         self.available = available
-        where = f" in {warehouse}" if warehouse else ""
-        super().__init__(f"{sku}{where}: requested {requested}, available {available}")
+        self.searched = None if searched is None else tuple(searched)
+        if self.searched == ():
+            message = f"{sku}: requested {requested}, but no warehouse is active and ships there"
+        elif self.searched and not warehouse:
+            places = ", ".join(self.searched)
+            message = f"{sku}: requested {requested}, available {available} in {places}"
+        else:
+            where = f" in {warehouse}" if warehouse else ""
+            message = f"{sku}{where}: requested {requested}, available {available}"
+        super().__init__(message)
 
 
 class PaymentError(OrderkitError):

@@ -30,7 +30,6 @@ def place(code: str, country: str, lat: float, lon: float) -> ok.Address:
         name=code,
         line1="1 Dock Road",
         city=code,
-        postal_code="1000",
         country=country,
         coordinates=ok.Coordinates(lat, lon),
     )

@@ -36,7 +36,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 ok.Warehouse(
                     code,
                     code,
-                    ok.Address(name=code, line1="1", city="X", postal_code="1", country="DE"),
+                    ok.Address(name=code, line1="1", city="X", country="DE"),
                 )
             )
         self.shop.catalog.add_many(
@@ -177,7 +177,7 @@ class BackorderLedger(RuleBasedStateMachine):
             ok.Warehouse(
                 "W1",
                 "W1",
-                ok.Address(name="W1", line1="1", city="X", postal_code="1", country="DE"),
+                ok.Address(name="W1", line1="1", city="X", country="DE"),
             )
         )
         self.shop.catalog.add_many(

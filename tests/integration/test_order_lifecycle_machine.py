@@ -20,7 +20,7 @@ from orderkit.lifecycle import OrderPolicy
 from tests.builders import T0
 from tests.postgres import OnPostgres
 
-HOME = ok.Address(name="Ana", line1="1 Main St", city="Berlin", postal_code="1000", country="DE")
+HOME = ok.Address(name="Ana", line1="1 Main St", city="Berlin", country="DE")
 SKUS = ("TEE", "MUG")
 COMMANDS = tuple(ok.default_order_workflow().commands)
 MAIN_PATH = {

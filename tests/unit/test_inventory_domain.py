@@ -181,7 +181,6 @@ def warehouse(
         name=code,
         line1="1 Dock",
         city=code,
-        postal_code="1",
         country=country,
         coordinates=Coordinates(lat, lon),
     )

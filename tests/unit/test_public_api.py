@@ -92,6 +92,7 @@ EXPECTED = {
     "Warehouse",
     "Workflow",
     "__version__",
+    "country_code",
     "country_name",
     "currency_exponent",
     "default_order_workflow",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from orderkit.catalog.events import ProductAdded, ProductPriceChanged
 from orderkit.catalog.ports import CatalogUnitOfWork
 from orderkit.catalog.products import Product
 from orderkit.core.access import reads, writes
-from orderkit.core.checks import require_instance
+from orderkit.core.checks import require_code, require_instance
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
 from orderkit.errors import CurrencyMismatch, ValidationError
@@ -50,8 +52,11 @@ class CatalogService:
             ValidationError: An item is not a Product.
             AlreadyExists: One of the SKUs exists (nothing is added).
         """
-        for product in products:
-            require_instance(product, Product, "products")
+        if isinstance(products, str | bytes) or not isinstance(products, Iterable):
+            raise ValidationError("products", products, "give a list of Product")
+        products = list(products)
+        for index, product in enumerate(products):
+            require_instance(product, Product, f"products[{index}]")
         with self._context.store.unit_of_work() as uow:
             for product in products:
                 uow.products.add(product)
@@ -99,6 +104,7 @@ class CatalogService:
         Raises:
             ProductNotFound: No product has ``sku``.
         """
+        sku = require_code(sku, "sku")
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.products.get(sku)
 

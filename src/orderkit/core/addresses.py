@@ -6,6 +6,7 @@ import attrs
 
 from orderkit.core.checks import blank_to_none, optional_instance_of, optional_text, stripped, text
 from orderkit.core.countries import country_name, validate_country
+from orderkit.core.postal_codes import normalise_postal_code
 from orderkit.errors import ValidationError
 
 __all__ = ["Address", "Coordinates"]
@@ -52,15 +53,18 @@ class Address:
         name: The recipient.
         line1: Street and number.
         city: The city or town.
-        postal_code: The postal code, if the country uses them.
         country: ISO 3166-1 alpha-2 code (``"DE"``); validated.
+        postal_code: The postal code, if the country uses them (a keyword);
+            where the country's format is known it must fit it, and it is kept
+            upper-case with single spaces (``"SW1A 1AA"``).
         line2: A second address line.
         region: State, province or county, where it matters for tax or carriers.
         phone: A phone number for the carrier.
         coordinates: Latitude and longitude, used by routing by distance.
 
     Raises:
-        ValidationError: A required text is empty or too long.
+        ValidationError: A required text is empty or too long, or the postal
+            code does not fit the country's format.
         InvalidCountry: ``country`` is not an ISO 3166-1 alpha-2 code.
 
     Examples:
@@ -72,8 +76,10 @@ class Address:
     name: str = attrs.field(converter=stripped, validator=text())
     line1: str = attrs.field(converter=stripped, validator=text())
     city: str = attrs.field(converter=stripped, validator=text())
-    postal_code: str | None = attrs.field(converter=blank_to_none, validator=optional_text(20))
     country: str = attrs.field(converter=_country)
+    postal_code: str | None = attrs.field(
+        default=None, converter=blank_to_none, validator=optional_text(20), kw_only=True
+    )
     line2: str | None = attrs.field(
         default=None, converter=blank_to_none, validator=optional_text()
     )
@@ -86,6 +92,11 @@ class Address:
     coordinates: Coordinates | None = attrs.field(
         default=None, validator=optional_instance_of(Coordinates)
     )
+
+    def __attrs_post_init__(self) -> None:
+        if self.postal_code is not None:
+            normalised = normalise_postal_code(self.postal_code, self.country)
+            object.__setattr__(self, "postal_code", normalised)
 
     def country_name(self, locale: str = "en") -> str:
         """Return the country's name in ``locale`` (``"Deutschland"`` for DE in ``"de"``)."""

@@ -20,8 +20,24 @@ E = TypeVar("E", bound=enum.Enum)
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}")
 
 
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters (all but tab, line feed and carriage return) and lone surrogates.
+
+PostgreSQL refuses NUL and unpaired surrogates in text; the other control
+characters mean nothing in a name, a note or a reason. One rule for every
+store: text that one store keeps, every store keeps.
+"""
+
+MAX_INT = 2**63 - 1
+"""The largest whole number a store keeps (a signed 64-bit integer)."""
+
+
 def require_text(value: object, field: str, max_length: int = 200) -> str:
-    """Return ``value`` stripped, if it is a non-empty string of at most ``max_length``."""
+    """Return ``value`` stripped, if it is a non-empty string of at most ``max_length``.
+
+    Control characters other than tab and line breaks, and lone surrogates,
+    are refused: every store keeps the same text.
+    """
     if not isinstance(value, str):
         raise ValidationError(field, value, "must be a string")
     text = value.strip()
@@ -29,6 +45,13 @@ def require_text(value: object, field: str, max_length: int = 200) -> str:
         raise ValidationError(field, value, "must not be empty")
     if len(text) > max_length:
         raise ValidationError(field, value, f"must be at most {max_length} characters")
+    bad = _UNSTORABLE.search(text)
+    if bad is not None:
+        raise ValidationError(
+            field,
+            value,
+            f"must not hold the control character {bad.group()!r} (at {bad.start()})",
+        )
     return text
 
 
@@ -93,10 +116,19 @@ def require_aware(value: object, field: str) -> datetime:
     return value
 
 
+def require_limit(value: object, field: str = "limit", most: int = 10_000) -> int:
+    """Return ``value`` if it is an int from 1 to ``most`` (how many rows one call takes)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise ValidationError(field, value, f"must be an int from 1 to {most}")
+    return value
+
+
 def non_negative_int(value: object, field: str) -> int:
-    """Return ``value`` if it is an int >= 0 (not a bool)."""
+    """Return ``value`` if it is an int from 0 to :data:`MAX_INT` (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValidationError(field, value, "must be a whole number >= 0")
+    if value > MAX_INT:
+        raise ValidationError(field, value, f"must be at most {MAX_INT} (64 bits)")
     return value
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from orderkit.errors import InvalidCountry
 
-__all__ = ["COUNTRY_CODES", "country_name", "validate_country"]
+__all__ = ["COUNTRY_CODES", "country_code", "country_name", "validate_country"]
 
 _ALPHA_2 = """
 AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM
@@ -41,6 +41,13 @@ def validate_country(code: object, field: str = "country") -> str:
         hint = ""
         if isinstance(code, str) and code.upper() in COUNTRY_CODES:
             hint = f" (did you mean {code.upper()!r}?)"
+        elif isinstance(code, str) and len(code) <= 60:
+            try:
+                named = country_code(code)
+            except InvalidCountry:
+                pass
+            else:
+                hint = f" (did you mean {named!r}? orderkit.country_code({code!r}) finds it)"
         raise InvalidCountry(field, code, f"not an ISO 3166-1 alpha-2 country code{hint}")
     return code
 
@@ -56,3 +63,90 @@ def country_name(code: str, locale: str = "en") -> str:
 
     validate_country(code, "code")
     return str(Locale.parse(locale).territories[code])
+
+
+_ALIASES = {
+    "USA": "US",
+    "U.S.A.": "US",
+    "U.S.": "US",
+    "UNITED STATES OF AMERICA": "US",
+    "AMERICA": "US",
+    "UK": "GB",
+    "U.K.": "GB",
+    "GREAT BRITAIN": "GB",
+    "BRITAIN": "GB",
+    "ENGLAND": "GB",
+    "SCOTLAND": "GB",
+    "WALES": "GB",
+    "NORTHERN IRELAND": "GB",
+    "HOLLAND": "NL",
+    "THE NETHERLANDS": "NL",
+    "CZECH REPUBLIC": "CZ",
+    "RUSSIAN FEDERATION": "RU",
+    "KOREA": "KR",
+    "REPUBLIC OF KOREA": "KR",
+    "IVORY COAST": "CI",
+    "MACEDONIA": "MK",
+    "SWAZILAND": "SZ",
+    "BURMA": "MM",
+    "VATICAN": "VA",
+    "UAE": "AE",
+}
+"""Names people write that CLDR does not list: former names, short forms, constituent countries."""
+
+
+def country_code(name: str, locale: str = "en") -> str:
+    """Return the ISO 3166-1 alpha-2 code of a country named in English or in ``locale``.
+
+    Case, accents and surrounding spaces do not matter; an alpha-2 or alpha-3
+    code is taken too (``"de"``, ``"DEU"``), and a few common names CLDR does
+    not list (``"USA"``, ``"UK"``, ``"Holland"``).
+
+    Raises:
+        InvalidCountry: No country has that name.
+
+    Examples:
+        >>> country_code("Germany"), country_code("USA"), country_code("Deutschland", "de")
+        ('DE', 'US', 'DE')
+        >>> country_code("côte d'ivoire")
+        'CI'
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidCountry("name", name, "give a country's name or code")
+    wanted = _folded(name)
+    upper = name.strip().upper()
+    if upper in COUNTRY_CODES:
+        return upper
+    if upper in _ALIASES:
+        return _ALIASES[upper]
+    from babel import Locale
+
+    for language in dict.fromkeys((locale, "en")):
+        territories = Locale.parse(language).territories
+        for code, territory in territories.items():
+            if code in COUNTRY_CODES and _folded(territory) == wanted:
+                return str(code)
+    alpha3 = _alpha3()
+    if upper in alpha3:
+        return alpha3[upper]
+    raise InvalidCountry("name", name, "no country has this name; give its ISO 3166-1 code")
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().replace("&", "and").split())
+
+
+def _alpha3() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 codes to alpha-2, from CLDR's territory aliases."""
+    from babel.core import get_global
+
+    aliases = get_global("territory_aliases")
+    return {
+        alias: target[0]
+        for alias, target in aliases.items()
+        if len(alias) == 3 and alias.isalpha() and target and target[0] in COUNTRY_CODES
+    }

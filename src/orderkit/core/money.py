@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,14 +23,21 @@ _quantize = _CONTEXT.quantize
 _scaleb = _CONTEXT.scaleb
 
 
+_NUMERAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""What an amount given as text may look like: ASCII digits, a point, a sign, an exponent."""
+
+
 def _to_decimal(value: object, field: str) -> Decimal:
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except decimal.InvalidOperation:
-            raise InvalidAmount(field, value, "not a decimal number") from None
+        # Decimal() also reads full-width and other Unicode digits and strips
+        # white space; an amount is taken as written, in ASCII, or not at all.
+        if not _NUMERAL.fullmatch(value):
+            raise InvalidAmount(
+                field, value, "write it with ASCII digits and a point, like '19.90', and no spaces"
+            )
+        number = Decimal(value)
     elif isinstance(value, bool | float):
         raise InvalidAmount(
             field, value, "use a Decimal, an int or a numeric string, never a float or a bool"

@@ -79,5 +79,9 @@ class EventService:
 
 
 def _check_limit(limit: object) -> None:
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValidationError("limit", limit, "must be a positive int")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= _MOST:
+        raise ValidationError("limit", limit, f"must be an int from 1 to {_MOST}")
+
+
+_MOST = 100_000
+"""The most events one call reads or delivers."""

@@ -24,6 +24,7 @@ from typing import Any, get_origin
 import cattrs
 from cattrs.errors import CattrsError
 
+from orderkit.core.addresses import Address
 from orderkit.core.checks import require_aware
 from orderkit.core.events import DomainEvent, OutboxMessage
 from orderkit.core.money import Money
@@ -118,6 +119,22 @@ def make_converter(hooks: Iterable[ConverterHook] = ()) -> cattrs.Converter:
     converter.register_structure_hook(datetime, structure_datetime)
     converter.register_unstructure_hook(datetime, unstructure_datetime)
     converter.register_structure_hook(Money, _structure_money)
+    _address = converter.gen_structure_attrs_fromdict(Address)
+
+    def structure_address(value: object, kind: type) -> Address:
+        # Postal code formats arrived after addresses were first stored: one
+        # kept before that does not fit its country still loads, as it was.
+        try:
+            loaded: Address = _address(value, kind)  # type: ignore[arg-type]
+        except ValidationError as refused:
+            if refused.field != "postal_code" or not isinstance(value, Mapping):
+                raise
+            address: Address = _address({**value, "postal_code": None}, kind)
+            object.__setattr__(address, "postal_code", value["postal_code"])
+            return address
+        return loaded
+
+    converter.register_structure_hook(Address, structure_address)
     converter.register_unstructure_hook(
         Money, lambda money: {"amount": str(money.amount), "currency": money.currency}
     )

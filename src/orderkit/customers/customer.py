@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 import attrs
@@ -17,18 +18,52 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def normalise_email(value: object, field: str = "email") -> str:
-    """Return the email address lower-cased and stripped, if it looks like one.
+    """Return the email address in the one form two ways of writing it share.
+
+    Two addresses are the same customer's when they are equal after this:
+    surrounding space removed; Unicode compatibility forms folded (NFKC, so
+    full-width letters are their ASCII twins); lower case; an internationalised domain
+    written in its ASCII form (``bücher.de`` is ``xn--bcher-kva.de``). A part
+    that mixes letters of several scripts (a Cyrillic "a" among Latin
+    letters, which looks the same) is refused rather than taken for a new
+    address.
 
     Raises:
-        ValidationError: ``value`` is not a string of the form ``local@domain.tld``.
+        ValidationError: ``value`` is not a string of the form ``local@domain.tld``,
+            or a part mixes scripts.
 
     Examples:
         >>> normalise_email(" Ana@Example.COM ")
         'ana@example.com'
+        >>> normalise_email("ana@bücher.de")
+        'ana@xn--bcher-kva.de'
     """
-    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()) or len(value) > 254:
+    if not isinstance(value, str) or len(value) > 254:
         raise ValidationError(field, value, "must be an email address such as ana@example.com")
-    return value.strip().lower()
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    if not _EMAIL.fullmatch(text) or _UNSTORABLE_EMAIL.search(text):
+        raise ValidationError(field, value, "must be an email address such as ana@example.com")
+    local, domain = text.rsplit("@", 1)
+    for part in (local, *domain.split(".")):
+        scripts = {_script(ch) for ch in part if ch.isalpha()}
+        if len(scripts) > 1:
+            raise ValidationError(
+                field, value, f"mixes {' and '.join(sorted(scripts))} letters that look alike"
+            )
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValidationError(field, value, "has a domain that is not a valid name") from None
+    return f"{local}@{ascii_domain}"
+
+
+_UNSTORABLE_EMAIL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _script(letter: str) -> str:
+    """The script a letter belongs to (``LATIN``, ``CYRILLIC``, ``GREEK``, ...)."""
+    name = unicodedata.name(letter, "UNKNOWN")
+    return name.split(" ", 1)[0]
 
 
 def _addresses(value: object) -> tuple[Address, ...]:

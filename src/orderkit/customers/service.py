@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from orderkit.core.access import reads, writes
 from orderkit.core.addresses import Address
+from orderkit.core.checks import require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.customers.customer import Customer
 from orderkit.customers.events import CustomerRegistered
@@ -70,6 +71,7 @@ class CustomerService:
         Raises:
             CustomerNotFound: Nobody has that email or id.
         """
+        customer = require_text(customer, "customer", 320)
         with self._context.store.unit_of_work(readonly=True) as uow:
             return resolve_customer(uow, customer)
 

@@ -89,7 +89,8 @@ def plan_stock(
         short = quantity - totals[sku]
         if short > 0:
             if not policy_of(sku).backorder_limit_at(now) or not eligible:
-                raise InsufficientStock(sku, warehouse, quantity, totals[sku])
+                searched = [w.code for w in eligible]
+                raise InsufficientStock(sku, warehouse, quantity, totals[sku], searched=searched)
             request = RoutingRequest(((sku, short),), country, coordinates)
             target = backorder_warehouse(eligible, request, strategy, expecting(sku))
             waiting[(sku, target)] = short

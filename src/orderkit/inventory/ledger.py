@@ -16,7 +16,8 @@ from datetime import datetime
 import attrs
 
 from orderkit.core.checks import aware, blank_to_none, code, optional_text, parse_enum
-from orderkit.errors import ValidationError
+from orderkit.core.quantity import MAX_QUANTITY
+from orderkit.errors import InvalidQuantity, ValidationError
 from orderkit.inventory.stock import StockLevel
 
 __all__ = ["MovementKind", "StockMovement", "replay"]
@@ -111,6 +112,10 @@ class StockMovement:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValidationError(name, value, "must be an int")
+            if abs(value) > MAX_QUANTITY:
+                # One bound for every stock quantity: what receive refuses,
+                # an adjustment or a count cannot bring in either.
+                raise InvalidQuantity(name, value, f"must be at most {MAX_QUANTITY} units")
         if self.on_hand_delta == 0 and self.reserved_delta == 0 and self.backordered_delta == 0:
             raise ValidationError("quantity", 0, "a movement must change something")
         needs_reason = self.kind in {MovementKind.ADJUST, MovementKind.WRITE_OFF}

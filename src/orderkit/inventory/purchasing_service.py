@@ -125,6 +125,7 @@ class PurchasingService:
         Raises:
             PurchaseOrderClosed: It is not open.
         """
+        purchase_order_id = require_code(purchase_order_id, "purchase_order_id")
         with self._context.store.unit_of_work() as uow:
             order = uow.purchase_orders.get(purchase_order_id)
             order.close()
@@ -139,12 +140,15 @@ class PurchasingService:
         Raises:
             PurchaseOrderNotFound: No such purchase order.
         """
+        purchase_order_id = require_code(purchase_order_id, "purchase_order_id")
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.purchase_orders.get(purchase_order_id)
 
     @reads("purchasing.read")
     def open_orders(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
         """Return the open purchase orders, oldest first."""
+        if warehouse is not None:
+            warehouse = require_code(warehouse, "warehouse")
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.purchase_orders.open(warehouse=warehouse)
 
@@ -157,8 +161,10 @@ class PurchasingService:
         Raises:
             ValidationError: ``days`` is not a positive int.
         """
-        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-            raise ValidationError("days", days, "must be a positive int")
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36_600:
+            raise ValidationError("days", days, "must be an int from 1 to 36600 (a century)")
+        if warehouse is not None:
+            warehouse = require_code(warehouse, "warehouse")
         today = self._context.clock.now().date()
         start, end = today - timedelta(days=days), today - timedelta(days=1)
         since = datetime.combine(start, time(), tzinfo=UTC)

@@ -484,7 +484,7 @@ class ReservationService:
             ReservationNotFound: No such reservation.
             ReservationNotActive: It was already released, expired or committed.
         """
-        return self._end(reservation_id, ReservationStatus.RELEASED)
+        return self._end(require_code(reservation_id, "reservation_id"), ReservationStatus.RELEASED)
 
     @writes("reservations.commit")
     def commit(self, reservation_id: str) -> Reservation:
@@ -494,12 +494,15 @@ class ReservationService:
             ReservationNotActive: It is not active.
             ValidationError: Some of its units are still backordered.
         """
-        return self._end(reservation_id, ReservationStatus.COMMITTED)
+        return self._end(
+            require_code(reservation_id, "reservation_id"), ReservationStatus.COMMITTED
+        )
 
     @writes("reservations.release")
     @retried
     def release_document(self, document: str) -> list[Reservation]:
         """Release every active reservation of ``document`` (an order being cancelled)."""
+        document = require_text(document, "document", 120)
         with self._context.store.unit_of_work() as uow:
             ended = self.end_within(uow, document)
             uow.commit()
@@ -524,12 +527,14 @@ class ReservationService:
         Raises:
             ReservationNotFound: No such reservation.
         """
+        reservation_id = require_code(reservation_id, "reservation_id")
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.reservations.get(reservation_id)
 
     @reads("reservations.read")
     def for_document(self, document: str) -> list[Reservation]:
         """Return the reservations made for ``document``."""
+        document = require_text(document, "document", 120)
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.reservations.for_document(document)
 

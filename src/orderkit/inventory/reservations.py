@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import attrs
@@ -68,6 +68,8 @@ def summed_lines(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
         ValidationError: A pair is malformed.
         InvalidQuantity: A quantity is not a positive int.
     """
+    if isinstance(lines, str | bytes | Mapping) or not isinstance(lines, Iterable):
+        raise ValidationError("lines", lines, "give a list of (sku, quantity) pairs")
     totals: dict[str, int] = {}
     for index, item in enumerate(lines):
         if not isinstance(item, tuple | list) or len(item) != 2:

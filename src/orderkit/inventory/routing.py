@@ -299,7 +299,7 @@ def route(
     Examples:
         >>> from orderkit.core.addresses import Address
         >>> def hub(code, priority):
-        ...     address = Address(name=code, line1="1 Dock", city="X", postal_code="1",
+        ...     address = Address(name=code, line1="1 Dock", city="X",
         ...                       country="DE")
         ...     return Warehouse(code, code, address, priority=priority)
         >>> plan = route(RoutingRequest((("TEE", 3),), "DE"), [hub("A", 2), hub("B", 1)],

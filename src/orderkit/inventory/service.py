@@ -114,6 +114,7 @@ class InventoryService:
         Raises:
             WarehouseNotFound: Unknown warehouse.
         """
+        warehouse = require_code(warehouse, "warehouse")
         with self._context.store.unit_of_work(readonly=True) as uow:
             uow.warehouses.get(warehouse)
             return uow.stock.bins(warehouse)
@@ -136,6 +137,7 @@ class InventoryService:
     @reads("inventory.read")
     def policy(self, sku: str) -> StockPolicy:
         """Return the SKU's stock policy (defaults when none was set)."""
+        sku = require_code(sku, "sku")
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.stock_policies.get(sku) or StockPolicy(sku=sku)
 
@@ -157,7 +159,12 @@ class InventoryService:
 
     @writes("inventory.restock")
     def restock(self, sku: str, warehouse: str, quantity: int, *, document: str) -> StockLevel:
-        """Put returned units back on the shelf (``document`` names the return)."""
+        """Put returned units back on the shelf (``document`` names the return).
+
+        Raises:
+            ValidationError: ``document`` is missing or empty: a return is named.
+        """
+        document = require_text(document, "document", 120)
         return self._move(MovementKind.RETURN, sku, warehouse, quantity, document=document)
 
     @writes("inventory.write_off")
@@ -316,12 +323,15 @@ class InventoryService:
     @reads("inventory.read")
     def level(self, sku: str, warehouse: str) -> StockLevel:
         """Return the stock level, with ``incoming`` from open purchase orders."""
+        sku, warehouse = require_code(sku, "sku"), require_code(warehouse, "warehouse")
         with self._context.store.unit_of_work(readonly=True) as uow:
             return self._with_incoming(uow, [uow.stock.level(sku, warehouse)])[0]
 
     @reads("inventory.read")
     def levels(self, *, sku: str | None = None, warehouse: str | None = None) -> list[StockLevel]:
         """Return the recorded levels, with ``incoming``, by SKU then warehouse."""
+        sku = None if sku is None else require_code(sku, "sku")
+        warehouse = None if warehouse is None else require_code(warehouse, "warehouse")
         with self._context.store.unit_of_work(readonly=True) as uow:
             return self._with_incoming(uow, uow.stock.levels(sku=sku, warehouse=warehouse))
 
@@ -342,6 +352,8 @@ class InventoryService:
 
         For a kit, the number of complete kits its components allow.
         """
+        if channel is not None:
+            channel = require_code(channel, "channel")
         with self._context.store.unit_of_work(readonly=True) as uow:
             product = uow.products.get(require_code(sku, "sku"))
             active = {w.code for w in uow.warehouses.list() if w.active}
@@ -359,6 +371,8 @@ class InventoryService:
         self, *, sku: str | None = None, warehouse: str | None = None
     ) -> list[StockMovement]:
         """Return the movement ledger, oldest first, optionally filtered."""
+        sku = None if sku is None else require_code(sku, "sku")
+        warehouse = None if warehouse is None else require_code(warehouse, "warehouse")
         with self._context.store.unit_of_work(readonly=True) as uow:
             return list(uow.stock.movements(sku=sku, warehouse=warehouse))
 

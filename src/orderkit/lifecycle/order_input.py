@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from orderkit.core.checks import (
+    MAX_INT,
     parse_enum,
     require_aware,
     require_code,
@@ -91,6 +92,8 @@ def order_query(
     tag: str | None,
 ) -> OrderQuery:
     """The :class:`OrderQuery` for :meth:`OrderService.find`'s criteria (customer aside)."""
+    if state is not None and not isinstance(state, str | Sequence):
+        raise ValidationError("state", state, "give a state or a list of states")
     states = None if state is None else ((state,) if isinstance(state, str) else tuple(state))
     for name in states or ():
         if name not in states_known:
@@ -114,5 +117,7 @@ def page_size(limit: object, cursor: object) -> None:
     """Check a page size (1 to 500) and a cursor (``next_cursor`` of the page before)."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 500:
         raise ValidationError("limit", limit, "must be an int from 1 to 500")
-    if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int)):
+    if cursor is not None and (
+        isinstance(cursor, bool) or not isinstance(cursor, int) or not 0 < cursor <= MAX_INT
+    ):
         raise ValidationError("cursor", cursor, "pass next_cursor of the previous page")

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 from orderkit.catalog.ports import CatalogUnitOfWork
-from orderkit.core.checks import require_code
+from orderkit.core.checks import MAX_INT, require_code
 from orderkit.core.ports import Sequences
 from orderkit.customers.ports import CustomersUnitOfWork
+from orderkit.errors import OrderNotFound
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.lifecycle.policy import OrderPolicy
@@ -99,5 +100,7 @@ def load_order(uow: OrdersUnitOfWork, order: OrderRef) -> Order:
     if isinstance(order, Order):
         return uow.orders.get(order.id)
     if isinstance(order, int) and not isinstance(order, bool):
+        if not 0 < order <= MAX_INT:
+            raise OrderNotFound(order)  # no store holds such a number
         return uow.orders.get_by_number(order)
     return uow.orders.get(require_code(order, "order"))

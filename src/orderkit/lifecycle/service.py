@@ -22,6 +22,8 @@ from orderkit.core.checks import (
     parse_enum,
     require_code,
     require_instance,
+    require_limit,
+    require_text,
 )
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
@@ -32,6 +34,7 @@ from orderkit.errors import (
     CurrencyMismatch,
     InvalidTransition,
     PermissionDenied,
+    ProductNotFound,
     TransitionRefused,
     ValidationError,
 )
@@ -234,13 +237,16 @@ class OrderService:
     ) -> list[OrderLine]:
         """Lines at catalog prices (or at the price of ``keep``'s line for that SKU)."""
         order_lines: builtins.list[OrderLine] = []
-        for sku, quantity in requested:
+        for index, (sku, quantity) in enumerate(requested):
             kept = (keep or {}).get(sku)
             if kept is not None:
                 name, price = kept.name, kept.unit_price
                 discount = discounts.get(sku, kept.discount)
             else:
-                product = uow.products.get(sku)
+                try:
+                    product = uow.products.get(sku)
+                except ProductNotFound as missing:
+                    raise ProductNotFound(sku, field=f"lines[{index}].sku") from missing
                 name, price = product.name, product.price
                 discount = discounts.get(sku, Money.zero(price.currency))
             if order_lines and price.currency != order_lines[0].unit_price.currency:
@@ -337,9 +343,9 @@ class OrderService:
         """
         why = parse_enum(HoldReason, reason, "reason").value
         if note is not None:
-            if not isinstance(note, str) or not note.strip():
-                raise ValidationError("note", note, "must be a non-empty string")
-            why = f"{why}: {note.strip()}"
+            # The note travels inside the recorded reason: it gets the room
+            # the reason leaves it, and its own name when it does not fit.
+            why = f"{why}: {require_text(note, 'note', 500 - len(why) - 2)}"
         return self.apply(order, "hold", actor=actor, reason=why)
 
     @commands()
@@ -432,8 +438,7 @@ class OrderService:
         Returns the orders expired.
         """
         now = self._context.clock.now()
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValidationError("limit", limit, "must be an int >= 1")
+        require_limit(limit)
         with self._context.store.unit_of_work(readonly=True) as uow:
             candidates = uow.orders.expiring(now, limit)
         expired: builtins.list[Order] = []
@@ -477,6 +482,10 @@ class OrderService:
         """
         actor, _ = given.who(actor)
         added = given.requested_lines(add, "add") if add else []
+        if isinstance(remove, str) or not isinstance(remove, Sequence | set | frozenset):
+            raise ValidationError("remove", remove, "give a list of SKUs")
+        if quantities is not None and not isinstance(quantities, Mapping):
+            raise ValidationError("quantities", quantities, "give {sku: quantity}")
         removed = [require_code(sku, "remove") for sku in remove]
         changed = {
             require_code(sku, "quantities"): validate_quantity(q, f"quantities[{sku}]")

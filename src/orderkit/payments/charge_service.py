@@ -15,7 +15,7 @@ import hashlib
 from datetime import timedelta
 
 from orderkit.core.access import reads, writes
-from orderkit.core.checks import require_text
+from orderkit.core.checks import require_limit, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
 from orderkit.errors import (
@@ -633,8 +633,7 @@ class ChargeService:
         Raises:
             ValidationError: ``limit`` is not a positive int.
         """
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValidationError("limit", limit, "must be a positive int")
+        require_limit(limit)
         context = self._context
         expired = []
         with context.store.unit_of_work() as uow:

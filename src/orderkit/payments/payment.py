@@ -318,7 +318,9 @@ class Payment:
             PaymentError: The payment does not wait for money.
         """
         if not self._waits_for_money:
-            raise PaymentError(self.order_id, f"a payment that is {self.state} takes no money")
+            raise PaymentError(
+                self.order_id, f"payment {self.id} is {self.state} and takes no money"
+            )
         self._check_amount("amount", amount, self.outstanding)
         self.authorised += amount
         self.captured += amount
@@ -360,7 +362,9 @@ class Payment:
             if operation == "void":
                 amount = self.capturable
                 if not amount.amount:
-                    raise PaymentError(self.order_id, "nothing is left to void")
+                    raise PaymentError(
+                        self.order_id, f"nothing is left to void on payment {self.id}"
+                    )
             else:
                 amount = self.capturable if amount is None else amount
                 self._check_amount("amount", amount, self.capturable)
@@ -437,7 +441,9 @@ class Payment:
 
     def _require_state(self, action: str, *allowed: PaymentState) -> None:
         if self.state not in allowed:
-            raise PaymentError(self.order_id, f"cannot {action} a payment that is {self.state}")
+            raise PaymentError(
+                self.order_id, f"cannot {action} payment {self.id}: it is {self.state}"
+            )
 
     def _check_amount(self, field: str, amount: Money | None, limit: Money) -> None:
         if not isinstance(amount, Money):
@@ -447,4 +453,4 @@ class Payment:
         if amount.amount <= 0:
             raise InvalidAmount(field, amount, "must be positive")
         if amount > limit:
-            raise InvalidAmount(field, amount, f"only {limit} is left")
+            raise InvalidAmount(field, amount, f"only {limit} is left on payment {self.id}")

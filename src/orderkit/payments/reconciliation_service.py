@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from orderkit.core.access import reads
+from orderkit.core.checks import require_limit
 from orderkit.core.context import ServiceContext
 from orderkit.errors import ValidationError
 from orderkit.lifecycle.ports import FulfilmentStatus, OrderQuery, PaymentStatus
@@ -49,8 +50,7 @@ class ReconciliationService:
         ):
             if not isinstance(value, timedelta) or value < timedelta(0):
                 raise ValidationError(name, value, "must be a timedelta of zero or more")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
-            raise ValidationError("limit", limit, "must be an int from 1 to 10000")
+        require_limit(limit)
         now = self._context.clock.now()
         with self._context.store.unit_of_work(readonly=True) as uow:
             return _reconcile(

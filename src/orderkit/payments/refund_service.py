@@ -126,6 +126,8 @@ class RefundService:
         """
         key = require_text(key, "key")
         destination = parse_enum(RefundDestination, to, "to")
+        if lines is not None and not isinstance(lines, Mapping):
+            raise ValidationError("lines", lines, "give {sku: units}")
         if lines is not None and amount is not None:
             raise ValidationError("amount", amount, "refund lines or an amount, not both")
         if amount is not None and (not isinstance(amount, Money) or amount.amount <= 0):

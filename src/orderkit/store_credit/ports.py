@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from orderkit.core.money import Money
-from orderkit.core.ports import UnitOfWorkBase
+from orderkit.customers.ports import CustomersUnitOfWork
 from orderkit.errors import CreditAccountNotFound, IdempotencyConflict
 from orderkit.store_credit.accounts import (
     CreditAccount,
@@ -25,8 +25,8 @@ __all__ = [
 ]
 
 
-class StoreCreditUnitOfWork(UnitOfWorkBase, Protocol):
-    """Protocol: a unit of work with the credit accounts and their ledger."""
+class StoreCreditUnitOfWork(CustomersUnitOfWork, Protocol):
+    """Protocol: a unit of work with the credit accounts, their ledger and their owners."""
 
     @property
     def credit_accounts(self) -> CreditAccountRepository:

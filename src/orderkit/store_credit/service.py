@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from orderkit.core.access import reads, writes
-from orderkit.core.checks import require_code, require_text
+from orderkit.core.checks import require_aware, require_code, require_limit, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
 from orderkit.errors import (
     InvalidAmount,
-    ValidationError,
+    InvalidTime,
 )
 from orderkit.store_credit.accounts import CreditAccount, CreditEntry, CreditKind
 from orderkit.store_credit.ports import StoreCreditUnitOfWork, credit_within
@@ -56,6 +56,8 @@ class StoreCreditService:
             InvalidAmount: ``amount`` is not a positive Money.
             CurrencyMismatch: The account exists in another currency.
             IdempotencyConflict: ``key`` was used for another entry.
+            CustomerNotFound: ``customer_id`` names nobody.
+            InvalidTime: ``expires_at`` is naive or not in the future.
             ValidationError: A malformed code, kind, customer or time.
         """
         account_id = require_code(account_id, "account_id")
@@ -66,13 +68,18 @@ class StoreCreditService:
             customer_id = require_code(customer_id, "customer_id")
         note = None if note is None else require_text(note, "note", 500)
         context = self._context
+        now = context.clock.now()
+        if expires_at is not None and require_aware(expires_at, "expires_at") <= now:
+            raise InvalidTime("expires_at", expires_at, "is not in the future")
         with context.store.unit_of_work() as uow:
+            if customer_id is not None:
+                uow.customers.get(customer_id)  # raises CustomerNotFound
             account = credit_within(
                 uow,
                 account_id,
                 amount,
                 key=key,
-                now=context.clock.now(),
+                now=now,
                 kind=kind,
                 customer_id=customer_id,
                 expires_at=expires_at,
@@ -104,8 +111,7 @@ class StoreCreditService:
             CreditAccountNotFound: No account has that code.
             ValidationError: ``limit`` is not an int from 1 to 10000.
         """
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
-            raise ValidationError("limit", limit, "must be an int from 1 to 10000")
+        require_limit(limit)
         with self._context.store.unit_of_work(readonly=True) as uow:
             account = uow.credit_accounts.get(require_code(account_id, "account_id"))
             return uow.credit_accounts.entries(account.id, limit)

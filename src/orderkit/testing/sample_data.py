@@ -48,7 +48,7 @@ CITIES: tuple[City, ...] = (
     City("Lyon", "FR", "69001", 45.764, 4.836, "EUR"),
     City("Madrid", "ES", "28001", 40.417, -3.704, "EUR"),
     City("Milan", "IT", "20121", 45.464, 9.19, "EUR"),
-    City("Amsterdam", "NL", "1011", 52.368, 4.904, "EUR"),
+    City("Amsterdam", "NL", "1011 AB", 52.368, 4.904, "EUR"),
     City("Vienna", "AT", "1010", 48.208, 16.374, "EUR"),
     City("Dublin", "IE", "D01", 53.35, -6.26, "EUR"),
     City("Lisbon", "PT", "1100-148", 38.722, -9.139, "EUR"),
