@@ -264,6 +264,8 @@ def _checkout(
             shop.payments.capture(payment.id, key=f"{key}-capture")
         except BalanceExceeded as refused:
             results.put(("refused", str(refused.balance)))
+        except Exception as failed:  # noqa: BLE001 - reported to the test, never lost in a child
+            results.put(("failed", repr(failed)))
         else:
             results.put(("paid", payment.id))
 

@@ -241,7 +241,7 @@ class ChargeService:
             if existing is not None:
                 return uow.payments.get(existing.payment_id)
             if not overpay:
-                paid_so_far = uow.payments.for_order(loaded.id)
+                paid_so_far = uow.payments.held_for_order(loaded.id)
                 OrderBalance.of(loaded.id, loaded.grand_total, paid_so_far).check_authorisation(
                     amount
                 )
@@ -493,7 +493,8 @@ class ChargeService:
         The stored payments are read, so the capture being begun counts once.
         """
         order = uow.orders.get(order_id)
-        balance = OrderBalance.of(order.id, order.grand_total, uow.payments.for_order(order.id))
+        taken = uow.payments.held_for_order(order.id)
+        balance = OrderBalance.of(order.id, order.grand_total, taken)
         balance.check_capture(amount)
 
     def _refused_by_checks(

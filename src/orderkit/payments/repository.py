@@ -68,6 +68,17 @@ class PaymentRepository(Protocol):
         """Return an order's payments, oldest first."""
         ...
 
+    def held_for_order(self, order_id: str) -> list[Payment]:
+        """Return an order's payments as last committed, oldest first, without locking them.
+
+        For the order's open balance, read under the order's own lock: a
+        store with row locks must not lock the payments here, or it would
+        take them in the opposite order to a unit of work recording a
+        gateway's answer (payment, then order) and the two could deadlock.
+        A payment changed meanwhile only holds less than it did.
+        """
+        ...
+
     def by_reference(self, gateway: str, reference: str) -> list[Payment]:
         """Return the payments of ``gateway`` whose provider reference is ``reference``.
 

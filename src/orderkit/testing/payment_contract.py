@@ -134,7 +134,7 @@ class PaymentContract:
         )
 
     def test_payments_of_an_order_oldest_first(self, store: Store) -> None:
-        """for_order() lists an order's payments by creation time."""
+        """for_order() and held_for_order() list an order's payments by creation time."""
         with store.unit_of_work() as uow:
             uow.payments.add(sample_payment("P2", minutes=5))
             uow.payments.add(sample_payment("P1", minutes=1))
@@ -143,6 +143,8 @@ class PaymentContract:
         with store.unit_of_work(readonly=True) as uow:
             assert [p.id for p in uow.payments.for_order("O1")] == ["P1", "P2"]
             assert uow.payments.for_order("O9") == []
+            assert [p.id for p in uow.payments.held_for_order("O1")] == ["P1", "P2"]
+            assert uow.payments.held_for_order("O9") == []
 
     def test_expiring_authorisations_soonest_first(self, store: Store) -> None:
         """expiring() lists authorised, uncaptured payments whose window ends by then."""

@@ -48,6 +48,12 @@ class SqlPayments(SqlVersionedRepository[Payment]):
         """An order's payments, oldest first."""
         return self._select("order_id = :order_id", "created_at, id", {"order_id": order_id})
 
+    def held_for_order(self, order_id: str) -> list[Payment]:
+        """An order's payments, oldest first, read without row locks."""
+        return self._select(
+            "order_id = :order_id", "created_at, id", {"order_id": order_id}, lock=False
+        )
+
     def by_reference(self, gateway: str, reference: str) -> list[Payment]:
         """The gateway's payments with ``reference``, oldest first."""
         return self._select(

@@ -116,13 +116,15 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
         params: dict[str, Any] | None = None,
         *,
         limit: int | None = None,
+        lock: bool = True,
     ) -> list[A]:
         query = f"SELECT {self.body_column} FROM {self.table} WHERE {where} ORDER BY {order}"
         arguments = dict(params or {})
         if limit is not None:
             query += " LIMIT :limit"
             arguments["limit"] = limit
-        query += self._session.for_update
+        if lock:
+            query += self._session.for_update
         found = self._session.rows(query, arguments)
         return [
             self._converter.structure(self._dialect.decode_json(row[0]), self.aggregate)
