@@ -53,10 +53,10 @@ class Address:
         name: The recipient.
         line1: Street and number.
         city: The city or town.
-        country: ISO 3166-1 alpha-2 code (``"DE"``); validated.
-        postal_code: The postal code, if the country uses them (a keyword);
-            where the country's format is known it must fit it, and it is kept
-            upper-case with single spaces (``"SW1A 1AA"``).
+        postal_code: The postal code, if the country uses them (``None`` by
+            default); where the country's format is known it must fit it, and
+            it is kept upper-case with single spaces (``"SW1A 1AA"``).
+        country: ISO 3166-1 alpha-2 code (``"DE"``); required and validated.
         line2: A second address line.
         region: State, province or county, where it matters for tax or carriers.
         phone: A phone number for the carrier.
@@ -76,10 +76,12 @@ class Address:
     name: str = attrs.field(converter=stripped, validator=text())
     line1: str = attrs.field(converter=stripped, validator=text())
     city: str = attrs.field(converter=stripped, validator=text())
-    country: str = attrs.field(converter=_country)
     postal_code: str | None = attrs.field(
-        default=None, converter=blank_to_none, validator=optional_text(20), kw_only=True
+        default=None, converter=blank_to_none, validator=optional_text(20)
     )
+    # Required, but after the optional postal code so positional calls keep
+    # their order: a missing country is refused by the converter, by name.
+    country: str = attrs.field(default=None, converter=_country)
     line2: str | None = attrs.field(
         default=None, converter=blank_to_none, validator=optional_text()
     )
