@@ -78,8 +78,10 @@ class ShopSettings:
         channel_buffers: Units held back from available-to-promise per channel.
         order_policy: Workflow, tax, auto-confirmation, expiry and stock
             settings for orders (:class:`~orderkit.OrderPolicy`).
-        authorize: ``authorize(actor, permission) -> bool``; when given, every
-            order command checks the permission its transition names.
+        authorize: ``authorize(actor, permission) -> bool``; when given, it is
+            asked before every read and write of every service (see
+            :mod:`orderkit.core.access`), and order commands ask their
+            transition's permission.
         retry: How often a use case runs again when the database aborted it in
             a conflict with a concurrent one (:class:`~orderkit.RetryPolicy`).
         gateways: The payment gateways payments go through (the first is the

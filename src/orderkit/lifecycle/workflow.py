@@ -33,6 +33,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import attrs
 
+from orderkit.core.access import Authorize
 from orderkit.core.checks import optional_text, require_code
 from orderkit.errors import (
     InvalidTransition,
@@ -102,9 +103,6 @@ Guard = Callable[[Any, HistoryEntry], "str | None"]
 
 Hook = Callable[[Any, HistoryEntry], None]
 """An effect run before or after a transition; a before-hook that raises stops it."""
-
-Authorize = Callable[[str, str], bool]
-"""``authorize(actor, permission)``: whether the actor holds the permission."""
 
 
 def _name(value: object) -> str:
