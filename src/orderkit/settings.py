@@ -51,6 +51,11 @@ def _frozen_mapping(value: Mapping[str, int] | None) -> Mapping[str, int] | None
     return MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
 
 
+def _boolean(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ConfigurationError(attribute.name, value, "must be True or False")
+
+
 def _seed(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigurationError(attribute.name, value, "must be an int")
@@ -127,7 +132,7 @@ class ShopSettings:
     gateways: tuple[PaymentGateway, ...] = attrs.field(default=(), converter=tuple)
     verification: VerificationPipeline | None = None
     credit_notes: CreditNoteIssuer | None = None
-    allow_overpayment: bool = attrs.field(default=False, validator=_must_be(bool, "True or False"))
+    allow_overpayment: bool = attrs.field(default=False, validator=_boolean)
 
     def __attrs_post_init__(self) -> None:
         if self.ids is not None and self.seed is not None:
