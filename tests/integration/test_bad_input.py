@@ -12,6 +12,7 @@ the same answer.
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,6 @@ def shops(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ok.Shop]]:
     folder: Path = tmp_path_factory.mktemp("bad-input")
     opened = [_shop(None), _shop(f"sqlite:///{folder / 'shop.db'}")]
     schema = None
-    import os
-
     if os.environ.get(URL_VARIABLE, "").strip() or in_ci():
         from tests.postgres import server_url
 

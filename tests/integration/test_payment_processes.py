@@ -7,7 +7,7 @@ through a manager proxy, as they would reach a provider over the network.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from multiprocessing.managers import BaseManager
 from typing import Any
@@ -104,31 +104,32 @@ def _race(
             results.put("done")
 
 
-def _run_race(url: str, address: Any, authkey: bytes, operation: str, payment_id: str) -> list[str]:
+def _race_processes(
+    target: Callable[..., None], arguments: list[tuple[Any, ...]], *, timeout: float = 60
+) -> list[Any]:
+    """Run ``target(*args, barrier, results)`` once per args, in processes that start together.
+
+    Returns what each put on ``results``, in the order they finished.
+    """
     context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(PROCESSES), context.Queue()
-    racers = [
-        context.Process(
-            target=_race,
-            args=(
-                url,
-                address,
-                authkey,
-                operation,
-                payment_id,
-                f"{operation}-{n}",
-                barrier,
-                results,
-            ),
-        )
-        for n in range(PROCESSES)
-    ]
+    barrier, results = context.Barrier(len(arguments)), context.Queue()
+    racers = [context.Process(target=target, args=(*args, barrier, results)) for args in arguments]
     for racer in racers:
         racer.start()
-    outcomes = [results.get(timeout=60) for _ in racers]
+    outcomes = [results.get(timeout=timeout) for _ in racers]
     for racer in racers:
         racer.join(30)
     return outcomes
+
+
+def _run_race(url: str, address: Any, authkey: bytes, operation: str, payment_id: str) -> list[str]:
+    return _race_processes(
+        _race,
+        [
+            (url, address, authkey, operation, payment_id, f"{operation}-{n}")
+            for n in range(PROCESSES)
+        ],
+    )
 
 
 def test_racing_captures_and_refunds_stay_within_their_bounds(shared_store_url: str) -> None:
@@ -190,17 +191,9 @@ def test_racing_checkouts_never_spend_a_gift_card_below_zero(shared_store_url: s
         shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
         shop.store_credit.issue("GIFT-RACE", ok.Money("100.00", "EUR"), key="sold")
         orders = [shop.orders.place("ana@example.com", [("TEE", 1)]) for _ in range(PROCESSES)]
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(PROCESSES), context.Queue()
-    racers = [
-        context.Process(target=_spend, args=(url, order.id, f"spend-{n}", barrier, results))
-        for n, order in enumerate(orders)
-    ]
-    for racer in racers:
-        racer.start()
-    outcomes = sorted(results.get(timeout=60) for _ in racers)
-    for racer in racers:
-        racer.join(30)
+    outcomes = sorted(
+        _race_processes(_spend, [(url, order.id, f"spend-{n}") for n, order in enumerate(orders)])
+    )
     assert outcomes == ["held", "held", "held", "insufficient_funds"]  # 3 x 30.00 of 100.00
     with ok.Shop.open(url) as shop:
         assert shop.store_credit.balance("GIFT-RACE") == ok.Money("10.00", "EUR")
@@ -231,17 +224,9 @@ def test_racing_refunds_of_one_line_refund_each_unit_once(shared_store_url: str)
             order.id, order.grand_total, "GIFT-1", key="pay", gateway="store_credit"
         )
         shop.payments.capture(payment.id, key="capture")
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(PROCESSES), context.Queue()
-    racers = [
-        context.Process(target=_refund_one, args=(url, order.id, f"ret-{n}", barrier, results))
-        for n in range(PROCESSES)
-    ]
-    for racer in racers:
-        racer.start()
-    outcomes = sorted(results.get(timeout=60) for _ in racers)
-    for racer in racers:
-        racer.join(30)
+    outcomes = sorted(
+        _race_processes(_refund_one, [(url, order.id, f"ret-{n}") for n in range(PROCESSES)])
+    )
     assert outcomes == ["refunded", "refunded", "refunded", "refused"]  # 3 units, 4 racers
     with ok.Shop.open(url) as shop:
         assert shop.store_credit.balance("GIFT-1") == ok.Money("30.00", "EUR")
@@ -283,20 +268,11 @@ def test_racing_checkouts_of_one_order_charge_it_once(shared_store_url: str) -> 
             shop.catalog.add(ok.Product(sku="TEE", name="T", price=ok.Money("20.00", "EUR")))
             shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
             order = shop.orders.place("ana@example.com", [("TEE", 2)])  # 40.00
-        context = multiprocessing.get_context("spawn")
-        barrier, results = context.Barrier(CHECKOUTS), context.Queue()
-        racers = [
-            context.Process(
-                target=_checkout,
-                args=(url, address, authkey, order.id, f"checkout-{n}", barrier, results),
-            )
-            for n in range(CHECKOUTS)
-        ]
-        for racer in racers:
-            racer.start()
-        outcomes = [results.get(timeout=120) for _ in racers]
-        for racer in racers:
-            racer.join(30)
+        outcomes = _race_processes(
+            _checkout,
+            [(url, address, authkey, order.id, f"checkout-{n}") for n in range(CHECKOUTS)],
+            timeout=120,
+        )
         assert sorted(kind for kind, _ in outcomes) == ["paid"] + ["refused"] * (CHECKOUTS - 1)
         assert {detail for kind, detail in outcomes if kind == "refused"} == {"0.00 EUR"}
 

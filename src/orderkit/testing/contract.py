@@ -37,6 +37,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import pytest
@@ -130,6 +131,15 @@ def sample_message(event_id: str, aggregate_id: str = "O1") -> OutboxMessage:
     )
 
 
+T = TypeVar("T")
+
+
+def make_in(make: Callable[..., T], folder: Path) -> T:
+    """Call a suite's ``make_store``, handing it ``folder`` if it takes one."""
+    takes_folder = bool(inspect.signature(make).parameters)
+    return make(folder) if takes_folder else make()
+
+
 class _Boom(Exception):
     """Raised inside a unit of work to prove it rolls back."""
 
@@ -147,9 +157,7 @@ class StoreContract(OrderContract, InventoryContract, PaymentContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[Store]:
         """A fresh store in a new temporary directory, closed after the test."""
-        make = self.make_store
-        takes_folder = bool(inspect.signature(make).parameters)
-        store = make(tmp_path) if takes_folder else make()  # type: ignore[call-arg]
+        store = make_in(self.make_store, tmp_path)
         yield store
         store.close()
 

@@ -15,7 +15,6 @@ PostgreSQL stores and the JSON-file store of the "Write a store" how-to.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from hypothesis import strategies as st
 
 from orderkit.core.records import Key
 from orderkit.errors import StorageError
+from orderkit.testing.contract import make_in
 
 __all__ = ["RecordContract"]
 
@@ -45,8 +45,7 @@ class RecordContract:
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[Any]:
         """A fresh store in a new temporary directory, closed after the test."""
-        make = self.make_store
-        store = make(tmp_path) if inspect.signature(make).parameters else make()  # type: ignore[call-arg]
+        store = make_in(self.make_store, tmp_path)
         yield store
         store.close()
 
@@ -170,9 +169,7 @@ class RecordContract:
     @given(keys=st.lists(_keys, max_size=25, unique=True))
     def test_any_keys_scan_in_python_order(self, tmp_path_factory: Any, keys: list[Key]) -> None:
         """Property: whatever the keys, a scan returns them as ``sorted`` orders them."""
-        make = self.make_store
-        folder = tmp_path_factory.mktemp("records")
-        store = make(folder) if inspect.signature(make).parameters else make()  # type: ignore[call-arg]
+        store = make_in(self.make_store, tmp_path_factory.mktemp("records"))
         try:
             self.put_all(store, "p", keys)
             assert self.scanned(store, "p") == sorted(keys)

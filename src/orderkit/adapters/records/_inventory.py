@@ -9,7 +9,7 @@ import attrs
 import cattrs
 
 from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedTable, moment
-from orderkit.adapters.records.port import RecordTransaction
+from orderkit.adapters.records.port import Record, RecordTransaction
 from orderkit.errors import (
     AlreadyExists,
     PurchaseOrderNotFound,
@@ -87,6 +87,7 @@ class RecordStock:
         position = Counters(self._tx).add("stock_movements.position")
         stored = attrs.evolve(movement, position=position)
         self._tx.put("stock_movements", (position,), self._converter.unstructure(stored))
+        self._tx.put("stock_movements.sku", (movement.sku, position), {})
         return level
 
     def level(self, sku: str, warehouse: str) -> StockLevel:
@@ -117,13 +118,23 @@ class RecordStock:
         warehouse: str | None = None,
         since: datetime | None = None,
     ) -> Iterator[StockMovement]:
-        for _, record in self._tx.scan("stock_movements"):
-            if (sku is None or record["sku"] == sku) and (
-                warehouse is None or record["warehouse"] == warehouse
-            ):
+        if sku is None:
+            records: Iterator[Record] = (record for _, record in self._tx.scan("stock_movements"))
+        else:  # one SKU's movements, by position, without reading the others
+            records = self._by_position(
+                key[1] for key, _ in self._tx.scan("stock_movements.sku", (sku,))
+            )
+        for record in records:
+            if warehouse is None or record["warehouse"] == warehouse:
                 movement: StockMovement = self._converter.structure(record, StockMovement)
                 if since is None or movement.occurred_at >= since:
                     yield movement
+
+    def _by_position(self, positions: Iterator[str | int]) -> Iterator[Record]:
+        for position in positions:
+            record = self._tx.get("stock_movements", (position,))
+            if record is not None:
+                yield record
 
     def set_bin(self, sku: str, warehouse: str, bin_location: str | None) -> None:
         if bin_location is None:
