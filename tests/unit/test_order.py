@@ -96,6 +96,21 @@ def test_totals_always_reconcile(order: Order) -> None:
 
 
 @given(s.orders())
+def test_counting_units_keeps_the_prices_and_shows_the_new_counts(order: Order) -> None:
+    """Priced lines carried over a counter change equal a fresh pricing of the new lines."""
+    before = order.priced_lines
+    if not order.item_count:
+        return
+    order.record("picked")
+    carried = order.priced_lines
+    assert [p.line for p in carried] == list(order.lines)
+    assert [p.line.picked for p in carried] == [line.open_quantity for line in order.lines]
+    order._priced = None  # price from scratch
+    assert order.priced_lines == carried
+    assert [p.total for p in carried] == [p.total for p in before]
+
+
+@given(s.orders())
 def test_tax_is_rounded_as_the_order_says(order: Order) -> None:
     exact = []
     for p in order.priced_lines:

@@ -38,6 +38,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.numeric import Int8Dumper
 from psycopg.types.string import TextLoader
 
+from orderkit.adapters._decoded import DecodedCache
 from orderkit.adapters.sql.dialect import Connection, Cursor, json_text, parse_json
 from orderkit.adapters.sql.migrations_runner import (
     apply_migrations,
@@ -406,6 +407,7 @@ class PostgresStore:
         self.url = redact_url(url)
         self._dialect = PostgresDialect()
         self._converter = make_converter()
+        self._decoded = DecodedCache()
         self._closed = False
         connect_timeout_s = max(1, round(connect_timeout))
         # One direct connection first: its failure says why (wrong password,
@@ -478,7 +480,7 @@ class PostgresStore:
             prepared=self._prepared_on,
         )
         try:
-            uow = SqlUnitOfWork(session, self._converter)
+            uow = SqlUnitOfWork(session, self._converter, self._decoded)
             try:
                 yield uow
             finally:

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from orderkit.adapters._decoded import DecodedCache
 from orderkit.adapters.sql.dialect import Connection, json_text, parse_json
 from orderkit.adapters.sql.migrations_runner import (
     apply_migrations,
@@ -135,6 +136,7 @@ class SqliteStore:
         self.path = str(path)
         self._dialect = SqliteDialect()
         self._converter = make_converter()
+        self._decoded = DecodedCache()
         self._lock = threading.RLock()
         self._connection = self._connect(busy_timeout)
         self._closed = False
@@ -194,7 +196,7 @@ class SqliteStore:
         if self._closed:
             raise StorageError("the store is closed")
         with self._transaction(readonly=readonly) as session:
-            uow = SqlUnitOfWork(session, self._converter)
+            uow = SqlUnitOfWork(session, self._converter, self._decoded)
             try:
                 yield uow
             finally:

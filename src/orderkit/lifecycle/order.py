@@ -500,7 +500,24 @@ class Order:
                 updates[before.value] = max(line.count(before), quantity)
                 before = _BEFORE[before]
             changed[sku] = _evolve(line, updates)
-        self.lines = tuple(changed[line.sku] for line in self.lines)
+        self._recount(tuple(changed[line.sku] for line in self.lines))
+
+    def _recount(self, lines: tuple[OrderLine, ...]) -> None:
+        """Take ``lines`` that differ from the current ones in their counters only.
+
+        Counters do not change prices: the priced lines carry over to the new
+        lines instead of being computed again.
+        """
+        priced, old = self._priced, self.lines
+        self.lines = lines
+        if priced is not None and priced[0][0] is old:
+            self._priced = (
+                (lines, *priced[0][1:]),
+                tuple(
+                    PricedLine(line, was.order_discount, was.shipping, was.tax, was.total)
+                    for line, was in zip(lines, priced[1], strict=True)
+                ),
+            )
 
     def cancel_units(self, quantities: Mapping[str, int] | None = None) -> None:
         """Cancel units per SKU, or every open unit; totals are re-priced.

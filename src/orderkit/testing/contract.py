@@ -238,8 +238,47 @@ class StoreContract(OrderContract, InventoryContract, PaymentContract):
         with store.unit_of_work(readonly=True) as uow:
             order = uow.orders.get("O1")
         order.state = "changed-in-memory"
+        order.history.clear()
+        order.attributes["seen"] = "yes"
         with store.unit_of_work(readonly=True) as uow:
-            assert uow.orders.get("O1").state == "placed"
+            again = uow.orders.get("O1")
+        assert (again.state, again.attributes) == ("placed", {})
+
+    def test_a_saved_value_changed_afterwards_is_read_as_saved(self, store: Store) -> None:
+        """What a save stored is what is read back, whatever the saver does to its object next."""
+        order = sample_order()
+        with store.unit_of_work() as uow:
+            uow.orders.add(order)
+            uow.commit()
+        order.attributes["after"] = "the commit"
+        order.state = "changed-in-memory"
+        with store.unit_of_work(readonly=True) as uow:
+            stored = uow.orders.get("O1")
+        assert (stored.state, stored.attributes) == ("placed", {})
+
+    def test_a_rolled_back_save_is_never_read(self, store: Store) -> None:
+        """A save that was rolled back leaves no trace, even once its version is taken again."""
+        with store.unit_of_work() as uow:
+            uow.orders.add(sample_order())
+            uow.commit()
+        with store.unit_of_work() as uow:
+            order = uow.orders.get("O1")
+            order.state = "rolled-back"
+            uow.orders.save(order)
+            assert uow.orders.get("O1").state == "rolled-back"  # its own write, read back
+            uow.rollback()
+        with store.unit_of_work(readonly=True) as uow:
+            assert (uow.orders.get("O1").state, uow.orders.get_by_number(1).version) == (
+                "placed",
+                1,
+            )
+        with store.unit_of_work() as uow:
+            order = uow.orders.get("O1")
+            order.state = "committed"
+            uow.orders.save(order)  # version 2 again, with another content
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [(o.state, o.version) for o in uow.orders.list()] == [("committed", 2)]
 
     # Keys ------------------------------------------------------------------
 
@@ -532,3 +571,31 @@ class PersistentStoreContract(StoreContract):
                 assert [m.event_id for m in uow.outbox.pending()] == ["E1"]
         finally:
             again.close()
+
+    def test_a_change_through_another_store_is_read(self, store: Store) -> None:
+        """What another store (another process) commits is what this one reads next."""
+        with store.unit_of_work() as uow:
+            uow.orders.add(sample_order())
+            uow.commit()
+        with store.unit_of_work() as uow:  # a save this store rolls back ...
+            order = uow.orders.get("O1")
+            order.state = "rolled-back"
+            uow.orders.save(order)
+            uow.rollback()
+        other = self.reopen(store)  # ... and the same version committed elsewhere
+        try:
+            with other.unit_of_work() as uow:
+                order = uow.orders.get("O1")
+                order.state = "changed-elsewhere"
+                order.attributes["by"] = "the other store"
+                uow.orders.save(order)
+                uow.commit()
+        finally:
+            other.close()
+        with store.unit_of_work(readonly=True) as uow:
+            seen = uow.orders.get_by_number(1)
+        assert (seen.state, seen.attributes, seen.version) == (
+            "changed-elsewhere",
+            {"by": "the other store"},
+            2,
+        )

@@ -10,6 +10,7 @@ from datetime import datetime
 import attrs
 import cattrs
 
+from orderkit.adapters._decoded import DecodedView
 from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedTable, moment
 from orderkit.adapters.records.port import RecordTransaction
 from orderkit.catalog.products import Product
@@ -120,13 +121,19 @@ def _expiry(order: Order) -> list[tuple[str, int]]:
 class RecordOrders:
     """Orders under their id, indexed by number and by expiry."""
 
-    def __init__(self, tx: RecordTransaction, converter: cattrs.Converter) -> None:
+    def __init__(
+        self,
+        tx: RecordTransaction,
+        converter: cattrs.Converter,
+        decoded: DecodedView | None = None,
+    ) -> None:
         self._table = VersionedTable(
             tx,
             converter,
             "orders",
             Order,
             label="order",
+            decoded=decoded,
             not_found=OrderNotFound,
             indexes={"number": lambda o: [(o.number,)], "expiry": _expiry},
         )

@@ -8,6 +8,7 @@ from datetime import datetime
 import attrs
 import cattrs
 
+from orderkit.adapters._decoded import DecodedView
 from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedTable, moment
 from orderkit.adapters.records.port import Record, RecordTransaction
 from orderkit.errors import (
@@ -164,13 +165,19 @@ def _lapsing(reservation: Reservation) -> list[tuple[str]]:
 class RecordReservations:
     """Reservations under their id, indexed by document, by backorder queue and by expiry."""
 
-    def __init__(self, tx: RecordTransaction, converter: cattrs.Converter) -> None:
+    def __init__(
+        self,
+        tx: RecordTransaction,
+        converter: cattrs.Converter,
+        decoded: DecodedView | None = None,
+    ) -> None:
         self._table = VersionedTable(
             tx,
             converter,
             "reservations",
             Reservation,
             label="reservation",
+            decoded=decoded,
             not_found=ReservationNotFound,
             indexes={
                 "document": lambda r: [(r.document,)],
@@ -228,13 +235,19 @@ def _open(purchase_order: PurchaseOrder) -> list[tuple[str]]:
 class RecordPurchaseOrders:
     """Purchase orders under their id; the open ones indexed by warehouse."""
 
-    def __init__(self, tx: RecordTransaction, converter: cattrs.Converter) -> None:
+    def __init__(
+        self,
+        tx: RecordTransaction,
+        converter: cattrs.Converter,
+        decoded: DecodedView | None = None,
+    ) -> None:
         self._table = VersionedTable(
             tx,
             converter,
             "purchase_orders",
             PurchaseOrder,
             label="purchase order",
+            decoded=decoded,
             not_found=PurchaseOrderNotFound,
             indexes={"open": _open},
         )

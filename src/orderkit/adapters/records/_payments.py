@@ -6,6 +6,7 @@ from datetime import datetime
 
 import cattrs
 
+from orderkit.adapters._decoded import DecodedView
 from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedTable, moment
 from orderkit.adapters.records.port import RecordTransaction
 from orderkit.errors import (
@@ -48,13 +49,19 @@ def _lapsing(payment: Payment) -> list[tuple[str]]:
 class RecordPayments:
     """Payments under their id, indexed by order, reference, payer signal and lapse time."""
 
-    def __init__(self, tx: RecordTransaction, converter: cattrs.Converter) -> None:
+    def __init__(
+        self,
+        tx: RecordTransaction,
+        converter: cattrs.Converter,
+        decoded: DecodedView | None = None,
+    ) -> None:
         self._table = VersionedTable(
             tx,
             converter,
             "payments",
             Payment,
             label="payment",
+            decoded=decoded,
             not_found=PaymentNotFound,
             indexes={
                 "order": lambda p: [(p.order_id, moment(p.created_at))],
@@ -105,13 +112,19 @@ class RecordPayments:
 class RecordRefunds:
     """Refunds under their id, indexed by order."""
 
-    def __init__(self, tx: RecordTransaction, converter: cattrs.Converter) -> None:
+    def __init__(
+        self,
+        tx: RecordTransaction,
+        converter: cattrs.Converter,
+        decoded: DecodedView | None = None,
+    ) -> None:
         self._table = VersionedTable(
             tx,
             converter,
             "refunds",
             Refund,
             label="refund",
+            decoded=decoded,
             not_found=RefundNotFound,
             indexes={"order": lambda r: [(r.order_id, moment(r.created_at))]},
         )
@@ -152,7 +165,12 @@ def _reference_of(entry: CreditEntry) -> list[tuple[str]]:
 class RecordCreditAccounts:
     """Accounts under their code; ledger entries under their key, indexed by account and hold."""
 
-    def __init__(self, tx: RecordTransaction, converter: cattrs.Converter) -> None:
+    def __init__(
+        self,
+        tx: RecordTransaction,
+        converter: cattrs.Converter,
+        decoded: DecodedView | None = None,
+    ) -> None:
         self._tx = tx
         self._accounts = VersionedTable(
             tx,
@@ -160,6 +178,7 @@ class RecordCreditAccounts:
             "credit_accounts",
             CreditAccount,
             label="credit account",
+            decoded=decoded,
             not_found=CreditAccountNotFound,
         )
         self._entries = DocumentTable(

@@ -8,6 +8,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import cattrs
 
+from orderkit.adapters._decoded import DecodedCache, DecodedView
 from orderkit.adapters.records.port import Key, Record, RecordTransaction
 from orderkit.errors import AlreadyExists, ConcurrencyConflict, NotFound
 
@@ -137,7 +138,11 @@ A = TypeVar("A", bound=Versioned)
 
 
 class VersionedTable(DocumentTable[A]):
-    """Aggregates under their id, saved only over the version they were loaded at."""
+    """Aggregates under their id, saved only over the version they were loaded at.
+
+    A document is structured only when the unit of work's decoded view does
+    not hold its id at its stored version.
+    """
 
     def __init__(
         self,
@@ -149,10 +154,21 @@ class VersionedTable(DocumentTable[A]):
         label: str,
         not_found: type[NotFound],
         indexes: Mapping[str, Index[A]] | None = None,
+        decoded: DecodedView | None = None,
     ) -> None:
         super().__init__(transaction, converter, table, kind, indexes)
         self.label = label
         self.not_found = not_found
+        self.decoded = decoded if decoded is not None else DecodedView(DecodedCache(0))
+
+    def structure(self, document: Mapping[str, Any]) -> A:
+        """The aggregate of a stored document: from the decoded view, or structured and staged."""
+        aggregate_id, version = str(document["id"]), int(document["version"])
+        known: A | None = self.decoded.get(self.table, aggregate_id, version)
+        if known is None:
+            known = super().structure(document)
+            self.decoded.stage(self.table, aggregate_id, version, known)
+        return known
 
     def write(self, aggregate: A, version: int) -> None:
         """Store ``aggregate`` as ``version`` and give it that version."""
@@ -160,6 +176,7 @@ class VersionedTable(DocumentTable[A]):
         document["version"] = version
         self.store((aggregate.id,), aggregate, document)
         aggregate.version = version
+        self.decoded.stage(self.table, aggregate.id, version, aggregate)
 
     def add(self, aggregate: A) -> None:
         """Store a new aggregate as version 1.

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import cattrs
 
+from orderkit.adapters._decoded import DecodedCache, DecodedView
 from orderkit.adapters.records._core import (
     RecordCustomers,
     RecordOrders,
@@ -34,33 +35,55 @@ __all__ = ["RecordStore", "RecordUnitOfWork"]
 
 
 class RecordUnitOfWork:
-    """Every repository over one record transaction; see :class:`orderkit.storage.UnitOfWork`."""
+    """Every repository over one record transaction; see :class:`orderkit.storage.UnitOfWork`.
 
-    def __init__(self, transaction: RecordTransaction, converter: cattrs.Converter) -> None:
+    Aggregates it reads or saves reach the store's decoded cache when it
+    commits (a read-only one: when it ends), never when it rolls back.
+    """
+
+    def __init__(
+        self,
+        transaction: RecordTransaction,
+        converter: cattrs.Converter,
+        cache: DecodedCache | None = None,
+        *,
+        readonly: bool = False,
+    ) -> None:
         self._transaction = transaction
+        self._readonly = readonly
+        self._decoded = decoded = DecodedView(cache if cache is not None else DecodedCache(0))
         self.records = transaction
         self.products = RecordProducts(transaction, converter)
         self.customers = RecordCustomers(transaction, converter)
-        self.orders = RecordOrders(transaction, converter)
+        self.orders = RecordOrders(transaction, converter, decoded)
         self.outbox = RecordOutbox(transaction, converter)
         self.sequences = RecordSequences(transaction)
         self.warehouses = RecordWarehouses(transaction, converter)
         self.stock = RecordStock(transaction, converter)
-        self.reservations = RecordReservations(transaction, converter)
+        self.reservations = RecordReservations(transaction, converter, decoded)
         self.stock_policies = RecordStockPolicies(transaction, converter)
-        self.purchase_orders = RecordPurchaseOrders(transaction, converter)
-        self.payments = RecordPayments(transaction, converter)
+        self.purchase_orders = RecordPurchaseOrders(transaction, converter, decoded)
+        self.payments = RecordPayments(transaction, converter, decoded)
         self.idempotency_keys = RecordIdempotencyKeys(transaction, converter)
-        self.credit_accounts = RecordCreditAccounts(transaction, converter)
-        self.refunds = RecordRefunds(transaction, converter)
+        self.credit_accounts = RecordCreditAccounts(transaction, converter, decoded)
+        self.refunds = RecordRefunds(transaction, converter, decoded)
 
     def commit(self) -> None:
         """Commit the record transaction."""
         self._transaction.commit()
+        self._decoded.publish()
 
     def rollback(self) -> None:
         """Roll the record transaction back."""
+        self.end_reading()
         self._transaction.rollback()
+
+    def end_reading(self) -> None:
+        """Publish what a read-only unit of work read; forget what an uncommitted one staged."""
+        if self._readonly:
+            self._decoded.publish()  # it read committed records only
+        else:
+            self._decoded.discard()
 
 
 class RecordStore:
@@ -86,12 +109,17 @@ class RecordStore:
     def __init__(self, backend: RecordBackend) -> None:
         self.backend = backend
         self._converter = make_converter()
+        self._decoded = DecodedCache()
 
     @contextmanager
     def unit_of_work(self, *, readonly: bool = False) -> Iterator[RecordUnitOfWork]:
         """Open a unit of work; see :meth:`orderkit.storage.Store.unit_of_work`."""
         with self.backend.transaction(readonly=readonly) as transaction:
-            yield RecordUnitOfWork(transaction, self._converter)
+            uow = RecordUnitOfWork(transaction, self._converter, self._decoded, readonly=readonly)
+            try:
+                yield uow
+            finally:
+                uow.end_reading()  # after a commit, nothing is left to publish
 
     def close(self) -> None:
         """Close the backend."""

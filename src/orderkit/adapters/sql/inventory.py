@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from orderkit.adapters.sql.base import SqlRepository
 from orderkit.adapters.sql.versioned import SqlVersionedRepository
@@ -64,26 +64,13 @@ _ATTEMPTS = 3
 class SqlWarehouses(SqlRepository):
     """Warehouses in the ``warehouses`` table.
 
-    Every reservation reads warehouses, and they seldom change, so a stored
-    document is turned into a :class:`Warehouse` once: the value is frozen,
-    and the same stored text always means the same warehouse. The rows are
-    still read in every unit of work, so a change is seen at once.
+    Every reservation reads warehouses, and they seldom change: a stored
+    document is turned into a :class:`Warehouse` once per distinct text. The
+    rows are still read in every unit of work, so a change is seen at once.
     """
 
-    _structured: ClassVar[dict[str, Warehouse]] = {}
-    _CACHE_LIMIT: ClassVar[int] = 1024
-
-    def _warehouse(self, stored: Any) -> Warehouse:
-        if not isinstance(stored, str):  # a driver that hands out decoded JSON
-            return self._converter.structure(self._dialect.decode_json(stored), Warehouse)
-        cache = SqlWarehouses._structured
-        warehouse = cache.get(stored)
-        if warehouse is None:
-            warehouse = self._converter.structure(self._dialect.decode_json(stored), Warehouse)
-            if len(cache) >= self._CACHE_LIMIT:
-                cache.clear()
-            cache[stored] = warehouse
-        return warehouse
+    def _warehouse(self, code: str, stored: Any) -> Warehouse:
+        return self._from_text("warehouses", code, stored, Warehouse)
 
     def _params(self, warehouse: Warehouse) -> dict[str, Any]:
         return {
@@ -120,12 +107,12 @@ class SqlWarehouses(SqlRepository):
         )
         if row is None:
             raise WarehouseNotFound(code)
-        return self._warehouse(row[0])
+        return self._warehouse(code, row[0])
 
     def list(self) -> list[Warehouse]:
         """Every warehouse by priority, then code."""
-        query = "SELECT document FROM warehouses ORDER BY priority, code"
-        return [self._warehouse(stored) for stored in self._first_column(query)]
+        query = "SELECT code, document FROM warehouses ORDER BY priority, code"
+        return [self._warehouse(code, stored) for code, stored in self._batches(query)]
 
 
 class SqlStock(SqlRepository):

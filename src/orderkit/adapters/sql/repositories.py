@@ -74,7 +74,7 @@ class SqlProducts(SqlRepository):
         )
         if row is None:
             raise ProductNotFound(sku)
-        return self._converter.structure(self._dialect.decode_json(row[0]), Product)
+        return self._from_text("products", sku, row[0], Product)
 
     def components(self, skus: Sequence[str]) -> dict[str, tuple[tuple[str, int], ...]]:
         """Kit components per SKU, read in one query without building Product objects."""
@@ -102,8 +102,8 @@ class SqlProducts(SqlRepository):
 
     def list(self) -> Iterator[Product]:
         """Yield every product by SKU."""
-        for document in self._documents("SELECT document FROM products ORDER BY sku"):
-            yield self._converter.structure(document, Product)
+        for sku, stored in self._batches("SELECT sku, document FROM products ORDER BY sku"):
+            yield self._from_text("products", sku, stored, Product)
 
     def count(self) -> int:
         """Count the products."""
@@ -155,22 +155,22 @@ class SqlCustomers(SqlRepository):
         )
         if row is None:
             raise CustomerNotFound(customer_id)
-        return self._converter.structure(self._dialect.decode_json(row[0]), Customer)
+        return self._from_text("customers", customer_id, row[0], Customer)
 
     def find_by_email(self, email: str) -> Customer | None:
         """Load a customer by email, or return ``None``."""
         row = self._session.one(
-            "SELECT document FROM customers WHERE email = :email",
+            "SELECT id, document FROM customers WHERE email = :email",
             {"email": email.strip().lower()},
         )
         if row is None:
             return None
-        return self._converter.structure(self._dialect.decode_json(row[0]), Customer)
+        return self._from_text("customers", row[0], row[1], Customer)
 
     def list(self) -> Iterator[Customer]:
         """Yield every customer by id."""
-        for document in self._documents("SELECT document FROM customers ORDER BY id"):
-            yield self._converter.structure(document, Customer)
+        for customer_id, stored in self._batches("SELECT id, document FROM customers ORDER BY id"):
+            yield self._from_text("customers", customer_id, stored, Customer)
 
     def count(self) -> int:
         """Count the customers."""
@@ -219,14 +219,11 @@ class SqlOrders(SqlVersionedRepository[Order]):
         Raises:
             ValidationError: The order's history is shorter than the stored one.
         """
-        row = self._session.one(
-            "SELECT history_length, tags FROM orders WHERE id = :id", {"id": order.id}
-        )
-        if row is not None and int(row[0]) > len(order.history):
+        length, stored = self._stored_history_and_tags(order)
+        if length > len(order.history):
             raise ValidationError(
-                "history", len(order.history), f"is append-only; {row[0]} entries are stored"
+                "history", len(order.history), f"is append-only; {length} entries are stored"
             )
-        stored = set(row[1].split()) if row is not None else set()
         super().save(order)
         for tag in stored - set(order.tags):
             self._session.write(
@@ -234,6 +231,20 @@ class SqlOrders(SqlVersionedRepository[Order]):
                 {"tag": tag, "number": order.number},
             )
         self._add_tags(order, [tag for tag in order.tags if tag not in stored])
+
+    def _stored_history_and_tags(self, order: Order) -> tuple[int, set[str]]:
+        """The stored history length and tags of ``order`` at the version it was loaded at.
+
+        Known without a query when this unit of work or the cache holds that
+        version (what it read is what it saves over: the save checks the version).
+        """
+        known = self._decoded.peek(self.table, order.id, order.version)
+        if known is not None:
+            return len(known.history), set(known.tags)
+        row = self._session.one(
+            "SELECT history_length, tags FROM orders WHERE id = :id", {"id": order.id}
+        )
+        return (0, set()) if row is None else (int(row[0]), set(row[1].split()))
 
     def _add_tags(self, order: Order, tags: Iterable[str]) -> None:
         for tag in tags:
@@ -273,13 +284,11 @@ class SqlOrders(SqlVersionedRepository[Order]):
             params["before"] = before
         params["limit"] = limit
         found = self._session.rows(
-            f"SELECT orders.document FROM {table} WHERE {' AND '.join(where)} "
-            "ORDER BY orders.number DESC LIMIT :limit",
+            f"SELECT orders.id, orders.version, orders.document FROM {table} "
+            f"WHERE {' AND '.join(where)} ORDER BY orders.number DESC LIMIT :limit",
             params,
         )
-        return [
-            self._converter.structure(self._dialect.decode_json(row[0]), Order) for row in found
-        ]
+        return [self._decode(row) for row in found]
 
     def expiring(self, at: datetime, limit: int) -> list[Order]:
         """Orders due to lapse by ``at``, soonest first (the partial index on expires_at)."""
@@ -296,8 +305,8 @@ class SqlOrders(SqlVersionedRepository[Order]):
 
     def list(self) -> Iterator[Order]:
         """Yield every order by number."""
-        for document in self._documents("SELECT document FROM orders ORDER BY number"):
-            yield self._converter.structure(document, Order)
+        for row in self._batches("SELECT id, version, document FROM orders ORDER BY number"):
+            yield self._decode(row)
 
     def count(self) -> int:
         """Count the orders."""

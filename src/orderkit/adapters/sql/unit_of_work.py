@@ -6,6 +6,7 @@ import contextlib
 
 import cattrs
 
+from orderkit.adapters._decoded import DecodedCache, DecodedView
 from orderkit.adapters.sql.inventory import (
     SqlPurchaseOrders,
     SqlReservations,
@@ -33,24 +34,32 @@ class SqlUnitOfWork:
     """Repositories sharing one transaction; see :class:`orderkit.storage.UnitOfWork`.
 
     The store begins the transaction and ends it if the caller did not.
+    Aggregates it reads or saves reach the store's decoded cache when it
+    commits (a read-only one: when it ends), never when it rolls back.
     """
 
-    def __init__(self, session: SqlSession, converter: cattrs.Converter) -> None:
+    def __init__(
+        self,
+        session: SqlSession,
+        converter: cattrs.Converter,
+        cache: DecodedCache | None = None,
+    ) -> None:
         self._session = session
-        self.products = SqlProducts(session, converter)
-        self.customers = SqlCustomers(session, converter)
-        self.orders = SqlOrders(session, converter)
+        self._decoded = decoded = DecodedView(cache if cache is not None else DecodedCache(0))
+        self.products = SqlProducts(session, converter, decoded)
+        self.customers = SqlCustomers(session, converter, decoded)
+        self.orders = SqlOrders(session, converter, decoded)
         self.outbox = SqlOutbox(session, converter)
         self.sequences = SqlSequences(session, converter)
-        self.warehouses = SqlWarehouses(session, converter)
+        self.warehouses = SqlWarehouses(session, converter, decoded)
         self.stock = SqlStock(session, converter)
-        self.reservations = SqlReservations(session, converter)
-        self.stock_policies = SqlStockPolicies(session, converter)
-        self.purchase_orders = SqlPurchaseOrders(session, converter)
-        self.payments = SqlPayments(session, converter)
+        self.reservations = SqlReservations(session, converter, decoded)
+        self.stock_policies = SqlStockPolicies(session, converter, decoded)
+        self.purchase_orders = SqlPurchaseOrders(session, converter, decoded)
+        self.payments = SqlPayments(session, converter, decoded)
         self.idempotency_keys = SqlIdempotencyKeys(session, converter)
-        self.credit_accounts = SqlCreditAccounts(session, converter)
-        self.refunds = SqlRefunds(session, converter)
+        self.credit_accounts = SqlCreditAccounts(session, converter, decoded)
+        self.refunds = SqlRefunds(session, converter, decoded)
         self.active = True
         self._records: SqlRecords | None = None
 
@@ -66,6 +75,7 @@ class SqlUnitOfWork:
         self._end()
         try:
             self._session.connection.commit()
+            self._decoded.publish()
         except self._session.dialect.driver_error as exc:
             self._rollback_quietly()
             translated = self._session.dialect.translate(exc)
@@ -80,6 +90,10 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         """Roll the transaction back."""
         self._end()
+        if self._session.readonly:
+            self._decoded.publish()  # it read committed rows only
+        else:
+            self._decoded.discard()
         try:
             self._session.connection.rollback()
         except self._session.dialect.driver_error as exc:

@@ -31,6 +31,10 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
 
     Subclasses name the table, the aggregate class, the not-found error, and
     the indexed columns kept beside the JSON body (:meth:`_columns`).
+
+    Loads read the row's id and version with its body, and take the aggregate
+    from the unit of work's :class:`~orderkit.adapters._decoded.DecodedView`
+    when it holds that version, decoding the body only when it does not.
     """
 
     table: ClassVar[str]
@@ -68,6 +72,7 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
         if changed == 0:
             return False
         aggregate.version = 1
+        self._decoded.stage(self.table, aggregate.id, 1, aggregate)
         return True
 
     def save(self, aggregate: A) -> None:
@@ -90,16 +95,27 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
             self.get(aggregate.id)  # raises the not-found error when it is missing
             raise ConcurrencyConflict(self.kind, aggregate.id, aggregate.version)
         aggregate.version += 1
+        self._decoded.stage(self.table, aggregate.id, aggregate.version, aggregate)
+
+    def _decode(self, row: Any) -> A:
+        """The aggregate of a row ``(id, version, body)``: from the view, or decoded and staged."""
+        aggregate_id, version = row[0], int(row[1])
+        known: A | None = self._decoded.get(self.table, aggregate_id, version)
+        if known is not None:
+            return known
+        loaded: A = self._converter.structure(self._dialect.decode_json(row[2]), self.aggregate)
+        self._decoded.stage(self.table, aggregate_id, version, loaded)
+        return loaded
 
     def _load(self, where: str, params: dict[str, Any], key: object) -> A:
         row = self._session.one(
-            f"SELECT {self.body_column} FROM {self.table} WHERE {where}{self._session.for_update}",
+            f"SELECT id, version, {self.body_column} FROM {self.table} "
+            f"WHERE {where}{self._session.for_update}",
             params,
         )
         if row is None:
             raise self.not_found(key)
-        loaded: A = self._converter.structure(self._dialect.decode_json(row[0]), self.aggregate)
-        return loaded
+        return self._decode(row)
 
     def get(self, aggregate_id: str) -> A:
         """Load an aggregate by id.
@@ -118,15 +134,14 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
         limit: int | None = None,
         lock: bool = True,
     ) -> list[A]:
-        query = f"SELECT {self.body_column} FROM {self.table} WHERE {where} ORDER BY {order}"
+        query = (
+            f"SELECT id, version, {self.body_column} FROM {self.table} "
+            f"WHERE {where} ORDER BY {order}"
+        )
         arguments = dict(params or {})
         if limit is not None:
             query += " LIMIT :limit"
             arguments["limit"] = limit
         if lock:
             query += self._session.for_update
-        found = self._session.rows(query, arguments)
-        return [
-            self._converter.structure(self._dialect.decode_json(row[0]), self.aggregate)
-            for row in found
-        ]
+        return [self._decode(row) for row in self._session.rows(query, arguments)]

@@ -1,0 +1,214 @@
+"""Aggregates kept decoded between units of work, by table, id and stored version.
+
+Structuring a stored document back into objects is most of what loading an
+aggregate costs, and a use case loads the aggregates the previous one just
+saved. A store keeps one :class:`DecodedCache`; each unit of work reads
+through a :class:`DecodedView` of it.
+
+Why it is safe:
+
+- An entry is the aggregate *at a stored version*, and a load still reads the
+  row's version in the same statement: a row another process changed since has
+  another version and is decoded afresh. Versions only grow, and a version is
+  committed once (the version check on save), so ``(table, id, version)``
+  names one content.
+- What a unit of work saves or reads is staged in its view and reaches the
+  cache only when it commits (a read-only one: when it ends, since it read
+  only committed rows). A rolled-back save never becomes an entry.
+- Nobody holds an entry: the cache keeps a copy of what it is given and hands
+  out a copy, so a caller changing its aggregate changes nothing cached.
+  Frozen attrs values inside an aggregate (lines, addresses, history entries)
+  are shared, as they cannot change; lists, dicts, sets and mutable attrs
+  objects are copied.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+__all__ = ["DecodedCache", "DecodedView", "detached"]
+
+T = TypeVar("T")
+
+_Key = tuple[str, str]
+
+_COPIERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def detached(value: T) -> T:
+    """A copy of ``value`` that shares nothing mutable with it."""
+    copier = _COPIERS.get(type(value))
+    if copier is None:
+        copier = _COPIERS[type(value)] = _copier_of(type(value))
+    copied: T = copier(value)
+    return copied
+
+
+_SHARE, _LIST, _DICT, _SET, _MUTABLE = range(5)
+_HOW: dict[type, int] = {list: _LIST, dict: _DICT, set: _SET}
+
+
+def _how(kind: type) -> int:
+    """How a value of ``kind`` is copied: shared, or which container or object to copy."""
+    how = _HOW.get(kind)
+    if how is None:
+        how = _HOW[kind] = _MUTABLE if attrs.has(kind) and not _is_frozen(kind) else _SHARE
+    return how
+
+
+def _copy_item(value: Any) -> Any:
+    how = _HOW.get(type(value))
+    if how is None:
+        how = _how(type(value))
+    if how == _SHARE:
+        return value
+    if how == _LIST:
+        return [_copy_item(item) for item in value]
+    if how == _DICT:
+        return {key: _copy_item(item) for key, item in value.items()}
+    if how == _SET:
+        return set(value)
+    return detached(value)
+
+
+def _is_frozen(kind: type) -> bool:
+    """Whether attrs made ``kind`` frozen: setting any attribute raises FrozenInstanceError."""
+    try:
+        setattr(object.__new__(kind), "__orderkit_probe__", None)
+    except attrs.exceptions.FrozenInstanceError:
+        return True
+    except AttributeError:
+        return False
+    return False
+
+
+def _copier_of(kind: type) -> Callable[[Any], Any]:
+    if not attrs.has(kind):
+        return _copy_item
+    names = tuple(field.name for field in attrs.fields(kind))
+    new = object.__new__
+    assign = object.__setattr__
+
+    def copy(value: Any) -> Any:
+        clone = new(kind)
+        for name in names:
+            assign(clone, name, _copy_item(getattr(value, name)))
+        return clone
+
+    return copy
+
+
+class DecodedCache:
+    """Decoded aggregates of one store, at most ``size`` of them, the oldest dropped first.
+
+    Args:
+        size: How many aggregates to keep; 0 keeps none.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: dict[_Key, tuple[int, Any]] = {}
+        self._texts: dict[_Key, tuple[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: _Key, version: int) -> Any | None:
+        """The aggregate stored under ``key`` at ``version`` (a copy), or ``None``."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != version:
+            return None
+        return detached(entry[1])
+
+    def from_text(self, key: _Key, text: str, decode: Callable[[str], T]) -> T:
+        """The value stored as ``text`` under ``key``: decoded once per distinct text.
+
+        The same text always decodes to the same value, so this needs no
+        version and no commit: whatever a unit of work reads, a cached value
+        of that exact text is right.
+        """
+        entry = self._texts.get(key)
+        if entry is not None and entry[0] == text:
+            known: T = detached(entry[1])
+            return known
+        value = decode(text)
+        if self.size:
+            with self._lock:
+                self._texts.pop(key, None)
+                self._texts[key] = (text, detached(value))
+                while len(self._texts) > self.size:
+                    del self._texts[next(iter(self._texts))]
+        return value
+
+    def entry(self, key: _Key) -> tuple[int, Any] | None:
+        """The held version and aggregate under ``key`` (not a copy: never change it)."""
+        return self._entries.get(key)
+
+    def publish(self, staged: dict[_Key, tuple[int, Any]]) -> None:
+        """Take in what a unit of work staged (already copies of its own)."""
+        if not self.size:
+            return
+        with self._lock:
+            entries = self._entries
+            for key, entry in staged.items():
+                entries.pop(key, None)  # re-inserted last: the newest is dropped last
+                entries[key] = entry
+            while len(entries) > self.size:
+                del entries[next(iter(entries))]
+
+    def clear(self) -> None:
+        """Forget every aggregate."""
+        with self._lock:
+            self._entries.clear()
+            self._texts.clear()
+
+
+class DecodedView:
+    """One unit of work's look at the cache, with what it read and saved staged apart."""
+
+    def __init__(self, cache: DecodedCache) -> None:
+        self._cache = cache
+        self._staged: dict[_Key, tuple[int, Any]] = {}
+
+    def get(self, table: str, key: str, version: int) -> Any | None:
+        """The aggregate ``key`` of ``table`` at ``version`` (a copy), or ``None``."""
+        entry = self._staged.get((table, key))
+        if entry is not None:
+            return detached(entry[1]) if entry[0] == version else None
+        return self._cache.get((table, key), version)
+
+    def from_text(self, table: str, key: str, text: Any, decode: Callable[[Any], T]) -> T:
+        """The value stored as ``text`` under ``key`` of ``table``; see ``DecodedCache.from_text``.
+
+        ``text`` that is not a string (a driver that decodes JSON itself) is decoded every time.
+        """
+        if not isinstance(text, str):
+            return decode(text)
+        return self._cache.from_text((table, key), text, decode)
+
+    def peek(self, table: str, key: str, version: int) -> Any | None:
+        """Like :meth:`get`, but the held aggregate itself: read it, never change it."""
+        entry = self._staged.get((table, key))
+        if entry is None:
+            entry = self._cache.entry((table, key))
+        return entry[1] if entry is not None and entry[0] == version else None
+
+    def stage(self, table: str, key: str, version: int, value: Any) -> None:
+        """Remember ``value`` as ``key`` of ``table`` at ``version`` (a copy is kept)."""
+        self._staged[(table, key)] = (version, detached(value))
+
+    def forget(self, table: str, key: str) -> None:
+        """Drop what was staged for ``key`` (it was deleted)."""
+        self._staged.pop((table, key), None)
+
+    def publish(self) -> None:
+        """The unit of work committed: what it staged goes into the cache."""
+        if self._staged:
+            self._cache.publish(self._staged)
+            self._staged = {}
+
+    def discard(self) -> None:
+        """The unit of work rolled back: nothing it staged is kept."""
+        self._staged = {}
