@@ -303,8 +303,8 @@ class HandWrittenShop:
             "version": 1,
         }
         self.run(
-            "INSERT INTO reservations (id, document, status, priority, created_at, "
-            "backordered, expires_at, version, body) VALUES (?, ?, 'active', 100, ?, 0, NULL, 1, ?)",
+            "INSERT INTO reservations (id, document, status, priority, created_at, backordered, "
+            "expires_at, version, body) VALUES (?, ?, 'active', 100, ?, 0, NULL, 1, ?)",
             (reservation_id, f"order:{number}", self.flavour.time(T0), json.dumps(body)),
         )
         self._event(

@@ -46,3 +46,34 @@ class TestPostgresRecords(RecordContract):
 
         store.close = close_and_drop  # type: ignore[method-assign]
         return store
+
+
+def test_orders_written_before_their_facts_were_kept_are_found() -> None:
+    """Records of an older orderkit (orders without facts) are found, and get facts at a write."""
+    from orderkit.lifecycle.repository import OrderQuery
+    from orderkit.testing.contract import sample_order
+
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        for number in (1, 2, 3):
+            uow.orders.add(sample_order(f"O{number}", number))
+        uow.commit()
+    with store.unit_of_work() as uow:  # as an older orderkit left them
+        for number in (1, 2, 3):
+            uow.records.delete("orders.facts", (number,))
+        uow.records.delete("orders.facts.kept", ("v1",))
+        uow.commit()
+
+    def found() -> list[int]:
+        with store.unit_of_work(readonly=True) as uow:
+            return [o.number for o in uow.orders.find(OrderQuery(states=("placed",)), limit=10)]
+
+    assert found() == [3, 2, 1]
+    with store.unit_of_work() as uow:
+        order = uow.orders.get("O2")
+        order.state = "confirmed"
+        uow.orders.save(order)
+        uow.commit()
+    with store.unit_of_work(readonly=True) as uow:
+        assert [key for key, _ in uow.records.scan("orders.facts")] == [(1,), (2,), (3,)]
+    assert found() == [3, 1]

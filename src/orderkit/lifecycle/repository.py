@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Protocol
 
@@ -11,7 +11,46 @@ import attrs
 
 from orderkit.lifecycle.order import Order
 
-__all__ = ["OrderQuery", "OrderRepository"]
+__all__ = ["OrderFacts", "OrderQuery", "OrderRepository"]
+
+
+class OrderFacts(Protocol):
+    """Protocol: what an :class:`OrderQuery` looks at (an :class:`Order` has all of it)."""
+
+    @property
+    def state(self) -> str:
+        """The lifecycle state."""
+        ...
+
+    @property
+    def payment_status(self) -> str:
+        """The payment status (a str enum on an order)."""
+        ...
+
+    @property
+    def fulfilment_status(self) -> str:
+        """The fulfilment status (a str enum on an order)."""
+        ...
+
+    @property
+    def channel(self) -> str:
+        """The sales channel."""
+        ...
+
+    @property
+    def customer_id(self) -> str:
+        """The customer's id."""
+        ...
+
+    @property
+    def placed_at(self) -> datetime:
+        """When it was placed."""
+        ...
+
+    @property
+    def tags(self) -> Collection[str]:
+        """Its tags."""
+        ...
 
 
 @attrs.frozen(kw_only=True)
@@ -38,8 +77,11 @@ class OrderQuery:
     placed_until: datetime | None = None
     tag: str | None = None
 
-    def matches(self, order: Order) -> bool:
-        """Whether ``order`` meets every criterion (the reference for every store)."""
+    def matches(self, order: OrderFacts) -> bool:
+        """Whether ``order`` (or a store's summary of it) meets every criterion.
+
+        The reference for every store.
+        """
         return (
             (self.states is None or order.state in self.states)
             and (self.payment_status is None or order.payment_status == self.payment_status)

@@ -6,13 +6,14 @@ import builtins
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 import attrs
 import cattrs
 
 from orderkit.adapters._decoded import DecodedView
 from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedTable, moment
-from orderkit.adapters.records.port import RecordTransaction
+from orderkit.adapters.records.port import Record, RecordTransaction
 from orderkit.catalog.products import Product
 from orderkit.core.events import OutboxMessage
 from orderkit.customers.customer import Customer
@@ -114,12 +115,59 @@ class RecordCustomers:
         return self._table.count()
 
 
+@attrs.frozen
+class _Facts:
+    """What finding orders looks at, kept beside each order so a search decodes only matches."""
+
+    id: str
+    state: str
+    payment_status: str
+    fulfilment_status: str
+    channel: str
+    customer_id: str
+    placed_at: datetime
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, order: Order) -> dict[str, Any]:
+        """The stored summary of ``order``."""
+        return {
+            "id": order.id,
+            "state": order.state,
+            "payment_status": order.payment_status.value,
+            "fulfilment_status": order.fulfilment_status.value,
+            "channel": order.channel,
+            "customer_id": order.customer_id,
+            "placed_at": order.placed_at.isoformat(),
+            "tags": list(order.tags),
+        }
+
+    @classmethod
+    def read(cls, record: Record) -> _Facts:
+        """The facts of a stored summary."""
+        return cls(
+            id=record["id"],
+            state=record["state"],
+            payment_status=record["payment_status"],
+            fulfilment_status=record["fulfilment_status"],
+            channel=record["channel"],
+            customer_id=record["customer_id"],
+            placed_at=datetime.fromisoformat(record["placed_at"]),
+            tags=tuple(record["tags"]),
+        )
+
+
 def _expiry(order: Order) -> list[tuple[str, int]]:
     return [] if order.expires_at is None else [(moment(order.expires_at), order.number)]
 
 
 class RecordOrders:
-    """Orders under their id, indexed by number and by expiry."""
+    """Orders under their id, indexed by number and by expiry, with a summary by number."""
+
+    FACTS = "orders.facts"
+    # Set once the facts of every order are kept: records written by an older
+    # orderkit get theirs at the first write, and are searched the slow way until then.
+    FACTS_KEPT = ("orders.facts.kept", ("v1",))
 
     def __init__(
         self,
@@ -145,6 +193,7 @@ class RecordOrders:
         if order.version == 0 and self._id_of(order.number) is not None:
             raise AlreadyExists("order", order.number)
         self._table.add(order)
+        self._keep_facts(order)
 
     def save(self, order: Order) -> None:
         current = self._table.current(order)
@@ -157,6 +206,15 @@ class RecordOrders:
                 f"is append-only; {len(current['history'])} entries are stored",
             )
         self._table.write(order, order.version + 1)
+        self._keep_facts(order)
+
+    def _keep_facts(self, order: Order) -> None:
+        tx = self._table.tx
+        if tx.get(*self.FACTS_KEPT) is None:
+            for stored in self._table.every():
+                tx.put(self.FACTS, (stored.number,), _Facts.of(stored))
+            tx.put(*self.FACTS_KEPT, {})
+        tx.put(self.FACTS, (order.number,), _Facts.of(order))
 
     def get(self, order_id: str) -> Order:
         return self._table.get(order_id)
@@ -184,12 +242,20 @@ class RecordOrders:
     ) -> builtins.list[Order]:
         found: builtins.list[Order] = []
         bound = None if before is None else (before,)
-        for key in self._table.keys("number", before=bound, reverse=True):
+        if self._table.tx.get(*self.FACTS_KEPT) is None:
+            for key in self._table.keys("number", before=bound, reverse=True):
+                if len(found) >= limit:
+                    break
+                order = self.get(str(key[0]))
+                if query.matches(order):
+                    found.append(order)
+            return found
+        for _, record in self._table.tx.scan(self.FACTS, before=bound, reverse=True):
             if len(found) >= limit:
                 break
-            order = self.get(str(key[0]))
-            if query.matches(order):
-                found.append(order)
+            facts = _Facts.read(record)
+            if query.matches(facts):
+                found.append(self.get(facts.id))
         return found
 
     def count(self) -> int:

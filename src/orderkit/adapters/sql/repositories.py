@@ -254,7 +254,12 @@ class SqlOrders(SqlVersionedRepository[Order]):
             )
 
     def find(self, query: OrderQuery, *, limit: int, before: int | None = None) -> list[Order]:
-        """Orders matching ``query``, newest first; see the port."""
+        """Orders matching ``query``, newest first; see the port.
+
+        The page's numbers come from an index that ends in the number (one per
+        filter), its ids and versions from those rows, and the documents only
+        of the orders the cache does not hold: a page reads the page.
+        """
         where = ["1 = 1"]
         params: dict[str, Any] = {}
         table = "orders"
@@ -283,12 +288,32 @@ class SqlOrders(SqlVersionedRepository[Order]):
             where.append("orders.number < :before")
             params["before"] = before
         params["limit"] = limit
-        found = self._session.rows(
-            f"SELECT orders.id, orders.version, orders.document FROM {table} "
-            f"WHERE {' AND '.join(where)} ORDER BY orders.number DESC LIMIT :limit",
+        page = self._session.rows(
+            "SELECT id, version FROM orders WHERE number IN ("
+            f"SELECT orders.number FROM {table} WHERE {' AND '.join(where)} "
+            "ORDER BY orders.number DESC LIMIT :limit) ORDER BY number DESC",
             params,
         )
-        return [self._decode(row) for row in found]
+        return self._of_page(page)
+
+    def _of_page(self, page: list[Any]) -> list[Order]:
+        """The orders of rows ``(id, version)``, reading only the documents not cached."""
+        found: dict[str, Order] = {}
+        for order_id, version in page:
+            known = self._decoded.get(self.table, order_id, int(version))
+            if known is not None:
+                found[order_id] = known
+        missing = [order_id for order_id, _ in page if order_id not in found]
+        if missing:
+            names = [f"id_{index}" for index in range(len(missing))]
+            rows = self._session.rows(
+                "SELECT id, version, document FROM orders "
+                f"WHERE id IN ({', '.join(':' + name for name in names)})",
+                dict(zip(names, missing, strict=True)),
+            )
+            for row in rows:
+                found[row[0]] = self._decode(row)
+        return [found[order_id] for order_id, _ in page]
 
     def expiring(self, at: datetime, limit: int) -> list[Order]:
         """Orders due to lapse by ``at``, soonest first (the partial index on expires_at)."""
