@@ -24,8 +24,13 @@ Why it is safe:
 
 from __future__ import annotations
 
+import enum
 import threading
+import types
+import typing
 from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
@@ -78,7 +83,8 @@ def _copy_item(value: Any) -> Any:
 def _is_frozen(kind: type) -> bool:
     """Whether attrs made ``kind`` frozen: setting any attribute raises FrozenInstanceError."""
     try:
-        setattr(object.__new__(kind), "__orderkit_probe__", None)
+        probe: Any = object.__new__(kind)
+        probe.__orderkit_probe__ = None
     except attrs.exceptions.FrozenInstanceError:
         return True
     except AttributeError:
@@ -86,17 +92,53 @@ def _is_frozen(kind: type) -> bool:
     return False
 
 
+_IMMUTABLE = (str, int, float, bool, bytes, Decimal, datetime, date, type(None), enum.Enum)
+
+
+def _immutable(hint: Any) -> bool:
+    """Whether every value the type hint allows is immutable (frozen attrs count as such)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return all(_immutable(arg) for arg in typing.get_args(hint))
+    if origin is tuple:
+        return all(arg is Ellipsis or _immutable(arg) for arg in typing.get_args(hint))
+    if not isinstance(hint, type):
+        return False
+    if issubclass(hint, _IMMUTABLE):
+        return True
+    return attrs.has(hint) and _is_frozen(hint)
+
+
+def _field_copier(hint: Any) -> Callable[[Any], Any] | None:
+    """How one field is copied: ``None`` to share it, else a function (from its type hint)."""
+    if _immutable(hint):
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list and args and _immutable(args[0]):
+        return list
+    if origin is dict and len(args) == 2 and _immutable(args[1]):
+        return dict
+    return _copy_item
+
+
 def _copier_of(kind: type) -> Callable[[Any], Any]:
     if not attrs.has(kind):
         return _copy_item
-    names = tuple(field.name for field in attrs.fields(kind))
+    hints = typing.get_type_hints(kind)
+    fields = [
+        (field.name, _field_copier(hints.get(field.name, Any))) for field in attrs.fields(kind)
+    ]
+    shared = tuple(name for name, how in fields if how is None)
+    copied = tuple((name, how) for name, how in fields if how is not None)
     new = object.__new__
     assign = object.__setattr__
 
     def copy(value: Any) -> Any:
         clone = new(kind)
-        for name in names:
-            assign(clone, name, _copy_item(getattr(value, name)))
+        for name in shared:
+            assign(clone, name, getattr(value, name))
+        for name, how in copied:
+            assign(clone, name, how(getattr(value, name)))
         return clone
 
     return copy

@@ -19,20 +19,88 @@ _DELETED = None
 """A deletion among a transaction's changes."""
 
 
+class _SortedKeys:
+    """Keys in order, in chunks of at most ``2 * CHUNK``: adding or removing one moves a chunk.
+
+    One sorted list would move half of itself on every insert in the middle
+    (a ledger filed by SKU grows everywhere); chunks keep each change and each
+    lookup cheap however many keys there are.
+    """
+
+    CHUNK = 512
+
+    def __init__(self) -> None:
+        self._chunks: list[list[Key]] = []
+        self._maxes: list[Key] = []  # the last key of each chunk
+
+    def add(self, key: Key) -> None:
+        """Insert ``key`` (not present)."""
+        if not self._chunks:
+            self._chunks.append([key])
+            self._maxes.append(key)
+            return
+        index = min(bisect.bisect_left(self._maxes, key), len(self._maxes) - 1)
+        chunk = self._chunks[index]
+        bisect.insort(chunk, key)
+        self._maxes[index] = chunk[-1]
+        if len(chunk) > 2 * self.CHUNK:
+            half = len(chunk) // 2
+            self._chunks[index : index + 1] = [chunk[:half], chunk[half:]]
+            self._maxes[index : index + 1] = [chunk[half - 1], chunk[-1]]
+
+    def remove(self, key: Key) -> None:
+        """Take ``key`` out (present)."""
+        index = bisect.bisect_left(self._maxes, key)
+        chunk = self._chunks[index]
+        del chunk[bisect.bisect_left(chunk, key)]
+        if chunk:
+            self._maxes[index] = chunk[-1]
+        else:
+            del self._chunks[index]
+            del self._maxes[index]
+
+    def _position(self, value: Key, *, width: int | None = None) -> tuple[int, int]:
+        """Where the first key above ``value`` is (compared on ``width`` parts), or at or above it.
+
+        Without ``width``: the first key ``>= value``; with it: the first key whose
+        first ``width`` parts are ``> value``.
+        """
+        if width is None:
+            index = bisect.bisect_left(self._maxes, value)
+            if index == len(self._chunks):
+                return index, 0
+            return index, bisect.bisect_left(self._chunks[index], value)
+        index = bisect.bisect_right(self._maxes, value, key=lambda k: k[:width])
+        if index == len(self._chunks):
+            return index, 0
+        return index, bisect.bisect_right(self._chunks[index], value, key=lambda k: k[:width])
+
+    def span(self, prefix: Key, before: Key | None, *, reverse: bool) -> Iterator[Key]:
+        """The keys under ``prefix`` and below ``before``, in order or reversed, read lazily."""
+        start = self._position(prefix)
+        stop = self._position(prefix, width=len(prefix)) if prefix else (len(self._chunks), 0)
+        if before is not None:
+            stop = min(stop, self._position(before))
+        if stop <= start:
+            return
+        if reverse:
+            for index in range(stop[0] if stop[1] else stop[0] - 1, start[0] - 1, -1):
+                chunk = self._chunks[index]
+                low = start[1] if index == start[0] else 0
+                high = stop[1] if index == stop[0] else len(chunk)
+                yield from reversed(chunk[low:high])
+        else:
+            for index in range(start[0], min(stop[0] + 1, len(self._chunks))):
+                chunk = self._chunks[index]
+                low = start[1] if index == start[0] else 0
+                high = stop[1] if index == stop[0] else len(chunk)
+                yield from chunk[low:high]
+
+
 @attrs.define
 class _Table:
     rows: dict[Key, Record] = attrs.Factory(dict)
-    keys: list[Key] = attrs.Factory(list)  # sorted, so scans read only what they return
-
-    def span(self, prefix: Key, before: Key | None) -> tuple[int, int]:
-        """The positions in ``keys`` of the keys under ``prefix`` and below ``before``."""
-        width = len(prefix)
-        start = bisect.bisect_left(self.keys, prefix)
-        end = bisect.bisect_right(self.keys, prefix, key=lambda k: k[:width]) if width else None
-        stop = len(self.keys) if end is None else end
-        if before is not None:
-            stop = min(stop, bisect.bisect_left(self.keys, before))
-        return start, max(start, stop)
+    keys: _SortedKeys = attrs.Factory(_SortedKeys)  # so scans read only what they return
 
 
 def _under(key: Key, prefix: Key, before: Key | None) -> bool:
@@ -75,11 +143,9 @@ class _MemoryTransaction:
         self, table: str, prefix: Key = (), *, before: Key | None = None, reverse: bool = False
     ) -> Iterator[tuple[Key, Record]]:
         stored = self._tables.get(table) or _Table()
-        start, stop = stored.span(prefix, before)
-        committed = stored.keys[start:stop]
+        ordered = stored.keys.span(prefix, before, reverse=reverse)
         changes = self._changes.get(table, {})
         changed = sorted((k for k in changes if _under(k, prefix, before)), reverse=reverse)
-        ordered = reversed(committed) if reverse else iter(committed)
         seen: Key | None = None
         for key in heapq.merge(ordered, changed, reverse=reverse):
             if key == seen:
@@ -97,10 +163,10 @@ class _MemoryTransaction:
             for key, record in changes.items():
                 if record is None:
                     if table.rows.pop(key, None) is not None:
-                        del table.keys[bisect.bisect_left(table.keys, key)]
+                        table.keys.remove(key)
                 else:
                     if key not in table.rows:
-                        bisect.insort(table.keys, key)
+                        table.keys.add(key)
                     table.rows[key] = record
         self.open = False
 
