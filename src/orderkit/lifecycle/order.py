@@ -320,7 +320,7 @@ class Order:
     refunded: Money = attrs.field(default=_in_order_currency(), validator=instance_of(Money))
     expires_at: datetime | None = attrs.field(default=None)
     version: int = attrs.field(default=0)
-    _priced: tuple[Any, tuple[PricedLine, ...]] | None = attrs.field(
+    _priced: tuple[Any, tuple[PricedLine, ...], Money] | None = attrs.field(
         init=False, default=None, eq=False, repr=False
     )
 
@@ -353,6 +353,10 @@ class Order:
     @property
     def priced_lines(self) -> tuple[PricedLine, ...]:
         """Each line with its discount share, shipping share, tax and total."""
+        return self._pricing()[1]
+
+    def _pricing(self) -> tuple[Any, tuple[PricedLine, ...], Money]:
+        """The priced lines and their grand total, computed once per set of prices."""
         key = (
             self.lines,
             self.order_discount,
@@ -364,8 +368,10 @@ class Order:
         # Every part of the key is immutable and replaced, never changed in
         # place, so the same objects mean the same prices.
         if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
-            cached = self._priced = (key, self._price())
-        return cached[1]
+            priced = self._price()
+            total = Money.sum((line.total for line in priced), self.currency)
+            cached = self._priced = (key, priced, total)
+        return cached
 
     def _price(self) -> tuple[PricedLine, ...]:
         # A fully cancelled order charges nothing: no shipping, no discount to spread.
@@ -417,7 +423,7 @@ class Order:
         Equals ``subtotal - discount_total + shipping_total``, plus
         ``tax_total`` when prices exclude tax.
         """
-        return Money.sum((priced.total for priced in self.priced_lines), self.currency)
+        return self._pricing()[2]
 
     @property
     def item_count(self) -> int:
@@ -517,6 +523,7 @@ class Order:
                     PricedLine(line, was.order_discount, was.shipping, was.tax, was.total)
                     for line, was in zip(lines, priced[1], strict=True)
                 ),
+                priced[2],
             )
 
     def cancel_units(self, quantities: Mapping[str, int] | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import cattrs
@@ -33,6 +33,24 @@ from orderkit.capabilities import make_converter
 
 __all__ = ["RecordStore", "RecordUnitOfWork"]
 
+_Make = Callable[[RecordTransaction, cattrs.Converter, DecodedView], object]
+_REPOSITORIES: dict[str, _Make] = {
+    "products": lambda tx, converter, _: RecordProducts(tx, converter),
+    "customers": lambda tx, converter, _: RecordCustomers(tx, converter),
+    "orders": RecordOrders,
+    "outbox": lambda tx, converter, _: RecordOutbox(tx, converter),
+    "sequences": lambda tx, _, __: RecordSequences(tx),
+    "warehouses": lambda tx, converter, _: RecordWarehouses(tx, converter),
+    "stock": lambda tx, converter, _: RecordStock(tx, converter),
+    "reservations": RecordReservations,
+    "stock_policies": lambda tx, converter, _: RecordStockPolicies(tx, converter),
+    "purchase_orders": RecordPurchaseOrders,
+    "payments": RecordPayments,
+    "idempotency_keys": lambda tx, converter, _: RecordIdempotencyKeys(tx, converter),
+    "credit_accounts": RecordCreditAccounts,
+    "refunds": RecordRefunds,
+}
+
 
 class RecordUnitOfWork:
     """Every repository over one record transaction; see :class:`orderkit.storage.UnitOfWork`.
@@ -40,6 +58,21 @@ class RecordUnitOfWork:
     Aggregates it reads or saves reach the store's decoded cache when it
     commits (a read-only one: when it ends), never when it rolls back.
     """
+
+    products: RecordProducts
+    customers: RecordCustomers
+    orders: RecordOrders
+    outbox: RecordOutbox
+    sequences: RecordSequences
+    warehouses: RecordWarehouses
+    stock: RecordStock
+    reservations: RecordReservations
+    stock_policies: RecordStockPolicies
+    purchase_orders: RecordPurchaseOrders
+    payments: RecordPayments
+    idempotency_keys: RecordIdempotencyKeys
+    credit_accounts: RecordCreditAccounts
+    refunds: RecordRefunds
 
     def __init__(
         self,
@@ -50,23 +83,19 @@ class RecordUnitOfWork:
         readonly: bool = False,
     ) -> None:
         self._transaction = transaction
+        self._converter = converter
         self._readonly = readonly
-        self._decoded = decoded = DecodedView(cache if cache is not None else DecodedCache(0))
+        self._decoded = DecodedView(cache if cache is not None else DecodedCache(0))
         self.records = transaction
-        self.products = RecordProducts(transaction, converter)
-        self.customers = RecordCustomers(transaction, converter)
-        self.orders = RecordOrders(transaction, converter, decoded)
-        self.outbox = RecordOutbox(transaction, converter)
-        self.sequences = RecordSequences(transaction)
-        self.warehouses = RecordWarehouses(transaction, converter)
-        self.stock = RecordStock(transaction, converter)
-        self.reservations = RecordReservations(transaction, converter, decoded)
-        self.stock_policies = RecordStockPolicies(transaction, converter)
-        self.purchase_orders = RecordPurchaseOrders(transaction, converter, decoded)
-        self.payments = RecordPayments(transaction, converter, decoded)
-        self.idempotency_keys = RecordIdempotencyKeys(transaction, converter)
-        self.credit_accounts = RecordCreditAccounts(transaction, converter, decoded)
-        self.refunds = RecordRefunds(transaction, converter, decoded)
+
+    def __getattr__(self, name: str) -> object:
+        """Make a repository the first time it is asked for: most use cases need two or three."""
+        make = _REPOSITORIES.get(name)
+        if make is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        repository = make(self._transaction, self._converter, self._decoded)
+        setattr(self, name, repository)
+        return repository
 
     def commit(self) -> None:
         """Commit the record transaction."""

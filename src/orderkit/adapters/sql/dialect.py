@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import types
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
 from orderkit.errors import StorageError
+
+_orjson: types.ModuleType | None
+try:
+    import orjson as _orjson
+except ImportError:  # the "fast" extra is not installed: the standard library does it all
+    _orjson = None
 
 __all__ = ["Connection", "Cursor", "Dialect", "json_text", "parse_json"]
 
@@ -145,11 +152,30 @@ class Dialect(Protocol):
 
 
 def json_text(document: Mapping[str, Any]) -> str:
-    """Return ``document`` as compact JSON text (non-ASCII kept as it is)."""
+    """Return ``document`` as compact JSON text (non-ASCII kept as it is).
+
+    With the ``fast`` extra installed, ``orjson`` writes it (the same JSON,
+    several times faster); what only the standard library can write (an
+    integer beyond 64 bits) falls back to it.
+    """
+    if _orjson is not None:
+        try:
+            text: str = _orjson.dumps(document, option=_orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:
+            pass
+        else:
+            return text
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
 def parse_json(text: str | bytes) -> dict[str, Any]:
-    """Return the document stored as JSON ``text``."""
+    """Return the document stored as JSON ``text`` (read by ``orjson`` when installed)."""
+    if _orjson is not None:
+        try:
+            parsed: dict[str, Any] = _orjson.loads(text)
+        except _orjson.JSONDecodeError:
+            pass  # let the standard library say what is wrong, as it always did
+        else:
+            return parsed
     document: dict[str, Any] = json.loads(text)
     return document

@@ -7,6 +7,7 @@ import contextlib
 import cattrs
 
 from orderkit.adapters._decoded import DecodedCache, DecodedView
+from orderkit.adapters.sql.base import SqlRepository
 from orderkit.adapters.sql.inventory import (
     SqlPurchaseOrders,
     SqlReservations,
@@ -29,6 +30,23 @@ from orderkit.errors import ConnectionLost, StorageError, StorageUnavailable
 
 __all__ = ["SqlUnitOfWork"]
 
+_REPOSITORIES: dict[str, type[SqlRepository]] = {
+    "products": SqlProducts,
+    "customers": SqlCustomers,
+    "orders": SqlOrders,
+    "outbox": SqlOutbox,
+    "sequences": SqlSequences,
+    "warehouses": SqlWarehouses,
+    "stock": SqlStock,
+    "reservations": SqlReservations,
+    "stock_policies": SqlStockPolicies,
+    "purchase_orders": SqlPurchaseOrders,
+    "payments": SqlPayments,
+    "idempotency_keys": SqlIdempotencyKeys,
+    "credit_accounts": SqlCreditAccounts,
+    "refunds": SqlRefunds,
+}
+
 
 class SqlUnitOfWork:
     """Repositories sharing one transaction; see :class:`orderkit.storage.UnitOfWork`.
@@ -38,6 +56,21 @@ class SqlUnitOfWork:
     commits (a read-only one: when it ends), never when it rolls back.
     """
 
+    products: SqlProducts
+    customers: SqlCustomers
+    orders: SqlOrders
+    outbox: SqlOutbox
+    sequences: SqlSequences
+    warehouses: SqlWarehouses
+    stock: SqlStock
+    reservations: SqlReservations
+    stock_policies: SqlStockPolicies
+    purchase_orders: SqlPurchaseOrders
+    payments: SqlPayments
+    idempotency_keys: SqlIdempotencyKeys
+    credit_accounts: SqlCreditAccounts
+    refunds: SqlRefunds
+
     def __init__(
         self,
         session: SqlSession,
@@ -45,23 +78,19 @@ class SqlUnitOfWork:
         cache: DecodedCache | None = None,
     ) -> None:
         self._session = session
-        self._decoded = decoded = DecodedView(cache if cache is not None else DecodedCache(0))
-        self.products = SqlProducts(session, converter, decoded)
-        self.customers = SqlCustomers(session, converter, decoded)
-        self.orders = SqlOrders(session, converter, decoded)
-        self.outbox = SqlOutbox(session, converter)
-        self.sequences = SqlSequences(session, converter)
-        self.warehouses = SqlWarehouses(session, converter, decoded)
-        self.stock = SqlStock(session, converter)
-        self.reservations = SqlReservations(session, converter, decoded)
-        self.stock_policies = SqlStockPolicies(session, converter, decoded)
-        self.purchase_orders = SqlPurchaseOrders(session, converter, decoded)
-        self.payments = SqlPayments(session, converter, decoded)
-        self.idempotency_keys = SqlIdempotencyKeys(session, converter)
-        self.credit_accounts = SqlCreditAccounts(session, converter, decoded)
-        self.refunds = SqlRefunds(session, converter, decoded)
+        self._converter = converter
+        self._decoded = DecodedView(cache if cache is not None else DecodedCache(0))
         self.active = True
         self._records: SqlRecords | None = None
+
+    def __getattr__(self, name: str) -> SqlRepository:
+        """Make a repository the first time it is asked for: most use cases need two or three."""
+        kind = _REPOSITORIES.get(name)
+        if kind is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        repository = kind(self._session, self._converter, self._decoded)
+        setattr(self, name, repository)
+        return repository
 
     @property
     def records(self) -> SqlRecords:
