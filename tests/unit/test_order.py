@@ -101,13 +101,27 @@ def test_counting_units_keeps_the_prices_and_shows_the_new_counts(order: Order) 
     before = order.priced_lines
     if not order.item_count:
         return
+    order.hold({line.sku: line.open_quantity for line in order.lines})
+    assert [line.reserved for line in order.lines] == [line.open_quantity for line in order.lines]
     order.record("picked")
+    order.hold({})
+    assert not any(line.reserved for line in order.lines)
     carried = order.priced_lines
     assert [p.line for p in carried] == list(order.lines)
     assert [p.line.picked for p in carried] == [line.open_quantity for line in order.lines]
     order._priced = None  # price from scratch
     assert order.priced_lines == carried
     assert [p.total for p in carried] == [p.total for p in before]
+
+
+def test_holding_more_than_the_open_units_or_an_unknown_sku_changes_nothing() -> None:
+    order = make()
+    before = order.lines
+    with pytest.raises(InvalidQuantity):
+        order.hold({"A-1": 3})
+    with pytest.raises(ValidationError):
+        order.hold({"NOPE": 1})
+    assert order.lines is before
 
 
 @given(s.orders())

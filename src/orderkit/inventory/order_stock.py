@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-import attrs
-
 from orderkit.errors import TransitionRefused, ValidationError
 from orderkit.inventory.ports import InventoryUnitOfWork
 from orderkit.inventory.reservation_service import ReservationRequest, ReservationService
@@ -16,7 +14,7 @@ __all__ = ["ReservationCoupling", "return_document", "stock_document"]
 
 
 def _holds_nothing(order: Order) -> None:
-    order.lines = tuple(attrs.evolve(line, reserved=0) for line in order.lines)
+    order.hold({})
 
 
 def stock_document(order: Order) -> str:
@@ -49,14 +47,13 @@ class ReservationCoupling:
         held: dict[str, int] = {}
         for line in reservation.lines:
             held[line.sku] = held.get(line.sku, 0) + line.quantity
-        order.lines = tuple(
-            attrs.evolve(
-                line,
-                reserved=line.open_quantity
+        order.hold(
+            {
+                line.sku: line.open_quantity
                 if not reservation.backordered
-                else min(line.open_quantity, held.get(line.sku, 0)),
-            )
-            for line in order.lines
+                else min(line.open_quantity, held.get(line.sku, 0))
+                for line in order.lines
+            }
         )
 
     def release(self, uow: OrdersUnitOfWork, order: Order) -> bool:

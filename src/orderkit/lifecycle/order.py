@@ -508,6 +508,24 @@ class Order:
             changed[sku] = _evolve(line, updates)
         self._recount(tuple(changed[line.sku] for line in self.lines))
 
+    def hold(self, reserved: Mapping[str, int]) -> None:
+        """Set how many units of each line hold stock; lines not named hold none.
+
+        Raises:
+            ValidationError, InvalidQuantity: Unknown SKU, or more than a line's
+                open units. Nothing changes.
+        """
+        for sku in reserved:
+            self.line(sku)
+        self._recount(
+            tuple(
+                line
+                if line.reserved == reserved.get(line.sku, 0)
+                else _evolve(line, {"reserved": reserved.get(line.sku, 0)})
+                for line in self.lines
+            )
+        )
+
     def _recount(self, lines: tuple[OrderLine, ...]) -> None:
         """Take ``lines`` that differ from the current ones in their counters only.
 
