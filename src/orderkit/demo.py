@@ -419,9 +419,9 @@ def _lifecycle_report(shop: Shop, counts: Counter[str]) -> str:
 
 
 def _payments_report(shop: Shop, statement_lines: int) -> str:
-    orders = shop.orders.list()
-    payments = [payment for order in orders for payment in shop.payments.for_order(order.id)]
-    refunds = [refund for order in orders for refund in shop.payments.refunds(order.id)]
+    orders = [order.id for order in shop.orders.list()]
+    payments = [p for found in shop.payments.for_orders(orders).values() for p in found]
+    refunds = [r for found in shop.payments.refunds_for_orders(orders).values() for r in found]
     states = Counter(payment.state.value for payment in payments)
     methods = Counter(payment.method for payment in payments)
     reviews = sum(1 for p in payments if any(d.verdict.value == "review" for d in p.decisions))

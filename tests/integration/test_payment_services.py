@@ -114,6 +114,28 @@ def test_authorise_capture_in_parts_and_refund(shop: ok.Shop, order: ok.Order) -
     ]
 
 
+def test_payments_and_refunds_of_many_orders_come_in_one_read(
+    shop: ok.Shop, order: ok.Order
+) -> None:
+    other = shop.orders.place("ana@example.com", [("TEE", 1)])
+    payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
+    shop.payments.capture(payment.id, key="cap-1")
+    shop.payments.refund_order(order.number, key="ref-1", amount=eur("5.00"))
+    payments = shop.payments.for_orders([order.id, other.number])
+    assert {key: [(p.id, p.version) for p in found] for key, found in payments.items()} == {
+        order.id: [(p.id, p.version) for p in shop.payments.for_order(order.id)],
+        other.id: [],
+    }
+    refunds = shop.payments.refunds_for_orders([order.number, other.id])
+    assert {key: [r.id for r in found] for key, found in refunds.items()} == {
+        order.id: [r.id for r in shop.payments.refunds(order.id)],
+        other.id: [],
+    }
+    assert len(refunds[order.id]) == 1
+    with pytest.raises(ok.errors.OrderNotFound):
+        shop.payments.for_orders([order.id, "NO-SUCH-ORDER"])
+
+
 def test_a_final_capture_gives_back_the_rest(shop: ok.Shop, order: ok.Order) -> None:
     payment = shop.payments.authorise(order.id, order.grand_total, APPROVE, key="auth-1")
     payment = shop.payments.capture(payment.id, eur("30.00"), key="cap-1", final=True)

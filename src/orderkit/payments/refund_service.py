@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from orderkit.core.access import reads, writes
 from orderkit.core.checks import parse_enum, require_code, require_text
@@ -159,6 +159,20 @@ class RefundService:
         """Return an order's refunds, oldest first."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.refunds.for_order(load_order(uow, order).id)
+
+    @reads("payments.read")
+    def refunds_for_orders(self, orders: Iterable[OrderRef]) -> dict[str, list[Refund]]:
+        """The refunds of many orders in one read, oldest first, by order id.
+
+        Raises:
+            OrderNotFound: An order is unknown; nothing is returned.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            found: dict[str, list[Refund]] = {}
+            for order in orders:
+                order_id = load_order(uow, order).id
+                found[order_id] = uow.refunds.for_order(order_id)
+            return found
 
     # -- opening -------------------------------------------------------------------
 

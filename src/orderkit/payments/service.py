@@ -125,8 +125,10 @@ class PaymentService:
         self.gateway = self.charges.gateway
         self.get = self.charges.get
         self.for_order = self.charges.for_order
+        self.for_orders = self.charges.for_orders
         self.refund_order = self.refunding.refund_order
         self.refunds = self.refunding.refunds
+        self.refunds_for_orders = self.refunding.refunds_for_orders
         self.approve_review = self.reviews.approve_review
         self.reject_review = self.reviews.reject_review
         self.import_statement = self.statements.import_statement
