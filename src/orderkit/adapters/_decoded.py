@@ -40,6 +40,8 @@ __all__ = ["DecodedCache", "DecodedView", "detached"]
 T = TypeVar("T")
 
 _Key = tuple[str, str]
+_Entry = tuple[int, Any, dict[str, Any] | None]
+"""A version, the aggregate at it, and its row's other columns as stored (when known)."""
 
 _COPIERS: dict[type, Callable[[Any], Any]] = {}
 
@@ -153,7 +155,7 @@ class DecodedCache:
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._entries: dict[_Key, tuple[int, Any]] = {}
+        self._entries: dict[_Key, _Entry] = {}
         self._texts: dict[_Key, tuple[str, Any]] = {}
         self._lock = threading.Lock()
 
@@ -184,11 +186,11 @@ class DecodedCache:
                     del self._texts[next(iter(self._texts))]
         return value
 
-    def entry(self, key: _Key) -> tuple[int, Any] | None:
-        """The held version and aggregate under ``key`` (not a copy: never change it)."""
+    def entry(self, key: _Key) -> _Entry | None:
+        """The held entry under ``key`` (not a copy: never change it)."""
         return self._entries.get(key)
 
-    def publish(self, staged: dict[_Key, tuple[int, Any]]) -> None:
+    def publish(self, staged: dict[_Key, _Entry]) -> None:
         """Take in what a unit of work staged (already copies of its own)."""
         if not self.size:
             return
@@ -212,7 +214,7 @@ class DecodedView:
 
     def __init__(self, cache: DecodedCache) -> None:
         self._cache = cache
-        self._staged: dict[_Key, tuple[int, Any]] = {}
+        self._staged: dict[_Key, _Entry] = {}
 
     def get(self, table: str, key: str, version: int) -> Any | None:
         """The aggregate ``key`` of ``table`` at ``version`` (a copy), or ``None``."""
@@ -237,13 +239,26 @@ class DecodedView:
             entry = self._cache.entry((table, key))
         return entry[1] if entry is not None and entry[0] == version else None
 
-    def stage(self, table: str, key: str, version: int, value: Any) -> None:
-        """Remember ``value`` as ``key`` of ``table`` at ``version`` (a copy is kept)."""
-        self._staged[(table, key)] = (version, detached(value))
+    def stage(
+        self,
+        table: str,
+        key: str,
+        version: int,
+        value: Any,
+        columns: dict[str, Any] | None = None,
+    ) -> None:
+        """Remember ``value`` as ``key`` of ``table`` at ``version`` (a copy is kept).
 
-    def forget(self, table: str, key: str) -> None:
-        """Drop what was staged for ``key`` (it was deleted)."""
-        self._staged.pop((table, key), None)
+        ``columns`` are the row's other columns as written, when the caller wrote them.
+        """
+        self._staged[(table, key)] = (version, detached(value), columns)
+
+    def columns(self, table: str, key: str, version: int) -> dict[str, Any] | None:
+        """The other columns of ``key``'s row at ``version`` as this store wrote them, if known."""
+        entry = self._staged.get((table, key))
+        if entry is None:
+            entry = self._cache.entry((table, key))
+        return entry[2] if entry is not None and entry[0] == version else None
 
     def publish(self) -> None:
         """The unit of work committed: what it staged goes into the cache."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Protocol, runtime_checkable
 
 from orderkit.catalog.ports import CatalogUnitOfWork
 from orderkit.core.checks import MAX_INT, require_code
 from orderkit.core.ports import Sequences
 from orderkit.customers.ports import CustomersUnitOfWork
-from orderkit.errors import OrderNotFound
+from orderkit.errors import OrderNotFound, ValidationError
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.order_workflow import HoldReason, OrderState
 from orderkit.lifecycle.policy import OrderPolicy
@@ -31,6 +31,7 @@ __all__ = [
     "ReturnsStock",
     "StockCoupling",
     "load_order",
+    "order_refs",
 ]
 
 
@@ -88,6 +89,17 @@ class ReturnsStock(Protocol):
 
 OrderRef = str | int | Order
 """An order given by id, by number, or as a loaded object (then its version is checked)."""
+
+
+def order_refs(orders: object) -> list[OrderRef]:
+    """The orders of a list given by id, number or object, checked to be a list.
+
+    Raises:
+        ValidationError: ``orders`` is not a list (a single order, a string, ``None``).
+    """
+    if isinstance(orders, str | bytes | Order) or not isinstance(orders, Iterable):
+        raise ValidationError("orders", orders, "give a list of order ids, numbers or orders")
+    return list(orders)
 
 
 def load_order(uow: OrdersUnitOfWork, order: OrderRef) -> Order:

@@ -28,7 +28,7 @@ from orderkit.errors import (
     PaymentUnderReview,
     ValidationError,
 )
-from orderkit.lifecycle.ports import OrderRef, OrderState, load_order
+from orderkit.lifecycle.ports import OrderRef, OrderState, load_order, order_refs
 from orderkit.payments.answers import (
     REFUSALS,
     REJECTED,
@@ -688,10 +688,12 @@ class ChargeService:
 
         Raises:
             OrderNotFound: An order is unknown; nothing is returned.
+            ValidationError: ``orders`` is not a list of orders.
         """
+        wanted = order_refs(orders)
         with self._context.store.unit_of_work(readonly=True) as uow:
             found: dict[str, list[Payment]] = {}
-            for order in orders:
+            for order in wanted:
                 order_id = load_order(uow, order).id
                 found[order_id] = uow.payments.for_order(order_id)
             return found

@@ -18,7 +18,7 @@ from orderkit.errors import (
     PaymentError,
     ValidationError,
 )
-from orderkit.lifecycle.ports import Order, OrderRef, load_order
+from orderkit.lifecycle.ports import Order, OrderRef, load_order, order_refs
 from orderkit.payments.charge_service import ChargeService
 from orderkit.payments.events import PaymentRefunded, RefundIssued
 from orderkit.payments.idempotency import claim_request, request_fingerprint
@@ -166,10 +166,12 @@ class RefundService:
 
         Raises:
             OrderNotFound: An order is unknown; nothing is returned.
+            ValidationError: ``orders`` is not a list of orders.
         """
+        wanted = order_refs(orders)
         with self._context.store.unit_of_work(readonly=True) as uow:
             found: dict[str, list[Refund]] = {}
-            for order in orders:
+            for order in wanted:
                 order_id = load_order(uow, order).id
                 found[order_id] = uow.refunds.for_order(order_id)
             return found

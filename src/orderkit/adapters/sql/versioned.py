@@ -72,7 +72,7 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
         if changed == 0:
             return False
         aggregate.version = 1
-        self._decoded.stage(self.table, aggregate.id, 1, aggregate)
+        self._decoded.stage(self.table, aggregate.id, 1, aggregate, self._without_body(row))
         return True
 
     def save(self, aggregate: A) -> None:
@@ -84,7 +84,9 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
         """
         row = self._row(aggregate, aggregate.version + 1)
         assignments = ", ".join(
-            f"{name} = :{name}" for name in row if name != "id" and name not in self.immutable
+            f"{name} = :{name}"
+            for name in self._changed_columns(aggregate, row)
+            if name not in self.immutable
         )
         guards = "".join(f" AND {name} = :{name}" for name in self.immutable)
         changed = self._session.write(
@@ -95,7 +97,26 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
             self.get(aggregate.id)  # raises the not-found error when it is missing
             raise ConcurrencyConflict(self.kind, aggregate.id, aggregate.version)
         aggregate.version += 1
-        self._decoded.stage(self.table, aggregate.id, aggregate.version, aggregate)
+        self._decoded.stage(
+            self.table, aggregate.id, aggregate.version, aggregate, self._without_body(row)
+        )
+
+    def _without_body(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in row.items() if name != self.body_column}
+
+    def _changed_columns(self, aggregate: A, row: dict[str, Any]) -> list[str]:
+        """The columns of ``row`` to set: those that differ from the row as this store wrote it.
+
+        An index whose columns a save does not set is left alone. A row read
+        from the database (perhaps written by another process or an older
+        orderkit) has every column set.
+        """
+        before = self._decoded.columns(self.table, aggregate.id, aggregate.version) or {}
+        return [
+            name
+            for name, value in row.items()
+            if name != "id" and (name not in before or before[name] != value)
+        ]
 
     def _decode(self, row: Any) -> A:
         """The aggregate of a row ``(id, version, body)``: from the view, or decoded and staged."""
