@@ -18,8 +18,9 @@ Why it is safe:
 - Nobody holds an entry: the cache keeps a copy of what it is given and hands
   out a copy, so a caller changing its aggregate changes nothing cached.
   Frozen attrs values inside an aggregate (lines, addresses, history entries)
-  are shared, as they cannot change; lists, dicts, sets and mutable attrs
-  objects are copied.
+  and fields declared read-only (``Mapping``, ``frozenset``, tuples) are
+  shared, as they cannot change; lists, dicts, sets and mutable attrs objects
+  are copied. A frozen value made only of such parts is shared whole.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import enum
 import threading
 import types
 import typing
+from collections import abc
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -104,6 +106,10 @@ def _immutable(hint: Any) -> bool:
         return all(_immutable(arg) for arg in typing.get_args(hint))
     if origin is tuple:
         return all(arg is Ellipsis or _immutable(arg) for arg in typing.get_args(hint))
+    if origin is frozenset:
+        return all(_immutable(arg) for arg in typing.get_args(hint))
+    if origin is abc.Mapping:  # declared read-only: orderkit keeps a private proxy there
+        return all(_immutable(arg) for arg in typing.get_args(hint))
     if not isinstance(hint, type):
         return False
     if issubclass(hint, _IMMUTABLE):
@@ -123,6 +129,10 @@ def _field_copier(hint: Any) -> Callable[[Any], Any] | None:
     return _copy_item
 
 
+def _same(value: T) -> T:
+    return value
+
+
 def _copier_of(kind: type) -> Callable[[Any], Any]:
     if not attrs.has(kind):
         return _copy_item
@@ -132,6 +142,8 @@ def _copier_of(kind: type) -> Callable[[Any], Any]:
     ]
     shared = tuple(name for name, how in fields if how is None)
     copied = tuple((name, how) for name, how in fields if how is not None)
+    if not copied and _is_frozen(kind):
+        return _same  # nothing in it can change: it can be shared as it is
     new = object.__new__
     assign = object.__setattr__
 

@@ -18,11 +18,12 @@ _RANDOM_LIMIT = 1 << _RANDOM_BITS
 
 # Two characters per 10 bits: 13 lookups encode the 130 bits of an id.
 _PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
+_SHIFTS = range(120, -10, -10)
 
 
 def _encode(number: int) -> str:
     """Encode a 128-bit number as 26 Crockford base32 characters, most significant first."""
-    return "".join(_PAIRS[(number >> shift) & 0x3FF] for shift in range(120, -10, -10))
+    return "".join([_PAIRS[(number >> shift) & 0x3FF] for shift in _SHIFTS])
 
 
 @runtime_checkable

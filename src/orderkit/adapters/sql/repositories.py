@@ -77,7 +77,7 @@ class SqlProducts(SqlRepository):
         return self._from_text("products", sku, row[0], Product)
 
     def components(self, skus: Sequence[str]) -> dict[str, tuple[tuple[str, int], ...]]:
-        """Kit components per SKU, read in one query without building Product objects."""
+        """Kit components per SKU, read in one query (products decoded once per stored text)."""
         wanted = list(dict.fromkeys(skus))
         if not wanted:
             return {}
@@ -96,8 +96,7 @@ class SqlProducts(SqlRepository):
         for sku in wanted:
             if sku not in documents:
                 raise ProductNotFound(sku)
-            parts = self._dialect.decode_json(documents[sku]).get("components", [])
-            found[sku] = tuple((str(part), int(quantity)) for part, quantity in parts)
+            found[sku] = self._from_text("products", sku, documents[sku], Product).components
         return found
 
     def list(self) -> Iterator[Product]:
