@@ -287,3 +287,21 @@ def test_one_line_per_sku() -> None:
                 OrderLine("A-1", "A", 2, Money("1", "EUR")),
             ]
         )
+
+
+def test_counting_a_line_checks_the_counters_and_keeps_everything_else() -> None:
+    line = OrderLine("A-1", "A", 3, Money("9.95", "EUR"), discount=Money("1.00", "EUR"))
+    picked = line.counted({"picked": 2, "packed": 1})
+    assert (picked.picked, picked.packed, picked.shipped) == (2, 1, 0)
+    assert picked == OrderLine(
+        "A-1", "A", 3, Money("9.95", "EUR"), discount=Money("1.00", "EUR"), picked=2, packed=1
+    )
+    with pytest.raises(InvalidQuantity):
+        line.counted({"packed": 1})  # more packed than picked
+    with pytest.raises(InvalidQuantity):
+        line.counted({"picked": -1})
+    with pytest.raises(InvalidQuantity):
+        line.counted({"picked": True})
+    with pytest.raises(ValidationError):
+        line.counted({"cancelled": 1})  # cancelling re-prices: Order.cancel_units
+    assert line.picked == 0

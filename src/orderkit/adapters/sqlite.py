@@ -9,6 +9,7 @@ read of a unit of work and no two writers can interleave.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import threading
@@ -38,6 +39,13 @@ from orderkit.errors import (
 )
 
 __all__ = ["SqliteDialect", "SqliteStore"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_text(value: datetime) -> str:
+    # The same times come back again and again (an order's placing time at
+    # each save, the clock's now within a use case): format each once.
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class SqliteDialect:
@@ -77,7 +85,7 @@ class SqliteDialect:
 
     def encode_time(self, value: datetime) -> str:
         """Store UTC with fixed-width microseconds, so text order is time order."""
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return _utc_text(value)
 
     def decode_time(self, value: Any) -> datetime:
         """Parse a stored time back into an aware UTC datetime."""

@@ -129,6 +129,9 @@ class OrderLine:
             raise ValidationError(
                 "discount", self.discount, "must be between zero and the line's gross"
             )
+        self._check_counters()
+
+    def _check_counters(self) -> None:
         if self.cancelled > self.quantity:
             raise InvalidQuantity("cancelled", self.cancelled, "exceeds the ordered quantity")
         open_units = self.quantity - self.cancelled
@@ -139,6 +142,27 @@ class OrderLine:
                 raise InvalidQuantity(
                     stage.value, getattr(self, stage.value), f"exceeds the {limit} {what}"
                 )
+
+    def counted(self, counts: Mapping[str, int]) -> OrderLine:
+        """A copy of the line with some stage counters changed (``{"picked": 2}``).
+
+        Only the counters are checked again: the prices are the ones this line
+        was made with.
+
+        Raises:
+            InvalidQuantity: A counter that is not an int >= 0, or that breaks
+                the order of the stages.
+            ValidationError: A name that is not a stage counter.
+        """
+        for name, value in counts.items():
+            if name not in _COUNTERS:
+                raise ValidationError("counts", name, f"is not one of {sorted(_COUNTERS)}")
+            _counter(self, _COUNTERS[name], value)
+        line: OrderLine = object.__new__(OrderLine)
+        for name in _LINE_FIELDS:
+            object.__setattr__(line, name, counts.get(name, getattr(self, name)))
+        line._check_counters()
+        return line
 
     @property
     def open_quantity(self) -> int:
@@ -245,9 +269,12 @@ def _rounding(value: object) -> TaxRounding:
     return parse_enum(TaxRounding, value, "tax_rounding")
 
 
-def _evolve(line: OrderLine, changes: Mapping[str, int]) -> OrderLine:
-    changed: OrderLine = attrs.evolve(line, **changes)  # type: ignore[arg-type]
-    return changed
+_LINE_FIELDS = tuple(field.name for field in attrs.fields(OrderLine))
+_COUNTERS = {
+    field.name: field
+    for field in attrs.fields(OrderLine)
+    if field.name in {stage.value for stage in LineStage}
+}
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -505,7 +532,7 @@ class Order:
             while before is not None:
                 updates[before.value] = max(line.count(before), quantity)
                 before = _BEFORE[before]
-            changed[sku] = _evolve(line, updates)
+            changed[sku] = line.counted(updates)
         self._recount(tuple(changed[line.sku] for line in self.lines))
 
     def hold(self, reserved: Mapping[str, int]) -> None:
@@ -521,7 +548,7 @@ class Order:
             tuple(
                 line
                 if line.reserved == reserved.get(line.sku, 0)
-                else _evolve(line, {"reserved": reserved.get(line.sku, 0)})
+                else line.counted({"reserved": reserved.get(line.sku, 0)})
                 for line in self.lines
             )
         )
