@@ -139,6 +139,29 @@ def test_a_broken_constraint_becomes_a_storage_integrity_error(postgres_url: str
         assert isinstance(raised.value.__cause__, psycopg.errors.CheckViolation)
 
 
+@pytest.mark.postgres
+def test_a_first_statement_the_server_refuses_leaves_the_connection_usable(
+    postgres_url: str,
+) -> None:
+    """BEGIN and the first statement travel together; a refusal of either ends cleanly."""
+    store = PostgresStore(postgres_url, max_connections=1)
+    try:
+        with store.unit_of_work() as uow, pytest.raises(StorageIntegrityError) as raised:
+            uow.stock._session.write(  # the unit of work's first statement
+                "INSERT INTO stock_levels (sku, warehouse, on_hand, reserved, backordered) "
+                "VALUES (:sku, 'BER', 1, 2, 0)",
+                {"sku": "TEE"},
+            )
+        assert isinstance(raised.value.__cause__, psycopg.errors.CheckViolation)
+        with store.unit_of_work() as uow:  # the one connection works on, in a new transaction
+            assert uow.sequences.next("order") == 1
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.stock.levels() == []
+    finally:
+        store.close()
+
+
 def _deadlock_partner(url: str, locked: threading.Event, done: list[str]) -> None:
     """Lock HAM's row, let the transfer lock BER's, then reach for BER: a deadlock."""
     with psycopg.connect(url) as raw:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 import psycopg_pool
@@ -224,7 +224,8 @@ class _Prepared:
         self._names: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
         self._made = 0
 
-    def run(self, sql: bytes, values: list[Any]) -> _Rows:
+    def run(self, sql: bytes, values: list[Any], *, begin: bytes | None = None) -> _Rows:
+        """Run a statement; with ``begin``, send that ``BEGIN`` in the same round trip."""
         adapt = self._adapt
         dumped = adapt.dump_sequence(values, [PyFormat.TEXT] * len(values))
         key = (sql, tuple(adapt.types or ()))
@@ -237,18 +238,65 @@ class _Prepared:
             self._made += 1
             self._check(self._pgconn.prepare(name, sql, key[1]))
         self._names[key] = name  # now the most recently used
-        # None is SQL NULL; the wrapper's annotation leaves it out, libpq takes it.
-        result = self._check(self._pgconn.exec_prepared(name, dumped))  # type: ignore[arg-type]
+        if begin is None:
+            # None is SQL NULL; the wrapper's annotation leaves it out, libpq takes it.
+            result = self._check(self._pgconn.exec_prepared(name, dumped))  # type: ignore[arg-type]
+        else:
+            result = self._after(begin, name, dumped)
         if result.status == pq.ExecStatus.TUPLES_OK:
             adapt.set_pgresult(result)
             rows = adapt.load_rows(0, result.ntuples, tuple)
             return _Rows(rows, result.ntuples)
         return _Rows([], result.command_tuples or 0)
 
+    def _after(self, begin: bytes, name: bytes, dumped: Any) -> pq.abc.PGresult:
+        """``BEGIN`` and a prepared statement in one libpq pipeline: one round trip."""
+        pgconn = self._pgconn
+        pgconn.enter_pipeline_mode()
+        results: list[pq.abc.PGresult] = []
+        try:
+            pgconn.send_query_params(begin, None)
+            pgconn.send_query_prepared(name, dumped)
+            pgconn.pipeline_sync()
+            while pgconn.flush():  # the few bytes of two statements leave at once
+                pass
+            ended = False
+            while True:
+                result = pgconn.get_result()
+                if result is None:
+                    if ended or pgconn.status == pq.ConnStatus.BAD:
+                        break  # nothing more will come: the connection broke
+                    ended = True  # the end of one statement's results
+                    continue
+                ended = False
+                if result.status == pq.ExecStatus.PIPELINE_SYNC:
+                    break
+                results.append(result)
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                pgconn.exit_pipeline_mode()
+        if pgconn.status == pq.ConnStatus.BAD or not results:
+            self._lost()
+        for result in results:
+            self._check(result)  # the first error: BEGIN's, or the statement's
+        return results[-1]
+
     def _check(self, result: pq.abc.PGresult) -> pq.abc.PGresult:
         if result.status == pq.ExecStatus.FATAL_ERROR:
+            if self._pgconn.status == pq.ConnStatus.BAD:
+                self._lost()
             raise pg_errors.error_from_result(result, encoding=self._encoding)
         return result
+
+    def _lost(self) -> NoReturn:
+        """The server ended the connection (a restart, or while it sat in the pool).
+
+        Raised as psycopg raises it, so the store says ``ConnectionLost``: the
+        transaction is gone, and a session that had not begun takes another
+        connection.
+        """
+        message = self._pgconn.get_error_message(self._encoding) or "the connection is lost"
+        raise psycopg.OperationalError(message.strip())
 
 
 class _PostgresSession(SqlSession):
@@ -290,6 +338,8 @@ class _PostgresSession(SqlSession):
         while True:
             connection: psycopg.Connection[Any] = self.connection  # type: ignore[assignment]
             try:
+                if not own_cursor and self._prepared is not None:
+                    return self._run_prepared(query, params or {}, begin=begin.encode())
                 with connection.pipeline():
                     connection.execute(begin)
                     return super()._run(query, params, own_cursor=own_cursor)
@@ -306,13 +356,15 @@ class _PostgresSession(SqlSession):
             self.connection = self._pool.replace(connection)
             self._shared = None
 
-    def _run_prepared(self, query: str, params: Mapping[str, Any]) -> Cursor:
+    def _run_prepared(
+        self, query: str, params: Mapping[str, Any], *, begin: bytes | None = None
+    ) -> Cursor:
         self.check_writable(query)
         sql, names = self._positional(query)
         try:
             connection: psycopg.Connection[Any] = self.connection  # type: ignore[assignment]
             statements = self._prepared(connection)  # type: ignore[misc]
-            return statements.run(sql, [params[n] for n in names])
+            return statements.run(sql, [params[n] for n in names], begin=begin)
         except psycopg.Error as exc:
             self.raise_translated(exc)
 
