@@ -165,7 +165,7 @@ class DecodedCache:
         size: How many aggregates to keep; 0 keeps none.
     """
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 10_000) -> None:
         self.size = size
         self._entries: dict[_Key, _Entry] = {}
         self._texts: dict[_Key, tuple[str, Any]] = {}
