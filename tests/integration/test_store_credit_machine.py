@@ -11,10 +11,17 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import (
+    Bundle,
+    MultipleResults,
+    RuleBasedStateMachine,
+    invariant,
+    multiple,
+    rule,
+)
 
 import orderkit as ok
-from orderkit.errors import InvalidAmount, PaymentDeclined, PaymentError
+from orderkit.errors import BalanceExceeded, InvalidAmount, PaymentDeclined, PaymentError
 from tests.builders import NEW_YEAR as T0
 from tests.postgres import OnPostgres
 
@@ -55,12 +62,18 @@ class StoreCreditMachine(RuleBasedStateMachine):
         self.issued.add(card)
 
     @rule(target=payments, card=st.sampled_from(CARDS), amount=st.integers(1, 6000))
-    def authorise(self, card: str, amount: int) -> str:
+    def authorise(self, card: str, amount: int) -> str | MultipleResults[str]:
         def pay() -> ok.Payment:
             return self.shop.payments.authorise(
                 self.order.id, cents(amount), card, key=self.key(), gateway="store_credit"
             )
 
+        held = sum(p.holds.minor_units for p in self.shop.payments.for_order(self.order.id))
+        if amount > self.order.grand_total.minor_units - held:
+            # More than the order has open: refused before the card is asked.
+            with pytest.raises(BalanceExceeded):
+                pay()
+            return multiple()
         if card in self.issued and amount <= self.balances[card]:
             payment = pay()
             self.balances[card] -= amount
