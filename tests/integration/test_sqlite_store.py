@@ -81,3 +81,34 @@ def test_a_closed_store_refuses_work(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(StorageError, match="closed"), store.unit_of_work():
         pass
+
+
+def test_a_store_without_a_cache_reads_a_document_edited_in_place(tmp_path: Path) -> None:
+    """An UPDATE outside orderkit that keeps the version is seen only without the cache."""
+    from orderkit.testing.contract import sample_order
+
+    path = tmp_path / "shop.db"
+    cached, uncached = SqliteStore(path), SqliteStore(path, cache_size=0)
+    with cached.unit_of_work() as uow:
+        uow.orders.add(sample_order())
+        uow.commit()
+    for store in (cached, uncached):
+        with store.unit_of_work(readonly=True) as uow:
+            assert uow.orders.get("O1").channel == "web"
+    with sqlite3.connect(path) as raw:  # the version stays 1: the cache cannot tell
+        raw.execute("UPDATE orders SET document = replace(document, '\"web\"', '\"pos\"')")
+    with uncached.unit_of_work(readonly=True) as uow:
+        assert uow.orders.get("O1").channel == "pos"
+    with cached.unit_of_work(readonly=True) as uow:
+        assert uow.orders.get("O1").channel == "web"
+    cached.close()
+    uncached.close()
+
+
+@pytest.mark.parametrize("size", [-1, 1.5, True, "10"])
+def test_a_cache_size_that_is_not_a_count_is_refused(tmp_path: Path, size: object) -> None:
+    from orderkit.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError) as refused:
+        SqliteStore(tmp_path / "shop.db", cache_size=size)  # type: ignore[arg-type]
+    assert (refused.value.setting, refused.value.value) == ("cache_size", size)

@@ -37,7 +37,12 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["DecodedCache", "DecodedView", "detached"]
+from orderkit.errors import ConfigurationError
+
+__all__ = ["DEFAULT_SIZE", "DecodedCache", "DecodedView", "detached"]
+
+DEFAULT_SIZE = 10_000
+"""How many decoded aggregates a store keeps unless told otherwise."""
 
 T = TypeVar("T")
 
@@ -163,9 +168,14 @@ class DecodedCache:
 
     Args:
         size: How many aggregates to keep; 0 keeps none.
+
+    Raises:
+        ConfigurationError: ``size`` is not an int >= 0.
     """
 
-    def __init__(self, size: int = 10_000) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ConfigurationError("cache_size", size, "must be an int >= 0 (0 keeps nothing)")
         self.size = size
         self._entries: dict[_Key, _Entry] = {}
         self._texts: dict[_Key, tuple[str, Any]] = {}

@@ -38,7 +38,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.numeric import Int8Dumper
 from psycopg.types.string import TextLoader
 
-from orderkit.adapters._decoded import DecodedCache
+from orderkit.adapters._decoded import DEFAULT_SIZE, DecodedCache
 from orderkit.adapters.sql.dialect import Connection, Cursor, json_text, parse_json
 from orderkit.adapters.sql.migrations_runner import (
     apply_migrations,
@@ -430,6 +430,8 @@ class PostgresStore:
         timeout: Seconds a unit of work waits for a free connection before
             :class:`~orderkit.errors.StorageBusy` is raised.
         connect_timeout: Seconds to wait for the server when connecting.
+        cache_size: How many decoded aggregates to keep between units of work
+            (by stored version; 0 decodes every row it reads).
 
     Raises:
         StorageUnavailable: The server cannot be reached or refuses the login.
@@ -445,6 +447,7 @@ class PostgresStore:
         max_connections: int = 10,
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
+        cache_size: int = DEFAULT_SIZE,
     ) -> None:
         if isinstance(min_connections, bool) or not isinstance(min_connections, int):
             raise ConfigurationError("min_connections", min_connections, "must be an int")
@@ -459,7 +462,7 @@ class PostgresStore:
         self.url = redact_url(url)
         self._dialect = PostgresDialect()
         self._converter = make_converter()
-        self._decoded = DecodedCache()
+        self._decoded = DecodedCache(cache_size)
         self._closed = False
         connect_timeout_s = max(1, round(connect_timeout))
         # One direct connection first: its failure says why (wrong password,

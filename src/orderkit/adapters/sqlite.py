@@ -20,7 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from orderkit.adapters._decoded import DecodedCache
+from orderkit.adapters._decoded import DEFAULT_SIZE, DecodedCache
 from orderkit.adapters.sql.dialect import Connection, json_text, parse_json
 from orderkit.adapters.sql.migrations_runner import (
     apply_migrations,
@@ -126,6 +126,8 @@ class SqliteStore:
         path: The database file, or ``":memory:"`` for a private in-memory database.
         busy_timeout: Seconds a writer waits for another process's write lock
             before :class:`~orderkit.errors.StorageBusy` is raised.
+        cache_size: How many decoded aggregates to keep between units of work
+            (by stored version; 0 decodes every row it reads).
 
     Raises:
         StorageUnavailable: The file cannot be opened or is not an SQLite database.
@@ -140,11 +142,13 @@ class SqliteStore:
         >>> store.close()
     """
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 10.0) -> None:
+    def __init__(
+        self, path: str | Path, *, busy_timeout: float = 10.0, cache_size: int = DEFAULT_SIZE
+    ) -> None:
         self.path = str(path)
         self._dialect = SqliteDialect()
         self._converter = make_converter()
-        self._decoded = DecodedCache()
+        self._decoded = DecodedCache(cache_size)
         self._lock = threading.RLock()
         self._connection = self._connect(busy_timeout)
         self._closed = False

@@ -480,7 +480,7 @@ class Order:
         """Derived from the lines' counters."""
         return fulfilment_status(
             self.item_count,
-            *(sum(line.count(stage) for line in self.lines) for stage in _PROGRESS),
+            *(sum(getattr(line, name) for line in self.lines) for name in _PROGRESS),
         )
 
     @property
@@ -621,10 +621,13 @@ class Order:
         return [(line.sku, line.open_quantity) for line in self.lines if line.open_quantity]
 
 
-_PROGRESS = (
-    LineStage.PICKED,
-    LineStage.PACKED,
-    LineStage.SHIPPED,
-    LineStage.DELIVERED,
-    LineStage.RETURNED,
+_PROGRESS = tuple(
+    stage.value
+    for stage in (
+        LineStage.PICKED,
+        LineStage.PACKED,
+        LineStage.SHIPPED,
+        LineStage.DELIVERED,
+        LineStage.RETURNED,
+    )
 )

@@ -11,6 +11,7 @@ survives the process.
 
 from __future__ import annotations
 
+from orderkit.adapters._decoded import DEFAULT_SIZE
 from orderkit.adapters.memory._records import MemoryRecords
 from orderkit.adapters.records.store import RecordStore
 
@@ -23,6 +24,10 @@ class MemoryStore(RecordStore):
     Units of work take turns on a lock, like SQLite's ``BEGIN IMMEDIATE``, and
     see only committed data.
 
+    Args:
+        cache_size: How many decoded aggregates to keep between units of work
+            (0 decodes every record it reads).
+
     Examples:
         >>> store = MemoryStore()
         >>> with store.unit_of_work(readonly=True) as uow:
@@ -30,8 +35,8 @@ class MemoryStore(RecordStore):
         0
     """
 
-    def __init__(self) -> None:
-        super().__init__(MemoryRecords())
+    def __init__(self, *, cache_size: int = DEFAULT_SIZE) -> None:
+        super().__init__(MemoryRecords(), cache_size=cache_size)
 
     def __repr__(self) -> str:
         return "MemoryStore()"

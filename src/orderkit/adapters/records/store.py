@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import cattrs
 
-from orderkit.adapters._decoded import DecodedCache, DecodedView
+from orderkit.adapters._decoded import DEFAULT_SIZE, DecodedCache, DecodedView
 from orderkit.adapters.records._core import (
     RecordCustomers,
     RecordOrders,
@@ -125,6 +125,8 @@ class RecordStore:
 
     Args:
         backend: Where the records live.
+        cache_size: How many decoded aggregates to keep between units of work
+            (by stored version; 0 decodes every record it reads).
 
     Examples:
         >>> from orderkit.adapters.memory import MemoryRecords
@@ -135,10 +137,10 @@ class RecordStore:
         1
     """
 
-    def __init__(self, backend: RecordBackend) -> None:
+    def __init__(self, backend: RecordBackend, *, cache_size: int = DEFAULT_SIZE) -> None:
         self.backend = backend
         self._converter = make_converter()
-        self._decoded = DecodedCache()
+        self._decoded = DecodedCache(cache_size)
 
     @contextmanager
     def unit_of_work(self, *, readonly: bool = False) -> Iterator[RecordUnitOfWork]:
