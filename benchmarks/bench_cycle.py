@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from _hand_written_cycle import POSTGRES, SQLITE, T0, HandWrittenShop
+from _timing import in_turns
 
 import orderkit as ok
 from orderkit.adapters.gateways.sandbox_cards import TestCardGateway
@@ -94,25 +94,18 @@ def orderkit_cycle(shop: ok.Shop, serial: int) -> None:
 def interleaved(
     name: str, ours: Callable[[int], object], theirs: Callable[[int], object]
 ) -> dict[str, Any]:
-    """Both sides take turns a chunk at a time; each rate is from the median chunk."""
-    times: dict[str, list[float]] = {"ours": [], "theirs": []}
-    serial = 0
-    for _ in range(CHUNKS):
-        for side, cycle in (("ours", ours), ("theirs", theirs)):
-            began = time.perf_counter()
-            for offset in range(CHUNK):
-                cycle(serial + offset)
-            times[side].append(time.perf_counter() - began)
-        serial += CHUNK
-    ours_rate = CHUNK / statistics.median(times["ours"])
-    theirs_rate = CHUNK / statistics.median(times["theirs"])
-    return {
-        "name": name,
-        "value": round(ours_rate, 1),
-        "unit": "orders/s",
-        "baseline": round(theirs_rate, 1),
-        "ratio": round(ours_rate / theirs_rate, 3),
-    }
+    """Both sides take turns a chunk of orders at a time; each rate is from the median chunk."""
+
+    def chunk_of(cycle: Callable[[int], object]) -> Callable[[int], None]:
+        def run(number: int) -> None:
+            for serial in range(number * CHUNK, (number + 1) * CHUNK):
+                cycle(serial)
+
+        return run
+
+    return in_turns(
+        name, chunk_of(ours), chunk_of(theirs), rounds=CHUNKS, operations=CHUNK, unit="orders/s"
+    )
 
 
 def _sqlite(path: Path) -> sqlite3.Connection:
@@ -248,23 +241,15 @@ def _rates(
     before: Callable[[], object] = lambda: None,
 ) -> dict[str, Any]:
     """Both sides in turns, seven times; ``before`` runs untimed before each of ours."""
-    times: dict[str, list[float]] = {"ours": [], "theirs": []}
-    for _ in range(7):
-        for side, work in (("ours", ours), ("theirs", theirs)):
-            if side == "ours":
-                before()
-            began = time.perf_counter()
-            work()
-            times[side].append(time.perf_counter() - began)
-    ours_rate = operations / statistics.median(times["ours"])
-    theirs_rate = operations / statistics.median(times["theirs"])
-    return {
-        "name": name,
-        "value": round(ours_rate, 1),
-        "unit": "reads/s",
-        "baseline": round(theirs_rate, 1),
-        "ratio": round(ours_rate / theirs_rate, 3),
-    }
+    return in_turns(
+        name,
+        lambda _: ours(),
+        lambda _: theirs(),
+        rounds=7,
+        operations=operations,
+        unit="reads/s",
+        before=before,
+    )
 
 
 def _on_postgres(url: str) -> Iterator[dict[str, Any]]:
@@ -294,7 +279,7 @@ def _on_postgres(url: str) -> Iterator[dict[str, Any]]:
 
 def _memory_growth(orders: int) -> Iterator[dict[str, Any]]:
     shop = open_shop("memory://", TestCardGateway())
-    marks = sorted({1_000, orders} | ({10_000} if orders > 10_000 else set()))
+    marks = sorted(mark for mark in {1_000, 10_000, orders} if mark <= orders)
     done = 0
     for mark in marks:
         while done < mark - 200:

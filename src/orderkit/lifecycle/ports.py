@@ -31,7 +31,7 @@ __all__ = [
     "ReturnsStock",
     "StockCoupling",
     "load_order",
-    "order_refs",
+    "order_ids",
 ]
 
 
@@ -91,15 +91,16 @@ OrderRef = str | int | Order
 """An order given by id, by number, or as a loaded object (then its version is checked)."""
 
 
-def order_refs(orders: object) -> list[OrderRef]:
-    """The orders of a list given by id, number or object, checked to be a list.
+def order_ids(uow: OrdersUnitOfWork, orders: object) -> list[str]:
+    """The ids of a list of orders given by id, number or object, each found in the store.
 
     Raises:
         ValidationError: ``orders`` is not a list (a single order, a string, ``None``).
+        OrderNotFound: An order is unknown.
     """
     if isinstance(orders, str | bytes | Order) or not isinstance(orders, Iterable):
         raise ValidationError("orders", orders, "give a list of order ids, numbers or orders")
-    return list(orders)
+    return [load_order(uow, order).id for order in orders]
 
 
 def load_order(uow: OrdersUnitOfWork, order: OrderRef) -> Order:

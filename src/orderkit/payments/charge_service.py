@@ -28,7 +28,7 @@ from orderkit.errors import (
     PaymentUnderReview,
     ValidationError,
 )
-from orderkit.lifecycle.ports import OrderRef, OrderState, load_order, order_refs
+from orderkit.lifecycle.ports import OrderRef, OrderState, load_order, order_ids
 from orderkit.payments.answers import (
     REFUSALS,
     REJECTED,
@@ -690,10 +690,7 @@ class ChargeService:
             OrderNotFound: An order is unknown; nothing is returned.
             ValidationError: ``orders`` is not a list of orders.
         """
-        wanted = order_refs(orders)
         with self._context.store.unit_of_work(readonly=True) as uow:
-            found: dict[str, list[Payment]] = {}
-            for order in wanted:
-                order_id = load_order(uow, order).id
-                found[order_id] = uow.payments.for_order(order_id)
-            return found
+            return {
+                order_id: uow.payments.for_order(order_id) for order_id in order_ids(uow, orders)
+            }

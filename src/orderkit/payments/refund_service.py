@@ -18,7 +18,7 @@ from orderkit.errors import (
     PaymentError,
     ValidationError,
 )
-from orderkit.lifecycle.ports import Order, OrderRef, load_order, order_refs
+from orderkit.lifecycle.ports import Order, OrderRef, load_order, order_ids
 from orderkit.payments.charge_service import ChargeService
 from orderkit.payments.events import PaymentRefunded, RefundIssued
 from orderkit.payments.idempotency import claim_request, request_fingerprint
@@ -168,13 +168,10 @@ class RefundService:
             OrderNotFound: An order is unknown; nothing is returned.
             ValidationError: ``orders`` is not a list of orders.
         """
-        wanted = order_refs(orders)
         with self._context.store.unit_of_work(readonly=True) as uow:
-            found: dict[str, list[Refund]] = {}
-            for order in wanted:
-                order_id = load_order(uow, order).id
-                found[order_id] = uow.refunds.for_order(order_id)
-            return found
+            return {
+                order_id: uow.refunds.for_order(order_id) for order_id in order_ids(uow, orders)
+            }
 
     # -- opening -------------------------------------------------------------------
 

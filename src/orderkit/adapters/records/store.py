@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import cattrs
 
 from orderkit.adapters._decoded import DEFAULT_SIZE, DecodedCache, DecodedView
+from orderkit.adapters._lazy import LazyRepositories
 from orderkit.adapters.records._core import (
     RecordCustomers,
     RecordOrders,
@@ -52,7 +53,7 @@ _REPOSITORIES: dict[str, _Make] = {
 }
 
 
-class RecordUnitOfWork:
+class RecordUnitOfWork(LazyRepositories):
     """Every repository over one record transaction; see :class:`orderkit.storage.UnitOfWork`.
 
     Aggregates it reads or saves reach the store's decoded cache when it
@@ -88,14 +89,9 @@ class RecordUnitOfWork:
         self._decoded = DecodedView(cache if cache is not None else DecodedCache(0))
         self.records = transaction
 
-    def __getattr__(self, name: str) -> object:
-        """Make a repository the first time it is asked for: most use cases need two or three."""
+    def _repository(self, name: str) -> object | None:
         make = _REPOSITORIES.get(name)
-        if make is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        repository = make(self._transaction, self._converter, self._decoded)
-        setattr(self, name, repository)
-        return repository
+        return None if make is None else make(self._transaction, self._converter, self._decoded)
 
     def commit(self) -> None:
         """Commit the record transaction."""

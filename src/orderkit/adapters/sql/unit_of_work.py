@@ -7,6 +7,7 @@ import contextlib
 import cattrs
 
 from orderkit.adapters._decoded import DecodedCache, DecodedView
+from orderkit.adapters._lazy import LazyRepositories
 from orderkit.adapters.sql.base import SqlRepository
 from orderkit.adapters.sql.inventory import (
     SqlPurchaseOrders,
@@ -48,7 +49,7 @@ _REPOSITORIES: dict[str, type[SqlRepository]] = {
 }
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(LazyRepositories):
     """Repositories sharing one transaction; see :class:`orderkit.storage.UnitOfWork`.
 
     The store begins the transaction and ends it if the caller did not.
@@ -83,14 +84,9 @@ class SqlUnitOfWork:
         self.active = True
         self._records: SqlRecords | None = None
 
-    def __getattr__(self, name: str) -> SqlRepository:
-        """Make a repository the first time it is asked for: most use cases need two or three."""
+    def _repository(self, name: str) -> SqlRepository | None:
         kind = _REPOSITORIES.get(name)
-        if kind is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        repository = kind(self._session, self._converter, self._decoded)
-        setattr(self, name, repository)
-        return repository
+        return None if kind is None else kind(self._session, self._converter, self._decoded)
 
     @property
     def records(self) -> SqlRecords:
