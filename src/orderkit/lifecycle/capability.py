@@ -38,13 +38,21 @@ def _unstructure_history(entry: HistoryEntry) -> dict[str, Any]:
 
 
 def _structure_history(value: object, _: type) -> HistoryEntry:
-    if not isinstance(value, Mapping) or set(value) != _HISTORY_KEYS:
+    if not isinstance(value, Mapping) or value.keys() != _HISTORY_KEYS:
         raise ValidationError("history", value, f"expected the keys {sorted(_HISTORY_KEYS)}")
     source, target, command, actor, reason = (
-        value[key] for key in ("from", "to", "command", "actor", "reason")
+        value["from"],
+        value["to"],
+        value["command"],
+        value["actor"],
+        value["reason"],
     )
-    if not all(isinstance(item, str) for item in (source, target, command, actor)) or not (
-        reason is None or isinstance(reason, str)
+    if not (
+        isinstance(source, str)
+        and isinstance(target, str)
+        and isinstance(command, str)
+        and isinstance(actor, str)
+        and (reason is None or isinstance(reason, str))
     ):
         raise ValidationError("history", value, "states, command, actor and reason are strings")
     at = structure_datetime(value["at"], datetime)

@@ -60,6 +60,12 @@ _BEFORE: dict[LineStage, LineStage | None] = {
 }
 
 
+# The same rule by attribute name, for the checks that run on every line made.
+_STAGE_LIMITS = tuple(
+    (stage.value, None if before is None else before.value) for stage, before in _BEFORE.items()
+)
+
+
 def _counter(instance: object, attribute: Any, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidQuantity(attribute.name, value, "must be an int >= 0")
@@ -135,13 +141,11 @@ class OrderLine:
         if self.cancelled > self.quantity:
             raise InvalidQuantity("cancelled", self.cancelled, "exceeds the ordered quantity")
         open_units = self.quantity - self.cancelled
-        for stage, before in _BEFORE.items():
-            limit = open_units if before is None else getattr(self, before.value)
-            if getattr(self, stage.value) > limit:
-                what = "open units" if before is None else f"{before.value} units"
-                raise InvalidQuantity(
-                    stage.value, getattr(self, stage.value), f"exceeds the {limit} {what}"
-                )
+        for stage, before in _STAGE_LIMITS:
+            limit = open_units if before is None else getattr(self, before)
+            if getattr(self, stage) > limit:
+                what = "open units" if before is None else f"{before} units"
+                raise InvalidQuantity(stage, getattr(self, stage), f"exceeds the {limit} {what}")
 
     def counted(self, counts: Mapping[str, int]) -> OrderLine:
         """A copy of the line with some stage counters changed (``{"picked": 2}``).
