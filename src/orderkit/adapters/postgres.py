@@ -249,6 +249,10 @@ class _Prepared:
             return _Rows(rows, result.ntuples)
         return _Rows([], result.command_tuples or 0)
 
+    def command(self, sql: bytes) -> None:
+        """Run a statement without parameters or rows (``COMMIT``)."""
+        self._check(self._pgconn.exec_(sql))
+
     def _after(self, begin: bytes, name: bytes, dumped: Any) -> pq.abc.PGresult:
         """``BEGIN`` and a prepared statement in one libpq pipeline: one round trip."""
         pgconn = self._pgconn
@@ -367,6 +371,14 @@ class _PostgresSession(SqlSession):
             return statements.run(sql, [params[n] for n in names], begin=begin)
         except psycopg.Error as exc:
             self.raise_translated(exc)
+
+    def commit(self) -> None:
+        """``COMMIT`` straight through libpq, without psycopg's generator machinery."""
+        connection: psycopg.Connection[Any] = self.connection  # type: ignore[assignment]
+        if self._prepared is None or self._pending_begin is not None:
+            connection.commit()  # nothing ran, or the plain path began the transaction
+            return
+        self._prepared(connection).command(b"COMMIT")
 
     def end(self) -> None:
         """Roll back what is still open and give the connection back to the pool."""

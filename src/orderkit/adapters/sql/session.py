@@ -86,6 +86,10 @@ class SqlSession:
             self.raise_translated(exc)
         return cursor
 
+    def commit(self) -> None:
+        """Commit the transaction (the driver's errors are raised as they are)."""
+        self.connection.commit()
+
     def check_writable(self, query: str) -> None:
         """Refuse a statement that writes in a read-only session.
 

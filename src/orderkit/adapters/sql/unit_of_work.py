@@ -99,7 +99,7 @@ class SqlUnitOfWork(LazyRepositories):
         """Commit the transaction."""
         self._end()
         try:
-            self._session.connection.commit()
+            self._session.commit()
             self._decoded.publish()
         except self._session.dialect.driver_error as exc:
             self._rollback_quietly()
