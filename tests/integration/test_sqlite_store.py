@@ -112,3 +112,23 @@ def test_a_cache_size_that_is_not_a_count_is_refused(tmp_path: Path, size: objec
     with pytest.raises(ConfigurationError) as refused:
         SqliteStore(tmp_path / "shop.db", cache_size=size)  # type: ignore[arg-type]
     assert (refused.value.setting, refused.value.value) == ("cache_size", size)
+
+
+def test_listing_every_order_does_not_fill_the_cache(tmp_path: Path) -> None:
+    """A listing reads every row once; keeping each would hold a second copy of the store."""
+    from orderkit.testing.contract import sample_order
+
+    writer = SqliteStore(tmp_path / "shop.db")
+    with writer.unit_of_work() as uow:
+        for number in (1, 2, 3):
+            uow.orders.add(sample_order(f"O{number}", number))
+        uow.commit()
+    writer.close()
+    reader = SqliteStore(tmp_path / "shop.db")
+    with reader.unit_of_work(readonly=True) as uow:
+        assert [order.number for order in uow.orders.list()] == [1, 2, 3]
+    assert reader._decoded.entry(("orders", "O1")) is None
+    with reader.unit_of_work(readonly=True) as uow:
+        uow.orders.get("O1")  # a read of one order is kept
+    assert reader._decoded.entry(("orders", "O1")) is not None
+    reader.close()

@@ -227,7 +227,7 @@ class RecordOrders:
 
     def list(self) -> Iterator[Order]:
         for key in self._table.keys("number"):
-            yield self.get(str(key[0]))
+            yield self._table.get(str(key[0]), keep=False)
 
     def expiring(self, at: datetime, limit: int) -> builtins.list[Order]:
         due: builtins.list[Order] = []

@@ -161,13 +161,18 @@ class VersionedTable(DocumentTable[A]):
         self.not_found = not_found
         self.decoded = decoded if decoded is not None else DecodedView(DecodedCache(0))
 
-    def structure(self, document: Mapping[str, Any]) -> A:
-        """The aggregate of a stored document: from the decoded view, or structured and staged."""
+    def structure(self, document: Mapping[str, Any], *, keep: bool = True) -> A:
+        """The aggregate of a stored document: from the decoded view, or structured.
+
+        A structured aggregate is staged for the cache unless ``keep`` is false
+        (a listing of every record would otherwise hold a second copy of each).
+        """
         aggregate_id, version = str(document["id"]), int(document["version"])
         known: A | None = self.decoded.get(self.table, aggregate_id, version)
         if known is None:
             known = super().structure(document)
-            self.decoded.stage(self.table, aggregate_id, version, known)
+            if keep:
+                self.decoded.stage(self.table, aggregate_id, version, known)
         return known
 
     def write(self, aggregate: A, version: int) -> None:
@@ -210,22 +215,22 @@ class VersionedTable(DocumentTable[A]):
         self.current(aggregate)
         self.write(aggregate, aggregate.version + 1)
 
-    def get(self, aggregate_id: str) -> A:
-        """The aggregate with that id.
+    def get(self, aggregate_id: str, *, keep: bool = True) -> A:
+        """The aggregate with that id (``keep``: see :meth:`structure`).
 
         Raises:
             NotFound: There is none.
         """
-        found = self.load((aggregate_id,))
-        if found is None:
+        document = self.document((aggregate_id,))
+        if document is None:
             raise self.not_found(aggregate_id)
-        return found
+        return self.structure(document, keep=keep)
 
     def by(self, index: str, prefix: Key = (), *, reverse: bool = False) -> list[A]:
         """The aggregates filed under ``prefix`` in an index, in index order."""
         return [self.get(str(key[0])) for key in self.keys(index, prefix, reverse=reverse)]
 
     def every(self) -> Iterator[A]:
-        """Every aggregate, by id."""
-        for _, value in self.scan():
-            yield value
+        """Every aggregate, by id (not kept for the cache: see :meth:`structure`)."""
+        for _, record in self.tx.scan(self.table):
+            yield self.structure(record["document"], keep=False)

@@ -312,7 +312,7 @@ class SqlOrders(SqlVersionedRepository[Order]):
             )
             for row in rows:
                 found[row[0]] = self._decode(row)
-        return [found[order_id] for order_id, _ in page]
+        return [found[order_id] for order_id, _ in page if order_id in found]
 
     def expiring(self, at: datetime, limit: int) -> list[Order]:
         """Orders due to lapse by ``at``, soonest first (the partial index on expires_at)."""
@@ -330,7 +330,7 @@ class SqlOrders(SqlVersionedRepository[Order]):
     def list(self) -> Iterator[Order]:
         """Yield every order by number."""
         for row in self._batches("SELECT id, version, document FROM orders ORDER BY number"):
-            yield self._decode(row)
+            yield self._decode(row, keep=False)
 
     def count(self) -> int:
         """Count the orders."""

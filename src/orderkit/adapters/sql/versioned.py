@@ -118,14 +118,19 @@ class SqlVersionedRepository(SqlRepository, Generic[A]):
             if name != "id" and (name not in before or before[name] != value)
         ]
 
-    def _decode(self, row: Any) -> A:
-        """The aggregate of a row ``(id, version, body)``: from the view, or decoded and staged."""
+    def _decode(self, row: Any, *, keep: bool = True) -> A:
+        """The aggregate of a row ``(id, version, body)``: from the view, or decoded.
+
+        A decoded aggregate is staged for the cache unless ``keep`` is false (a
+        listing of every row would otherwise hold a second copy of each).
+        """
         aggregate_id, version = row[0], int(row[1])
         known: A | None = self._decoded.get(self.table, aggregate_id, version)
         if known is not None:
             return known
         loaded: A = self._converter.structure(self._dialect.decode_json(row[2]), self.aggregate)
-        self._decoded.stage(self.table, aggregate_id, version, loaded)
+        if keep:
+            self._decoded.stage(self.table, aggregate_id, version, loaded)
         return loaded
 
     def _load(self, where: str, params: dict[str, Any], key: object) -> A:
