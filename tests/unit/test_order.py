@@ -121,6 +121,8 @@ def test_holding_more_than_the_open_units_or_an_unknown_sku_changes_nothing() ->
         order.hold({"A-1": 3})
     with pytest.raises(ValidationError):
         order.hold({"NOPE": 1})
+    with pytest.raises(ValidationError):
+        order.hold(None)  # type: ignore[arg-type]
     assert order.lines is before
 
 
@@ -304,4 +306,6 @@ def test_counting_a_line_checks_the_counters_and_keeps_everything_else() -> None
         line.counted({"picked": True})
     with pytest.raises(ValidationError):
         line.counted({"cancelled": 1})  # cancelling re-prices: Order.cancel_units
+    with pytest.raises(ValidationError):
+        line.counted([("picked", 1)])  # type: ignore[arg-type]
     assert line.picked == 0

@@ -156,8 +156,11 @@ class OrderLine:
         Raises:
             InvalidQuantity: A counter that is not an int >= 0, or that breaks
                 the order of the stages.
-            ValidationError: A name that is not a stage counter.
+            ValidationError: A name that is not a stage counter, or ``counts``
+                is not a mapping.
         """
+        if not isinstance(counts, Mapping):
+            raise ValidationError("counts", counts, "give a mapping of stage names to counts")
         for name, value in counts.items():
             if name not in _COUNTERS:
                 raise ValidationError("counts", name, f"is not one of {sorted(_COUNTERS)}")
@@ -543,9 +546,11 @@ class Order:
         """Set how many units of each line hold stock; lines not named hold none.
 
         Raises:
-            ValidationError, InvalidQuantity: Unknown SKU, or more than a line's
-                open units. Nothing changes.
+            ValidationError, InvalidQuantity: Not a mapping, an unknown SKU, or
+                more than a line's open units. Nothing changes.
         """
+        if not isinstance(reserved, Mapping):
+            raise ValidationError("reserved", reserved, "give a mapping of SKUs to units")
         for sku in reserved:
             self.line(sku)
         self._recount(
