@@ -129,7 +129,7 @@ class _Facts:
     tags: tuple[str, ...]
 
     @classmethod
-    def of(cls, order: Order) -> dict[str, Any]:
+    def record_of(cls, order: Order) -> dict[str, Any]:
         """The stored summary of ``order``."""
         return {
             "id": order.id,
@@ -212,9 +212,9 @@ class RecordOrders:
         tx = self._table.tx
         if tx.get(*self.FACTS_KEPT) is None:
             for stored in self._table.every():
-                tx.put(self.FACTS, (stored.number,), _Facts.of(stored))
+                tx.put(self.FACTS, (stored.number,), _Facts.record_of(stored))
             tx.put(*self.FACTS_KEPT, {})
-        tx.put(self.FACTS, (order.number,), _Facts.of(order))
+        tx.put(self.FACTS, (order.number,), _Facts.record_of(order))
 
     def get(self, order_id: str) -> Order:
         return self._table.get(order_id)
