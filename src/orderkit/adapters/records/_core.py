@@ -11,8 +11,7 @@ from typing import Any
 import attrs
 import cattrs
 
-from orderkit.adapters._decoded import DecodedView
-from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedTable, moment
+from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedRecords, moment
 from orderkit.adapters.records.port import Record, RecordTransaction
 from orderkit.catalog.products import Product
 from orderkit.core.events import OutboxMessage
@@ -161,30 +160,15 @@ def _expiry(order: Order) -> list[tuple[str, int]]:
     return [] if order.expires_at is None else [(moment(order.expires_at), order.number)]
 
 
-class RecordOrders:
+class RecordOrders(VersionedRecords[Order]):
     """Orders under their id, indexed by number and by expiry, with a summary by number."""
 
+    TABLE, KIND, LABEL, NOT_FOUND = "orders", Order, "order", OrderNotFound
+    INDEXES = {"number": lambda o: [(o.number,)], "expiry": _expiry}
     FACTS = "orders.facts"
     # Set once the facts of every order are kept: records written by an older
     # orderkit get theirs at the first write, and are searched the slow way until then.
     FACTS_KEPT = ("orders.facts.kept", ("v1",))
-
-    def __init__(
-        self,
-        tx: RecordTransaction,
-        converter: cattrs.Converter,
-        decoded: DecodedView | None = None,
-    ) -> None:
-        self._table = VersionedTable(
-            tx,
-            converter,
-            "orders",
-            Order,
-            label="order",
-            decoded=decoded,
-            not_found=OrderNotFound,
-            indexes={"number": lambda o: [(o.number,)], "expiry": _expiry},
-        )
 
     def _id_of(self, number: int) -> str | None:
         return next((str(key[0]) for key in self._table.keys("number", (number,))), None)
@@ -215,9 +199,6 @@ class RecordOrders:
                 tx.put(self.FACTS, (stored.number,), _Facts.record_of(stored))
             tx.put(*self.FACTS_KEPT, {})
         tx.put(self.FACTS, (order.number,), _Facts.record_of(order))
-
-    def get(self, order_id: str) -> Order:
-        return self._table.get(order_id)
 
     def get_by_number(self, number: int) -> Order:
         order_id = self._id_of(number)

@@ -8,8 +8,7 @@ from datetime import datetime
 import attrs
 import cattrs
 
-from orderkit.adapters._decoded import DecodedView
-from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedTable, moment
+from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedRecords, moment
 from orderkit.adapters.records.port import Record, RecordTransaction
 from orderkit.errors import (
     AlreadyExists,
@@ -162,38 +161,12 @@ def _lapsing(reservation: Reservation) -> list[tuple[str]]:
     return []
 
 
-class RecordReservations:
+class RecordReservations(VersionedRecords[Reservation]):
     """Reservations under their id, indexed by document, by backorder queue and by expiry."""
 
-    def __init__(
-        self,
-        tx: RecordTransaction,
-        converter: cattrs.Converter,
-        decoded: DecodedView | None = None,
-    ) -> None:
-        self._table = VersionedTable(
-            tx,
-            converter,
-            "reservations",
-            Reservation,
-            label="reservation",
-            decoded=decoded,
-            not_found=ReservationNotFound,
-            indexes={
-                "document": lambda r: [(r.document,)],
-                "waiting": _waiting,
-                "lapsing": _lapsing,
-            },
-        )
-
-    def add(self, reservation: Reservation) -> None:
-        self._table.add(reservation)
-
-    def save(self, reservation: Reservation) -> None:
-        self._table.save(reservation)
-
-    def get(self, reservation_id: str) -> Reservation:
-        return self._table.get(reservation_id)
+    TABLE, KIND, LABEL = "reservations", Reservation, "reservation"
+    NOT_FOUND = ReservationNotFound
+    INDEXES = {"document": lambda r: [(r.document,)], "waiting": _waiting, "lapsing": _lapsing}
 
     def for_document(self, document: str) -> list[Reservation]:
         return self._table.by("document", (document,))
@@ -202,12 +175,7 @@ class RecordReservations:
         return self._table.by("waiting")
 
     def expired(self, now: datetime, limit: int = 100) -> list[Reservation]:
-        due: list[Reservation] = []
-        for key in self._table.keys("lapsing", arity=2):
-            if str(key[0]) > moment(now) or len(due) >= limit:
-                break
-            due.append(self._table.get(str(key[1])))
-        return due
+        return self._lapsing_by(now, limit)
 
 
 class RecordStockPolicies:
@@ -232,34 +200,12 @@ def _open(purchase_order: PurchaseOrder) -> list[tuple[str]]:
     return []
 
 
-class RecordPurchaseOrders:
+class RecordPurchaseOrders(VersionedRecords[PurchaseOrder]):
     """Purchase orders under their id; the open ones indexed by warehouse."""
 
-    def __init__(
-        self,
-        tx: RecordTransaction,
-        converter: cattrs.Converter,
-        decoded: DecodedView | None = None,
-    ) -> None:
-        self._table = VersionedTable(
-            tx,
-            converter,
-            "purchase_orders",
-            PurchaseOrder,
-            label="purchase order",
-            decoded=decoded,
-            not_found=PurchaseOrderNotFound,
-            indexes={"open": _open},
-        )
-
-    def add(self, purchase_order: PurchaseOrder) -> None:
-        self._table.add(purchase_order)
-
-    def save(self, purchase_order: PurchaseOrder) -> None:
-        self._table.save(purchase_order)
-
-    def get(self, purchase_order_id: str) -> PurchaseOrder:
-        return self._table.get(purchase_order_id)
+    TABLE, KIND, LABEL = "purchase_orders", PurchaseOrder, "purchase order"
+    NOT_FOUND = PurchaseOrderNotFound
+    INDEXES = {"open": _open}
 
     def open(self, *, warehouse: str | None = None) -> list[PurchaseOrder]:
         found = self._table.by("open", () if warehouse is None else (warehouse,))

@@ -7,7 +7,7 @@ from datetime import datetime
 import cattrs
 
 from orderkit.adapters._decoded import DecodedView
-from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedTable, moment
+from orderkit.adapters.records._tables import Counters, DocumentTable, VersionedRecords, moment
 from orderkit.adapters.records.port import RecordTransaction
 from orderkit.errors import (
     CreditAccountNotFound,
@@ -46,39 +46,16 @@ def _lapsing(payment: Payment) -> list[tuple[str]]:
     return []
 
 
-class RecordPayments:
+class RecordPayments(VersionedRecords[Payment]):
     """Payments under their id, indexed by order, reference, payer signal and lapse time."""
 
-    def __init__(
-        self,
-        tx: RecordTransaction,
-        converter: cattrs.Converter,
-        decoded: DecodedView | None = None,
-    ) -> None:
-        self._table = VersionedTable(
-            tx,
-            converter,
-            "payments",
-            Payment,
-            label="payment",
-            decoded=decoded,
-            not_found=PaymentNotFound,
-            indexes={
-                "order": lambda p: [(p.order_id, moment(p.created_at))],
-                "reference": _reference,
-                "signal": _signals,
-                "lapsing": _lapsing,
-            },
-        )
-
-    def add(self, payment: Payment) -> None:
-        self._table.add(payment)
-
-    def save(self, payment: Payment) -> None:
-        self._table.save(payment)
-
-    def get(self, payment_id: str) -> Payment:
-        return self._table.get(payment_id)
+    TABLE, KIND, LABEL, NOT_FOUND = "payments", Payment, "payment", PaymentNotFound
+    INDEXES = {
+        "order": lambda p: [(p.order_id, moment(p.created_at))],
+        "reference": _reference,
+        "signal": _signals,
+        "lapsing": _lapsing,
+    }
 
     def for_order(self, order_id: str) -> list[Payment]:
         return self._table.by("order", (order_id,))
@@ -101,42 +78,14 @@ class RecordPayments:
         return count
 
     def expiring(self, at: datetime, limit: int) -> list[Payment]:
-        due: list[Payment] = []
-        for key in self._table.keys("lapsing", arity=2):
-            if str(key[0]) > moment(at) or len(due) >= limit:
-                break
-            due.append(self._table.get(str(key[1])))
-        return due
+        return self._lapsing_by(at, limit)
 
 
-class RecordRefunds:
+class RecordRefunds(VersionedRecords[Refund]):
     """Refunds under their id, indexed by order."""
 
-    def __init__(
-        self,
-        tx: RecordTransaction,
-        converter: cattrs.Converter,
-        decoded: DecodedView | None = None,
-    ) -> None:
-        self._table = VersionedTable(
-            tx,
-            converter,
-            "refunds",
-            Refund,
-            label="refund",
-            decoded=decoded,
-            not_found=RefundNotFound,
-            indexes={"order": lambda r: [(r.order_id, moment(r.created_at))]},
-        )
-
-    def add(self, refund: Refund) -> None:
-        self._table.add(refund)
-
-    def save(self, refund: Refund) -> None:
-        self._table.save(refund)
-
-    def get(self, refund_id: str) -> Refund:
-        return self._table.get(refund_id)
+    TABLE, KIND, LABEL, NOT_FOUND = "refunds", Refund, "refund", RefundNotFound
+    INDEXES = {"order": lambda r: [(r.order_id, moment(r.created_at))]}
 
     def for_order(self, order_id: str) -> list[Refund]:
         return self._table.by("order", (order_id,))
@@ -162,8 +111,11 @@ def _reference_of(entry: CreditEntry) -> list[tuple[str]]:
     return [] if entry.reference is None else [(entry.reference,)]
 
 
-class RecordCreditAccounts:
+class RecordCreditAccounts(VersionedRecords[CreditAccount]):
     """Accounts under their code; ledger entries under their key, indexed by account and hold."""
+
+    TABLE, KIND, LABEL = "credit_accounts", CreditAccount, "credit account"
+    NOT_FOUND = CreditAccountNotFound
 
     def __init__(
         self,
@@ -171,16 +123,8 @@ class RecordCreditAccounts:
         converter: cattrs.Converter,
         decoded: DecodedView | None = None,
     ) -> None:
+        super().__init__(tx, converter, decoded)
         self._tx = tx
-        self._accounts = VersionedTable(
-            tx,
-            converter,
-            "credit_accounts",
-            CreditAccount,
-            label="credit account",
-            decoded=decoded,
-            not_found=CreditAccountNotFound,
-        )
         self._entries = DocumentTable(
             tx,
             converter,
@@ -189,17 +133,11 @@ class RecordCreditAccounts:
             {"account": lambda e: [(e.account_id,)], "reference": _reference_of},
         )
 
-    def add(self, account: CreditAccount) -> None:
-        self._accounts.add(account)
-
     def save(self, account: CreditAccount) -> None:
         # The SQL stores refuse a negative balance with a CHECK; so does this one.
         if account.balance.amount < 0:
             raise InvalidAmount("balance", account.balance, "a balance is never negative")
-        self._accounts.save(account)
-
-    def get(self, account_id: str) -> CreditAccount:
-        return self._accounts.get(account_id)
+        super().save(account)
 
     def record(self, entry: CreditEntry) -> bool:
         if self._tx.get("credit_entries.keys", (entry.key,)) is not None:

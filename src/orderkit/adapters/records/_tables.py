@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import cattrs
 
@@ -234,3 +234,56 @@ class VersionedTable(DocumentTable[A]):
         """Every aggregate, by id (not kept for the cache: see :meth:`structure`)."""
         for _, record in self.tx.scan(self.table):
             yield self.structure(record["document"], keep=False)
+
+
+class VersionedRecords(Generic[A]):
+    """A repository of one aggregate type over a :class:`VersionedTable`.
+
+    Subclasses declare the table (``TABLE``, ``KIND``, ``LABEL``, ``NOT_FOUND``
+    and the ``INDEXES`` it files under) and add their own questions; adding,
+    saving and getting are the table's.
+    """
+
+    TABLE: ClassVar[str]
+    KIND: ClassVar[type[Any]]
+    LABEL: ClassVar[str]
+    NOT_FOUND: ClassVar[type[NotFound]]
+    INDEXES: ClassVar[Mapping[str, Index[Any]]] = {}
+
+    def __init__(
+        self,
+        transaction: RecordTransaction,
+        converter: cattrs.Converter,
+        decoded: DecodedView | None = None,
+    ) -> None:
+        self._table: VersionedTable[A] = VersionedTable(
+            transaction,
+            converter,
+            self.TABLE,
+            self.KIND,
+            label=self.LABEL,
+            not_found=self.NOT_FOUND,
+            indexes=self.INDEXES,
+            decoded=decoded,
+        )
+
+    def add(self, aggregate: A) -> None:
+        """Store a new aggregate (see :meth:`VersionedTable.add`)."""
+        self._table.add(aggregate)
+
+    def save(self, aggregate: A) -> None:
+        """Store a changed aggregate over the version it was loaded at."""
+        self._table.save(aggregate)
+
+    def get(self, aggregate_id: str) -> A:
+        """The aggregate with that id (the subclass's not-found error if none)."""
+        return self._table.get(aggregate_id)
+
+    def _lapsing_by(self, at: datetime, limit: int) -> list[A]:
+        """Up to ``limit`` aggregates filed under ``"lapsing"`` by ``at``, soonest first."""
+        due: list[A] = []
+        for key in self._table.keys("lapsing", arity=2):
+            if str(key[0]) > moment(at) or len(due) >= limit:
+                break
+            due.append(self._table.get(str(key[1])))
+        return due
