@@ -75,6 +75,18 @@ def test_structuring_validates_like_the_constructor() -> None:
         converter.structure(product, Product)
 
 
+def test_stored_amounts_read_before_are_shared_and_wrong_ones_still_refused() -> None:
+    converter = make_converter()
+    first = converter.structure({"amount": "19.90", "currency": "EUR"}, Money)
+    assert converter.structure({"currency": "EUR", "amount": "19.90"}, Money) is first
+    assert converter.structure({"amount": "1", "currency": "EUR"}, Money) == Money(1, "EUR")
+    for wrong in ({"amount": True, "currency": "EUR"}, {"amount": "19.90", "currency": "XXX"}):
+        with pytest.raises((InvalidAmount, ValidationError)):
+            converter.structure(wrong, Money)
+    with pytest.raises(ValidationError):
+        converter.structure({"amount": "19.90", "money": "EUR"}, Money)
+
+
 @pytest.mark.parametrize(
     ("field", "value"), [("weight_g", 1.5), ("weight_g", "12"), ("weight_g", True), ("name", 12)]
 )

@@ -71,13 +71,32 @@ def unstructure_datetime(value: datetime) -> str:
     return require_aware(value, "datetime").isoformat()
 
 
+_MONEY_READ: dict[tuple[str, str], Money] = {}
+"""Stored amounts already read, by amount and currency: prices repeat across documents."""
+_MONEY_READ_SIZE = 4096
+
+
 def _structure_money(value: object, _: type) -> Money:
-    if not isinstance(value, Mapping) or set(value) != {"amount", "currency"}:
+    if not isinstance(value, Mapping) or len(value) != 2:
         raise ValidationError("money", value, 'expected {"amount": "...", "currency": "..."}')
-    amount = value["amount"]
+    try:
+        amount, currency = value["amount"], value["currency"]
+    except KeyError:
+        raise ValidationError(
+            "money", value, 'expected {"amount": "...", "currency": "..."}'
+        ) from None
     if isinstance(amount, float):
         raise InvalidAmount("amount", amount, "amounts are stored as strings, never floats")
-    return Money(amount, value["currency"])
+    if type(amount) is not str or type(currency) is not str:
+        return Money(amount, currency)  # Money refuses what is wrong, by name
+    key = (amount, currency)
+    money = _MONEY_READ.get(key)
+    if money is None:  # Money is immutable, so one read value serves every document
+        money = Money(amount, currency)
+        if len(_MONEY_READ) >= _MONEY_READ_SIZE:
+            _MONEY_READ.clear()
+        _MONEY_READ[key] = money
+    return money
 
 
 def _strict(kind: type, allowed: tuple[type, ...]) -> Callable[[object, type], Any]:
