@@ -24,7 +24,8 @@ from orderkit.core.money import Money
 from orderkit.core.quantity import MAX_QUANTITY, validate_quantity
 from orderkit.core.retry import RetryPolicy
 from orderkit.customers import Customer, CustomerRegistered
-from orderkit.fulfillment import Parcel
+from orderkit.fulfillment import Parcel, Shipment, ShipmentLine, ShipmentState, ShipmentStep
+from orderkit.fulfillment.events import ShipmentCreated, ShipmentMoved, ShortPicked
 from orderkit.inventory import (
     BackorderMode,
     ByPriority,
@@ -161,8 +162,15 @@ __all__ = [
     "RetryPolicy",
     "RoutingPlan",
     "SalesSummary",
+    "Shipment",
+    "ShipmentCreated",
+    "ShipmentLine",
+    "ShipmentMoved",
+    "ShipmentState",
+    "ShipmentStep",
     "Shop",
     "ShopSettings",
+    "ShortPicked",
     "StockCoupling",
     "StockLevel",
     "StockMovement",

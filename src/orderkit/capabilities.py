@@ -18,6 +18,7 @@ from orderkit.core import serialization
 from orderkit.core.capability import Capability
 from orderkit.core.events import DomainEvent
 from orderkit.customers.capability import CAPABILITY as CUSTOMERS
+from orderkit.fulfillment.capability import CAPABILITY as FULFILMENT
 from orderkit.inventory.capability import CAPABILITY as INVENTORY
 from orderkit.lifecycle.capability import CAPABILITY as LIFECYCLE
 from orderkit.payments.capability import CAPABILITY as PAYMENTS
@@ -25,7 +26,15 @@ from orderkit.store_credit.capability import CAPABILITY as STORE_CREDIT
 
 __all__ = ["BUILTIN_EVENTS", "BUNDLED", "EventCodec", "events_of", "make_converter"]
 
-BUNDLED: tuple[Capability, ...] = (CATALOG, CUSTOMERS, LIFECYCLE, INVENTORY, STORE_CREDIT, PAYMENTS)
+BUNDLED: tuple[Capability, ...] = (
+    CATALOG,
+    CUSTOMERS,
+    LIFECYCLE,
+    INVENTORY,
+    FULFILMENT,
+    STORE_CREDIT,
+    PAYMENTS,
+)
 """orderkit's own capabilities."""
 
 

@@ -21,7 +21,8 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── PurchaseOrderNotFound
     │   ├── PaymentNotFound
     │   ├── RefundNotFound
-    │   └── CreditAccountNotFound
+    │   ├── CreditAccountNotFound
+    │   └── ShipmentNotFound
     ├── Conflict
     │   ├── AlreadyExists            kind, key
     │   ├── ConcurrencyConflict      kind, key, expected_version
@@ -30,6 +31,7 @@ it as attributes, so a caller can react without parsing the message::
     │   └── PurchaseOrderClosed      purchase_order_id, status
     ├── InvalidTransition            order_id, state, command, allowed
     │   └── TransitionRefused        + reasons
+    ├── ShipmentStateError           shipment_id, state, command, allowed
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
     │   ├── PaymentDeclined          + payment_id, code
@@ -90,6 +92,8 @@ __all__ = [
     "ReservationNotActive",
     "ReservationNotFound",
     "SchemaVersionError",
+    "ShipmentNotFound",
+    "ShipmentStateError",
     "StorageBusy",
     "StorageError",
     "StorageIntegrityError",
@@ -251,6 +255,13 @@ class CreditAccountNotFound(NotFound):
     key_name = "code"
 
 
+class ShipmentNotFound(NotFound):
+    """No shipment has this id."""
+
+    kind = "shipment"
+    key_name = "id"
+
+
 class Conflict(OrderkitError):
     """The change contradicts what is already stored."""
 
@@ -376,6 +387,27 @@ class TransitionRefused(InvalidTransition):
         super().__init__(order_id, state, command, allowed)
         self.reasons = tuple(reasons)
         self.args = (f"order {order_id}: cannot {command}: {'; '.join(self.reasons)}",)
+
+
+class ShipmentStateError(OrderkitError):
+    """A shipment cannot take this step in its current state.
+
+    Attributes:
+        shipment_id: The shipment.
+        state: Its state when the step was refused.
+        command: The step that was attempted (``"ship"``, ``"pick"`` ...).
+        allowed: The states it may move to from here.
+    """
+
+    def __init__(self, shipment_id: str, state: str, command: str, allowed: Sequence[str]) -> None:
+        self.shipment_id = shipment_id
+        self.state = state
+        self.command = command
+        self.allowed = tuple(allowed)
+        super().__init__(
+            f"shipment {shipment_id}: cannot {command} in state {state!r}; "
+            f"it may become: {', '.join(self.allowed) or 'nothing, it is final'}"
+        )
 
 
 class InsufficientStock(OrderkitError):

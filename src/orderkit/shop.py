@@ -19,6 +19,7 @@ from orderkit.core.outbox import EventService
 from orderkit.core.retry import RetryPolicy
 from orderkit.customers.service import CustomerService
 from orderkit.errors import ConfigurationError, UnsupportedStore
+from orderkit.fulfillment.service import FulfilmentService
 from orderkit.hosting import HostedStore
 from orderkit.inventory.order_stock import ReservationCoupling
 from orderkit.inventory.purchasing_service import PurchasingService
@@ -120,6 +121,8 @@ class Shop:
             (:class:`~orderkit.inventory.purchasing_service.PurchasingService`).
         payments: Payments through the gateways
             (:class:`~orderkit.payments.service.PaymentService`).
+        fulfilment: Shipments: pick, pack, ship, deliver
+            (:class:`~orderkit.fulfillment.service.FulfilmentService`).
         store_credit: Gift cards and store credit
             (:class:`~orderkit.store_credit.service.StoreCreditService`); every
             shop can take payments with them through its ``store_credit`` gateway.
@@ -175,6 +178,7 @@ class Shop:
         )
         self.purchasing = PurchasingService(context)
         self.store_credit = StoreCreditService(context)
+        self.fulfilment = FulfilmentService(context, orders=self.orders, stock=self.reservations)
         self.payments = PaymentService(
             context,
             settings.gateways,

@@ -20,14 +20,14 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from orderkit.core.ports import Outbox, Sequences, UnitOfWorkBase
-from orderkit.inventory.ports import InventoryUnitOfWork
+from orderkit.fulfillment.ports import FulfilmentUnitOfWork
 from orderkit.payments.ports import PaymentsUnitOfWork
 from orderkit.reports.ports import ReportsUnitOfWork
 
 __all__ = ["Outbox", "Sequences", "Store", "UnitOfWork", "UnitOfWorkBase"]
 
 
-class UnitOfWork(PaymentsUnitOfWork, InventoryUnitOfWork, ReportsUnitOfWork, Protocol):
+class UnitOfWork(PaymentsUnitOfWork, FulfilmentUnitOfWork, ReportsUnitOfWork, Protocol):
     """Protocol: one transaction and every capability's repositories in it.
 
     It is the composition of the capabilities' own ports, each of which lists
@@ -35,6 +35,7 @@ class UnitOfWork(PaymentsUnitOfWork, InventoryUnitOfWork, ReportsUnitOfWork, Pro
     :class:`~orderkit.customers.ports.CustomersUnitOfWork`,
     :class:`~orderkit.lifecycle.ports.OrdersUnitOfWork`,
     :class:`~orderkit.inventory.ports.InventoryUnitOfWork`,
+    :class:`~orderkit.fulfillment.ports.FulfilmentUnitOfWork`,
     :class:`~orderkit.store_credit.ports.StoreCreditUnitOfWork`,
     :class:`~orderkit.payments.ports.PaymentsUnitOfWork` and
     :class:`~orderkit.reports.ports.ReportsUnitOfWork`, all on

@@ -20,7 +20,15 @@ from orderkit.errors import PermissionDenied
 from orderkit.storage import Store
 from tests.builders import BERLIN, T0, snapshot
 
-WITHIN_ANOTHER_USE_CASE = {"fire_within", "reserve_within", "end_within", "restock_within"}
+WITHIN_ANOTHER_USE_CASE = {
+    "fire_within",
+    "reserve_within",
+    "end_within",
+    "restock_within",
+    "ship_within",
+    "give_back_within",
+    "top_up_within",
+}
 """Steps other use cases take inside their own unit of work (already checked)."""
 
 
@@ -37,6 +45,7 @@ def services(shop: ok.Shop) -> dict[str, object]:
             "reservations",
             "purchasing",
             "store_credit",
+            "fulfilment",
         )
     }
     for part in ("charges", "refunding", "reviews", "statements", "reconciling"):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import cast
 
 from orderkit.errors import TransitionRefused, ValidationError
-from orderkit.inventory.ports import InventoryUnitOfWork
+from orderkit.inventory.ports import InventoryUnitOfWork, order_document
 from orderkit.inventory.reservation_service import ReservationRequest, ReservationService
 from orderkit.lifecycle.ports import Order, OrdersUnitOfWork
 
@@ -19,7 +19,7 @@ def _holds_nothing(order: Order) -> None:
 
 def stock_document(order: Order) -> str:
     """The document name an order's reservations carry (``"order:1042"``)."""
-    return f"order:{order.number}"
+    return order_document(order.number)
 
 
 class ReservationCoupling:

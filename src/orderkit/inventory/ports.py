@@ -12,15 +12,24 @@ from orderkit.inventory.repository import (
     StockRepository,
     WarehouseRepository,
 )
+from orderkit.inventory.reservations import Reservation, ReservationStatus
 
 __all__ = [
     "InventoryUnitOfWork",
     "PurchaseOrderRepository",
+    "Reservation",
     "ReservationRepository",
+    "ReservationStatus",
     "StockPolicyRepository",
     "StockRepository",
     "WarehouseRepository",
+    "order_document",
 ]
+
+
+def order_document(number: int) -> str:
+    """The document name the reservations of order ``number`` carry (``"order:1042"``)."""
+    return f"order:{number}"
 
 
 class InventoryUnitOfWork(CatalogUnitOfWork, Protocol):

@@ -11,6 +11,7 @@ from orderkit.core.access import reads, writes
 from orderkit.core.addresses import Address
 from orderkit.core.checks import non_negative_int, require_code, require_instance, require_text
 from orderkit.core.context import ServiceContext, retried
+from orderkit.core.quantity import validate_quantity
 from orderkit.errors import InsufficientStock, ValidationError
 from orderkit.inventory.allocation import StockPlan, plan_stock, split_shortfall
 from orderkit.inventory.events import (
@@ -192,6 +193,163 @@ class ReservationService:
             if reservation.status is ReservationStatus.ACTIVE
         ]
 
+    def ship_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        warehouse: str,
+        units: Mapping[str, int],
+        *,
+        shipment: str,
+    ) -> None:
+        """Ship some of the units ``document`` holds in one warehouse; the rest stay held.
+
+        Runs inside the caller's unit of work. Each unit leaves stock through
+        the ledger as a ``commit`` movement naming ``shipment`` (the shipment's
+        document, ``"shipment:S1"``); a reservation with nothing left to hold
+        is committed.
+
+        Raises:
+            ValidationError: ``document`` holds fewer of a SKU in ``warehouse``
+                (nothing is shipped then: the caller's unit of work rolls back).
+        """
+        now = self._context.clock.now()
+        active = [
+            reservation
+            for reservation in uow.reservations.for_document(document)
+            if reservation.status is ReservationStatus.ACTIVE
+        ]
+        for sku, wanted in sorted(units.items()):
+            left = validate_quantity(wanted, f"units[{sku}]")
+            for reservation in active:
+                held = next(
+                    (
+                        line.quantity
+                        for line in reservation.lines
+                        if (line.sku, line.warehouse) == (sku, warehouse)
+                    ),
+                    0,
+                )
+                take = min(left, held)
+                if take:
+                    reservation.ship(sku, warehouse, take)
+                    left -= take
+            if left:
+                raise ValidationError(
+                    f"units[{sku}]", wanted, f"{document} holds {wanted - left} in {warehouse}"
+                )
+            apply_movement(
+                self._context,
+                uow,
+                StockMovement.of(
+                    MovementKind.COMMIT, sku, warehouse, wanted, occurred_at=now, document=shipment
+                ),
+            )
+        for reservation in active:
+            uow.reservations.save(reservation)
+            if reservation.status is ReservationStatus.COMMITTED:
+                self._context.record(
+                    uow,
+                    ReservationCommitted,
+                    aggregate_id=reservation.id,
+                    document=reservation.document,
+                )
+
+    def top_up_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        lines: Sequence[tuple[str, int]],
+        *,
+        ship_to: Address | None,
+        priority: int,
+    ) -> int:
+        """Reserve more units for ``document`` inside the caller's unit of work.
+
+        The usual routing and backorder rules apply (a short pick re-allocates
+        this way). Nothing is reserved when no warehouse can cover the lines
+        and the products may not be backordered.
+
+        Returns:
+            The units now held or backordered for ``document`` by this call.
+        """
+        request = ReservationRequest(document, lines, ship_to=ship_to, priority=priority)
+        try:
+            reservation = self.reserve_within(uow, request)
+        except InsufficientStock:
+            return 0
+        return reservation.quantity + reservation.backordered
+
+    def give_back_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        warehouse: str,
+        sku: str,
+        quantity: int,
+        *,
+        missing: str,
+    ) -> int:
+        """Stop holding ``quantity`` units a picker could not find, and book them as missing.
+
+        Runs inside the caller's unit of work. The units are released from
+        ``document``'s reservations in ``warehouse``, then taken off on-hand
+        stock with an ``adjust`` movement naming ``missing`` as its document
+        (only as far as no other reservation loses its units: the rest is
+        left for a stock count to settle).
+
+        Returns:
+            The units taken off on-hand stock.
+
+        Raises:
+            ValidationError: ``document`` holds fewer of ``sku`` in ``warehouse``.
+        """
+        now = self._context.clock.now()
+        left = validate_quantity(quantity)
+        for reservation in uow.reservations.for_document(document):
+            if reservation.status is not ReservationStatus.ACTIVE or not left:
+                continue
+            held = next(
+                (
+                    line.quantity
+                    for line in reservation.lines
+                    if (line.sku, line.warehouse) == (sku, warehouse)
+                ),
+                0,
+            )
+            take = min(left, held)
+            if take:
+                reservation.give_back(sku, warehouse, take)
+                uow.reservations.save(reservation)
+                left -= take
+        if left:
+            raise ValidationError(
+                "quantity", quantity, f"{document} holds {quantity - left} of {sku} in {warehouse}"
+            )
+        level = apply_movement(
+            self._context,
+            uow,
+            StockMovement.of(
+                MovementKind.RELEASE, sku, warehouse, quantity, occurred_at=now, document=document
+            ),
+        )
+        lost = min(quantity, level.available)
+        if lost:
+            apply_movement(
+                self._context,
+                uow,
+                StockMovement.correction(
+                    MovementKind.ADJUST,
+                    sku,
+                    warehouse,
+                    -lost,
+                    occurred_at=now,
+                    reason="not found when picking",
+                    document=missing,
+                ),
+            )
+        return lost
+
     def restock_within(
         self,
         uow: InventoryUnitOfWork,
@@ -213,10 +371,8 @@ class ReservationService:
         """
         shipped: dict[tuple[str, str], int] = {}
         for reservation in uow.reservations.for_document(document):
-            if reservation.status is ReservationStatus.COMMITTED:
-                for line in reservation.lines:
-                    place = (line.sku, line.warehouse)
-                    shipped[place] = shipped.get(place, 0) + line.quantity
+            for place, left_stock in reservation.shipped_from().items():
+                shipped[place] = shipped.get(place, 0) + left_stock
         wanted = self._expand_kits(uow, summed_lines(units.items())) if units else []
         left: dict[str, int] = {}
         now = self._context.clock.now()

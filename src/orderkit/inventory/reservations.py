@@ -42,15 +42,19 @@ class ReservationLine:
         warehouse: The warehouse that holds (or will hold) the units.
         quantity: Units reserved from stock on hand.
         backordered: Units ordered beyond stock, allocated when stock arrives.
+        shipped: Units that left in shipments while the reservation held the
+            rest (:meth:`Reservation.ship`); a reservation committed whole
+            keeps its shipped units in ``quantity``.
     """
 
     sku: str = attrs.field(validator=code())
     warehouse: str = attrs.field(validator=code())
     quantity: int = attrs.field(validator=count())
     backordered: int = attrs.field(default=0, validator=count())
+    shipped: int = attrs.field(default=0, validator=count())
 
     def __attrs_post_init__(self) -> None:
-        validate_quantity(self.quantity + self.backordered, "quantity")
+        validate_quantity(self.quantity + self.backordered + self.shipped, "quantity")
 
     @property
     def wanted(self) -> int:
@@ -165,6 +169,81 @@ class Reservation:
                 "reservation", self.id, f"{self.backordered} units are still backordered"
             )
         self._end(ReservationStatus.COMMITTED)
+
+    def ship(self, sku: str, warehouse: str, quantity: int) -> None:
+        """Mark ``quantity`` held units of one line as shipped; the rest stay held.
+
+        When nothing is held or backordered any more, the reservation is committed.
+
+        Raises:
+            ReservationNotActive: The reservation is not active.
+            InvalidQuantity: ``quantity`` is not a positive int.
+            ValidationError: The line holds fewer units.
+        """
+        if self.status is not ReservationStatus.ACTIVE:
+            raise ReservationNotActive(self.id, self.status.value)
+        quantity = validate_quantity(quantity)
+        index, line = self._line(sku, warehouse)
+        if quantity > line.quantity:
+            raise ValidationError(
+                "quantity", quantity, f"{line.quantity} of {sku} are held in {warehouse} here"
+            )
+        changed = attrs.evolve(
+            line, quantity=line.quantity - quantity, shipped=line.shipped + quantity
+        )
+        self.lines = (*self.lines[:index], changed, *self.lines[index + 1 :])
+        if not self.quantity and not self.backordered:
+            self.status = ReservationStatus.COMMITTED
+
+    def give_back(self, sku: str, warehouse: str, quantity: int) -> None:
+        """Stop holding ``quantity`` units of one line (a short pick found fewer).
+
+        When nothing is held or backordered any more, the reservation is
+        committed if some units shipped, otherwise released.
+
+        Raises:
+            ReservationNotActive: The reservation is not active.
+            InvalidQuantity: ``quantity`` is not a positive int.
+            ValidationError: The line holds fewer units.
+        """
+        if self.status is not ReservationStatus.ACTIVE:
+            raise ReservationNotActive(self.id, self.status.value)
+        quantity = validate_quantity(quantity)
+        index, line = self._line(sku, warehouse)
+        if quantity > line.quantity:
+            raise ValidationError(
+                "quantity", quantity, f"{line.quantity} of {sku} are held in {warehouse} here"
+            )
+        rest = (
+            (*self.lines[:index], *self.lines[index + 1 :])
+            if quantity == line.wanted and not line.shipped
+            else (
+                *self.lines[:index],
+                attrs.evolve(line, quantity=line.quantity - quantity),
+                *self.lines[index + 1 :],
+            )
+        )
+        if rest:
+            self.lines = rest
+        if not rest or (not self.quantity and not self.backordered):
+            shipped = any(line.shipped for line in self.lines)
+            self.status = ReservationStatus.COMMITTED if shipped else ReservationStatus.RELEASED
+
+    def _line(self, sku: str, warehouse: str) -> tuple[int, ReservationLine]:
+        for index, line in enumerate(self.lines):
+            if (line.sku, line.warehouse) == (sku, warehouse):
+                return index, line
+        raise ValidationError("sku", sku, f"reservation {self.id} holds none in {warehouse}")
+
+    def shipped_from(self) -> dict[tuple[str, str], int]:
+        """Units that left through this reservation, by SKU and warehouse."""
+        committed = self.status is ReservationStatus.COMMITTED
+        shipped: dict[tuple[str, str], int] = {}
+        for line in self.lines:
+            units = line.shipped + (line.quantity if committed else 0)
+            if units:
+                shipped[(line.sku, line.warehouse)] = units
+        return shipped
 
     def allocate(self, sku: str, warehouse: str, quantity: int) -> None:
         """Move ``quantity`` backordered units of a line to reserved, as stock arrived.

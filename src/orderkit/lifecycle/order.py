@@ -562,6 +562,41 @@ class Order:
             )
         )
 
+    def follow_shipments(self, counts: Mapping[str, Mapping[str, int]]) -> None:
+        """Set lines' picked, packed, shipped and delivered counters from their shipments.
+
+        ``counts`` maps SKUs to the units the order's shipments have reached
+        at each stage (``{"TEE-M": {"picked": 2, "packed": 2, "shipped": 1}}``);
+        stages not named keep their counter. Picked and packed units may drop
+        (a shipment cancelled before it left); shipped and delivered units
+        never do. Every unit is checked against the line: never more shipped
+        than ordered minus cancelled.
+
+        Raises:
+            ValidationError, InvalidQuantity: An unknown SKU or stage, a
+                counter that would shrink where it may not, or more units than
+                the line has open. Nothing changes.
+        """
+        if not isinstance(counts, Mapping):
+            raise ValidationError("counts", counts, "give a mapping of SKUs to stage counts")
+        changed = {line.sku: line for line in self.lines}
+        for sku, stages in counts.items():
+            line = self.line(sku)
+            if not isinstance(stages, Mapping) or not set(stages) <= _FOLLOWED:
+                raise ValidationError(
+                    f"counts[{sku}]", stages, f"give counts for {sorted(_FOLLOWED)} only"
+                )
+            counted = line.counted(stages)
+            for stage in ("shipped", "delivered"):
+                if getattr(counted, stage) < getattr(line, stage):
+                    raise InvalidQuantity(
+                        f"{stage}[{sku}]",
+                        getattr(counted, stage),
+                        f"{getattr(line, stage)} units are {stage} already",
+                    )
+            changed[sku] = counted
+        self._recount(tuple(changed[line.sku] for line in self.lines))
+
     def _recount(self, lines: tuple[OrderLine, ...]) -> None:
         """Take ``lines`` that differ from the current ones in their counters only.
 
@@ -629,6 +664,9 @@ class Order:
         """``(sku, open quantity)`` for lines with units still open: what to reserve."""
         return [(line.sku, line.open_quantity) for line in self.lines if line.open_quantity]
 
+
+_FOLLOWED = frozenset({"picked", "packed", "shipped", "delivered"})
+"""The counters shipments set on an order's lines."""
 
 _PROGRESS = tuple(
     stage.value

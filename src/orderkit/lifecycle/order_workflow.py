@@ -229,7 +229,7 @@ def default_order_workflow() -> Workflow[Order]:
             ),
             Transition(
                 "ship_partially",
-                [s.PACKED],
+                [s.PICKING, s.PACKED],
                 s.PARTIALLY_SHIPPED,
                 guards=[shipped_in_part],
                 permission="fulfilment.ship",

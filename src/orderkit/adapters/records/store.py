@@ -16,6 +16,7 @@ from orderkit.adapters.records._core import (
     RecordProducts,
     RecordSequences,
 )
+from orderkit.adapters.records._fulfilment import RecordShipments
 from orderkit.adapters.records._inventory import (
     RecordPurchaseOrders,
     RecordReservations,
@@ -50,6 +51,7 @@ _REPOSITORIES: dict[str, _Make] = {
     "idempotency_keys": lambda tx, converter, _: RecordIdempotencyKeys(tx, converter),
     "credit_accounts": RecordCreditAccounts,
     "refunds": RecordRefunds,
+    "shipments": RecordShipments,
 }
 
 
@@ -74,6 +76,7 @@ class RecordUnitOfWork(LazyRepositories):
     idempotency_keys: RecordIdempotencyKeys
     credit_accounts: RecordCreditAccounts
     refunds: RecordRefunds
+    shipments: RecordShipments
 
     def __init__(
         self,

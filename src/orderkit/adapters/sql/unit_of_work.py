@@ -8,6 +8,7 @@ import cattrs
 
 from orderkit.adapters._decoded import DecodedCache, DecodedView
 from orderkit.adapters._lazy import LazyRepositories
+from orderkit.adapters.records._fulfilment import RecordShipments
 from orderkit.adapters.sql.base import SqlRepository
 from orderkit.adapters.sql.inventory import (
     SqlPurchaseOrders,
@@ -48,6 +49,9 @@ _REPOSITORIES: dict[str, type[SqlRepository]] = {
     "refunds": SqlRefunds,
 }
 
+_ON_RECORDS = {"shipments": RecordShipments}
+"""Repositories kept in the ``records`` table rather than tables of their own."""
+
 
 class SqlUnitOfWork(LazyRepositories):
     """Repositories sharing one transaction; see :class:`orderkit.storage.UnitOfWork`.
@@ -71,6 +75,7 @@ class SqlUnitOfWork(LazyRepositories):
     idempotency_keys: SqlIdempotencyKeys
     credit_accounts: SqlCreditAccounts
     refunds: SqlRefunds
+    shipments: RecordShipments
 
     def __init__(
         self,
@@ -84,9 +89,14 @@ class SqlUnitOfWork(LazyRepositories):
         self.active = True
         self._records: SqlRecords | None = None
 
-    def _repository(self, name: str) -> SqlRepository | None:
+    def _repository(self, name: str) -> object | None:
         kind = _REPOSITORIES.get(name)
-        return None if kind is None else kind(self._session, self._converter, self._decoded)
+        if kind is not None:
+            return kind(self._session, self._converter, self._decoded)
+        on_records = _ON_RECORDS.get(name)
+        if on_records is not None:
+            return on_records(self.records, self._converter, self._decoded)
+        return None
 
     @property
     def records(self) -> SqlRecords:

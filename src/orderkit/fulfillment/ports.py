@@ -1,0 +1,115 @@
+"""What fulfilment needs from a store, from stock and from orders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from orderkit.core.addresses import Address
+from orderkit.fulfillment.shipments import Shipment
+from orderkit.inventory.ports import InventoryUnitOfWork
+from orderkit.lifecycle.ports import Order, OrderPolicy, OrdersUnitOfWork
+
+__all__ = ["FulfilmentUnitOfWork", "OrderSteps", "ShipmentRepository", "ShipmentStock"]
+
+
+class ShipmentRepository(Protocol):
+    """Protocol: where shipments are kept, saved with a version check."""
+
+    def add(self, shipment: Shipment) -> None:
+        """Store a new shipment.
+
+        Raises:
+            AlreadyExists: A shipment with its id is stored.
+        """
+        ...
+
+    def save(self, shipment: Shipment) -> None:
+        """Store a changed shipment over the version it was loaded at.
+
+        Raises:
+            ShipmentNotFound: It was never added.
+            ConcurrencyConflict: Another unit of work saved it since it was loaded.
+        """
+        ...
+
+    def get(self, shipment_id: str) -> Shipment:
+        """The shipment with that id.
+
+        Raises:
+            ShipmentNotFound: There is none.
+        """
+        ...
+
+    def for_order(self, order_number: int) -> list[Shipment]:
+        """The shipments of an order, oldest first."""
+        ...
+
+
+class FulfilmentUnitOfWork(OrdersUnitOfWork, InventoryUnitOfWork, Protocol):
+    """Protocol: a unit of work with shipments, the orders they serve and the stock they move."""
+
+    @property
+    def shipments(self) -> ShipmentRepository:
+        """The shipments of this transaction."""
+        ...
+
+
+class ShipmentStock(Protocol):
+    """Protocol: how shipments move stock (the shop's reservation service is one)."""
+
+    def ship_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        warehouse: str,
+        units: Mapping[str, int],
+        *,
+        shipment: str,
+    ) -> None:
+        """Ship units ``document`` holds in ``warehouse``, naming ``shipment`` in the ledger."""
+        ...
+
+    def give_back_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        warehouse: str,
+        sku: str,
+        quantity: int,
+        *,
+        missing: str,
+    ) -> int:
+        """Stop holding units a picker could not find; return the units written off."""
+        ...
+
+    def top_up_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        lines: Sequence[tuple[str, int]],
+        *,
+        ship_to: Address | None,
+        priority: int,
+    ) -> int:
+        """Reserve more units for ``document`` by the usual rules.
+
+        Returns the units held or backordered: 0 when no warehouse can cover
+        them and backorders are not allowed.
+        """
+        ...
+
+
+class OrderSteps(Protocol):
+    """Protocol: how shipments move their order along (the shop's order service is one)."""
+
+    @property
+    def policy(self) -> OrderPolicy:
+        """The shop's order policy (its workflow)."""
+        ...
+
+    def fire_within(
+        self, uow: OrdersUnitOfWork, order: Order, command: str, *, actor: str, reason: str | None
+    ) -> None:
+        """Fire ``command`` on ``order`` inside the caller's unit of work."""
+        ...

@@ -1,0 +1,529 @@
+"""The fulfilment service: shipments from an order's reservations to the customer's door."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from orderkit.core.access import reads, writes
+from orderkit.core.checks import require_aware, require_code, require_text
+from orderkit.core.context import ServiceContext, retried
+from orderkit.errors import InvalidTransition, ValidationError
+from orderkit.fulfillment.events import ShipmentCreated, ShipmentMoved, ShortPicked
+from orderkit.fulfillment.order_progress import follow_shipments
+from orderkit.fulfillment.parcels import Parcel
+from orderkit.fulfillment.ports import FulfilmentUnitOfWork, OrderSteps, ShipmentStock
+from orderkit.fulfillment.shipments import (
+    Shipment,
+    ShipmentLine,
+    ShipmentState,
+    ShipmentStep,
+    shipment_document,
+)
+from orderkit.inventory.ports import ReservationStatus, order_document
+from orderkit.lifecycle.ports import Order, OrderRef, OrderState, load_order
+
+__all__ = ["FulfilmentService"]
+
+_FULFILLING = frozenset(
+    {
+        OrderState.READY_TO_FULFIL,
+        OrderState.PICKING,
+        OrderState.PACKED,
+        OrderState.PARTIALLY_SHIPPED,
+    }
+)
+"""Order states in which units may be picked, packed and shipped."""
+
+
+class FulfilmentService:
+    """Ship orders in shipments: create, pick (short picks too), pack, ship, deliver.
+
+    Each call is one unit of work that changes the shipment, the order's
+    per-line counters and state, and the stock ledger together, or nothing.
+    Shipments are made from what an order's reservations hold, one per
+    warehouse, so a line can never ship more than ordered minus cancelled.
+
+    Args:
+        context: The shop's shared parts.
+        orders: Moves orders along their workflow (the shop's order service).
+        stock: Moves the units in the ledger (the shop's reservation service).
+    """
+
+    def __init__(
+        self,
+        context: ServiceContext[FulfilmentUnitOfWork],
+        orders: OrderSteps,
+        stock: ShipmentStock,
+    ) -> None:
+        self._context = context
+        self._orders = orders
+        self._stock = stock
+
+    @writes("fulfilment.create")
+    @retried
+    def create_shipments(
+        self,
+        order: OrderRef,
+        *,
+        ship_by: datetime | None = None,
+        deliver_by: datetime | None = None,
+        actor: str = "system",
+    ) -> list[Shipment]:
+        """Make shipments for the units an order holds that are in no shipment yet.
+
+        One shipment per warehouse the order's reservations hold units in.
+        Units still backordered join a later shipment once stock arrives;
+        calling this again when nothing new is held makes nothing.
+
+        Returns:
+            The shipments made (empty when every held unit is in one already).
+
+        Raises:
+            OrderNotFound: No such order.
+            InvalidTransition: The order is not being fulfilled (placed,
+                awaiting payment, on hold, cancelled, shipped ...).
+            ValidationError: A naive or malformed date or actor.
+        """
+        actor = require_text(actor, "actor")
+        ship_by = None if ship_by is None else require_aware(ship_by, "ship_by")
+        deliver_by = None if deliver_by is None else require_aware(deliver_by, "deliver_by")
+        context = self._context
+        now = context.clock.now()
+        with context.store.unit_of_work() as uow:
+            loaded = load_order(uow, order)
+            shipments = uow.shipments.for_order(loaded.number)
+            self._check_fulfilling(loaded, "create_shipments")
+            made = []
+            for warehouse, units in sorted(self._unshipped(uow, loaded, shipments).items()):
+                shipment = Shipment(
+                    id=context.ids.new(),
+                    order_id=loaded.id,
+                    order_number=loaded.number,
+                    warehouse=warehouse,
+                    lines=[ShipmentLine(sku, quantity) for sku, quantity in sorted(units.items())],
+                    created_at=now,
+                    ship_by=ship_by,
+                    deliver_by=deliver_by,
+                )
+                uow.shipments.add(shipment)
+                context.record(
+                    uow,
+                    ShipmentCreated,
+                    aggregate_id=shipment.id,
+                    order_number=loaded.number,
+                    warehouse=warehouse,
+                    lines=tuple(sorted(units.items())),
+                )
+                made.append(shipment)
+            if made:
+                uow.orders.save(loaded)  # a new version: shipments made at once conflict
+            uow.commit()
+        return made
+
+    @writes("fulfilment.pick")
+    @retried
+    def pick(
+        self,
+        shipment_id: str,
+        picked: Mapping[str, int] | None = None,
+        *,
+        actor: str = "system",
+    ) -> Shipment:
+        """Confirm a shipment picked: every unit, or the units found per SKU.
+
+        A short pick (``picked={"TEE-M": 1}`` where two were planned) gives
+        the missing units back: they leave the reservation, are written off
+        the warehouse's on-hand stock as not found, and are reserved for the
+        order again by the usual routing (another warehouse, or a backorder
+        when the product allows one). A later :meth:`create_shipments` ships them.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is not waiting to be picked.
+            InvalidTransition: Its order is not being fulfilled.
+            ValidationError, InvalidQuantity: A SKU not in the shipment, more
+                units than planned, or nothing found at all (cancel it instead).
+        """
+        actor = require_text(actor, "actor")
+        if picked is not None and not isinstance(picked, Mapping):
+            raise ValidationError("picked", picked, "give a mapping of SKUs to units found")
+        with self._context.store.unit_of_work() as uow:
+            shipment, order, shipments = self._load(uow, shipment_id)
+            shipment.check("pick", ShipmentState.PICKED)
+            self._check_fulfilling(order, "pick")
+            missing = shipment.keep_found(picked) if picked else {}
+            note = None
+            if missing:
+                note = "short: " + ", ".join(f"{sku} {n}" for sku, n in sorted(missing.items()))
+                self._reallocate(uow, order, shipment, missing)
+            self._step(uow, shipment, order, ShipmentState.PICKED, actor, note, shipments)
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.pack")
+    @retried
+    def pack(
+        self, shipment_id: str, packages: Sequence[Parcel], *, actor: str = "system"
+    ) -> Shipment:
+        """Record a picked shipment packed into ``packages``.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is not picked.
+            InvalidTransition: Its order is not being fulfilled.
+            ValidationError: No parcels, or something that is not a Parcel.
+        """
+        actor = require_text(actor, "actor")
+        if isinstance(packages, Parcel | str | bytes) or not isinstance(packages, Sequence):
+            raise ValidationError("packages", packages, "give a list of Parcels")
+        if not packages or not all(isinstance(parcel, Parcel) for parcel in packages):
+            raise ValidationError("packages", packages, "give one Parcel or more, and only Parcels")
+        with self._context.store.unit_of_work() as uow:
+            shipment, order, shipments = self._load(uow, shipment_id)
+            shipment.check("pack", ShipmentState.PACKED)
+            self._check_fulfilling(order, "pack")
+            shipment.packages = tuple(packages)
+            self._step(uow, shipment, order, ShipmentState.PACKED, actor, None, shipments)
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.ship")
+    @retried
+    def ship(
+        self,
+        shipment_id: str,
+        *,
+        carrier: str,
+        service: str | None = None,
+        tracking_number: str | None = None,
+        actor: str = "system",
+    ) -> Shipment:
+        """Hand a packed shipment to a carrier: its units leave stock.
+
+        The units leave through the ledger as ``commit`` movements naming the
+        shipment; the order's shipped counters follow, and the order moves to
+        ``partially_shipped`` or, when every open unit has shipped, ``shipped``.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is not packed (or has shipped already).
+            InvalidTransition: Its order is not being fulfilled.
+            ValidationError: A blank or overlong carrier, service or tracking number.
+        """
+        actor = require_text(actor, "actor")
+        carrier = require_text(carrier, "carrier", 80)
+        service = None if service is None else require_text(service, "service", 80)
+        if tracking_number is not None:
+            tracking_number = require_text(tracking_number, "tracking_number", 120)
+        with self._context.store.unit_of_work() as uow:
+            shipment, order, shipments = self._load(uow, shipment_id)
+            shipment.check("ship", ShipmentState.SHIPPED)
+            self._check_fulfilling(order, "ship")
+            self._stock.ship_within(
+                uow,
+                order_document(order.number),
+                shipment.warehouse,
+                shipment.units,
+                shipment=shipment_document(shipment.id),
+            )
+            shipment.carrier, shipment.service = carrier, service
+            shipment.tracking_number = tracking_number
+            shipment.shipped_at = self._context.clock.now()
+            self._hold_what_is_left(uow, order)
+            self._step(uow, shipment, order, ShipmentState.SHIPPED, actor, None, shipments)
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.deliver")
+    @retried
+    def deliver(
+        self, shipment_id: str, *, note: str | None = None, actor: str = "system"
+    ) -> Shipment:
+        """Record a shipment delivered (proof of delivery goes in ``note``).
+
+        The order's delivered counters follow; when every open unit is
+        delivered, the order is ``delivered``.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It has not shipped, or is delivered, returned or cancelled.
+        """
+        actor = require_text(actor, "actor")
+        note = None if note is None else require_text(note, "note", 500)
+        with self._context.store.unit_of_work() as uow:
+            shipment, order, shipments = self._load(uow, shipment_id)
+            shipment.check("deliver", ShipmentState.DELIVERED)
+            shipment.delivered_at = self._context.clock.now()
+            self._step(uow, shipment, order, ShipmentState.DELIVERED, actor, note, shipments)
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.cancel")
+    @retried
+    def cancel(self, shipment_id: str, *, reason: str, actor: str = "system") -> Shipment:
+        """Give up a shipment before it ships; its units are open on the order again.
+
+        The units stay reserved for the order, so a later
+        :meth:`create_shipments` puts them in a new shipment.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It has shipped or is cancelled already.
+            ValidationError: No reason.
+        """
+        actor = require_text(actor, "actor")
+        reason = require_text(reason, "reason", 500)
+        with self._context.store.unit_of_work() as uow:
+            shipment, order, shipments = self._load(uow, shipment_id)
+            shipment.check("cancel", ShipmentState.CANCELLED)
+            self._step(uow, shipment, order, ShipmentState.CANCELLED, actor, reason, shipments)
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.create")
+    @retried
+    def split(
+        self, shipment_id: str, units: Mapping[str, int], *, actor: str = "system"
+    ) -> Shipment:
+        """Move ``units`` of a shipment not yet packed into a new shipment from the same warehouse.
+
+        Returns:
+            The new shipment, in the state the old one is in.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is packed, shipped or cancelled.
+            ValidationError, InvalidQuantity: A SKU not in it, more units than
+                it has, or every unit (nothing would be left).
+        """
+        actor = require_text(actor, "actor")
+        if not isinstance(units, Mapping) or not units:
+            raise ValidationError("units", units, "give a mapping of SKUs to units to move")
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            shipment, order, _ = self._load(uow, shipment_id)
+            if shipment.state not in (ShipmentState.CREATED, ShipmentState.PICKED):
+                shipment.check("split")
+            moved = shipment.take_out(units)
+            now = context.clock.now()
+            note = f"split from {shipment.id}"
+            new = Shipment(
+                id=context.ids.new(),
+                order_id=shipment.order_id,
+                order_number=shipment.order_number,
+                warehouse=shipment.warehouse,
+                lines=moved,
+                created_at=now,
+                state=shipment.state,
+                ship_by=shipment.ship_by,
+                deliver_by=shipment.deliver_by,
+                history=[
+                    ShipmentStep(shipment.state.value, shipment.state.value, now, actor, note)
+                ],
+            )
+            uow.shipments.save(shipment)
+            uow.shipments.add(new)
+            context.record(
+                uow,
+                ShipmentCreated,
+                aggregate_id=new.id,
+                order_number=order.number,
+                warehouse=new.warehouse,
+                lines=tuple((line.sku, line.quantity) for line in moved),
+            )
+            uow.orders.save(order)
+            uow.commit()
+        return new
+
+    @writes("fulfilment.create")
+    @retried
+    def merge(self, into_id: str, other_id: str, *, actor: str = "system") -> Shipment:
+        """Move every unit of ``other_id`` into ``into_id`` and cancel the other.
+
+        Both must belong to the same order, leave from the same warehouse and
+        stand in the same state, ``created`` or ``picked``.
+
+        Raises:
+            ShipmentNotFound: Either does not exist.
+            ShipmentStateError: Either is packed, shipped or cancelled.
+            ValidationError: They are the same, or differ in order, warehouse or state.
+        """
+        actor = require_text(actor, "actor")
+        if require_code(into_id, "into_id") == require_code(other_id, "other_id"):
+            raise ValidationError("other_id", other_id, "merge two different shipments")
+        with self._context.store.unit_of_work() as uow:
+            into, order, _ = self._load(uow, into_id)
+            other = uow.shipments.get(other_id)
+            for shipment in (into, other):
+                if shipment.state not in (ShipmentState.CREATED, ShipmentState.PICKED):
+                    shipment.check("merge")
+            for field in ("order_number", "warehouse", "state"):
+                if getattr(into, field) != getattr(other, field):
+                    raise ValidationError(
+                        "other_id", other_id, f"has another {field} than {into.id}"
+                    )
+            into.take_in(other.lines)
+            uow.shipments.save(into)
+            self._move(uow, other, ShipmentState.CANCELLED, actor, f"merged into {into.id}")
+            uow.orders.save(order)
+            uow.commit()
+        return into
+
+    @reads("fulfilment.read")
+    def get(self, shipment_id: str) -> Shipment:
+        """Return a shipment.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.shipments.get(require_code(shipment_id, "shipment_id"))
+
+    @reads("fulfilment.read")
+    def for_order(self, order: OrderRef) -> list[Shipment]:
+        """An order's shipments, oldest first (cancelled ones too).
+
+        Raises:
+            OrderNotFound: No such order.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.shipments.for_order(load_order(uow, order).number)
+
+    # -- inside a unit of work -----------------------------------------------------------
+
+    @staticmethod
+    def _load(
+        uow: FulfilmentUnitOfWork, shipment_id: str
+    ) -> tuple[Shipment, Order, list[Shipment]]:
+        """The shipment, its order and all the order's shipments (the shipment among them).
+
+        Shipments are read before the order so that every store takes its
+        locks in one order: records first, then rows.
+        """
+        shipment = uow.shipments.get(require_code(shipment_id, "shipment_id"))
+        shipments = [
+            shipment if other.id == shipment.id else other
+            for other in uow.shipments.for_order(shipment.order_number)
+        ]
+        return shipment, load_order(uow, shipment.order_id), shipments
+
+    def _check_fulfilling(self, order: Order, command: str) -> None:
+        if order.state not in _FULFILLING:
+            workflow = self._orders.policy.workflow
+            raise InvalidTransition(order.id, order.state, command, workflow.allowed(order.state))
+
+    @staticmethod
+    def _unshipped(
+        uow: FulfilmentUnitOfWork, order: Order, shipments: Sequence[Shipment]
+    ) -> dict[str, dict[str, int]]:
+        """Units per warehouse and SKU the order holds that no open shipment carries."""
+        lines = {line.sku: line for line in order.lines}
+        held: dict[tuple[str, str], int] = {}
+        for reservation in uow.reservations.for_document(order_document(order.number)):
+            if reservation.status is ReservationStatus.ACTIVE:
+                for line in reservation.lines:
+                    if line.quantity and line.sku in lines:  # a kit's components are not lines
+                        place = (line.warehouse, line.sku)
+                        held[place] = held.get(place, 0) + line.quantity
+        room = {sku: line.open_quantity - line.shipped for sku, line in lines.items()}
+        for shipment in shipments:
+            if shipment.is_open:
+                for item in shipment.lines:
+                    place = (shipment.warehouse, item.sku)
+                    held[place] = held.get(place, 0) - item.quantity
+                    room[item.sku] -= item.quantity
+        unshipped: dict[str, dict[str, int]] = {}
+        for (warehouse, sku), units in sorted(held.items()):
+            units = min(units, room[sku])
+            if units > 0:
+                unshipped.setdefault(warehouse, {})[sku] = units
+                room[sku] -= units
+        return unshipped
+
+    def _reallocate(
+        self,
+        uow: FulfilmentUnitOfWork,
+        order: Order,
+        shipment: Shipment,
+        missing: Mapping[str, int],
+    ) -> None:
+        """Give back units not found, write them off, and reserve them for the order again."""
+        document = order_document(order.number)
+        for sku, units in sorted(missing.items()):
+            written_off = self._stock.give_back_within(
+                uow,
+                document,
+                shipment.warehouse,
+                sku,
+                units,
+                missing=shipment_document(shipment.id),
+            )
+            again = self._stock.top_up_within(
+                uow, document, [(sku, units)], ship_to=order.ship_to, priority=order.priority
+            )
+            self._context.record(
+                uow,
+                ShortPicked,
+                aggregate_id=shipment.id,
+                order_number=order.number,
+                sku=sku,
+                warehouse=shipment.warehouse,
+                missing=units,
+                written_off=written_off,
+                reserved_again=again,
+            )
+        self._hold_what_is_left(uow, order)
+
+    @staticmethod
+    def _hold_what_is_left(uow: FulfilmentUnitOfWork, order: Order) -> None:
+        """Set the order's reserved counters to the units its active reservations hold."""
+        held: dict[str, int] = {}
+        for reservation in uow.reservations.for_document(order_document(order.number)):
+            if reservation.status is ReservationStatus.ACTIVE:
+                for line in reservation.lines:
+                    held[line.sku] = held.get(line.sku, 0) + line.quantity
+        order.hold(
+            {
+                line.sku: min(held.get(line.sku, 0), line.open_quantity)
+                for line in order.lines
+                if held.get(line.sku)
+            }
+        )
+
+    def _move(
+        self,
+        uow: FulfilmentUnitOfWork,
+        shipment: Shipment,
+        to: ShipmentState,
+        actor: str,
+        note: str | None,
+    ) -> None:
+        """Move a shipment, save it and record the step."""
+        step = shipment.move(to, at=self._context.clock.now(), actor=actor, note=note)
+        uow.shipments.save(shipment)
+        self._context.record(
+            uow,
+            ShipmentMoved,
+            aggregate_id=shipment.id,
+            order_number=shipment.order_number,
+            from_state=step.from_state,
+            to_state=step.to_state,
+            actor=actor,
+            note=note,
+        )
+
+    def _step(
+        self,
+        uow: FulfilmentUnitOfWork,
+        shipment: Shipment,
+        order: Order,
+        to: ShipmentState,
+        actor: str,
+        note: str | None,
+        shipments: Sequence[Shipment],
+    ) -> None:
+        """Move the shipment, then let its order follow all its shipments, and save both."""
+        self._move(uow, shipment, to, actor, note)
+        follow_shipments(uow, self._orders, order, shipments, actor=actor)
+        uow.orders.save(order)

@@ -1,0 +1,260 @@
+"""Shipments carry orders from their reservations to the door, on every store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import orderkit as ok
+from orderkit.errors import (
+    InvalidQuantity,
+    InvalidTransition,
+    ShipmentNotFound,
+    ShipmentStateError,
+    ValidationError,
+)
+from tests.builders import BERLIN, T0
+
+HAMBURG = ok.Address(name="Hub", line1="Kai 2", city="Hamburg", postal_code="20095", country="DE")
+BOX = ok.Parcel(ok.Dimensions(300, 200, 100), weight_g=900)
+
+
+@pytest.fixture
+def shop(store_url: str | None) -> Iterator[ok.Shop]:
+    """A shop with two warehouses, three products and one customer."""
+    with ok.Shop.open(store_url, clock=ok.ManualClock(T0), seed=7) as opened:
+        opened.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        opened.inventory.add_warehouse(ok.Warehouse("HAM", "Hamburg", HAMBURG))
+        opened.catalog.add_many(
+            [
+                ok.Product(sku=sku, name=sku, price=ok.Money("10.00", "EUR"))
+                for sku in ("TEE", "MUG", "CAP")
+            ]
+        )
+        opened.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        yield opened
+
+
+def _ready(shop: ok.Shop, lines: list[tuple[str, int]]) -> ok.Order:
+    order = shop.orders.place(
+        "ana@example.com", lines, payment_method="cash_on_delivery", actor="customer"
+    )
+    order = shop.orders.confirm(order.number)
+    assert order.state == "ready_to_fulfil"
+    return order
+
+
+def _state(shop: ok.Shop, number: int) -> dict[str, Any]:
+    """What a refused call must leave as it was: order, shipments, stock and events."""
+    converter = ok.make_converter()
+    return {
+        "order": converter.unstructure(shop.orders.get(number)),
+        "shipments": converter.unstructure(shop.fulfilment.for_order(number)),
+        "stock": [
+            shop.inventory.level(sku, code)
+            for sku in ("TEE", "MUG", "CAP")
+            for code in ("BER", "HAM")
+        ],
+        "events": len(shop.events.pending(limit=10_000)),
+    }
+
+
+def test_one_shipment_per_warehouse_from_what_the_order_holds(shop: ok.Shop) -> None:
+    shop.inventory.receive("TEE", "BER", 2)
+    shop.inventory.receive("TEE", "HAM", 5)
+    shop.inventory.receive("MUG", "HAM", 5)
+    order = _ready(shop, [("TEE", 3), ("MUG", 1)])
+    shipments = shop.fulfilment.create_shipments(order.number)
+    by_warehouse = {s.warehouse: s.units for s in shipments}
+    assert sum(s.units.get("TEE", 0) for s in shipments) == 3
+    assert sum(s.units.get("MUG", 0) for s in shipments) == 1
+    assert all(s.state is ok.ShipmentState.CREATED for s in shipments)
+    assert set(by_warehouse) <= {"BER", "HAM"}
+    assert shop.fulfilment.create_shipments(order.number) == []  # nothing new is held
+    assert [s.id for s in shop.fulfilment.for_order(order.number)] == [s.id for s in shipments]
+
+
+def test_the_whole_cycle_through_one_shipment_moves_order_and_stock(shop: ok.Shop) -> None:
+    shop.inventory.receive("TEE", "BER", 5)
+    order = _ready(shop, [("TEE", 2)])
+    (shipment,) = shop.fulfilment.create_shipments(order.number)
+    shop.fulfilment.pick(shipment.id, actor="picker-1")
+    assert shop.orders.get(order.number).state == "picking"
+    shop.fulfilment.pack(shipment.id, [BOX], actor="packer-1")
+    assert shop.orders.get(order.number).state == "packed"
+    shipped = shop.fulfilment.ship(
+        shipment.id, carrier="dhl", service="paket", tracking_number="00340434161094042557"
+    )
+    assert (shipped.carrier, shipped.tracking_number) == ("dhl", "00340434161094042557")
+    assert shipped.shipped_at == T0
+    placed = shop.orders.get(order.number)
+    assert placed.state == "shipped"
+    assert placed.lines[0].shipped == 2
+    assert placed.lines[0].reserved == 0
+    level = shop.inventory.level("TEE", "BER")
+    assert (level.on_hand, level.reserved) == (3, 0)
+    ledger = shop.inventory.ledger(sku="TEE", warehouse="BER")
+    commits = [m for m in ledger if m.kind is ok.MovementKind.COMMIT]
+    assert [m.document for m in commits] == [f"shipment:{shipment.id}"]
+    shop.fulfilment.deliver(shipment.id, note="signed: A. Example")
+    assert shop.orders.get(order.number).state == "delivered"
+    steps = [(s.from_state, s.to_state) for s in shop.fulfilment.get(shipment.id).history]
+    assert steps == [
+        ("created", "picked"),
+        ("picked", "packed"),
+        ("packed", "shipped"),
+        ("shipped", "delivered"),
+    ]
+    assert shop.inventory.verify_ledger()
+
+
+def test_shipping_part_of_an_order_leaves_the_rest_held(shop: ok.Shop) -> None:
+    shop.inventory.receive("TEE", "BER", 5)
+    shop.inventory.receive("MUG", "BER", 5)
+    order = _ready(shop, [("TEE", 2), ("MUG", 3)])
+    (whole,) = shop.fulfilment.create_shipments(order.number)
+    part = shop.fulfilment.split(whole.id, {"MUG": 3})
+    assert (shop.fulfilment.get(whole.id).units, part.units) == ({"TEE": 2}, {"MUG": 3})
+    for step in ("pick", "pack", "ship"):
+        if step == "pick":
+            shop.fulfilment.pick(whole.id)
+        elif step == "pack":
+            shop.fulfilment.pack(whole.id, [BOX])
+        else:
+            shop.fulfilment.ship(whole.id, carrier="dhl")
+    placed = shop.orders.get(order.number)
+    assert placed.state == "partially_shipped"
+    assert {line.sku: (line.shipped, line.reserved) for line in placed.lines} == {
+        "TEE": (2, 0),
+        "MUG": (0, 3),
+    }
+    assert shop.inventory.level("MUG", "BER").reserved == 3
+    shop.fulfilment.pick(part.id)
+    shop.fulfilment.pack(part.id, [BOX, BOX])
+    shop.fulfilment.ship(part.id, carrier="dhl")
+    assert shop.orders.get(order.number).state == "shipped"
+    (reservation,) = shop.reservations.for_document(f"order:{order.number}")
+    assert reservation.status is ok.ReservationStatus.COMMITTED
+    assert shop.inventory.level("MUG", "BER").on_hand == 2
+    shop.fulfilment.deliver(whole.id)
+    assert shop.orders.get(order.number).state == "shipped"  # half is still on its way
+    shop.fulfilment.deliver(part.id)
+    assert shop.orders.get(order.number).state == "delivered"
+    assert shop.inventory.verify_ledger()
+
+
+def test_a_short_pick_writes_off_and_reserves_the_rest_elsewhere(shop: ok.Shop) -> None:
+    shop.inventory.receive("TEE", "BER", 3)
+    shop.inventory.receive("TEE", "HAM", 4)
+    order = _ready(shop, [("TEE", 3)])
+    (shipment,) = shop.fulfilment.create_shipments(order.number)
+    assert shipment.warehouse == "BER"
+    picked = shop.fulfilment.pick(shipment.id, {"TEE": 1})
+    assert picked.units == {"TEE": 1}
+    assert picked.history[-1].note == "short: TEE 2"
+    berlin, hamburg = shop.inventory.level("TEE", "BER"), shop.inventory.level("TEE", "HAM")
+    assert (berlin.on_hand, berlin.reserved) == (1, 1)  # two were not there: written off
+    assert (hamburg.on_hand, hamburg.reserved) == (4, 2)  # and reserved again in Hamburg
+    short = [e for e in shop.events.pending(limit=1000) if isinstance(e, ok.ShortPicked)]
+    assert [(e.missing, e.written_off, e.reserved_again) for e in short] == [(2, 2, 2)]
+    (rest,) = shop.fulfilment.create_shipments(order.number)
+    assert (rest.warehouse, rest.units) == ("HAM", {"TEE": 2})
+    for shipped in (shipment, rest):
+        if shipped is rest:
+            shop.fulfilment.pick(rest.id)
+        shop.fulfilment.pack(shipped.id, [BOX])
+        shop.fulfilment.ship(shipped.id, carrier="ups")
+    assert shop.orders.get(order.number).state == "shipped"
+    assert shop.inventory.level("TEE", "HAM").on_hand == 2
+    assert shop.inventory.verify_ledger()
+
+
+def test_a_cancelled_shipment_puts_its_units_back_in_the_next_one(shop: ok.Shop) -> None:
+    shop.inventory.receive("CAP", "BER", 2)
+    order = _ready(shop, [("CAP", 2)])
+    (first,) = shop.fulfilment.create_shipments(order.number)
+    shop.fulfilment.pick(first.id)
+    assert shop.orders.get(order.number).lines[0].picked == 2
+    shop.fulfilment.cancel(first.id, reason="box damaged, repick")
+    assert shop.orders.get(order.number).lines[0].picked == 0
+    assert shop.inventory.level("CAP", "BER").reserved == 2  # still held for the order
+    (second,) = shop.fulfilment.create_shipments(order.number)
+    assert second.units == {"CAP": 2}
+    merged_into = shop.fulfilment.split(second.id, {"CAP": 1})
+    shop.fulfilment.merge(second.id, merged_into.id)
+    assert shop.fulfilment.get(second.id).units == {"CAP": 2}
+    assert shop.fulfilment.get(merged_into.id).state is ok.ShipmentState.CANCELLED
+
+
+def test_refused_steps_change_nothing(shop: ok.Shop) -> None:
+    shop.inventory.receive("TEE", "BER", 5)
+    order = _ready(shop, [("TEE", 2)])
+    (shipment,) = shop.fulfilment.create_shipments(order.number)
+    before = _state(shop, order.number)
+    refusals: list[tuple[type[Exception], Any]] = [
+        (ShipmentStateError, lambda: shop.fulfilment.ship(shipment.id, carrier="dhl")),
+        (ShipmentStateError, lambda: shop.fulfilment.pack(shipment.id, [BOX])),
+        (ShipmentStateError, lambda: shop.fulfilment.deliver(shipment.id)),
+        (InvalidQuantity, lambda: shop.fulfilment.pick(shipment.id, {"TEE": 3})),
+        (InvalidQuantity, lambda: shop.fulfilment.pick(shipment.id, {"TEE": -1})),
+        (ValidationError, lambda: shop.fulfilment.pick(shipment.id, {"MUG": 1})),
+        (ValidationError, lambda: shop.fulfilment.pick(shipment.id, {"TEE": 0})),
+        (ValidationError, lambda: shop.fulfilment.pick(shipment.id, [("TEE", 1)])),
+        (ValidationError, lambda: shop.fulfilment.split(shipment.id, {"TEE": 2})),
+        (ValidationError, lambda: shop.fulfilment.cancel(shipment.id, reason="  ")),
+        (ShipmentNotFound, lambda: shop.fulfilment.pick("nope")),
+    ]
+    for error, call in refusals:
+        with pytest.raises(error):
+            call()
+        assert _state(shop, order.number) == before
+    shop.fulfilment.pick(shipment.id)
+    before = _state(shop, order.number)
+    for error, call in [
+        (ValidationError, lambda: shop.fulfilment.pack(shipment.id, [])),
+        (ValidationError, lambda: shop.fulfilment.pack(shipment.id, ["box"])),
+        (ValidationError, lambda: shop.fulfilment.pack(shipment.id, BOX)),
+    ]:
+        with pytest.raises(error, match="packages"):
+            call()
+        assert _state(shop, order.number) == before
+    shop.fulfilment.pack(shipment.id, [BOX])
+    before = _state(shop, order.number)
+    with pytest.raises(ValidationError, match="carrier"):
+        shop.fulfilment.ship(shipment.id, carrier="")
+    assert _state(shop, order.number) == before
+
+
+def test_an_order_on_hold_or_unpaid_does_not_ship(shop: ok.Shop) -> None:
+    shop.inventory.receive("TEE", "BER", 5)
+    order = _ready(shop, [("TEE", 1)])
+    (shipment,) = shop.fulfilment.create_shipments(order.number)
+    shop.orders.apply(order.number, "hold", reason="address check")
+    before = _state(shop, order.number)
+    with pytest.raises(InvalidTransition, match="pick"):
+        shop.fulfilment.pick(shipment.id)
+    assert _state(shop, order.number) == before
+    placed = shop.orders.place("ana@example.com", [("TEE", 1)], payment_method="card")
+    shop.orders.confirm(placed.number)
+    with pytest.raises(InvalidTransition, match="create_shipments"):
+        shop.fulfilment.create_shipments(placed.number)
+    assert shop.fulfilment.for_order(placed.number) == []
+
+
+def test_the_order_counters_never_pass_what_is_open(shop: ok.Shop) -> None:
+    order = _ready_with_stock(shop)
+    loaded = shop.orders.get(order.number)
+    with pytest.raises(InvalidQuantity):
+        loaded.follow_shipments({"TEE": {"picked": 3, "packed": 3, "shipped": 3}})
+    with pytest.raises(ValidationError, match="counts"):
+        loaded.follow_shipments({"TEE": {"returned": 1}})
+    loaded.follow_shipments({"TEE": {"picked": 2, "packed": 2, "shipped": 1}})
+    with pytest.raises(InvalidQuantity, match="shipped"):
+        loaded.follow_shipments({"TEE": {"shipped": 0}})
+
+
+def _ready_with_stock(shop: ok.Shop) -> ok.Order:
+    shop.inventory.receive("TEE", "BER", 5)
+    return _ready(shop, [("TEE", 2)])
