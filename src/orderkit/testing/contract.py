@@ -23,7 +23,10 @@ method of the suites against that store:
   reservations, backorder queues, policies, purchase orders, bins;
 - :class:`~orderkit.testing.payment_contract.PaymentContract` (12): payments,
   their indexes (order, reference, signals, lapse), idempotency keys, refunds,
-  credit accounts and their ledger.
+  credit accounts and their ledger;
+- :class:`~orderkit.testing.fulfilment_contract.FulfilmentContract` (3):
+  shipments through their steps, by order, with versions, and reservations
+  that shipped part of a line.
 
 A store that keeps data beyond the process subclasses
 :class:`PersistentStoreContract` instead (one check more) and also says how to
@@ -57,6 +60,7 @@ from orderkit.errors import (
 )
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.storage import Store, UnitOfWork
+from orderkit.testing.fulfilment_contract import FulfilmentContract
 from orderkit.testing.inventory_contract import InventoryContract
 from orderkit.testing.order_contract import OrderContract
 from orderkit.testing.payment_contract import PaymentContract
@@ -144,7 +148,7 @@ class _Boom(Exception):
     """Raised inside a unit of work to prove it rolls back."""
 
 
-class StoreContract(OrderContract, InventoryContract, PaymentContract):
+class StoreContract(OrderContract, InventoryContract, PaymentContract, FulfilmentContract):
     """The behaviour every store must show; subclass and implement :meth:`make_store`."""
 
     def make_store(self, folder: Path) -> Store:
