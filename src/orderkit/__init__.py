@@ -24,7 +24,18 @@ from orderkit.core.money import Money
 from orderkit.core.quantity import MAX_QUANTITY, validate_quantity
 from orderkit.core.retry import RetryPolicy
 from orderkit.customers import Customer, CustomerRegistered
-from orderkit.fulfillment import Parcel, Shipment, ShipmentLine, ShipmentState, ShipmentStep
+from orderkit.fulfillment import (
+    Box,
+    Package,
+    PackItem,
+    Parcel,
+    Shipment,
+    ShipmentLine,
+    ShipmentState,
+    ShipmentStep,
+    WeightRule,
+    choose_boxes,
+)
 from orderkit.fulfillment.events import ShipmentCreated, ShipmentMoved, ShortPicked
 from orderkit.inventory import (
     BackorderMode,
@@ -101,6 +112,7 @@ __all__ = [
     "RETURN",
     "Address",
     "BackorderMode",
+    "Box",
     "ByPriority",
     "CheckResult",
     "Clock",
@@ -136,6 +148,8 @@ __all__ = [
     "OrderState",
     "OrderTransitioned",
     "OutboxMessage",
+    "PackItem",
+    "Package",
     "Parcel",
     "Payment",
     "PaymentAuthorised",
@@ -185,8 +199,10 @@ __all__ = [
     "Verdict",
     "VerificationPipeline",
     "Warehouse",
+    "WeightRule",
     "Workflow",
     "__version__",
+    "choose_boxes",
     "country_code",
     "country_name",
     "currency_exponent",

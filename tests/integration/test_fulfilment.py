@@ -258,3 +258,38 @@ def test_the_order_counters_never_pass_what_is_open(shop: ok.Shop) -> None:
 def _ready_with_stock(shop: ok.Shop) -> ok.Order:
     shop.inventory.receive("TEE", "BER", 5)
     return _ready(shop, [("TEE", 2)])
+
+
+def test_packing_in_boxes_from_a_catalogue(shop: ok.Shop) -> None:
+    boxes = [
+        ok.Box("S", ok.Dimensions(250, 200, 100), max_weight_g=5_000, tare_g=150),
+        ok.Box("L", ok.Dimensions(600, 400, 400), max_weight_g=30_000, tare_g=600),
+    ]
+    shop.catalog.add(
+        ok.Product(
+            sku="LAMP",
+            name="Lamp",
+            price=ok.Money("30.00", "EUR"),
+            weight_g=1_200,
+            dimensions=ok.Dimensions(300, 200, 200),
+        )
+    )
+    shop.inventory.receive("LAMP", "BER", 5)
+    shop.inventory.receive("TEE", "BER", 5)
+    lamps = _ready(shop, [("LAMP", 2)])
+    (shipment,) = shop.fulfilment.create_shipments(lamps.number)
+    shop.fulfilment.pick(shipment.id)
+    plan = shop.fulfilment.plan_packages(shipment.id, boxes)
+    assert [(p.box.code, p.contents, p.weight_g) for p in plan] == [("L", (("LAMP", 2),), 3_000)]
+    packed = shop.fulfilment.pack_in_boxes(shipment.id, boxes)
+    assert packed.packages == (ok.Parcel(ok.Dimensions(600, 400, 400), weight_g=3_000),)
+    assert packed.history[-1].note == "boxes: L"
+
+    tees = _ready(shop, [("TEE", 1)])
+    (unmeasured,) = shop.fulfilment.create_shipments(tees.number)
+    shop.fulfilment.pick(unmeasured.id)
+    before = _state(shop, tees.number)
+    with pytest.raises(ValidationError, match="dimensions and weight_g") as refused:
+        shop.fulfilment.pack_in_boxes(unmeasured.id, boxes)
+    assert refused.value.value == "TEE"
+    assert _state(shop, tees.number) == before

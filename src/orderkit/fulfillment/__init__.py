@@ -1,13 +1,15 @@
 """Fulfilment: shipments from an order's reservations to the door, and the parcels they go in.
 
 ``shop.fulfilment`` (:class:`FulfilmentService`) makes shipments from what
-an order holds, one per warehouse; picks them (short picks re-allocate),
-packs them into :class:`Parcel` s, ships them (their units leave stock) and
-records them delivered. The order's per-line counters and its state follow
-its shipments.
+an order holds, one per warehouse; picks them (short picks re-allocate);
+packs them into :class:`Parcel` s, with boxes chosen from a catalogue by
+:func:`choose_boxes`; ships them (their units leave stock) and records them
+delivered. A carrier bills a parcel by its :class:`WeightRule`. The order's
+per-line counters and its state follow its shipments.
 """
 
-from orderkit.fulfillment.parcels import Parcel
+from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
+from orderkit.fulfillment.parcels import Parcel, WeightRule
 from orderkit.fulfillment.service import FulfilmentService
 from orderkit.fulfillment.shipments import (
     NEXT_STATES,
@@ -20,11 +22,16 @@ from orderkit.fulfillment.shipments import (
 
 __all__ = [
     "NEXT_STATES",
+    "Box",
     "FulfilmentService",
+    "PackItem",
+    "Package",
     "Parcel",
     "Shipment",
     "ShipmentLine",
     "ShipmentState",
     "ShipmentStep",
+    "WeightRule",
+    "choose_boxes",
     "shipment_document",
 ]

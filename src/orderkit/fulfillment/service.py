@@ -11,6 +11,7 @@ from orderkit.core.context import ServiceContext, retried
 from orderkit.errors import InvalidTransition, ValidationError
 from orderkit.fulfillment.events import ShipmentCreated, ShipmentMoved, ShortPicked
 from orderkit.fulfillment.order_progress import follow_shipments
+from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel
 from orderkit.fulfillment.ports import FulfilmentUnitOfWork, OrderSteps, ShipmentStock
 from orderkit.fulfillment.shipments import (
@@ -185,6 +186,48 @@ class FulfilmentService:
             self._check_fulfilling(order, "pack")
             shipment.packages = tuple(packages)
             self._step(uow, shipment, order, ShipmentState.PACKED, actor, None, shipments)
+            uow.commit()
+        return shipment
+
+    @reads("fulfilment.read")
+    def plan_packages(self, shipment_id: str, boxes: Sequence[Box]) -> list[Package]:
+        """Choose boxes from ``boxes`` for a shipment's units (see :func:`choose_boxes`).
+
+        Reads each product's ``dimensions`` and ``weight_g``; nothing is saved.
+        Pack the plan with ``pack(shipment_id, [p.parcel() for p in plan])``
+        or in one step with :meth:`pack_in_boxes`.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ValidationError: A product without dimensions or weight, a unit
+                that fits no box, or no boxes.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            shipment = uow.shipments.get(require_code(shipment_id, "shipment_id"))
+            return choose_boxes(_pack_items(uow, shipment), boxes)
+
+    @writes("fulfilment.pack")
+    @retried
+    def pack_in_boxes(
+        self, shipment_id: str, boxes: Sequence[Box], *, actor: str = "system"
+    ) -> Shipment:
+        """Choose boxes from ``boxes`` for a picked shipment and record it packed in them.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is not picked.
+            InvalidTransition: Its order is not being fulfilled.
+            ValidationError: As for :meth:`plan_packages`.
+        """
+        actor = require_text(actor, "actor")
+        with self._context.store.unit_of_work() as uow:
+            shipment, order, shipments = self._load(uow, shipment_id)
+            shipment.check("pack", ShipmentState.PACKED)
+            self._check_fulfilling(order, "pack")
+            plan = choose_boxes(_pack_items(uow, shipment), boxes)
+            shipment.packages = tuple(package.parcel() for package in plan)
+            note = "boxes: " + ", ".join(package.box.code for package in plan)
+            self._step(uow, shipment, order, ShipmentState.PACKED, actor, note, shipments)
             uow.commit()
         return shipment
 
@@ -527,3 +570,20 @@ class FulfilmentService:
         self._move(uow, shipment, to, actor, note)
         follow_shipments(uow, self._orders, order, shipments, actor=actor)
         uow.orders.save(order)
+
+
+def _pack_items(uow: FulfilmentUnitOfWork, shipment: Shipment) -> list[PackItem]:
+    """The shipment's units with each product's size and weight.
+
+    Raises:
+        ValidationError: A product has no dimensions or no weight.
+    """
+    items = []
+    for line in shipment.lines:
+        product = uow.products.get(line.sku)
+        if product.dimensions is None or product.weight_g is None:
+            raise ValidationError(
+                "sku", line.sku, "give the product its dimensions and weight_g to pack it in boxes"
+            )
+        items.append(PackItem(line.sku, line.quantity, product.dimensions, product.weight_g))
+    return items
