@@ -38,6 +38,8 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── PaymentUnderReview       + payment_id, reasons
     │   └── BalanceExceeded          + operation, requested, balance
     ├── WebhookRejected              reason
+    ├── CarrierError                 carrier, reason
+    │   └── CarrierUnavailable
     ├── PermissionDenied             actor, permission
     ├── StorageError                 (always chained from the backend error)
     │   ├── StorageUnavailable
@@ -62,6 +64,8 @@ from collections.abc import Sequence
 __all__ = [
     "AlreadyExists",
     "BalanceExceeded",
+    "CarrierError",
+    "CarrierUnavailable",
     "ConcurrencyConflict",
     "ConfigurationError",
     "Conflict",
@@ -528,6 +532,24 @@ class WebhookRejected(OrderkitError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"webhook rejected: {reason}")
+
+
+class CarrierError(OrderkitError):
+    """A carrier refused a request: an address it does not serve, a parcel too heavy.
+
+    Attributes:
+        carrier: The carrier's code.
+        reason: What the carrier said.
+    """
+
+    def __init__(self, carrier: str, reason: str) -> None:
+        self.carrier = carrier
+        self.reason = reason
+        super().__init__(f"carrier {carrier}: {reason}")
+
+
+class CarrierUnavailable(CarrierError):
+    """A carrier did not answer in time, or answered with a server error; try again later."""
 
 
 class PermissionDenied(OrderkitError):

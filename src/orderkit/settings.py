@@ -15,6 +15,7 @@ from orderkit.core.events import DomainEvent
 from orderkit.core.ids import IdGenerator, IdSource
 from orderkit.core.retry import RetryPolicy
 from orderkit.errors import ConfigurationError
+from orderkit.fulfillment.carriers import Carrier
 from orderkit.inventory.routing import RoutingStrategy
 from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.workflow import Authorize
@@ -92,6 +93,9 @@ class ShopSettings:
         gateways: The payment gateways payments go through (the first is the
             default), such as
             :class:`~orderkit.adapters.gateways.TestCardGateway`.
+        carriers: The carriers shipments are quoted, labelled and tracked
+            with (:class:`~orderkit.fulfillment.carriers.Carrier`), such as
+            :class:`~orderkit.adapters.carriers.ZoneParcelCarrier`.
         verification: The checks payments pass before authorisation and
             before capture (:class:`~orderkit.VerificationPipeline`).
         credit_notes: ``credit_notes(order, refund) -> number`` issues a credit
@@ -130,6 +134,7 @@ class ShopSettings:
         default=None, validator=_must_be(RetryPolicy, "a RetryPolicy")
     )
     gateways: tuple[PaymentGateway, ...] = attrs.field(default=(), converter=tuple)
+    carriers: tuple[Carrier, ...] = attrs.field(default=(), converter=tuple)
     verification: VerificationPipeline | None = None
     credit_notes: CreditNoteIssuer | None = None
     allow_overpayment: bool = attrs.field(default=False, validator=_boolean)

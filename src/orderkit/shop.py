@@ -178,7 +178,9 @@ class Shop:
         )
         self.purchasing = PurchasingService(context)
         self.store_credit = StoreCreditService(context)
-        self.fulfilment = FulfilmentService(context, orders=self.orders, stock=self.reservations)
+        self.fulfilment = FulfilmentService(
+            context, orders=self.orders, stock=self.reservations, carriers=settings.carriers
+        )
         self.payments = PaymentService(
             context,
             settings.gateways,

@@ -16,7 +16,7 @@ used or changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any, get_origin
@@ -64,6 +64,16 @@ def structure_datetime(value: object, _: type) -> datetime:
     except ValueError:
         raise ValidationError("datetime", value, "not an ISO 8601 datetime") from None
     return require_aware(parsed, "datetime")
+
+
+def structure_date(value: object, _: type) -> date:
+    """Read a calendar day written as ``YYYY-MM-DD`` (a converter hook)."""
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValidationError("date", value, "expected a YYYY-MM-DD string")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("date", value, "not a YYYY-MM-DD date") from None
 
 
 def unstructure_datetime(value: datetime) -> str:
@@ -137,6 +147,8 @@ def make_converter(hooks: Iterable[ConverterHook] = ()) -> cattrs.Converter:
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(datetime, structure_datetime)
     converter.register_unstructure_hook(datetime, unstructure_datetime)
+    converter.register_structure_hook(date, structure_date)
+    converter.register_unstructure_hook(date, date.isoformat)
     converter.register_structure_hook(Money, _structure_money)
     _address = converter.gen_structure_attrs_fromdict(Address)
 

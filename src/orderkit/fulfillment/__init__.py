@@ -8,11 +8,24 @@ delivered. A carrier bills a parcel by its :class:`WeightRule`. The order's
 per-line counters and its state follow its shipments.
 """
 
+from orderkit.fulfillment.carriers import (
+    Carrier,
+    CarrierService,
+    Label,
+    LabelRequest,
+    PackageLabel,
+    RateQuote,
+    RateRequest,
+    TrackingEvent,
+    TrackingStatus,
+)
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel, WeightRule
+from orderkit.fulfillment.rates import QuoteBook, choose_rate
 from orderkit.fulfillment.service import FulfilmentService
 from orderkit.fulfillment.shipments import (
     NEXT_STATES,
+    RateChoice,
     Shipment,
     ShipmentLine,
     ShipmentState,
@@ -23,15 +36,27 @@ from orderkit.fulfillment.shipments import (
 __all__ = [
     "NEXT_STATES",
     "Box",
+    "Carrier",
+    "CarrierService",
     "FulfilmentService",
+    "Label",
+    "LabelRequest",
     "PackItem",
     "Package",
+    "PackageLabel",
     "Parcel",
+    "QuoteBook",
+    "RateChoice",
+    "RateQuote",
+    "RateRequest",
     "Shipment",
     "ShipmentLine",
     "ShipmentState",
     "ShipmentStep",
+    "TrackingEvent",
+    "TrackingStatus",
     "WeightRule",
     "choose_boxes",
+    "choose_rate",
     "shipment_document",
 ]

@@ -8,7 +8,7 @@ import attrs
 
 from orderkit.core.events import DomainEvent
 
-__all__ = ["ShipmentCreated", "ShipmentMoved", "ShortPicked"]
+__all__ = ["ShipmentCreated", "ShipmentMoved", "ShipmentProblem", "ShortPicked"]
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -52,3 +52,18 @@ class ShortPicked(DomainEvent):
     missing: int
     written_off: int
     reserved_again: int
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class ShipmentProblem(DomainEvent):
+    """Something went wrong with a shipment on its way: tell the people who fix it.
+
+    ``kind`` is the state it came to (``delivery_failed``, ``exception``,
+    ``returned_to_sender``); ``detail`` what the carrier said.
+    """
+
+    aggregate_type: ClassVar[str] = "shipment"
+
+    order_number: int
+    kind: str
+    detail: str | None = None

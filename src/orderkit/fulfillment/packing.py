@@ -151,6 +151,15 @@ class _Open:
         self.volume_mm3 += item.volume_mm3
 
 
+def _list_of(value: object, kind: type) -> bool:
+    return (
+        isinstance(value, Sequence)
+        and not isinstance(value, str | bytes)
+        and bool(value)
+        and all(isinstance(item, kind) for item in value)
+    )
+
+
 def _box_order(box: Box) -> tuple[int, int, object, str]:
     cost = box.cost.amount if box.cost is not None else 0
     return (box.capacity_mm3, _volume_mm3(box.outer or box.inner), cost, box.code)
@@ -175,12 +184,12 @@ def choose_boxes(items: Sequence[PackItem], boxes: Sequence[Box]) -> list[Packag
         >>> [(p.box.code, p.contents) for p in choose_boxes([mugs], [small, large])]
         [('L', (('MUG', 3),))]
     """
-    if not boxes or not all(isinstance(box, Box) for box in boxes):
-        raise ValidationError("boxes", boxes, "give one Box or more")
+    if not _list_of(boxes, Box):
+        raise ValidationError("boxes", boxes, "give a list of one Box or more")
     if len({box.code for box in boxes}) != len(boxes):
         raise ValidationError("boxes", [box.code for box in boxes], "box codes must differ")
-    if not items or not all(isinstance(item, PackItem) for item in items):
-        raise ValidationError("items", items, "give one PackItem or more")
+    if not _list_of(items, PackItem):
+        raise ValidationError("items", items, "give a list of one PackItem or more")
     smallest_first = sorted(boxes, key=_box_order)
     largest_first = smallest_first[::-1]
     for item in items:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from orderkit.core.addresses import Address
-from orderkit.fulfillment.shipments import Shipment
+from orderkit.fulfillment.shipments import Shipment, ShipmentState
 from orderkit.inventory.ports import InventoryUnitOfWork
 from orderkit.lifecycle.ports import Order, OrderPolicy, OrdersUnitOfWork
 
@@ -43,6 +43,14 @@ class ShipmentRepository(Protocol):
 
     def for_order(self, order_number: int) -> list[Shipment]:
         """The shipments of an order, oldest first."""
+        ...
+
+    def by_tracking_number(self, tracking_number: str) -> Shipment | None:
+        """The shipment with this tracking number (its own or a parcel's), or ``None``."""
+        ...
+
+    def in_state(self, state: ShipmentState) -> list[Shipment]:
+        """The shipments in ``state``, oldest first."""
         ...
 
 

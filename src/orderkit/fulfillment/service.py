@@ -8,13 +8,29 @@ from datetime import datetime
 from orderkit.core.access import reads, writes
 from orderkit.core.checks import require_aware, require_code, require_text
 from orderkit.core.context import ServiceContext, retried
-from orderkit.errors import InvalidTransition, ValidationError
-from orderkit.fulfillment.events import ShipmentCreated, ShipmentMoved, ShortPicked
+from orderkit.errors import ConfigurationError, InvalidTransition, ValidationError
+from orderkit.fulfillment.carriers import (
+    Carrier,
+    LabelRequest,
+    RateQuote,
+    RateRequest,
+    TrackingEvent,
+    TrackingStatus,
+)
+from orderkit.fulfillment.events import (
+    ShipmentCreated,
+    ShipmentMoved,
+    ShipmentProblem,
+    ShortPicked,
+)
 from orderkit.fulfillment.order_progress import follow_shipments
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel
 from orderkit.fulfillment.ports import FulfilmentUnitOfWork, OrderSteps, ShipmentStock
+from orderkit.fulfillment.rates import QuoteBook, RateRule, choose_rate, gather_quotes
 from orderkit.fulfillment.shipments import (
+    NEXT_STATES,
+    RateChoice,
     Shipment,
     ShipmentLine,
     ShipmentState,
@@ -25,6 +41,26 @@ from orderkit.inventory.ports import ReservationStatus, order_document
 from orderkit.lifecycle.ports import Order, OrderRef, OrderState, load_order
 
 __all__ = ["FulfilmentService"]
+
+_PROBLEMS = frozenset(
+    {ShipmentState.DELIVERY_FAILED, ShipmentState.EXCEPTION, ShipmentState.RETURNED_TO_SENDER}
+)
+_MOVING = frozenset(TrackingStatus) - {
+    TrackingStatus.LABEL_CREATED,
+    TrackingStatus.CANCELLED,
+    TrackingStatus.UNKNOWN,
+}
+"""Tracking statuses that say the carrier has the parcel."""
+_TROUBLED = (
+    ShipmentState.DELIVERY_FAILED,
+    ShipmentState.EXCEPTION,
+    ShipmentState.RETURNED_TO_SENDER,
+)
+
+
+def _by_price(quote: RateQuote) -> tuple[object, ...]:
+    return (quote.price.amount, quote.delivery_date, quote.carrier, quote.service)
+
 
 _FULFILLING = frozenset(
     {
@@ -49,6 +85,16 @@ class FulfilmentService:
         context: The shop's shared parts.
         orders: Moves orders along their workflow (the shop's order service).
         stock: Moves the units in the ledger (the shop's reservation service).
+        carriers: The carriers to quote, buy labels from and track with.
+        quotes: Where quotes are kept between calls (a new
+            :class:`~orderkit.fulfillment.rates.QuoteBook` by default).
+
+    Attributes:
+        carriers: The carriers by code.
+        quotes: The quote book.
+
+    Raises:
+        ConfigurationError: A carrier that is not one, or two with one code.
     """
 
     def __init__(
@@ -56,10 +102,20 @@ class FulfilmentService:
         context: ServiceContext[FulfilmentUnitOfWork],
         orders: OrderSteps,
         stock: ShipmentStock,
+        carriers: Sequence[Carrier] = (),
+        quotes: QuoteBook | None = None,
     ) -> None:
         self._context = context
         self._orders = orders
         self._stock = stock
+        self.carriers: dict[str, Carrier] = {}
+        for carrier in carriers:
+            if not isinstance(carrier, Carrier):
+                raise ConfigurationError("carriers", carrier, "must implement orderkit.Carrier")
+            if carrier.code in self.carriers:
+                raise ConfigurationError("carriers", carrier.code, "two carriers share this code")
+            self.carriers[carrier.code] = carrier
+        self.quotes = quotes if quotes is not None else QuoteBook()
 
     @writes("fulfilment.create")
     @retried
@@ -237,25 +293,29 @@ class FulfilmentService:
         self,
         shipment_id: str,
         *,
-        carrier: str,
+        carrier: str | None = None,
         service: str | None = None,
         tracking_number: str | None = None,
         actor: str = "system",
     ) -> Shipment:
         """Hand a packed shipment to a carrier: its units leave stock.
 
-        The units leave through the ledger as ``commit`` movements naming the
-        shipment; the order's shipped counters follow, and the order moves to
-        ``partially_shipped`` or, when every open unit has shipped, ``shipped``.
+        A shipment with a bought label goes with the label's carrier, service
+        and tracking number; one without names its carrier (``"own-driver"``
+        for the shop's own). The units leave through the ledger as ``commit``
+        movements naming the shipment; the order's shipped counters follow,
+        and the order moves to ``partially_shipped`` or, when every open unit
+        has shipped, ``shipped``.
 
         Raises:
             ShipmentNotFound: No such shipment.
             ShipmentStateError: It is not packed (or has shipped already).
             InvalidTransition: Its order is not being fulfilled.
-            ValidationError: A blank or overlong carrier, service or tracking number.
+            ValidationError: No carrier for a shipment without a label, one
+                that differs from its label's, or a blank or overlong text.
         """
         actor = require_text(actor, "actor")
-        carrier = require_text(carrier, "carrier", 80)
+        carrier = None if carrier is None else require_text(carrier, "carrier", 80)
         service = None if service is None else require_text(service, "service", 80)
         if tracking_number is not None:
             tracking_number = require_text(tracking_number, "tracking_number", 120)
@@ -263,20 +323,304 @@ class FulfilmentService:
             shipment, order, shipments = self._load(uow, shipment_id)
             shipment.check("ship", ShipmentState.SHIPPED)
             self._check_fulfilling(order, "ship")
-            self._stock.ship_within(
-                uow,
-                order_document(order.number),
-                shipment.warehouse,
-                shipment.units,
-                shipment=shipment_document(shipment.id),
-            )
-            shipment.carrier, shipment.service = carrier, service
-            shipment.tracking_number = tracking_number
-            shipment.shipped_at = self._context.clock.now()
-            self._hold_what_is_left(uow, order)
-            self._step(uow, shipment, order, ShipmentState.SHIPPED, actor, None, shipments)
+            if shipment.state is ShipmentState.LABEL_PURCHASED:
+                if carrier not in (None, shipment.carrier):
+                    raise ValidationError(
+                        "carrier", carrier, f"the label is {shipment.carrier}'s; cancel it first"
+                    )
+            elif carrier is None:
+                raise ValidationError("carrier", None, "name the carrier, or buy a label first")
+            else:
+                shipment.carrier, shipment.service = carrier, service
+                shipment.tracking_number = tracking_number
+            self._ship_within(uow, shipment, order, shipments, actor)
             uow.commit()
         return shipment
+
+    def _ship_within(
+        self,
+        uow: FulfilmentUnitOfWork,
+        shipment: Shipment,
+        order: Order,
+        shipments: Sequence[Shipment],
+        actor: str,
+        at: datetime | None = None,
+    ) -> None:
+        """The units leave stock; the shipment is shipped (``at``, or now); the order follows."""
+        self._stock.ship_within(
+            uow,
+            order_document(order.number),
+            shipment.warehouse,
+            shipment.units,
+            shipment=shipment_document(shipment.id),
+        )
+        shipment.shipped_at = self._context.clock.now() if at is None else at
+        self._hold_what_is_left(uow, order)
+        self._step(uow, shipment, order, ShipmentState.SHIPPED, actor, None, shipments)
+
+    @writes("fulfilment.ship")
+    @retried
+    def rate_shop(
+        self,
+        shipment_id: str,
+        *,
+        rule: str | RateRule = "cheapest",
+        carriers: Sequence[str] | None = None,
+        actor: str = "system",
+    ) -> RateChoice:
+        """Ask the carriers for quotes for a packed shipment, choose one and record the choice.
+
+        The request goes from the shipment's warehouse to the order's ship-to
+        address, handed over today. ``"cheapest"`` takes the cheapest quote
+        that arrives by the shipment's ``deliver_by`` (the fastest when none
+        does), ``"fastest"`` the earliest; a function is the host's own rule
+        (see :func:`~orderkit.fulfillment.rates.choose_rate`). A carrier that
+        fails is listed in the choice's ``failures``; its quote kept from the
+        last day stands in, marked stale.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is not packed.
+            ValidationError: An unknown carrier code or rule, or no carrier
+                could quote (nothing is recorded then).
+        """
+        actor = require_text(actor, "actor")
+        if rule not in ("cheapest", "fastest") and (isinstance(rule, str) or not callable(rule)):
+            raise ValidationError("rule", rule, 'use "cheapest", "fastest" or a function')
+        asked = self._carriers(carriers)
+        now = self._context.clock.now()
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            shipment, order, _ = self._load(uow, shipment_id)
+            shipment.check("rate_shop", ShipmentState.LABEL_PURCHASED)
+            request = self._rate_request(uow, shipment, order)
+        quotes, failures = gather_quotes(asked, request, self.quotes, now)
+        deliver_by = None if shipment.deliver_by is None else shipment.deliver_by.date()
+        chosen, meets = choose_rate(quotes, rule, deliver_by)
+        if chosen is None:
+            raise ValidationError(
+                "carriers",
+                sorted(asked),
+                "no quote to choose from: " + ("; ".join(failures) or "none serves it"),
+            )
+        alternatives = tuple(sorted((q for q in quotes if q is not chosen), key=_by_price))
+        choice = RateChoice(
+            rule=rule if isinstance(rule, str) else getattr(rule, "__name__", "host rule"),
+            chosen=chosen,
+            alternatives=alternatives,
+            failures=tuple(failures),
+            decided_at=now,
+            meets_promise=meets,
+        )
+        with self._context.store.unit_of_work() as uow:
+            shipment = uow.shipments.get(shipment.id)
+            shipment.check("rate_shop", ShipmentState.LABEL_PURCHASED)
+            shipment.rate_choice = choice
+            uow.shipments.save(shipment)
+            uow.commit()
+        return choice
+
+    @writes("fulfilment.ship")
+    @retried
+    def buy_label(
+        self,
+        shipment_id: str,
+        *,
+        carrier: str | None = None,
+        service: str | None = None,
+        actor: str = "system",
+    ) -> Shipment:
+        """Buy a packed shipment's labels: from its rate choice, or the carrier and service named.
+
+        The carrier is called outside any transaction; it buys once per
+        shipment id, so a call repeated after a failure never pays twice, and
+        asking again for a labelled shipment returns it as it is.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is not packed.
+            ValidationError: No carrier named and no rate choice, or an unknown carrier.
+            CarrierError: The carrier refused; CarrierUnavailable: it did not answer.
+        """
+        actor = require_text(actor, "actor")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            shipment, order, _ = self._load(uow, shipment_id)
+            if shipment.state is ShipmentState.LABEL_PURCHASED and (
+                carrier in (None, shipment.carrier) and service in (None, shipment.service)
+            ):
+                return shipment  # bought already: asking again buys nothing
+            shipment.check("buy_label", ShipmentState.LABEL_PURCHASED)
+            if carrier is None and shipment.rate_choice is not None:
+                carrier = shipment.rate_choice.chosen.carrier
+                service = service or shipment.rate_choice.chosen.service
+            if carrier is None or service is None:
+                raise ValidationError(
+                    "carrier", carrier, "name carrier and service, or rate_shop first"
+                )
+            chosen = self._carriers([carrier])[carrier]
+            request = self._rate_request(uow, shipment, order)
+        label = chosen.buy_label(
+            LabelRequest(
+                reference=shipment.id,
+                service=service,
+                origin=request.origin,
+                destination=request.destination,
+                parcels=request.parcels,
+                ship_on=request.ship_on,
+            )
+        )
+        with self._context.store.unit_of_work() as uow:
+            shipment = uow.shipments.get(shipment.id)
+            if (
+                shipment.state is ShipmentState.LABEL_PURCHASED
+                and shipment.tracking_number == label.tracking_number
+            ):
+                return shipment  # this very purchase was recorded already
+            shipment.check("buy_label", ShipmentState.LABEL_PURCHASED)
+            shipment.carrier, shipment.service = label.carrier, label.service
+            shipment.tracking_number = label.tracking_number
+            shipment.labels, shipment.label_price = label.packages, label.price
+            shipment.label = label.packages[0].label
+            self._move(
+                uow,
+                shipment,
+                ShipmentState.LABEL_PURCHASED,
+                actor,
+                f"{label.carrier} {label.service}",
+            )
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.ship")
+    @retried
+    def cancel_label(self, shipment_id: str, *, actor: str = "system") -> Shipment:
+        """Void a shipment's labels at the carrier; it is packed again, ready for another.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It has no label (or has shipped).
+            CarrierError: The carrier refused (the parcel moved already).
+        """
+        actor = require_text(actor, "actor")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            shipment = uow.shipments.get(require_code(shipment_id, "shipment_id"))
+        if shipment.state is not ShipmentState.LABEL_PURCHASED:
+            shipment.check("cancel_label")
+        carrier = self._carriers([str(shipment.carrier)])[str(shipment.carrier)]
+        for number in shipment.tracking_numbers:
+            carrier.cancel_label(number)
+        with self._context.store.unit_of_work() as uow:
+            shipment = uow.shipments.get(shipment.id)
+            shipment.check("cancel_label", ShipmentState.PACKED)
+            voided = shipment.tracking_number
+            shipment.carrier = shipment.service = shipment.tracking_number = None
+            shipment.labels, shipment.label_price, shipment.label = (), None, None
+            self._move(uow, shipment, ShipmentState.PACKED, actor, f"label {voided} voided")
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.track")
+    @retried
+    def record_tracking(
+        self, events: Sequence[TrackingEvent], *, actor: str = "system"
+    ) -> list[Shipment]:
+        """Apply tracking events to the shipments they name; return the shipments they changed.
+
+        Events seen before (by ``event_id``) change nothing, and late or
+        out-of-order events never undo a delivery or a return. A first scan of a
+        shipment whose label was bought but that nobody marked shipped ships
+        it. A failed delivery, an exception or a return is recorded as the
+        shipment's ``problem`` with a ``ShipmentProblem`` event; the order
+        follows its shipments (delivered when every unit is). Events for
+        tracking numbers no shipment has are ignored.
+
+        Raises:
+            ValidationError: Not a list of TrackingEvents.
+        """
+        actor = require_text(actor, "actor")
+        if (
+            isinstance(events, TrackingEvent)
+            or not isinstance(events, Sequence)
+            or not all(isinstance(event, TrackingEvent) for event in events)
+        ):
+            raise ValidationError("events", events, "give a list of TrackingEvents")
+        by_number: dict[str, list[TrackingEvent]] = {}
+        for event in events:
+            by_number.setdefault(event.tracking_number, []).append(event)
+        changed: dict[str, Shipment] = {}
+        with self._context.store.unit_of_work() as uow:
+            for number, batch in sorted(by_number.items()):
+                found = uow.shipments.by_tracking_number(number)
+                if found is None:
+                    continue
+                shipment = changed.get(found.id, found)  # a parcel of one already changed
+                if self._track_within(uow, shipment, batch, actor):
+                    changed[shipment.id] = shipment
+            uow.commit()
+        return list(changed.values())
+
+    @writes("fulfilment.track")
+    def receive_tracking_webhook(self, carrier: str, signature: str, body: bytes) -> list[Shipment]:
+        """Verify a carrier's tracking webhook and apply its events (see :meth:`record_tracking`).
+
+        Raises:
+            WebhookRejected: The carrier's check of signature, age or body failed.
+            ValidationError: An unknown carrier.
+        """
+        carrier = require_text(carrier, "carrier", 80)
+        chosen = self._carriers([carrier])[carrier]
+        events = chosen.parse_webhook(signature, body, self._context.clock.now())
+        return self.record_tracking(list(events), actor=f"carrier:{carrier}")
+
+    @writes("fulfilment.track")
+    def refresh_tracking(self, shipment_id: str) -> Shipment:
+        """Ask the carrier for a shipment's tracking and apply it.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ValidationError: It has no carrier orderkit knows, or no tracking number.
+            CarrierError: The carrier refused; CarrierUnavailable: it did not answer.
+        """
+        shipment = self.get(shipment_id)
+        if shipment.carrier is None or not shipment.tracking_numbers:
+            raise ValidationError("shipment_id", shipment_id, "has no carrier tracking to ask for")
+        carrier = self._carriers([shipment.carrier])[shipment.carrier]
+        events = [event for number in shipment.tracking_numbers for event in carrier.track(number)]
+        self.record_tracking(events, actor=f"carrier:{carrier.code}")
+        return self.get(shipment.id)
+
+    @reads("fulfilment.read")
+    def problems(self) -> list[Shipment]:
+        """Shipments with a problem not yet resolved by a delivery, oldest first."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            found = [shipment for state in _TROUBLED for shipment in uow.shipments.in_state(state)]
+        return sorted(found, key=lambda s: (s.created_at, s.id))
+
+    @reads("fulfilment.read")
+    def late(self, at: datetime | None = None) -> list[Shipment]:
+        """Shipments late against their promise at ``at`` (now by default), oldest first.
+
+        Late: not shipped by ``ship_by``, or not delivered by ``deliver_by``.
+        """
+        at = self._context.clock.now() if at is None else require_aware(at, "at")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            found = [
+                shipment
+                for state in ShipmentState
+                if state
+                not in (
+                    ShipmentState.DELIVERED,
+                    ShipmentState.CANCELLED,
+                    ShipmentState.RETURNED_TO_SENDER,
+                )
+                for shipment in uow.shipments.in_state(state)
+                if (
+                    shipment.ship_by is not None
+                    and shipment.ship_by < at
+                    and not shipment.left_stock
+                )
+                or (shipment.deliver_by is not None and shipment.deliver_by < at)
+            ]
+        return sorted(found, key=lambda s: (s.created_at, s.id))
 
     @writes("fulfilment.deliver")
     @retried
@@ -432,6 +776,86 @@ class FulfilmentService:
         """
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.shipments.for_order(load_order(uow, order).number)
+
+    # -- carriers ------------------------------------------------------------------------
+
+    def _carriers(self, codes: Sequence[str] | None) -> dict[str, Carrier]:
+        if codes is not None and (
+            isinstance(codes, str | bytes)
+            or not isinstance(codes, Sequence)
+            or not all(isinstance(code, str) for code in codes)
+        ):
+            raise ValidationError("carriers", codes, "give a list of carrier codes")
+        if codes is None:
+            if not self.carriers:
+                raise ValidationError(
+                    "carriers", [], "the shop has no carriers (ShopSettings.carriers)"
+                )
+            return dict(self.carriers)
+        unknown = [code for code in codes if code not in self.carriers]
+        if unknown or not codes:
+            raise ValidationError(
+                "carriers", unknown or list(codes), f"known carriers: {sorted(self.carriers)}"
+            )
+        return {code: self.carriers[code] for code in codes}
+
+    def _rate_request(
+        self, uow: FulfilmentUnitOfWork, shipment: Shipment, order: Order
+    ) -> RateRequest:
+        if not shipment.packages:
+            raise ValidationError("shipment_id", shipment.id, "pack it before asking carriers")
+        return RateRequest(
+            origin=uow.warehouses.get(shipment.warehouse).address,
+            destination=order.ship_to,
+            parcels=shipment.packages,
+            ship_on=self._context.clock.now().date(),
+        )
+
+    def _track_within(
+        self,
+        uow: FulfilmentUnitOfWork,
+        shipment: Shipment,
+        events: Sequence[TrackingEvent],
+        actor: str,
+    ) -> bool:
+        """Apply events to one shipment; say whether it changed."""
+        if not shipment.take_tracking(events):
+            return False
+        target = shipment.tracked_state()
+        order = load_order(uow, shipment.order_id)
+        shipments = [
+            shipment if other.id == shipment.id else other
+            for other in uow.shipments.for_order(shipment.order_number)
+        ]
+        if (
+            shipment.state is ShipmentState.LABEL_PURCHASED
+            and target is not None
+            and order.state in _FULFILLING
+        ):
+            moved = [e.at for e in shipment.tracking if e.status in _MOVING]
+            self._ship_within(uow, shipment, order, shipments, actor, min(moved, default=None))
+        if target is None or target is shipment.state or target not in NEXT_STATES[shipment.state]:
+            uow.shipments.save(shipment)
+            return True
+        latest = shipment.tracking[-1]
+        if target in _PROBLEMS:
+            shipment.problem = f"{target.value}: {latest.detail or latest.raw_status}"
+        elif target is ShipmentState.DELIVERED:
+            shipment.problem = None
+            shipment.delivered_at = latest.at
+        if target in _PROBLEMS:
+            self._context.record(
+                uow,
+                ShipmentProblem,
+                aggregate_id=shipment.id,
+                order_number=shipment.order_number,
+                kind=target.value,
+                detail=shipment.problem,
+            )
+        self._move(uow, shipment, target, actor, latest.detail)
+        follow_shipments(uow, self._orders, order, shipments, actor=actor)
+        uow.orders.save(order)
+        return True
 
     # -- inside a unit of work -----------------------------------------------------------
 

@@ -14,18 +14,29 @@ and ``returned_to_sender`` once it has. :data:`NEXT_STATES` is the whole table.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 import attrs
 
-from orderkit.core.checks import aware, code, count, optional_text, parse_enum
+from orderkit.core.checks import (
+    aware,
+    code,
+    count,
+    optional_instance_of,
+    optional_text,
+    parse_enum,
+)
+from orderkit.core.money import Money
 from orderkit.core.quantity import validate_quantity
 from orderkit.errors import InvalidQuantity, ShipmentStateError, ValidationError
+from orderkit.fulfillment.carriers import PackageLabel, RateQuote, TrackingEvent, TrackingStatus
 from orderkit.fulfillment.parcels import Parcel
 
 __all__ = [
     "NEXT_STATES",
+    "RateChoice",
     "Shipment",
     "ShipmentLine",
     "ShipmentState",
@@ -62,6 +73,8 @@ class ShipmentState(enum.StrEnum):
     CANCELLED = "cancelled"
     """Given up before it shipped; its units are open on the order again (final)."""
 
+
+T = TypeVar("T")
 
 _S = ShipmentState
 _UNDER_WAY = frozenset(
@@ -132,6 +145,41 @@ class ShipmentStep:
     note: str | None = None
 
 
+@attrs.frozen(slots=True)
+class RateChoice:
+    """The carrier and service chosen for a shipment, and what else was on offer.
+
+    Attributes:
+        rule: How it was chosen (``"cheapest"``, ``"fastest"``, a host rule's name).
+        chosen: The quote taken.
+        alternatives: Every other quote, cheapest first.
+        failures: Carriers that could not quote, as ``"code: reason"``.
+        decided_at: When.
+        meets_promise: Whether the chosen quote arrives by the shipment's
+            ``deliver_by`` (``True`` when there is none).
+    """
+
+    rule: str
+    chosen: RateQuote
+    alternatives: tuple[RateQuote, ...]
+    failures: tuple[str, ...]
+    decided_at: datetime = attrs.field(validator=aware())
+    meets_promise: bool = True
+
+
+_TRACKED_STATES = {
+    TrackingStatus.IN_TRANSIT: ShipmentState.IN_TRANSIT,
+    TrackingStatus.OUT_FOR_DELIVERY: ShipmentState.OUT_FOR_DELIVERY,
+    TrackingStatus.AVAILABLE_FOR_PICKUP: ShipmentState.OUT_FOR_DELIVERY,
+    TrackingStatus.ATTEMPTED: ShipmentState.DELIVERY_FAILED,
+    TrackingStatus.EXCEPTION: ShipmentState.EXCEPTION,
+    TrackingStatus.RETURNING: ShipmentState.EXCEPTION,
+    TrackingStatus.DELIVERED: ShipmentState.DELIVERED,
+    TrackingStatus.RETURNED: ShipmentState.RETURNED_TO_SENDER,
+}
+"""The shipment state each tracking status stands for (the others change nothing)."""
+
+
 def _lines(value: object) -> tuple[ShipmentLine, ...]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence) or not value:
         raise ValidationError("lines", value, "a shipment carries at least one line")
@@ -151,6 +199,26 @@ def _packages(value: object) -> tuple[Parcel, ...]:
         if not isinstance(parcel, Parcel):
             raise ValidationError("packages", parcel, "must be a Parcel")
     return tuple(value)
+
+
+def _all(kind: type[T]) -> Callable[[object], tuple[T, ...]]:
+    def convert(value: object) -> tuple[T, ...]:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
+            raise ValidationError(kind.__name__, value, f"give a list of {kind.__name__}s")
+        for item in value:
+            if not isinstance(item, kind):
+                raise ValidationError(kind.__name__, item, f"must be a {kind.__name__}")
+        return tuple(value)
+
+    return convert
+
+
+def _labels(value: object) -> tuple[PackageLabel, ...]:
+    return _all(PackageLabel)(value)
+
+
+def _tracking(value: object) -> tuple[TrackingEvent, ...]:
+    return _all(TrackingEvent)(value)
 
 
 def _state(value: object) -> ShipmentState:
@@ -187,6 +255,13 @@ class Shipment:
         deliver_by: When it was promised at the door.
         shipped_at: When it shipped.
         delivered_at: When it was delivered.
+        labels: One label per parcel, once bought.
+        label_price: What the carrier charged for the labels.
+        rate_choice: The carrier and service chosen by rate shopping, and the
+            alternatives.
+        tracking: Every tracking event received, once each, oldest first.
+        problem: What went wrong last (a failed delivery, an exception, a
+            parcel sent back, lateness); cleared when it is delivered.
         history: Every step it took, oldest first.
         version: The stored version (optimistic concurrency).
     """
@@ -207,6 +282,13 @@ class Shipment:
     deliver_by: datetime | None = attrs.field(default=None)
     shipped_at: datetime | None = attrs.field(default=None)
     delivered_at: datetime | None = attrs.field(default=None)
+    labels: tuple[PackageLabel, ...] = attrs.field(default=(), converter=_labels)
+    label_price: Money | None = attrs.field(default=None, validator=optional_instance_of(Money))
+    rate_choice: RateChoice | None = attrs.field(
+        default=None, validator=optional_instance_of(RateChoice)
+    )
+    tracking: tuple[TrackingEvent, ...] = attrs.field(default=(), converter=_tracking)
+    problem: str | None = attrs.field(default=None, validator=optional_text(500))
     history: list[ShipmentStep] = attrs.field(factory=list, converter=_history)
     version: int = 0
 
@@ -258,6 +340,48 @@ class Shipment:
         """
         if not any(target in NEXT_STATES[self.state] for target in targets):
             raise ShipmentStateError(self.id, self.state.value, command, self.allowed())
+
+    @property
+    def tracking_numbers(self) -> tuple[str, ...]:
+        """The shipment's tracking number and its parcels' numbers, each once."""
+        numbers = [self.tracking_number] if self.tracking_number else []
+        numbers += [label.tracking_number for label in self.labels]
+        return tuple(dict.fromkeys(numbers))
+
+    def take_tracking(self, events: Sequence[TrackingEvent]) -> tuple[TrackingEvent, ...]:
+        """Keep the events not seen before (by ``event_id``); return them.
+
+        The kept events stay ordered by the time they happened, however late
+        or out of order they arrive.
+        """
+        known = {event.event_id for event in self.tracking}
+        new = []
+        for event in events:
+            if event.event_id not in known:
+                known.add(event.event_id)
+                new.append(event)
+        if new:
+            self.tracking = tuple(
+                sorted((*self.tracking, *new), key=lambda event: (event.at, event.event_id))
+            )
+        return tuple(new)
+
+    def tracked_state(self) -> ShipmentState | None:
+        """The state the tracking says the parcels are in, or ``None`` when it says nothing.
+
+        Delivered or returned parcels stay so, whatever scan arrives after;
+        otherwise the latest event by the time it happened decides.
+        """
+        statuses = {event.status for event in self.tracking}
+        if TrackingStatus.DELIVERED in statuses:
+            return ShipmentState.DELIVERED
+        if TrackingStatus.RETURNED in statuses:
+            return ShipmentState.RETURNED_TO_SENDER
+        for event in reversed(self.tracking):
+            state = _TRACKED_STATES.get(event.status)
+            if state is not None:
+                return state
+        return None
 
     def keep_found(self, found: Mapping[str, int]) -> dict[str, int]:
         """Keep only the units found for each SKU named; return the units missing.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from orderkit.adapters.records._tables import VersionedRecords
 from orderkit.errors import ShipmentNotFound
-from orderkit.fulfillment.shipments import Shipment
+from orderkit.fulfillment.shipments import Shipment, ShipmentState
 
 __all__ = ["RecordShipments"]
 
@@ -14,9 +14,23 @@ class RecordShipments(VersionedRecords[Shipment]):
 
     TABLE, KIND, LABEL = "shipments", Shipment, "shipment"
     NOT_FOUND = ShipmentNotFound
-    INDEXES = {"order": lambda s: [(s.order_number,)]}
+    INDEXES = {
+        "order": lambda s: [(s.order_number,)],
+        "tracking": lambda s: [(number,) for number in s.tracking_numbers],
+        "state": lambda s: [(s.state.value,)],
+    }
 
     def for_order(self, order_number: int) -> list[Shipment]:
         """The shipments of an order, oldest first."""
         found = self._table.by("order", (order_number,))
+        return sorted(found, key=lambda shipment: (shipment.created_at, shipment.id))
+
+    def by_tracking_number(self, tracking_number: str) -> Shipment | None:
+        """The shipment with this tracking number (its own or a parcel's), or ``None``."""
+        found = self._table.by("tracking", (tracking_number,))
+        return found[0] if found else None
+
+    def in_state(self, state: ShipmentState) -> list[Shipment]:
+        """The shipments in ``state``, oldest first."""
+        found = self._table.by("state", (ShipmentState(state).value,))
         return sorted(found, key=lambda shipment: (shipment.created_at, shipment.id))
