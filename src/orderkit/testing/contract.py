@@ -24,9 +24,9 @@ method of the suites against that store:
 - :class:`~orderkit.testing.payment_contract.PaymentContract` (12): payments,
   their indexes (order, reference, signals, lapse), idempotency keys, refunds,
   credit accounts and their ledger;
-- :class:`~orderkit.testing.fulfilment_contract.FulfilmentContract` (3):
-  shipments through their steps, by order, with versions, and reservations
-  that shipped part of a line.
+- :class:`~orderkit.testing.fulfilment_contract.FulfilmentContract` (4):
+  shipments through their steps, by order, by tracking number and by state,
+  with versions, and reservations that shipped part of a line.
 
 A store that keeps data beyond the process subclasses
 :class:`PersistentStoreContract` instead (one check more) and also says how to

@@ -9,6 +9,7 @@ import pytest
 
 from orderkit.catalog.ports import Dimensions
 from orderkit.errors import AlreadyExists, ConcurrencyConflict, ShipmentNotFound
+from orderkit.fulfillment.carriers import PackageLabel
 from orderkit.fulfillment.parcels import Parcel
 from orderkit.fulfillment.shipments import Shipment, ShipmentLine, ShipmentState
 from orderkit.inventory.reservations import ReservationStatus
@@ -84,6 +85,30 @@ class FulfilmentContract:
             assert [s.id for s in uow.shipments.for_order(7)] == ["S2", "S9"]
             assert [s.id for s in uow.shipments.for_order(8)] == ["S5"]
             assert uow.shipments.for_order(9) == []
+
+    def test_shipments_are_found_by_tracking_number_and_by_state(self, store: Store) -> None:
+        """Any of its tracking numbers finds a shipment; states list follow saved changes."""
+        labelled = sample_shipment("S7", 7)
+        labelled.tracking_number = "ZP100000015DE"
+        labelled.labels = (
+            PackageLabel("ZP100000015DE", "label-1"),
+            PackageLabel("ZP100000029DE", "label-2"),
+        )
+        with store.unit_of_work() as uow:
+            uow.shipments.add(labelled)
+            uow.shipments.add(sample_shipment("S8", 8))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.shipments.by_tracking_number("ZP100000029DE").id == "S7"  # type: ignore[union-attr]
+            assert uow.shipments.by_tracking_number("NOPE") is None
+            assert [s.id for s in uow.shipments.in_state(ShipmentState.CREATED)] == ["S7", "S8"]
+            moved = uow.shipments.get("S8")
+            moved.move(ShipmentState.CANCELLED, at=T0, actor="desk")
+            uow.shipments.save(moved)
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [s.id for s in uow.shipments.in_state(ShipmentState.CREATED)] == ["S7"]
+            assert [s.id for s in uow.shipments.in_state(ShipmentState.CANCELLED)] == ["S8"]
 
     def test_a_partly_shipped_reservation_keeps_its_shipped_units(self, store: Store) -> None:
         """A reservation that shipped part of a line reads back with both counts."""
