@@ -16,6 +16,7 @@ from orderkit.core.ids import IdGenerator, IdSource
 from orderkit.core.retry import RetryPolicy
 from orderkit.errors import ConfigurationError
 from orderkit.fulfillment.carriers import Carrier
+from orderkit.fulfillment.promises import ShippingCalendar
 from orderkit.inventory.routing import RoutingStrategy
 from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.workflow import Authorize
@@ -50,6 +51,17 @@ def _callable_or_none(_: object, attribute: attrs.Attribute[Any], value: object)
 def _frozen_mapping(value: Mapping[str, int] | None) -> Mapping[str, int] | None:
     # Anything else is passed on for the inventory service to refuse by name.
     return MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
+
+
+def _calendars(value: object) -> Mapping[str, ShippingCalendar]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(code, str) and isinstance(calendar, ShippingCalendar)
+        for code, calendar in value.items()
+    ):
+        raise ConfigurationError(
+            "shipping_calendars", value, "give a mapping of warehouse codes to ShippingCalendars"
+        )
+    return MappingProxyType(dict(value))
 
 
 def _boolean(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -96,6 +108,9 @@ class ShopSettings:
         carriers: The carriers shipments are quoted, labelled and tracked
             with (:class:`~orderkit.fulfillment.carriers.Carrier`), such as
             :class:`~orderkit.adapters.carriers.ZoneParcelCarrier`.
+        shipping_calendars: Per warehouse code, when it works and how long an
+            order takes to leave (:class:`~orderkit.fulfillment.ShippingCalendar`);
+            shipments of those warehouses get their promised dates from it.
         verification: The checks payments pass before authorisation and
             before capture (:class:`~orderkit.VerificationPipeline`).
         credit_notes: ``credit_notes(order, refund) -> number`` issues a credit
@@ -135,6 +150,9 @@ class ShopSettings:
     )
     gateways: tuple[PaymentGateway, ...] = attrs.field(default=(), converter=tuple)
     carriers: tuple[Carrier, ...] = attrs.field(default=(), converter=tuple)
+    shipping_calendars: Mapping[str, ShippingCalendar] = attrs.field(
+        factory=dict, converter=_calendars
+    )
     verification: VerificationPipeline | None = None
     credit_notes: CreditNoteIssuer | None = None
     allow_overpayment: bool = attrs.field(default=False, validator=_boolean)

@@ -179,7 +179,11 @@ class Shop:
         self.purchasing = PurchasingService(context)
         self.store_credit = StoreCreditService(context)
         self.fulfilment = FulfilmentService(
-            context, orders=self.orders, stock=self.reservations, carriers=settings.carriers
+            context,
+            orders=self.orders,
+            stock=self.reservations,
+            carriers=settings.carriers,
+            calendars=settings.shipping_calendars,
         )
         self.payments = PaymentService(
             context,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -293,3 +295,27 @@ def test_packing_in_boxes_from_a_catalogue(shop: ok.Shop) -> None:
         shop.fulfilment.pack_in_boxes(unmeasured.id, boxes)
     assert refused.value.value == "TEE"
     assert _state(shop, tees.number) == before
+
+
+def test_the_warehouse_calendar_promises_the_dates_of_its_shipments(store_url: str | None) -> None:
+    calendar = ok.ShippingCalendar(
+        "Europe/Berlin", cutoff=time(14), handling_days=1, transit_days=2, holidays_country="DE"
+    )
+    clock = ok.ManualClock(datetime(2026, 4, 2, 13, 0, tzinfo=UTC))  # Thursday before Easter
+    with ok.Shop.open(store_url, clock=clock, seed=4, shipping_calendars={"BER": calendar}) as shop:
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.catalog.add(ok.Product(sku="TEE", name="Tee", price=ok.Money("10.00", "EUR")))
+        shop.inventory.receive("TEE", "BER", 3)
+        shop.customers.register("ana@example.com", "Ana", addresses=[BERLIN])
+        order = _ready(shop, [("TEE", 1)])
+        (shipment,) = shop.fulfilment.create_shipments(order.number)
+        berlin = ZoneInfo("Europe/Berlin")
+        # 15:00 in Berlin is after the cut-off; Good Friday and Easter Monday are holidays
+        assert shipment.ship_by == datetime(2026, 4, 8, 14, 0, tzinfo=berlin)
+        assert shipment.deliver_by == datetime(2026, 4, 10, 23, 59, 59, tzinfo=berlin)
+        assert shop.fulfilment.promise(order.number, "BER") == ok.Promise(
+            shipment.ship_by, date(2026, 4, 10), shipment.deliver_by
+        )
+        assert shop.fulfilment.promise(order.number, "HAM") is None
+        clock.advance(timedelta(days=6, hours=2))  # Wednesday 17:00 in Berlin, not shipped
+        assert [s.id for s in shop.fulfilment.late()] == [shipment.id]

@@ -60,6 +60,8 @@ EXPECTED = {
     "OrderTransitioned",
     "OutboxMessage",
     "Parcel",
+    "ShippingCalendar",
+    "Promise",
     "ShipmentProblem",
     "TrackingStatus",
     "TrackingEvent",

@@ -21,6 +21,7 @@ from orderkit.fulfillment.carriers import (
 )
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel, WeightRule
+from orderkit.fulfillment.promises import Promise, ShippingCalendar
 from orderkit.fulfillment.rates import QuoteBook, choose_rate
 from orderkit.fulfillment.service import FulfilmentService
 from orderkit.fulfillment.shipments import (
@@ -45,6 +46,7 @@ __all__ = [
     "Package",
     "PackageLabel",
     "Parcel",
+    "Promise",
     "QuoteBook",
     "RateChoice",
     "RateQuote",
@@ -53,6 +55,7 @@ __all__ = [
     "ShipmentLine",
     "ShipmentState",
     "ShipmentStep",
+    "ShippingCalendar",
     "TrackingEvent",
     "TrackingStatus",
     "WeightRule",

@@ -27,6 +27,7 @@ from orderkit.fulfillment.order_progress import follow_shipments
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel
 from orderkit.fulfillment.ports import FulfilmentUnitOfWork, OrderSteps, ShipmentStock
+from orderkit.fulfillment.promises import Promise, ShippingCalendar
 from orderkit.fulfillment.rates import QuoteBook, RateRule, choose_rate, gather_quotes
 from orderkit.fulfillment.shipments import (
     NEXT_STATES,
@@ -88,10 +89,13 @@ class FulfilmentService:
         carriers: The carriers to quote, buy labels from and track with.
         quotes: Where quotes are kept between calls (a new
             :class:`~orderkit.fulfillment.rates.QuoteBook` by default).
+        calendars: Per warehouse code, the calendar that promises dates
+            (:class:`~orderkit.fulfillment.promises.ShippingCalendar`).
 
     Attributes:
         carriers: The carriers by code.
         quotes: The quote book.
+        calendars: The shipping calendars by warehouse code.
 
     Raises:
         ConfigurationError: A carrier that is not one, or two with one code.
@@ -104,6 +108,7 @@ class FulfilmentService:
         stock: ShipmentStock,
         carriers: Sequence[Carrier] = (),
         quotes: QuoteBook | None = None,
+        calendars: Mapping[str, ShippingCalendar] | None = None,
     ) -> None:
         self._context = context
         self._orders = orders
@@ -116,6 +121,7 @@ class FulfilmentService:
                 raise ConfigurationError("carriers", carrier.code, "two carriers share this code")
             self.carriers[carrier.code] = carrier
         self.quotes = quotes if quotes is not None else QuoteBook()
+        self.calendars: Mapping[str, ShippingCalendar] = dict(calendars or {})
 
     @writes("fulfilment.create")
     @retried
@@ -131,7 +137,9 @@ class FulfilmentService:
 
         One shipment per warehouse the order's reservations hold units in.
         Units still backordered join a later shipment once stock arrives;
-        calling this again when nothing new is held makes nothing.
+        calling this again when nothing new is held makes nothing. Dates not
+        given are promised by the warehouse's shipping calendar, from when
+        the order was placed, when the shop has one for it.
 
         Returns:
             The shipments made (empty when every held unit is in one already).
@@ -153,6 +161,7 @@ class FulfilmentService:
             self._check_fulfilling(loaded, "create_shipments")
             made = []
             for warehouse, units in sorted(self._unshipped(uow, loaded, shipments).items()):
+                promised = self._promise(loaded, warehouse)
                 shipment = Shipment(
                     id=context.ids.new(),
                     order_id=loaded.id,
@@ -160,8 +169,8 @@ class FulfilmentService:
                     warehouse=warehouse,
                     lines=[ShipmentLine(sku, quantity) for sku, quantity in sorted(units.items())],
                     created_at=now,
-                    ship_by=ship_by,
-                    deliver_by=deliver_by,
+                    ship_by=ship_by or (promised.ship_by if promised else None),
+                    deliver_by=deliver_by or (promised.deliver_by if promised else None),
                 )
                 uow.shipments.add(shipment)
                 context.record(
@@ -776,6 +785,21 @@ class FulfilmentService:
         """
         with self._context.store.unit_of_work(readonly=True) as uow:
             return uow.shipments.for_order(load_order(uow, order).number)
+
+    @reads("fulfilment.read")
+    def promise(self, order: OrderRef, warehouse: str) -> Promise | None:
+        """What ``warehouse``'s calendar promises for an order, or ``None`` without a calendar.
+
+        Raises:
+            OrderNotFound: No such order.
+        """
+        warehouse = require_code(warehouse, "warehouse")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return self._promise(load_order(uow, order), warehouse)
+
+    def _promise(self, order: Order, warehouse: str) -> Promise | None:
+        calendar = self.calendars.get(warehouse)
+        return None if calendar is None else calendar.promise(order.placed_at)
 
     # -- carriers ------------------------------------------------------------------------
 
