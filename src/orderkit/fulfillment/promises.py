@@ -13,22 +13,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from orderkit.core.checks import optional_text, require_aware
 from orderkit.errors import ConfigurationError, ValidationError
 
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
 __all__ = ["Promise", "ShippingCalendar"]
+
+
+def _zone_info(name: str) -> ZoneInfo:
+    # zoneinfo reads the environment and sysconfig when imported: only once a calendar is made
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 def _zone(value: object) -> str:
     if not isinstance(value, str):
         raise ValidationError("timezone", value, "give an IANA time zone such as 'Europe/Berlin'")
+    from zoneinfo import ZoneInfoNotFoundError
+
     try:
-        ZoneInfo(value)
+        _zone_info(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError("timezone", value, "is not an IANA time zone") from None
     return value
@@ -142,7 +153,7 @@ class ShippingCalendar:
     @property
     def zone(self) -> ZoneInfo:
         """The time zone as a ``ZoneInfo``."""
-        return ZoneInfo(self.timezone)
+        return _zone_info(self.timezone)
 
     def is_working_day(self, day: date) -> bool:
         """Whether the warehouse works on ``day``.
