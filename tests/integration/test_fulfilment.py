@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
 import orderkit as ok
@@ -202,7 +203,6 @@ def test_refused_steps_change_nothing(shop: ok.Shop) -> None:
         (InvalidQuantity, lambda: shop.fulfilment.pick(shipment.id, {"TEE": 3})),
         (InvalidQuantity, lambda: shop.fulfilment.pick(shipment.id, {"TEE": -1})),
         (ValidationError, lambda: shop.fulfilment.pick(shipment.id, {"MUG": 1})),
-        (ValidationError, lambda: shop.fulfilment.pick(shipment.id, {"TEE": 0})),
         (ValidationError, lambda: shop.fulfilment.pick(shipment.id, [("TEE", 1)])),
         (ValidationError, lambda: shop.fulfilment.split(shipment.id, {"TEE": 2})),
         (ValidationError, lambda: shop.fulfilment.cancel(shipment.id, reason="  ")),
@@ -319,3 +319,70 @@ def test_the_warehouse_calendar_promises_the_dates_of_its_shipments(store_url: s
         assert shop.fulfilment.promise(order.number, "HAM") is None
         clock.advance(timedelta(days=6, hours=2))  # Wednesday 17:00 in Berlin, not shipped
         assert [s.id for s in shop.fulfilment.late()] == [shipment.id]
+
+
+def test_a_shipment_with_nothing_found_is_cancelled_and_its_units_reserved_again(
+    shop: ok.Shop,
+) -> None:
+    shop.inventory.receive("MUG", "BER", 2)
+    shop.inventory.receive("MUG", "HAM", 5)
+    order = _ready(shop, [("MUG", 2)])
+    (empty,) = shop.fulfilment.create_shipments(order.number)
+    gone = shop.fulfilment.pick(empty.id, {"MUG": 0})
+    assert gone.state is ok.ShipmentState.CANCELLED
+    assert gone.history[-1].note == "nothing found (short: MUG 2)"
+    assert shop.inventory.level("MUG", "BER").on_hand == 0
+    (rest,) = shop.fulfilment.create_shipments(order.number)
+    assert (rest.warehouse, rest.units) == ("HAM", {"MUG": 2})
+
+
+def test_pick_lists_batch_by_priority_and_walk_the_bins(shop: ok.Shop) -> None:
+    for sku, where in (("TEE", "A-03"), ("MUG", "A-01"), ("CAP", "B-07")):
+        shop.inventory.receive(sku, "BER", 50)
+        shop.inventory.set_bin(sku, "BER", where)
+    clock = shop.clock
+    assert isinstance(clock, ok.ManualClock)
+    shipments = []
+    for lines in ([("TEE", 1), ("MUG", 1)], [("TEE", 1), ("MUG", 2)], [("TEE", 1), ("MUG", 3)]):
+        clock.advance(timedelta(minutes=1))
+        shipments.append(shop.fulfilment.create_shipments(_ready(shop, lines).number)[0])
+    clock.advance(timedelta(minutes=1))
+    shipments.append(shop.fulfilment.create_shipments(_ready(shop, [("CAP", 2)]).number)[0])
+    shop.fulfilment.prioritise(shipments[2].id, 5, reason="customer called twice")
+    lists = shop.fulfilment.pick_lists("BER", max_orders=3)
+    assert [pick.shipments for pick in lists] == [
+        (shipments[2].id, shipments[0].id, shipments[1].id),
+        (shipments[3].id,),
+    ]
+    first = lists[0]
+    assert first.priorities[shipments[2].id] == (5, ("set by hand: customer called twice",))
+    assert first.priorities[shipments[0].id] == (100, ("order priority 100",))
+    assert [(line.bin, line.sku, line.quantity) for line in first.lines] == [
+        ("A-01", "MUG", 6),
+        ("A-03", "TEE", 3),
+    ]
+    assert len(shop.fulfilment.pick_lists("BER", max_orders=1)) == 4
+    assert len(shop.fulfilment.pick_lists("BER", max_orders=3, max_lines=1)) == 4
+    with pytest.raises(ValidationError, match="group_by"):
+        shop.fulfilment.pick_lists("BER", group_by=["colour"])
+    picked = shop.fulfilment.confirm_pick_list(first, {"TEE": 2})
+    assert [s.state for s in picked] == [ok.ShipmentState.PICKED] * 3
+    # the most urgent shipments got the tees found; the last one came up short
+    assert [s.units.get("TEE", 0) for s in picked] == [1, 1, 0]
+    with pytest.raises(ok.errors.ShipmentStateError):
+        shop.fulfilment.confirm_pick_list(first)
+    assert shop.inventory.verify_ledger()
+
+
+def test_priority_rules_move_urgent_express_and_vip_orders_forward(shop: ok.Shop) -> None:
+    rules = ok.PriorityRules()
+    shop.inventory.receive("TEE", "BER", 10)
+    order = _ready(shop, [("TEE", 1)])
+    (shipment,) = shop.fulfilment.create_shipments(order.number, ship_by=T0 + timedelta(hours=2))
+    loaded = shop.orders.get(order.number)
+    score, reasons = rules.score(loaded, shipment, T0 + timedelta(days=2))
+    assert score == 100 - 40 - 2 * 5
+    assert reasons == ("order priority 100", "ship by 2026-03-02T11:00+00:00", "waiting 2 days")
+    vip = attrs.evolve(loaded, tags=("vip",))
+    express = attrs.evolve(shipment, service="express")
+    assert rules.score(vip, express, T0)[0] == 100 - 30 - 40 - 20

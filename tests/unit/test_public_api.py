@@ -60,6 +60,8 @@ EXPECTED = {
     "OrderTransitioned",
     "OutboxMessage",
     "Parcel",
+    "PriorityRules",
+    "PickList",
     "ShippingCalendar",
     "Promise",
     "ShipmentProblem",

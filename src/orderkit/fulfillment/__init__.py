@@ -21,6 +21,7 @@ from orderkit.fulfillment.carriers import (
 )
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel, WeightRule
+from orderkit.fulfillment.picking import PickLine, PickList, PriorityRules, plan_pick_lists
 from orderkit.fulfillment.promises import Promise, ShippingCalendar
 from orderkit.fulfillment.rates import QuoteBook, choose_rate
 from orderkit.fulfillment.service import FulfilmentService
@@ -46,6 +47,9 @@ __all__ = [
     "Package",
     "PackageLabel",
     "Parcel",
+    "PickLine",
+    "PickList",
+    "PriorityRules",
     "Promise",
     "QuoteBook",
     "RateChoice",
@@ -61,5 +65,6 @@ __all__ = [
     "WeightRule",
     "choose_boxes",
     "choose_rate",
+    "plan_pick_lists",
     "shipment_document",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+import attrs
+
 from orderkit.core.access import reads, writes
 from orderkit.core.checks import require_aware, require_code, require_text
 from orderkit.core.context import ServiceContext, retried
@@ -26,6 +28,7 @@ from orderkit.fulfillment.events import (
 from orderkit.fulfillment.order_progress import follow_shipments
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel
+from orderkit.fulfillment.picking import PickList, PriorityRules, plan_pick_lists, share_found
 from orderkit.fulfillment.ports import FulfilmentUnitOfWork, OrderSteps, ShipmentStock
 from orderkit.fulfillment.promises import Promise, ShippingCalendar
 from orderkit.fulfillment.rates import QuoteBook, RateRule, choose_rate, gather_quotes
@@ -91,11 +94,13 @@ class FulfilmentService:
             :class:`~orderkit.fulfillment.rates.QuoteBook` by default).
         calendars: Per warehouse code, the calendar that promises dates
             (:class:`~orderkit.fulfillment.promises.ShippingCalendar`).
+        priority_rules: How pick priorities follow from orders.
 
     Attributes:
         carriers: The carriers by code.
         quotes: The quote book.
         calendars: The shipping calendars by warehouse code.
+        priority_rules: The pick priority rules.
 
     Raises:
         ConfigurationError: A carrier that is not one, or two with one code.
@@ -109,6 +114,7 @@ class FulfilmentService:
         carriers: Sequence[Carrier] = (),
         quotes: QuoteBook | None = None,
         calendars: Mapping[str, ShippingCalendar] | None = None,
+        priority_rules: PriorityRules | None = None,
     ) -> None:
         self._context = context
         self._orders = orders
@@ -122,6 +128,7 @@ class FulfilmentService:
             self.carriers[carrier.code] = carrier
         self.quotes = quotes if quotes is not None else QuoteBook()
         self.calendars: Mapping[str, ShippingCalendar] = dict(calendars or {})
+        self.priority_rules = priority_rules or PriorityRules()
 
     @writes("fulfilment.create")
     @retried
@@ -215,15 +222,129 @@ class FulfilmentService:
         if picked is not None and not isinstance(picked, Mapping):
             raise ValidationError("picked", picked, "give a mapping of SKUs to units found")
         with self._context.store.unit_of_work() as uow:
-            shipment, order, shipments = self._load(uow, shipment_id)
-            shipment.check("pick", ShipmentState.PICKED)
-            self._check_fulfilling(order, "pick")
-            missing = shipment.keep_found(picked) if picked else {}
-            note = None
-            if missing:
-                note = "short: " + ", ".join(f"{sku} {n}" for sku, n in sorted(missing.items()))
-                self._reallocate(uow, order, shipment, missing)
-            self._step(uow, shipment, order, ShipmentState.PICKED, actor, note, shipments)
+            shipment = self._pick_within(uow, shipment_id, picked, actor)
+            uow.commit()
+        return shipment
+
+    def _pick_within(
+        self,
+        uow: FulfilmentUnitOfWork,
+        shipment_id: str,
+        picked: Mapping[str, int] | None,
+        actor: str,
+    ) -> Shipment:
+        """Pick one shipment; with nothing found at all it is cancelled, its units given back."""
+        shipment, order, shipments = self._load(uow, shipment_id)
+        shipment.check("pick", ShipmentState.PICKED)
+        self._check_fulfilling(order, "pick")
+        missing = shipment.keep_found(picked) if picked else {}
+        note = None
+        if missing:
+            note = "short: " + ", ".join(f"{sku} {n}" for sku, n in sorted(missing.items()))
+            self._reallocate(uow, order, shipment, missing)
+        found_none = missing == shipment.units
+        target = ShipmentState.CANCELLED if found_none else ShipmentState.PICKED
+        note = f"nothing found ({note})" if found_none else note
+        self._step(uow, shipment, order, target, actor, note, shipments)
+        return shipment
+
+    @reads("fulfilment.read")
+    def pick_lists(
+        self,
+        warehouse: str,
+        *,
+        group_by: Sequence[str] = (),
+        max_orders: int = 20,
+        max_lines: int = 200,
+        rules: PriorityRules | None = None,
+    ) -> list[PickList]:
+        """Batch the warehouse's shipments waiting to be picked into pick lists.
+
+        Most urgent first by ``rules`` (the shop's default
+        :class:`~orderkit.fulfillment.picking.PriorityRules` when not given; a
+        priority set with :meth:`prioritise` wins), grouped by ``group_by``
+        (``"country"``, ``"carrier"``, ``"service"``, ``"ship_by"``,
+        ``"priority"``), at most ``max_orders`` shipments and ``max_lines``
+        lines a list (``max_orders=1``: one order a list), each walked in
+        bin order. Nothing is saved: confirm a list with :meth:`confirm_pick_list`.
+
+        Raises:
+            ValidationError: An unknown grouping key, a limit below one, or
+                rules that are not PriorityRules.
+        """
+        warehouse = require_code(warehouse, "warehouse")
+        if rules is not None and not isinstance(rules, PriorityRules):
+            raise ValidationError("rules", rules, "give PriorityRules, or None for the shop's")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            waiting = [
+                (load_order(uow, shipment.order_id), shipment)
+                for shipment in uow.shipments.in_state(ShipmentState.CREATED)
+                if shipment.warehouse == warehouse
+            ]
+            bins = uow.stock.bins(warehouse)
+        return plan_pick_lists(
+            warehouse,
+            waiting,
+            bins,
+            self._context.clock.now(),
+            rules=rules or self.priority_rules,
+            group_by=group_by,
+            max_orders=max_orders,
+            max_lines=max_lines,
+        )
+
+    @writes("fulfilment.pick")
+    @retried
+    def confirm_pick_list(
+        self,
+        pick_list: PickList,
+        found: Mapping[str, int] | None = None,
+        *,
+        actor: str = "system",
+    ) -> list[Shipment]:
+        """Confirm a pick list: every unit found, or the units found per SKU.
+
+        Units found are shared among the list's shipments most urgent first;
+        a shipment that comes up short is handled as in :meth:`pick`, and one
+        that got nothing at all is cancelled with its units given back. All
+        of the list's shipments are picked in one unit of work, or none.
+
+        Raises:
+            ValidationError, InvalidQuantity: A SKU not on the list, or more found than asked.
+            ShipmentStateError: One of its shipments was picked or cancelled since.
+        """
+        actor = require_text(actor, "actor")
+        if not isinstance(pick_list, PickList):
+            raise ValidationError("pick_list", pick_list, "give a PickList from pick_lists()")
+        if found is not None and not isinstance(found, Mapping):
+            raise ValidationError("found", found, "give a mapping of SKUs to units found")
+        shares = share_found(pick_list, found or {})
+        with self._context.store.unit_of_work() as uow:
+            picked = [
+                self._pick_within(uow, shipment_id, shares[shipment_id], actor)
+                for shipment_id in pick_list.shipments
+            ]
+            uow.commit()
+        return picked
+
+    @writes("fulfilment.prioritise")
+    @retried
+    def prioritise(
+        self, shipment_id: str, priority: int | None, *, reason: str, actor: str = "system"
+    ) -> Shipment:
+        """Set a shipment's pick priority by hand (lower is first), or ``None`` to follow the rules.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ValidationError: A priority outside 0 to 1000, or no reason.
+        """
+        actor = require_text(actor, "actor")
+        reason = require_text(reason, "reason", 500)
+        with self._context.store.unit_of_work() as uow:
+            shipment = uow.shipments.get(require_code(shipment_id, "shipment_id"))
+            shipment.priority, shipment.priority_reason = priority, reason
+            attrs.validate(shipment)
+            uow.shipments.save(shipment)
             uow.commit()
         return shipment
 

@@ -213,6 +213,13 @@ def _all(kind: type[T]) -> Callable[[object], tuple[T, ...]]:
     return convert
 
 
+def _optional_priority(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+        raise ValidationError("priority", value, "must be an int from 0 (first) to 1000")
+
+
 def _labels(value: object) -> tuple[PackageLabel, ...]:
     return _all(PackageLabel)(value)
 
@@ -262,6 +269,9 @@ class Shipment:
         tracking: Every tracking event received, once each, oldest first.
         problem: What went wrong last (a failed delivery, an exception, a
             parcel sent back, lateness); cleared when it is delivered.
+        priority: A pick priority set by hand (lower is picked first), which
+            wins over the shop's priority rules; ``None`` to follow the rules.
+        priority_reason: Why it was set.
         history: Every step it took, oldest first.
         version: The stored version (optimistic concurrency).
     """
@@ -289,6 +299,8 @@ class Shipment:
     )
     tracking: tuple[TrackingEvent, ...] = attrs.field(default=(), converter=_tracking)
     problem: str | None = attrs.field(default=None, validator=optional_text(500))
+    priority: int | None = attrs.field(default=None, validator=_optional_priority)
+    priority_reason: str | None = attrs.field(default=None, validator=optional_text(500))
     history: list[ShipmentStep] = attrs.field(factory=list, converter=_history)
     version: int = 0
 
@@ -386,8 +398,11 @@ class Shipment:
     def keep_found(self, found: Mapping[str, int]) -> dict[str, int]:
         """Keep only the units found for each SKU named; return the units missing.
 
+        When nothing at all was found the lines stay as planned and every
+        unit is returned as missing.
+
         Raises:
-            ValidationError: A SKU not in the shipment, or nothing found at all.
+            ValidationError: A SKU not in the shipment.
             InvalidQuantity: More units found than the line has, or not an int.
         """
         missing: dict[str, int] = {}
@@ -408,9 +423,8 @@ class Shipment:
                 missing[line.sku] = line.quantity - quantity
             if quantity:
                 kept.append(ShipmentLine(line.sku, quantity))
-        if not kept:
-            raise ValidationError("picked", dict(found), "nothing found: cancel the shipment")
-        self.lines = tuple(kept)
+        if kept:  # with nothing found the lines stay, for the record of what was planned
+            self.lines = tuple(kept)
         return missing
 
     def take_out(self, units: Mapping[str, int]) -> tuple[ShipmentLine, ...]:
