@@ -386,3 +386,101 @@ def test_priority_rules_move_urgent_express_and_vip_orders_forward(shop: ok.Shop
     vip = attrs.evolve(loaded, tags=("vip",))
     express = attrs.evolve(shipment, service="express")
     assert rules.score(vip, express, T0)[0] == 100 - 30 - 40 - 20
+
+
+def test_a_pickup_is_collected_with_its_code_or_goes_back_to_stock(shop: ok.Shop) -> None:
+    store = ok.Address(
+        name="Shop", line1="Alex 1", city="Berlin", postal_code="10178", country="DE"
+    )
+    shop.inventory.add_warehouse(ok.Warehouse("ALX", "Alexanderplatz", store, pickup_point=True))
+    shop.inventory.receive("TEE", "ALX", 4)  # only the store has it
+    shop.inventory.receive("MUG", "BER", 4)
+    order = _ready(shop, [("TEE", 1)])
+    (shipment,) = shop.fulfilment.create_shipments(order.number)
+    shop.fulfilment.pick(shipment.id)
+    shop.fulfilment.pack(shipment.id, [BOX])
+    counter = shop.fulfilment.ready_for_pickup(shipment.id, hold_days=3)
+    mugs = _ready(shop, [("MUG", 1)])
+    (elsewhere,) = shop.fulfilment.create_shipments(mugs.number)
+    shop.fulfilment.pick(elsewhere.id)
+    shop.fulfilment.pack(elsewhere.id, [BOX])
+    with pytest.raises(ValidationError, match="BER is not a pickup point"):
+        shop.fulfilment.ready_for_pickup(elsewhere.id)
+    assert counter.state is ok.ShipmentState.OUT_FOR_DELIVERY
+    assert counter.pickup_code is not None
+    assert len(counter.pickup_code) == 6
+    assert shop.orders.get(counter.order_number).state == "shipped"
+    before = _state(shop, counter.order_number)
+    with pytest.raises(ValidationError, match="does not match"):
+        shop.fulfilment.collect(counter.id, "000000x", received_by="Mallory")
+    assert _state(shop, counter.order_number) == before
+    collected = shop.fulfilment.collect(counter.id, counter.pickup_code, received_by="Ana")
+    assert collected.proof == ok.ProofOfDelivery(received_by="Ana")
+    assert shop.orders.get(counter.order_number).state == "delivered"
+
+
+def test_an_uncollected_pickup_returns_to_the_shelf(store_url: str | None) -> None:
+    store = ok.Address(
+        name="Shop", line1="Alex 1", city="Berlin", postal_code="10178", country="DE"
+    )
+    clock = ok.ManualClock(T0)
+    with ok.Shop.open(store_url, clock=clock, seed=9) as shop:
+        shop.inventory.add_warehouse(ok.Warehouse("ALX", "Store", store, pickup_point=True))
+        shop.catalog.add(ok.Product(sku="TEE", name="Tee", price=ok.Money("10.00", "EUR")))
+        shop.inventory.receive("TEE", "ALX", 2)
+        shop.customers.register("ana@example.com", "Ana", addresses=[store])
+        order = _ready(shop, [("TEE", 2)])
+        (shipment,) = shop.fulfilment.create_shipments(order.number)
+        shop.fulfilment.pick(shipment.id)
+        shop.fulfilment.pack(shipment.id, [BOX])
+        shop.fulfilment.ready_for_pickup(shipment.id, hold_days=2)
+        assert shop.inventory.level("TEE", "ALX").on_hand == 0
+        assert shop.fulfilment.return_uncollected() == []
+        clock.advance(timedelta(days=2, seconds=1))
+        (back,) = shop.fulfilment.return_uncollected()
+        assert back.state is ok.ShipmentState.RETURNED_TO_SENDER
+        assert back.problem == "uncollected: back to stock"
+        assert shop.inventory.level("TEE", "ALX").on_hand == 2
+        assert [s.id for s in shop.fulfilment.problems()] == [shipment.id]
+        assert shop.inventory.verify_ledger()
+
+
+def test_the_shops_own_drivers_deliver_nearest_first_with_proof(store_url: str | None) -> None:
+    def at(name: str, lat: float, lon: float) -> ok.Address:
+        return ok.Address(
+            name=name,
+            line1="Str. 1",
+            city="Berlin",
+            postal_code="10115",
+            country="DE",
+            coordinates=ok.Coordinates(lat, lon),
+        )
+
+    depot = at("Depot", 52.50, 13.40)
+    with ok.Shop.open(store_url, clock=ok.ManualClock(T0), seed=6) as shop:
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", depot))
+        shop.catalog.add(ok.Product(sku="CAKE", name="Cake", price=ok.Money("20.00", "EUR")))
+        shop.inventory.receive("CAKE", "BER", 10)
+        ids = []
+        for n, (lat, lon) in enumerate([(52.58, 13.40), (52.51, 13.40), (52.54, 13.40)]):
+            email = f"c{n}@example.com"
+            shop.customers.register(email, f"C{n}", addresses=[at(f"C{n}", lat, lon)])
+            order = shop.orders.place(email, [("CAKE", 1)], payment_method="cash_on_delivery")
+            shop.orders.confirm(order.number)
+            (shipment,) = shop.fulfilment.create_shipments(order.number)
+            shop.fulfilment.pick(shipment.id)
+            shop.fulfilment.pack(shipment.id, [BOX])
+            ids.append(shipment.id)
+        routed = shop.fulfilment.assign_route(ids, driver="Kim", route="north-1")
+        assert [s.id for s in routed] == [ids[1], ids[2], ids[0]]
+        assert [(s.stop, s.driver, s.carrier) for s in routed] == [
+            (1, "Kim", "own-drivers"),
+            (2, "Kim", "own-drivers"),
+            (3, "Kim", "own-drivers"),
+        ]
+        proof = ok.ProofOfDelivery(photo="photos/door-17.jpg")
+        done = shop.fulfilment.deliver(routed[0].id, proof=proof)
+        assert done.proof == proof
+        assert shop.orders.get(done.order_number).state == "delivered"
+        with pytest.raises(ValidationError, match="proof"):
+            ok.ProofOfDelivery()

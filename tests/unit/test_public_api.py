@@ -60,6 +60,7 @@ EXPECTED = {
     "OrderTransitioned",
     "OutboxMessage",
     "Parcel",
+    "ProofOfDelivery",
     "PriorityRules",
     "PickList",
     "ShippingCalendar",

@@ -19,6 +19,7 @@ from orderkit.fulfillment.carriers import (
     TrackingEvent,
     TrackingStatus,
 )
+from orderkit.fulfillment.last_mile import OWN_DRIVERS, PICKUP, ProofOfDelivery, order_stops
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel, WeightRule
 from orderkit.fulfillment.picking import PickLine, PickList, PriorityRules, plan_pick_lists
@@ -37,6 +38,8 @@ from orderkit.fulfillment.shipments import (
 
 __all__ = [
     "NEXT_STATES",
+    "OWN_DRIVERS",
+    "PICKUP",
     "Box",
     "Carrier",
     "CarrierService",
@@ -51,6 +54,7 @@ __all__ = [
     "PickList",
     "PriorityRules",
     "Promise",
+    "ProofOfDelivery",
     "QuoteBook",
     "RateChoice",
     "RateQuote",
@@ -65,6 +69,7 @@ __all__ = [
     "WeightRule",
     "choose_boxes",
     "choose_rate",
+    "order_stops",
     "plan_pick_lists",
     "shipment_document",
 ]

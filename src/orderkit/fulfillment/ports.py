@@ -91,6 +91,17 @@ class ShipmentStock(Protocol):
         """Stop holding units a picker could not find; return the units written off."""
         ...
 
+    def restock_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        units: Mapping[str, int],
+        *,
+        return_document: str,
+    ) -> dict[str, int]:
+        """Put units back where ``document``'s reservations shipped them from."""
+        ...
+
     def top_up_within(
         self,
         uow: InventoryUnitOfWork,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
 from orderkit.core.access import reads, writes
-from orderkit.core.checks import require_aware, require_code, require_text
+from orderkit.core.checks import require_aware, require_code, require_limit, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.errors import ConfigurationError, InvalidTransition, ValidationError
 from orderkit.fulfillment.carriers import (
@@ -24,6 +25,13 @@ from orderkit.fulfillment.events import (
     ShipmentMoved,
     ShipmentProblem,
     ShortPicked,
+)
+from orderkit.fulfillment.last_mile import (
+    OWN_DRIVERS,
+    PICKUP,
+    ProofOfDelivery,
+    order_stops,
+    pickup_code,
 )
 from orderkit.fulfillment.order_progress import follow_shipments
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
@@ -718,6 +726,188 @@ class FulfilmentService:
         self.record_tracking(events, actor=f"carrier:{carrier.code}")
         return self.get(shipment.id)
 
+    @writes("fulfilment.ship")
+    @retried
+    def ready_for_pickup(
+        self, shipment_id: str, *, hold_days: int = 7, actor: str = "system"
+    ) -> Shipment:
+        """Put a packed shipment on the pickup counter of its pickup point, with a pickup code.
+
+        Its units leave stock (they are set aside for the customer) and the
+        shipment waits ``out_for_delivery`` until it is collected with
+        :meth:`collect`, or, after ``hold_days``, goes back to stock with
+        :meth:`return_uncollected`. Tell the customer ``pickup_code``.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is not packed.
+            ValidationError: Its warehouse is not a pickup point, or hold_days
+                is not an int from 1 to 60.
+        """
+        actor = require_text(actor, "actor")
+        if (
+            isinstance(hold_days, bool)
+            or not isinstance(hold_days, int)
+            or not 1 <= hold_days <= 60
+        ):
+            raise ValidationError("hold_days", hold_days, "must be an int from 1 to 60")
+        context = self._context
+        with context.store.unit_of_work() as uow:
+            shipment, order, shipments = self._load(uow, shipment_id)
+            shipment.check("ready_for_pickup", ShipmentState.SHIPPED)
+            self._check_fulfilling(order, "ready_for_pickup")
+            if shipment.state is ShipmentState.LABEL_PURCHASED:
+                shipment.check("ready_for_pickup")
+            if not uow.warehouses.get(shipment.warehouse).pickup_point:
+                raise ValidationError(
+                    "shipment_id", shipment.id, f"{shipment.warehouse} is not a pickup point"
+                )
+            shipment.carrier, shipment.service = PICKUP, None
+            shipment.pickup_code = pickup_code(shipment.id, context.ids.new())
+            shipment.pickup_until = context.clock.now() + timedelta(days=hold_days)
+            self._ship_within(uow, shipment, order, shipments, actor)
+            self._move(uow, shipment, ShipmentState.OUT_FOR_DELIVERY, actor, "ready for pickup")
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.deliver")
+    @retried
+    def collect(
+        self, shipment_id: str, code: str, *, received_by: str, actor: str = "system"
+    ) -> Shipment:
+        """Hand a pickup over the counter to who shows its code.
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+            ShipmentStateError: It is not waiting at a pickup point.
+            ValidationError: The code does not match (nothing changes), or no name.
+        """
+        actor = require_text(actor, "actor")
+        received_by = require_text(received_by, "received_by", 200)
+        code = require_text(code, "code", 20)
+        with self._context.store.unit_of_work() as uow:
+            shipment, order, shipments = self._load(uow, shipment_id)
+            if shipment.carrier != PICKUP or shipment.state is not ShipmentState.OUT_FOR_DELIVERY:
+                shipment.check("collect")
+            if not hmac.compare_digest(code, shipment.pickup_code or ""):
+                raise ValidationError("code", "(hidden)", "does not match this pickup")
+            shipment.proof = ProofOfDelivery(received_by=received_by)
+            shipment.delivered_at = self._context.clock.now()
+            self._step(uow, shipment, order, ShipmentState.DELIVERED, actor, "collected", shipments)
+            uow.commit()
+        return shipment
+
+    @writes("fulfilment.ship")
+    @retried
+    def return_uncollected(self, *, limit: int = 100, actor: str = "system") -> list[Shipment]:
+        """Send pickups past their hold days back to stock; return the shipments sent back.
+
+        Each goes ``returned_to_sender`` with a ``ShipmentProblem`` of kind
+        ``uncollected``, and its units return to the shelf they left (a
+        ``return`` movement naming the shipment). The order keeps its
+        shipped counters: refunding or re-sending is the returns' work.
+
+        Raises:
+            ValidationError: ``limit`` is not an int from 1 to 10000.
+        """
+        actor = require_text(actor, "actor")
+        require_limit(limit)
+        now = self._context.clock.now()
+        sent_back: list[Shipment] = []
+        with self._context.store.unit_of_work() as uow:
+            for waiting in uow.shipments.in_state(ShipmentState.OUT_FOR_DELIVERY):
+                if len(sent_back) >= limit:
+                    break
+                if (
+                    waiting.carrier != PICKUP
+                    or not waiting.pickup_until
+                    or waiting.pickup_until > now
+                ):
+                    continue
+                shipment, order, shipments = self._load(uow, waiting.id)
+                self._stock.restock_within(
+                    uow,
+                    order_document(order.number),
+                    shipment.units,
+                    return_document=shipment_document(shipment.id),
+                )
+                shipment.problem = "uncollected: back to stock"
+                self._context.record(
+                    uow,
+                    ShipmentProblem,
+                    aggregate_id=shipment.id,
+                    order_number=shipment.order_number,
+                    kind="uncollected",
+                    detail=shipment.problem,
+                )
+                self._step(
+                    uow,
+                    shipment,
+                    order,
+                    ShipmentState.RETURNED_TO_SENDER,
+                    actor,
+                    "uncollected",
+                    shipments,
+                )
+                sent_back.append(shipment)
+            uow.commit()
+        return sent_back
+
+    @writes("fulfilment.ship")
+    @retried
+    def assign_route(
+        self, shipment_ids: Sequence[str], *, driver: str, route: str, actor: str = "system"
+    ) -> list[Shipment]:
+        """Give packed shipments of one warehouse to one of the shop's drivers, stops in order.
+
+        Stops are ordered nearest first from the warehouse (by the addresses'
+        coordinates; those without come last, by postal code). The driver
+        takes them away: each ships with the carrier ``own-drivers`` and its
+        units leave stock. Record each delivery with :meth:`deliver` and a
+        :class:`~orderkit.fulfillment.last_mile.ProofOfDelivery`.
+
+        Returns:
+            The shipments in stop order.
+
+        Raises:
+            ShipmentNotFound: A shipment does not exist.
+            ShipmentStateError: One is not packed.
+            ValidationError: No shipments, the same one twice, shipments of
+                several warehouses, or a blank driver or route.
+        """
+        actor = require_text(actor, "actor")
+        driver = require_text(driver, "driver", 120)
+        route = require_text(route, "route", 120)
+        if (
+            isinstance(shipment_ids, str)
+            or not isinstance(shipment_ids, Sequence)
+            or not shipment_ids
+        ):
+            raise ValidationError("shipment_ids", shipment_ids, "give a list of shipment ids")
+        ids = [require_code(shipment_id, "shipment_ids") for shipment_id in shipment_ids]
+        if len(set(ids)) != len(ids):
+            raise ValidationError("shipment_ids", shipment_ids, "name each shipment once")
+        with self._context.store.unit_of_work() as uow:
+            loaded = {shipment_id: self._load(uow, shipment_id) for shipment_id in ids}
+            warehouses = {shipment.warehouse for shipment, _, _ in loaded.values()}
+            if len(warehouses) != 1:
+                raise ValidationError("shipment_ids", ids, "a route starts at one warehouse")
+            for shipment, order, _ in loaded.values():
+                if shipment.state is not ShipmentState.PACKED:
+                    shipment.check("assign_route")
+                self._check_fulfilling(order, "assign_route")
+            depot = uow.warehouses.get(warehouses.pop()).address
+            tour = order_stops(depot, [(i, loaded[i][1].ship_to) for i in ids])
+            routed = []
+            for stop, shipment_id in enumerate(tour, start=1):
+                shipment, order, shipments = self._load(uow, shipment_id)
+                shipment.carrier, shipment.service = OWN_DRIVERS, None
+                shipment.driver, shipment.route, shipment.stop = driver, route, stop
+                self._ship_within(uow, shipment, order, shipments, actor)
+                routed.append(shipment)
+            uow.commit()
+        return routed
+
     @reads("fulfilment.read")
     def problems(self) -> list[Shipment]:
         """Shipments with a problem not yet resolved by a delivery, oldest first."""
@@ -755,9 +945,14 @@ class FulfilmentService:
     @writes("fulfilment.deliver")
     @retried
     def deliver(
-        self, shipment_id: str, *, note: str | None = None, actor: str = "system"
+        self,
+        shipment_id: str,
+        *,
+        note: str | None = None,
+        proof: ProofOfDelivery | None = None,
+        actor: str = "system",
     ) -> Shipment:
-        """Record a shipment delivered (proof of delivery goes in ``note``).
+        """Record a shipment delivered, with a proof (who received it, a photo) when there is one.
 
         The order's delivered counters follow; when every open unit is
         delivered, the order is ``delivered``.
@@ -765,12 +960,17 @@ class FulfilmentService:
         Raises:
             ShipmentNotFound: No such shipment.
             ShipmentStateError: It has not shipped, or is delivered, returned or cancelled.
+            ValidationError: A proof that is not a ProofOfDelivery, or a bad note.
         """
         actor = require_text(actor, "actor")
         note = None if note is None else require_text(note, "note", 500)
+        if proof is not None and not isinstance(proof, ProofOfDelivery):
+            raise ValidationError("proof", proof, "give a ProofOfDelivery")
         with self._context.store.unit_of_work() as uow:
             shipment, order, shipments = self._load(uow, shipment_id)
             shipment.check("deliver", ShipmentState.DELIVERED)
+            shipment.proof = proof if proof is not None else shipment.proof
+            shipment.problem = None
             shipment.delivered_at = self._context.clock.now()
             self._step(uow, shipment, order, ShipmentState.DELIVERED, actor, note, shipments)
             uow.commit()

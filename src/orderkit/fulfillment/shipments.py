@@ -32,6 +32,7 @@ from orderkit.core.money import Money
 from orderkit.core.quantity import validate_quantity
 from orderkit.errors import InvalidQuantity, ShipmentStateError, ValidationError
 from orderkit.fulfillment.carriers import PackageLabel, RateQuote, TrackingEvent, TrackingStatus
+from orderkit.fulfillment.last_mile import ProofOfDelivery
 from orderkit.fulfillment.parcels import Parcel
 
 __all__ = [
@@ -272,6 +273,12 @@ class Shipment:
         priority: A pick priority set by hand (lower is picked first), which
             wins over the shop's priority rules; ``None`` to follow the rules.
         priority_reason: Why it was set.
+        pickup_code: The code its customer shows at the pickup point.
+        pickup_until: When an uncollected pickup goes back to stock.
+        driver: The shop's driver who delivers it.
+        route: The route it is on.
+        stop: Its place on the route, from 1.
+        proof: What shows it was delivered.
         history: Every step it took, oldest first.
         version: The stored version (optimistic concurrency).
     """
@@ -300,12 +307,20 @@ class Shipment:
     tracking: tuple[TrackingEvent, ...] = attrs.field(default=(), converter=_tracking)
     problem: str | None = attrs.field(default=None, validator=optional_text(500))
     priority: int | None = attrs.field(default=None, validator=_optional_priority)
+    pickup_code: str | None = attrs.field(default=None, validator=optional_text(20))
+    pickup_until: datetime | None = attrs.field(default=None)
+    driver: str | None = attrs.field(default=None, validator=optional_text(120))
+    route: str | None = attrs.field(default=None, validator=optional_text(120))
+    stop: int | None = attrs.field(default=None)
+    proof: ProofOfDelivery | None = attrs.field(
+        default=None, validator=optional_instance_of(ProofOfDelivery)
+    )
     priority_reason: str | None = attrs.field(default=None, validator=optional_text(500))
     history: list[ShipmentStep] = attrs.field(factory=list, converter=_history)
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
-        for name in ("ship_by", "deliver_by", "shipped_at", "delivered_at"):
+        for name in ("ship_by", "deliver_by", "shipped_at", "delivered_at", "pickup_until"):
             if getattr(self, name) is not None:
                 aware()(self, getattr(attrs.fields(Shipment), name), getattr(self, name))
 

@@ -13,6 +13,7 @@ from orderkit.inventory.repository import (
     WarehouseRepository,
 )
 from orderkit.inventory.reservations import Reservation, ReservationStatus
+from orderkit.inventory.routing import distance_km
 
 __all__ = [
     "InventoryUnitOfWork",
@@ -23,6 +24,7 @@ __all__ = [
     "StockPolicyRepository",
     "StockRepository",
     "WarehouseRepository",
+    "distance_km",
     "order_document",
 ]
 
