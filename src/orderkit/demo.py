@@ -6,8 +6,12 @@ warehouse that serves the customer), payment through the payment service —
 test cards (declines, 3-D Secure), a wallet redirect, bank transfers booked from
 a daily statement CSV, cash on delivery — a fraud check on large first orders
 with a person's review, the odd cancellation (its authorisation voided), then
-picking, packing, shipping (cards captured) and delivery (cash collected), and
-a few refunds, some as store credit. Unconfirmed orders (short of stock) and
+then each day's work in the warehouses (pick lists in batches with the odd
+short pick, boxes chosen for every parcel, the cheapest carrier that keeps
+the promised date or a pickup at the store or the shop's own van, cards
+captured as parcels leave, tracking over webhooks with late, failed and
+returned parcels) and delivery (cash collected), and a few refunds, some
+as store credit. Unconfirmed orders (short of stock) and
 unpaid bank transfers expire. Every 250 orders it reorders from suppliers as
 the replenishment advice says. The same seed always prints the same report.
 """
@@ -22,6 +26,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
+from orderkit._demo_shipping import (
+    PICKUP_POINTS,
+    Shipping,
+    demo_calendars,
+    demo_carriers,
+    fulfilment_report,
+)
 from orderkit._version import __version__
 from orderkit.adapters.gateways import (
     BankTransferGateway,
@@ -65,6 +78,7 @@ DEMO_POLICY = OrderPolicy(
 days, unpaid ones after three; a declined card lets the customer try another."""
 
 _REORDER_EVERY = 250
+_DAYS_AFTER = 10
 _CANCEL_RATE = 0.03
 _REFUND_RATE = 0.04
 _TRANSFER_PAID_RATE = 0.85
@@ -112,6 +126,8 @@ class _Simulation:
         self._ticket = 0
         self._swept = clock.now()
         self._statement_day = clock.now().date()
+        self._round_day = clock.now().date()
+        self.shipping: Shipping | None = None
 
     def later(self, after: timedelta, number: int, command: str) -> None:
         self._ticket += 1
@@ -130,6 +146,9 @@ class _Simulation:
         if now.date() != self._statement_day:
             self._statement_day = now.date()
             self.import_statement()
+        if self.shipping is not None and now.date() != self._round_day and now.hour >= 10:
+            self._round_day = now.date()
+            self.shipping.daily_round()
 
     def accept(self, order: Order) -> None:
         """What happens right after an order is placed."""
@@ -194,7 +213,7 @@ class _Simulation:
         if self.rng.random() < _CANCEL_RATE:
             self.later(timedelta(hours=self.rng.randint(1, 12)), number, "cancel")
         else:
-            self.later(timedelta(hours=20), number, "fulfil")
+            self.later(timedelta(hours=1), number, "fulfil")
 
     def step(self, number: int, command: str) -> None:
         orders, payments = self.shop.orders, self.shop.payments
@@ -211,31 +230,29 @@ class _Simulation:
                 orders.cancel(number, reason="customer changed their mind", actor="customer")
                 self.counts["cancelled"] += 1
                 self.give_back(number)
-            elif command == "fulfil":
-                for move in ("start_picking", "pack"):
-                    orders.apply(number, move, actor="warehouse")
-                self.later(timedelta(hours=2), number, "ship")
-            elif command == "ship":
-                orders.apply(number, "ship", actor="warehouse")
-                for payment in payments.for_order(number):
-                    if payment.method != "cash_on_delivery" and payment.capturable.amount:
-                        payments.capture(payment.id, key=f"capture-{payment.id}", final=True)
-                self.later(timedelta(days=self.rng.randint(1, 4)), number, "deliver")
-            elif command == "deliver":
-                order = orders.apply(number, "deliver", actor="carrier")
-                if order.payment_method == "cash_on_delivery":
-                    payments.cash_collected(number, key=f"cash-{number}")
-                if self.rng.random() < _REFUND_RATE:
-                    self.later(timedelta(days=self.rng.randint(2, 10)), number, "refund")
+            elif command == "fulfil" and self.shipping is not None:
+                self.shipping.make_shipments(number)
             elif command == "refund":
                 self.refund(number)
             else:
                 orders.apply(number, command, actor="carrier")
         except InvalidTransition as refused:
-            if command == "ship":  # still backordered: try again tomorrow
-                self.later(timedelta(days=1), number, "ship")
-            else:
-                self.counts[f"refused {command}: {refused.state}"] += 1
+            self.counts[f"refused {command}: {refused.state}"] += 1
+
+    def shipped(self, number: int) -> None:
+        """Units left for the customer: the cards are charged."""
+        payments = self.shop.payments
+        for payment in payments.for_order(number):
+            if payment.method != "cash_on_delivery" and payment.capturable.amount:
+                payments.capture(payment.id, key=f"capture-{payment.id}", final=True)
+
+    def delivered(self, number: int) -> None:
+        """The whole order arrived: cash is collected, and now and then a unit comes back."""
+        order = self.shop.orders.get(number)
+        if order.payment_method == "cash_on_delivery":
+            self.shop.payments.cash_collected(number, key=f"cash-{number}")
+        if self.rng.random() < _REFUND_RATE:
+            self.later(timedelta(days=self.rng.randint(2, 10)), number, "refund")
 
     def give_back(self, number: int) -> None:
         """A cancelled or lapsed order's money: holds and transfers voided, takings refunded."""
@@ -323,6 +340,7 @@ def run_demo(
         CashOnDeliveryGateway(),
     ]
     checks = VerificationPipeline([large_first_order], stages={VerificationStage.AUTHORISE})
+    carriers = demo_carriers(clock, seed)
     with Shop.open(
         url,
         clock=clock,
@@ -331,6 +349,8 @@ def run_demo(
         order_policy=DEMO_POLICY,
         gateways=gateways,
         verification=checks,
+        carriers=[carrier for found in carriers.values() for carrier in found],
+        shipping_calendars=demo_calendars(),
     ) as shop:
         if shop.catalog.count():
             raise ConfigurationError("db", redact_url(url), "the demo needs an empty store")
@@ -339,6 +359,15 @@ def run_demo(
         for email, name, address, _currency in people:
             shop.customers.register(email, name, addresses=[address])
         simulation = _Simulation(shop, clock, rng, cards)
+        simulation.shipping = Shipping(
+            shop,
+            clock,
+            random.Random(seed + 1),
+            carriers,
+            data.warehouses(),
+            on_delivered=simulation.delivered,
+            on_shipped=simulation.shipped,
+        )
         reorders = 0
         for done, request in enumerate(data.orders(orders, people), start=1):
             clock.advance(request.after)
@@ -360,6 +389,9 @@ def run_demo(
                 reorders += _reorder(shop)
             if progress:
                 progress(done, orders)
+        for _ in range(_DAYS_AFTER * 4):  # the last parcels arrive; the shop keeps working
+            clock.advance(timedelta(hours=6))
+            simulation.run_due()
         header = [
             f"orderkit {__version__} demo: seed {seed}, "
             + (f"store {redact_url(db)}" if isinstance(db, str) else f"SQLite file {db.name}"),
@@ -372,6 +404,7 @@ def run_demo(
         lifecycle = _lifecycle_report(shop, simulation.counts)
         payments = _payments_report(shop, simulation.statement_lines)
         inventory = _inventory_report(shop, reorders)
+        fulfilment = fulfilment_report(shop, simulation.shipping.counts)
         return (
             "\n".join(header)
             + shop.reports.summary().render(locale)
@@ -380,6 +413,8 @@ def run_demo(
             + "\n"
             + payments
             + "\n"
+            + fulfilment
+            + "\n"
             + inventory
         )
 
@@ -387,7 +422,7 @@ def run_demo(
 def _open_the_shop(shop: Shop, data: SampleData) -> None:
     shop.catalog.add_many(data.products())
     for site in data.warehouses():
-        shop.inventory.add_warehouse(site)
+        shop.inventory.add_warehouse(attrs.evolve(site, pickup_point=site.code in PICKUP_POINTS))
     for policy in data.policies():
         shop.inventory.set_policy(policy)
     for sku, code, quantity in data.opening_stock():

@@ -66,7 +66,7 @@ class PriorityRules:
         default=frozenset({"express"}), converter=_text_set
     )
     express_points: int = 30
-    deadline_within: timedelta = timedelta(hours=4)
+    deadline_within: timedelta = timedelta(hours=12)
     deadline_points: int = 40
     vip_tag: str = "vip"
     vip_points: int = 20

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Promise", "ShippingCalendar"]
 
+_END_OF_DAY = time(23, 59, 59)
+
 
 def _zone_info(name: str) -> ZoneInfo:
     # zoneinfo reads the environment and sysconfig when imported: only once a calendar is made
@@ -104,7 +106,7 @@ class Promise:
     """What a shop promises for one order from one warehouse.
 
     Attributes:
-        ship_by: The moment it must leave (the cut-off of the shipping day, local time).
+        ship_by: The moment it must have left: the end of its shipping day, local time.
         deliver_on: The day it should arrive.
         deliver_by: The end of that day in the warehouse's time zone.
     """
@@ -137,7 +139,7 @@ class ShippingCalendar:
         >>> calendar = ShippingCalendar("Europe/Berlin", cutoff=time(14), handling_days=0)
         >>> friday_evening = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
         >>> calendar.promise(friday_evening).ship_by.isoformat()
-        '2026-03-09T14:00:00+01:00'
+        '2026-03-09T23:59:59+01:00'
     """
 
     timezone: str = attrs.field(converter=_zone)
@@ -208,7 +210,7 @@ class ShippingCalendar:
             raise ValidationError("transit_days", transit_days, "must be an int from 0 to 60")
         arrives = self.add_working_days(leaves, days)
         return Promise(
-            ship_by=datetime.combine(leaves, self.cutoff, tzinfo=self.zone),
+            ship_by=datetime.combine(leaves, _END_OF_DAY, tzinfo=self.zone),
             deliver_on=arrives,
-            deliver_by=datetime.combine(arrives, time(23, 59, 59), tzinfo=self.zone),
+            deliver_by=datetime.combine(arrives, _END_OF_DAY, tzinfo=self.zone),
         )

@@ -42,8 +42,8 @@ def choose_rate(
     then the lower price; a callable is the host's own rule.
 
     Raises:
-        ValidationError: An unknown rule, or a host rule that returned
-            something that is not one of the quotes.
+        ValidationError: An unknown rule, quotes in several currencies, or a
+            host rule that returned something that is not one of the quotes.
 
     Examples:
         >>> from datetime import date
@@ -57,6 +57,13 @@ def choose_rate(
     """
     if not quotes:
         return None, False
+    currencies = sorted({quote.price.currency for quote in quotes})
+    if len(currencies) > 1:
+        raise ValidationError(
+            "quotes",
+            currencies,
+            "prices in several currencies cannot be compared; ask carriers that quote in one",
+        )
     on_time = [q for q in quotes if deliver_by is None or q.delivery_date <= deliver_by]
     if rule == "cheapest":
         chosen = min(on_time, key=_cheapest) if on_time else min(quotes, key=_fastest)

@@ -1167,18 +1167,11 @@ class FulfilmentService:
         if not shipment.take_tracking(events):
             return False
         target = shipment.tracked_state()
-        order = load_order(uow, shipment.order_id)
-        shipments = [
-            shipment if other.id == shipment.id else other
-            for other in uow.shipments.for_order(shipment.order_number)
-        ]
-        if (
-            shipment.state is ShipmentState.LABEL_PURCHASED
-            and target is not None
-            and order.state in _FULFILLING
-        ):
-            moved = [e.at for e in shipment.tracking if e.status in _MOVING]
-            self._ship_within(uow, shipment, order, shipments, actor, min(moved, default=None))
+        if shipment.state is ShipmentState.LABEL_PURCHASED and target is not None:
+            order, shipments = self._order_of(uow, shipment)
+            if order.state in _FULFILLING:
+                moved = [e.at for e in shipment.tracking if e.status in _MOVING]
+                self._ship_within(uow, shipment, order, shipments, actor, min(moved, default=None))
         if target is None or target is shipment.state or target not in NEXT_STATES[shipment.state]:
             uow.shipments.save(shipment)
             return True
@@ -1198,9 +1191,20 @@ class FulfilmentService:
                 detail=shipment.problem,
             )
         self._move(uow, shipment, target, actor, latest.detail)
-        follow_shipments(uow, self._orders, order, shipments, actor=actor)
-        uow.orders.save(order)
+        if target is ShipmentState.DELIVERED:  # the other steps change no order counter
+            order, shipments = self._order_of(uow, shipment)
+            follow_shipments(uow, self._orders, order, shipments, actor=actor)
+            uow.orders.save(order)
         return True
+
+    @staticmethod
+    def _order_of(uow: FulfilmentUnitOfWork, shipment: Shipment) -> tuple[Order, list[Shipment]]:
+        """The shipment's order and all its shipments, the shipment itself among them."""
+        shipments = [
+            shipment if other.id == shipment.id else other
+            for other in uow.shipments.for_order(shipment.order_number)
+        ]
+        return load_order(uow, shipment.order_id), shipments
 
     # -- inside a unit of work -----------------------------------------------------------
 

@@ -246,6 +246,16 @@ class SandboxCarrier:
 
     # -- the sandbox's own controls ----------------------------------------------------------
 
+    def script(self, reference: str, scenario: str) -> None:
+        """Make the label bought next for ``reference`` follow ``scenario`` (see :data:`SCENARIOS`).
+
+        Raises:
+            ValueError: An unknown scenario.
+        """
+        if scenario not in SCENARIOS:
+            raise ValueError(f"scenario must be one of {SCENARIOS}")
+        self._scenarios[reference] = scenario
+
     def go_down(self, calls: int = 1) -> None:
         """Make the next ``calls`` requests time out (CarrierUnavailable)."""
         self._down = calls

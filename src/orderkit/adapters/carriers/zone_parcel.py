@@ -65,6 +65,8 @@ class ZoneParcelCarrier(SandboxCarrier):
         currency: The currency of its prices.
         weight_rule: How it bills a parcel's weight.
         zone_of: ``zone_of(origin, destination) -> 1, 2, 3 or None`` (not served).
+        price_factor: Scales the euro tables to ``currency`` (rounded to its
+            minor unit).
         **sandbox: See :class:`~orderkit.adapters.carriers.sandbox.SandboxCarrier`.
     """
 
@@ -79,10 +81,12 @@ class ZoneParcelCarrier(SandboxCarrier):
         currency: str = "EUR",
         weight_rule: WeightRule | None = None,
         zone_of: Callable[[Address, Address], int | None] = postal_zone,
+        price_factor: Decimal = Decimal(1),
         **sandbox: object,
     ) -> None:
         super().__init__(code, clock, **sandbox)  # type: ignore[arg-type]
         self.currency = currency
+        self.price_factor = price_factor
         self.weight_rule = weight_rule or WeightRule(5000, "kg", Decimal("0.5"))
         self._zone_of = zone_of
 
@@ -99,7 +103,10 @@ class ZoneParcelCarrier(SandboxCarrier):
         return RateQuote(
             carrier=self.code,
             service=service.code,
-            price=Money.sum((Money(p, self.currency) for p in prices if p), self.currency),
+            price=Money.sum(
+                (Money.rounded(Decimal(p) * self.price_factor, self.currency) for p in prices if p),
+                self.currency,
+            ),
             transit_days=transit,
             delivery_date=add_business_days(request.ship_on, transit),
             guaranteed=service.guaranteed,
