@@ -43,6 +43,25 @@ class SqlRecords:
         )
         return None if row is None else parse_json(row[0])
 
+    def get_many(self, table: str, keys: list[Key]) -> dict[Key, Record]:
+        """The records under ``keys`` that exist, a few hundred keys a statement."""
+        self._turn()
+        found: dict[Key, Record] = {}
+        encoded = {encode_key(key): key for key in keys}
+        wanted = list(encoded)
+        for start in range(0, len(wanted), _PAGE):
+            chunk = wanted[start : start + _PAGE]
+            marks = ", ".join(f":k{n}" for n in range(len(chunk)))
+            parameters: dict[str, object] = {f"k{n}": key for n, key in enumerate(chunk)}
+            parameters["name"] = table
+            for raw, body in self._session.rows(
+                f"SELECT record_key, body FROM records WHERE name = :name "
+                f"AND record_key IN ({marks})",
+                parameters,
+            ):
+                found[encoded[bytes(raw)]] = parse_json(body)
+        return found
+
     def put(self, table: str, key: Key, record: Record) -> None:
         """Store ``record`` under ``key`` (an upsert)."""
         self._turn()
