@@ -1,11 +1,12 @@
-"""Random commands against orders: the lifecycle's invariants hold after every step."""
+"""Random commands against orders and their shipments: the invariants hold after every step."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -13,7 +14,9 @@ import orderkit as ok
 from orderkit.errors import (
     ConcurrencyConflict,
     InsufficientStock,
+    InvalidQuantity,
     InvalidTransition,
+    ShipmentStateError,
     ValidationError,
 )
 from orderkit.lifecycle import OrderPolicy
@@ -37,7 +40,22 @@ MAIN_PATH = {
     "returned": "refund",
     "on_hold": "release",
 }
-REFUSALS = (InvalidTransition, ValidationError, InsufficientStock, ConcurrencyConflict)
+REFUSALS = (
+    InvalidTransition,
+    ValidationError,
+    InsufficientStock,
+    ConcurrencyConflict,
+    ShipmentStateError,
+    InvalidQuantity,
+)
+SHIPMENT_STEPS = ("pick", "short_pick", "pack", "ship", "deliver", "cancel", "split")
+BOX = ok.Parcel(ok.Dimensions(300, 200, 100), weight_g=800)
+NEXT_STEPS = {  # weighted towards the way forward
+    "created": ("pick", "pick", "pick", "short_pick", "short_pick", "split", "cancel"),
+    "picked": ("pack", "pack", "pack", "split", "cancel"),
+    "packed": ("ship", "ship", "ship", "cancel"),
+}
+FULFILLING = {"ready_to_fulfil", "picking", "packed", "partially_shipped", "shipped"}
 
 
 class OrderLifecycle(RuleBasedStateMachine):
@@ -71,15 +89,21 @@ class OrderLifecycle(RuleBasedStateMachine):
             self.shop.orders.list(),
             self.shop.inventory.levels(),
             self.shop.events.count_pending(),
+            [self.shop.fulfilment.for_order(number) for number in self.numbers],
         )
 
-    def attempt(self, action: object) -> None:
+    def attempt(self, action: object, label: str | None = None) -> None:
         """Run ``action``; if it is refused, nothing may have changed."""
         before = self.world()
         try:
             action()  # type: ignore[operator]
         except REFUSALS:
             assert self.world() == before
+            if label:
+                event(f"{label}: refused")
+        else:
+            if label:
+                event(f"{label}: done")
 
     @rule(
         lines=st.lists(st.tuples(st.sampled_from(SKUS), st.integers(1, 4)), min_size=1, max_size=3),
@@ -130,6 +154,55 @@ class OrderLifecycle(RuleBasedStateMachine):
         number = data.draw(st.sampled_from(self.numbers))
         self.attempt(lambda: self.shop.orders.edit(number, quantities={sku: quantity}))
 
+    @rule(sku=st.sampled_from(SKUS), quantity=st.integers(1, 3))
+    def ready_to_ship(self, sku: str, quantity: int) -> None:
+        """An order paid on delivery, confirmed at once: ready to fulfil when stock allows."""
+        order = self.shop.orders.place(
+            "ana@example.com", [(sku, quantity)], payment_method="cash_on_delivery"
+        )
+        self.numbers.append(order.number)
+        self.attempt(lambda: self.shop.orders.confirm(order.number), "ready to ship")
+
+    @precondition(lambda self: self.numbers)
+    @rule(data=st.data(), step=st.sampled_from(SHIPMENT_STEPS))
+    def shipment_step(self, data: st.DataObject, step: str) -> None:
+        """A step on a shipment of an order being fulfilled, allowed or not; shipments first."""
+        candidates = [
+            number for number in self.numbers if self.shop.orders.get(number).state in FULFILLING
+        ]
+        if not candidates:
+            return
+        number = data.draw(st.sampled_from(candidates))
+        fulfilment = self.shop.fulfilment
+        open_ones = [s for s in fulfilment.for_order(number) if s.allowed()]
+        if not open_ones or not data.draw(st.integers(0, 4)):
+            self.attempt(lambda: fulfilment.create_shipments(number), "create shipments")
+            return
+        shipment = data.draw(st.sampled_from(open_ones))
+        for _ in range(data.draw(st.integers(1, 5))):  # often several steps in a row
+            fitting = NEXT_STEPS.get(shipment.state.value, ("deliver",))
+            if data.draw(st.integers(0, 3)):  # mostly a step that fits, to get far
+                step = data.draw(st.sampled_from(fitting))
+            self.attempt(self._shipment_step(data, shipment, step), f"shipment {step}")
+            shipment = fulfilment.get(shipment.id)
+            if not shipment.allowed():
+                return
+
+    def _shipment_step(self, data: st.DataObject, shipment: ok.Shipment, step: str) -> Any:
+        fulfilment = self.shop.fulfilment
+        sku, units = shipment.lines[0].sku, shipment.lines[0].quantity
+        found = data.draw(st.integers(0, units))
+        steps = {
+            "pick": lambda: fulfilment.pick(shipment.id),
+            "short_pick": lambda: fulfilment.pick(shipment.id, {sku: found}),
+            "pack": lambda: fulfilment.pack(shipment.id, [BOX]),
+            "ship": lambda: fulfilment.ship(shipment.id, carrier="dhl"),
+            "deliver": lambda: fulfilment.deliver(shipment.id),
+            "cancel": lambda: fulfilment.cancel(shipment.id, reason="re-pick"),
+            "split": lambda: fulfilment.split(shipment.id, {sku: max(units - 1, 1)}),
+        }
+        return steps[step]
+
     @rule(hours=st.integers(1, 6))
     def time_passes(self, hours: int) -> None:
         self.clock.advance(timedelta(hours=hours))
@@ -144,6 +217,20 @@ class OrderLifecycle(RuleBasedStateMachine):
             assert workflow.replay(order.history) == order.state
             total = ok.Money.sum((p.total for p in order.priced_lines), "EUR")
             assert total == order.grand_total
+
+    @invariant()
+    def no_line_ships_beyond_what_is_open(self) -> None:
+        for number in self.numbers:
+            order = self.shop.orders.get(number)
+            left: dict[str, int] = {}
+            for shipment in self.shop.fulfilment.for_order(number):
+                assert shipment.history or shipment.state is ok.ShipmentState.CREATED
+                if shipment.left_stock:
+                    for line in shipment.lines:
+                        left[line.sku] = left.get(line.sku, 0) + line.quantity
+            for line in order.lines:
+                assert left.get(line.sku, 0) <= line.shipped <= line.open_quantity
+                assert line.delivered <= line.shipped <= line.packed <= line.picked
 
     @invariant()
     def stock_is_never_oversold_and_matches_the_orders(self) -> None:
