@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 import attrs
 
 from orderkit.core.access import reads, writes
-from orderkit.core.checks import require_aware, require_code, require_limit, require_text
+from orderkit.core.checks import MAX_INT, require_aware, require_code, require_limit, require_text
 from orderkit.core.context import ServiceContext, retried
-from orderkit.errors import ConfigurationError, InvalidTransition, ValidationError
+from orderkit.errors import ConfigurationError, InvalidTransition, OrderNotFound, ValidationError
 from orderkit.fulfillment.carriers import (
     Carrier,
     LabelRequest,
@@ -170,9 +170,12 @@ class FulfilmentService:
         deliver_by = None if deliver_by is None else require_aware(deliver_by, "deliver_by")
         context = self._context
         now = context.clock.now()
+        number = self._number_of(order)
         with context.store.unit_of_work() as uow:
-            loaded = load_order(uow, order)
-            shipments = uow.shipments.for_order(loaded.number)
+            # Shipments before the order: every store then takes its locks in
+            # one order, records first (see _load), and racing writers cannot deadlock.
+            shipments = uow.shipments.for_order(number)
+            loaded = load_order(uow, number)
             self._check_fulfilling(loaded, "create_shipments")
             made = []
             for warehouse, units in sorted(self._unshipped(uow, loaded, shipments).items()):
@@ -1223,6 +1226,21 @@ class FulfilmentService:
             for other in uow.shipments.for_order(shipment.order_number)
         ]
         return shipment, load_order(uow, shipment.order_id), shipments
+
+    def _number_of(self, order: OrderRef) -> int:
+        """The order's number (an order's number never changes, so a read-only look is enough).
+
+        Raises:
+            OrderNotFound: No such order.
+        """
+        if isinstance(order, int) and not isinstance(order, bool):
+            if not 0 < order <= MAX_INT:
+                raise OrderNotFound(order)  # no store holds such a number
+            return order
+        if isinstance(order, Order):
+            return order.number
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return load_order(uow, order).number
 
     def _check_fulfilling(self, order: Order, command: str) -> None:
         if order.state not in _FULFILLING:
