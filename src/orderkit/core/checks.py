@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -101,6 +101,25 @@ def optional_instance_of(kind: type[T]) -> Callable[[object, Any, T | None], Non
             require_instance(value, kind, attribute.name)
 
     return check
+
+
+def require_tuple_of(
+    value: object, kind: type[T], field: str, *, at_least: int = 0
+) -> tuple[T, ...]:
+    """``value`` as a tuple when it is a list or tuple of ``kind`` with ``at_least`` items.
+
+    Raises:
+        ValidationError: Not a sequence (a text or a mapping is not one), too
+            few items, or an item of another kind (named).
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
+        raise ValidationError(field, value, f"give a list of {kind.__name__}s")
+    if len(value) < at_least:
+        raise ValidationError(field, value, f"give at least {at_least} {kind.__name__}")
+    for item in value:
+        if not isinstance(item, kind):
+            raise ValidationError(field, item, f"must be a {kind.__name__}")
+    return tuple(value)
 
 
 def require_aware(value: object, field: str) -> datetime:

@@ -12,7 +12,6 @@ the carrier's own status and detail beside it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
@@ -20,7 +19,16 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from orderkit.core.addresses import Address
-from orderkit.core.checks import aware, code, count, instance_of, optional_text, parse_enum, text
+from orderkit.core.checks import (
+    aware,
+    code,
+    count,
+    instance_of,
+    optional_text,
+    parse_enum,
+    require_tuple_of,
+    text,
+)
 from orderkit.core.money import Money
 from orderkit.errors import ValidationError
 from orderkit.fulfillment.parcels import Parcel
@@ -39,12 +47,7 @@ __all__ = [
 
 
 def _parcels(value: object) -> tuple[Parcel, ...]:
-    if isinstance(value, Parcel | str | bytes) or not isinstance(value, Sequence) or not value:
-        raise ValidationError("parcels", value, "give one Parcel or more")
-    for parcel in value:
-        if not isinstance(parcel, Parcel):
-            raise ValidationError("parcels", parcel, "must be a Parcel")
-    return tuple(value)
+    return require_tuple_of(value, Parcel, "parcels", at_least=1)
 
 
 def _a_date(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
@@ -148,12 +151,7 @@ class PackageLabel:
 
 
 def _labels(value: object) -> tuple[PackageLabel, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence) or not value:
-        raise ValidationError("packages", value, "a label has one PackageLabel or more")
-    for item in value:
-        if not isinstance(item, PackageLabel):
-            raise ValidationError("packages", item, "must be a PackageLabel")
-    return tuple(value)
+    return require_tuple_of(value, PackageLabel, "packages", at_least=1)
 
 
 @attrs.frozen(slots=True)

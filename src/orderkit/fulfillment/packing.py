@@ -15,7 +15,13 @@ from collections.abc import Sequence
 import attrs
 
 from orderkit.catalog.ports import Dimensions
-from orderkit.core.checks import code, count, instance_of, optional_instance_of
+from orderkit.core.checks import (
+    code,
+    count,
+    instance_of,
+    optional_instance_of,
+    require_tuple_of,
+)
 from orderkit.core.money import Money
 from orderkit.core.quantity import validate_quantity
 from orderkit.errors import ValidationError
@@ -151,15 +157,6 @@ class _Open:
         self.volume_mm3 += item.volume_mm3
 
 
-def _list_of(value: object, kind: type) -> bool:
-    return (
-        isinstance(value, Sequence)
-        and not isinstance(value, str | bytes)
-        and bool(value)
-        and all(isinstance(item, kind) for item in value)
-    )
-
-
 def _box_order(box: Box) -> tuple[int, int, object, str]:
     cost = box.cost.amount if box.cost is not None else 0
     return (box.capacity_mm3, _volume_mm3(box.outer or box.inner), cost, box.code)
@@ -184,12 +181,10 @@ def choose_boxes(items: Sequence[PackItem], boxes: Sequence[Box]) -> list[Packag
         >>> [(p.box.code, p.contents) for p in choose_boxes([mugs], [small, large])]
         [('L', (('MUG', 3),))]
     """
-    if not _list_of(boxes, Box):
-        raise ValidationError("boxes", boxes, "give a list of one Box or more")
+    boxes = require_tuple_of(boxes, Box, "boxes", at_least=1)
     if len({box.code for box in boxes}) != len(boxes):
         raise ValidationError("boxes", [box.code for box in boxes], "box codes must differ")
-    if not _list_of(items, PackItem):
-        raise ValidationError("items", items, "give a list of one PackItem or more")
+    items = require_tuple_of(items, PackItem, "items", at_least=1)
     smallest_first = sorted(boxes, key=_box_order)
     largest_first = smallest_first[::-1]
     for item in items:

@@ -14,9 +14,8 @@ and ``returned_to_sender`` once it has. :data:`NEXT_STATES` is the whole table.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TypeVar
 
 import attrs
 
@@ -27,6 +26,7 @@ from orderkit.core.checks import (
     optional_instance_of,
     optional_text,
     parse_enum,
+    require_tuple_of,
 )
 from orderkit.core.money import Money
 from orderkit.core.quantity import validate_quantity
@@ -74,8 +74,6 @@ class ShipmentState(enum.StrEnum):
     CANCELLED = "cancelled"
     """Given up before it shipped; its units are open on the order again (final)."""
 
-
-T = TypeVar("T")
 
 _S = ShipmentState
 _UNDER_WAY = frozenset(
@@ -194,24 +192,7 @@ def _lines(value: object) -> tuple[ShipmentLine, ...]:
 
 
 def _packages(value: object) -> tuple[Parcel, ...]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
-        raise ValidationError("packages", value, "give a list of Parcels")
-    for parcel in value:
-        if not isinstance(parcel, Parcel):
-            raise ValidationError("packages", parcel, "must be a Parcel")
-    return tuple(value)
-
-
-def _all(kind: type[T]) -> Callable[[object], tuple[T, ...]]:
-    def convert(value: object) -> tuple[T, ...]:
-        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
-            raise ValidationError(kind.__name__, value, f"give a list of {kind.__name__}s")
-        for item in value:
-            if not isinstance(item, kind):
-                raise ValidationError(kind.__name__, item, f"must be a {kind.__name__}")
-        return tuple(value)
-
-    return convert
+    return require_tuple_of(value, Parcel, "packages")
 
 
 def _optional_priority(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -222,11 +203,11 @@ def _optional_priority(instance: object, attribute: attrs.Attribute[int], value:
 
 
 def _labels(value: object) -> tuple[PackageLabel, ...]:
-    return _all(PackageLabel)(value)
+    return require_tuple_of(value, PackageLabel, "labels")
 
 
 def _tracking(value: object) -> tuple[TrackingEvent, ...]:
-    return _all(TrackingEvent)(value)
+    return require_tuple_of(value, TrackingEvent, "tracking")
 
 
 def _state(value: object) -> ShipmentState:

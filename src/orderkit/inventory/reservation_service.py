@@ -222,15 +222,7 @@ class ReservationService:
         for sku, wanted in sorted(units.items()):
             left = validate_quantity(wanted, f"units[{sku}]")
             for reservation in active:
-                held = next(
-                    (
-                        line.quantity
-                        for line in reservation.lines
-                        if (line.sku, line.warehouse) == (sku, warehouse)
-                    ),
-                    0,
-                )
-                take = min(left, held)
+                take = min(left, reservation.held(sku, warehouse))
                 if take:
                     reservation.ship(sku, warehouse, take)
                     left -= take
@@ -309,15 +301,7 @@ class ReservationService:
         for reservation in uow.reservations.for_document(document):
             if reservation.status is not ReservationStatus.ACTIVE or not left:
                 continue
-            held = next(
-                (
-                    line.quantity
-                    for line in reservation.lines
-                    if (line.sku, line.warehouse) == (sku, warehouse)
-                ),
-                0,
-            )
-            take = min(left, held)
+            take = min(left, reservation.held(sku, warehouse))
             if take:
                 reservation.give_back(sku, warehouse, take)
                 uow.reservations.save(reservation)

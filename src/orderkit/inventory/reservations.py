@@ -180,14 +180,7 @@ class Reservation:
             InvalidQuantity: ``quantity`` is not a positive int.
             ValidationError: The line holds fewer units.
         """
-        if self.status is not ReservationStatus.ACTIVE:
-            raise ReservationNotActive(self.id, self.status.value)
-        quantity = validate_quantity(quantity)
-        index, line = self._line(sku, warehouse)
-        if quantity > line.quantity:
-            raise ValidationError(
-                "quantity", quantity, f"{line.quantity} of {sku} are held in {warehouse} here"
-            )
+        index, line, quantity = self._taking(sku, warehouse, quantity)
         changed = attrs.evolve(
             line, quantity=line.quantity - quantity, shipped=line.shipped + quantity
         )
@@ -206,14 +199,7 @@ class Reservation:
             InvalidQuantity: ``quantity`` is not a positive int.
             ValidationError: The line holds fewer units.
         """
-        if self.status is not ReservationStatus.ACTIVE:
-            raise ReservationNotActive(self.id, self.status.value)
-        quantity = validate_quantity(quantity)
-        index, line = self._line(sku, warehouse)
-        if quantity > line.quantity:
-            raise ValidationError(
-                "quantity", quantity, f"{line.quantity} of {sku} are held in {warehouse} here"
-            )
+        index, line, quantity = self._taking(sku, warehouse, quantity)
         rest = (
             (*self.lines[:index], *self.lines[index + 1 :])
             if quantity == line.wanted and not line.shipped
@@ -229,10 +215,31 @@ class Reservation:
             shipped = any(line.shipped for line in self.lines)
             self.status = ReservationStatus.COMMITTED if shipped else ReservationStatus.RELEASED
 
-    def _line(self, sku: str, warehouse: str) -> tuple[int, ReservationLine]:
+    def held(self, sku: str, warehouse: str) -> int:
+        """Units of ``sku`` this reservation holds in ``warehouse`` (0 when none)."""
+        return next(
+            (
+                line.quantity
+                for line in self.lines
+                if (line.sku, line.warehouse) == (sku, warehouse)
+            ),
+            0,
+        )
+
+    def _taking(self, sku: str, warehouse: str, quantity: int) -> tuple[int, ReservationLine, int]:
+        """The line units are taken from, its place, and the checked quantity."""
+        if self.status is not ReservationStatus.ACTIVE:
+            raise ReservationNotActive(self.id, self.status.value)
+        quantity = validate_quantity(quantity)
         for index, line in enumerate(self.lines):
             if (line.sku, line.warehouse) == (sku, warehouse):
-                return index, line
+                if quantity > line.quantity:
+                    raise ValidationError(
+                        "quantity",
+                        quantity,
+                        f"{line.quantity} of {sku} are held in {warehouse} here",
+                    )
+                return index, line, quantity
         raise ValidationError("sku", sku, f"reservation {self.id} holds none in {warehouse}")
 
     def shipped_from(self) -> dict[tuple[str, str], int]:
