@@ -330,6 +330,30 @@ def test_purchase_orders_are_incoming_until_received(shop: ok.Shop) -> None:
     assert {m.document for m in shop.inventory.ledger(sku="TEE")} == {f"po:{po.id}"}
 
 
+def test_late_short_and_over_purchase_orders_are_flagged(shop: ok.Shop) -> None:
+    late = shop.purchasing.create_order(
+        "Acme Mills", "BER", [("TEE", 10)], expected_at=T0 + timedelta(days=2)
+    )
+    generous = shop.purchasing.create_order("Acme Mills", "BER", [("MUG", 4)])
+    short = shop.purchasing.create_order("Acme Mills", "BER", [("TEE", 5), ("MUG", 2)])
+    assert shop.purchasing.problems() == []
+    shop.purchasing.receive(generous.id, [("MUG", 6)], accept_over=True)
+    assert shop.inventory.level("MUG", "BER").on_hand == 6
+    assert shop.purchasing.get(generous.id).status is ok.PurchaseOrderStatus.RECEIVED
+    shop.purchasing.receive(short.id, [("TEE", 3)])
+    shop.purchasing.close(short.id)
+    flagged = [e for e in shop.events.pending(limit=1000) if e.aggregate_type == "purchase_order"]
+    assert [(e.aggregate_id, e.kind, e.detail) for e in flagged] == [  # type: ignore[attr-defined]
+        (generous.id, "over", "MUG 2"),
+        (short.id, "short", "MUG 2, TEE 2"),
+    ]
+    ((found, reasons),) = shop.purchasing.problems(T0 + timedelta(days=3))
+    assert found.id == late.id
+    assert reasons == ("late: expected 2026-03-04T09:00+00:00",)
+    with pytest.raises(ValidationError, match="accept_over"):
+        shop.purchasing.receive(late.id, [("TEE", 1)], accept_over="yes")  # type: ignore[arg-type]
+
+
 def test_replenishment_advice_from_shipped_demand(shop: ok.Shop) -> None:
     shop.inventory.set_policy(StockPolicy(sku="TEE", supplier="Acme Mills", lead_time_days=5))
     shop.inventory.receive("TEE", "BER", 200)

@@ -6,6 +6,7 @@ policies, purchase orders and replenishment. Pure Python, no I/O.
 
 from orderkit.inventory.events import (
     BackorderAllocated,
+    PurchaseOrderProblem,
     ReservationCommitted,
     ReservationExpired,
     ReservationReleased,
@@ -61,6 +62,7 @@ __all__ = [
     "Nearest",
     "PurchaseOrder",
     "PurchaseOrderLine",
+    "PurchaseOrderProblem",
     "PurchaseOrderRepository",
     "PurchaseOrderStatus",
     "Ranked",

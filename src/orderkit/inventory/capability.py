@@ -5,6 +5,7 @@ from __future__ import annotations
 from orderkit.core.capability import Capability
 from orderkit.inventory.events import (
     BackorderAllocated,
+    PurchaseOrderProblem,
     ReservationCommitted,
     ReservationExpired,
     ReservationReleased,
@@ -18,6 +19,7 @@ CAPABILITY = Capability(
     name="inventory",
     events=(
         BackorderAllocated,
+        PurchaseOrderProblem,
         ReservationCommitted,
         ReservationExpired,
         ReservationReleased,

@@ -10,6 +10,7 @@ from orderkit.core.events import DomainEvent
 
 __all__ = [
     "BackorderAllocated",
+    "PurchaseOrderProblem",
     "ReservationCommitted",
     "ReservationExpired",
     "ReservationReleased",
@@ -84,3 +85,19 @@ class BackorderAllocated(DomainEvent):
     warehouse: str
     quantity: int
     still_backordered: int
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PurchaseOrderProblem(DomainEvent):
+    """Something is wrong with an incoming purchase order: ``kind`` ``short`` or ``over``.
+
+    ``detail`` names the SKUs and units (``"MUG 4"``); a late order shows in
+    ``shop.purchasing.problems()``.
+    """
+
+    aggregate_type: ClassVar[str] = "purchase_order"
+
+    supplier: str
+    warehouse: str
+    kind: str
+    detail: str

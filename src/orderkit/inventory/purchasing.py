@@ -28,20 +28,21 @@ class PurchaseOrderStatus(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class PurchaseOrderLine:
-    """Units of one SKU ordered from the supplier, and how many arrived."""
+    """Units of one SKU ordered from the supplier, and how many arrived (more, when accepted)."""
 
     sku: str = attrs.field(validator=code())
     ordered: int = attrs.field(converter=validate_quantity)
     received: int = attrs.field(default=0, validator=count())
 
-    def __attrs_post_init__(self) -> None:
-        if self.received > self.ordered:
-            raise ValidationError("received", self.received, f"exceeds ordered {self.ordered}")
-
     @property
     def outstanding(self) -> int:
         """Units still to come."""
-        return self.ordered - self.received
+        return max(self.ordered - self.received, 0)
+
+    @property
+    def over(self) -> int:
+        """Units that arrived beyond those ordered."""
+        return max(self.received - self.ordered, 0)
 
 
 def _status(value: object) -> PurchaseOrderStatus:
@@ -90,12 +91,19 @@ class PurchaseOrder:
             return 0
         return sum(line.outstanding for line in self.lines if line.sku == sku)
 
-    def receive(self, sku: str, quantity: int) -> None:
+    def receive(self, sku: str, quantity: int, *, accept_over: bool = False) -> None:
         """Record that ``quantity`` units of ``sku`` arrived; the order completes itself.
+
+        Args:
+            sku: The SKU.
+            quantity: The units that arrived.
+            accept_over: Keep units beyond those outstanding (the supplier
+                sent more and the shop keeps them) instead of refusing.
 
         Raises:
             PurchaseOrderClosed: The order is not open.
-            ValidationError: ``sku`` is not on the order, or more arrived than is outstanding.
+            ValidationError: ``sku`` is not on the order, or more arrived than
+                is outstanding and ``accept_over`` is false.
             InvalidQuantity: ``quantity`` is not a positive int.
         """
         if self.status is not PurchaseOrderStatus.OPEN:
@@ -103,7 +111,7 @@ class PurchaseOrder:
         quantity = validate_quantity(quantity)
         for index, line in enumerate(self.lines):
             if line.sku == sku:
-                if quantity > line.outstanding:
+                if quantity > line.outstanding and not accept_over:
                     raise ValidationError(
                         "quantity", quantity, f"only {line.outstanding} of {sku} are outstanding"
                     )
@@ -113,6 +121,20 @@ class PurchaseOrder:
                     self.status = PurchaseOrderStatus.RECEIVED
                 return
         raise ValidationError("sku", sku, f"is not on purchase order {self.id}")
+
+    def problems(self, at: datetime) -> tuple[str, ...]:
+        """What is wrong with this purchase order at ``at``: late, short or over, with detail."""
+        found = []
+        if self.status is PurchaseOrderStatus.OPEN and self.expected_at and self.expected_at < at:
+            found.append(f"late: expected {self.expected_at.isoformat(timespec='minutes')}")
+        if self.status is PurchaseOrderStatus.CLOSED:
+            short = [f"{ln.sku} {ln.outstanding}" for ln in self.lines if ln.outstanding]
+            if short:
+                found.append("short: " + ", ".join(short))
+        over = [f"{ln.sku} {ln.over}" for ln in self.lines if ln.over]
+        if over:
+            found.append("over: " + ", ".join(over))
+        return tuple(found)
 
     def close(self) -> None:
         """Close the order; outstanding units are no longer expected.

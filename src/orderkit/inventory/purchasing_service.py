@@ -8,9 +8,10 @@ from datetime import UTC, datetime, time, timedelta
 import attrs
 
 from orderkit.core.access import reads, writes
-from orderkit.core.checks import require_code, require_text
+from orderkit.core.checks import require_aware, require_code, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.errors import ValidationError
+from orderkit.inventory.events import PurchaseOrderProblem
 from orderkit.inventory.ledger import MovementKind, StockMovement
 from orderkit.inventory.policies import StockPolicy
 from orderkit.inventory.ports import InventoryUnitOfWork
@@ -84,10 +85,18 @@ class PurchasingService:
 
     @writes("purchasing.receive")
     @retried
-    def receive(self, purchase_order_id: str, lines: Sequence[tuple[str, int]]) -> list[StockLevel]:
+    def receive(
+        self,
+        purchase_order_id: str,
+        lines: Sequence[tuple[str, int]],
+        *,
+        accept_over: bool = False,
+    ) -> list[StockLevel]:
         """Receive part or all of a purchase order; stock goes on hand and serves backorders.
 
-        The order completes itself when every unit has arrived.
+        The order completes itself when every unit has arrived. More units
+        than outstanding are refused, unless ``accept_over``: then they go on
+        hand too and a ``PurchaseOrderProblem`` of kind ``over`` says so.
 
         Returns:
             The stock levels after the receipt, per line.
@@ -102,8 +111,15 @@ class PurchasingService:
         with context.store.unit_of_work() as uow:
             order = uow.purchase_orders.get(purchase_order_id)
             levels = []
+            if not isinstance(accept_over, bool):
+                raise ValidationError("accept_over", accept_over, "must be True or False")
             for sku, quantity in arrived:
-                order.receive(sku, quantity)
+                beyond = quantity - next(
+                    (line.outstanding for line in order.lines if line.sku == sku), quantity
+                )
+                order.receive(sku, quantity, accept_over=accept_over)
+                if beyond > 0:
+                    self._flag(uow, order, "over", f"{sku} {beyond}")
                 movement = StockMovement.of(
                     MovementKind.RECEIVE,
                     sku,
@@ -129,9 +145,42 @@ class PurchasingService:
         with self._context.store.unit_of_work() as uow:
             order = uow.purchase_orders.get(purchase_order_id)
             order.close()
+            short = [f"{line.sku} {line.outstanding}" for line in order.lines if line.outstanding]
+            if short:
+                self._flag(uow, order, "short", ", ".join(short))
             uow.purchase_orders.save(order)
             uow.commit()
         return order
+
+    def _flag(self, uow: InventoryUnitOfWork, order: PurchaseOrder, kind: str, detail: str) -> None:
+        self._context.record(
+            uow,
+            PurchaseOrderProblem,
+            aggregate_id=order.id,
+            supplier=order.supplier,
+            warehouse=order.warehouse,
+            kind=kind,
+            detail=detail,
+        )
+
+    @reads("purchasing.read")
+    def problems(self, at: datetime | None = None) -> list[tuple[PurchaseOrder, tuple[str, ...]]]:
+        """Open purchase orders that are late (past ``expected_at``) or came over, and why.
+
+        Orders closed short and units received over are also flagged as they
+        happen, with a ``PurchaseOrderProblem`` event.
+
+        Args:
+            at: The moment to judge lateness at; now by default.
+        """
+        at = self._context.clock.now() if at is None else require_aware(at, "at")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            orders = uow.purchase_orders.open()
+        found = [(order, order.problems(at)) for order in orders]
+        return sorted(
+            ((order, reasons) for order, reasons in found if reasons),
+            key=lambda item: (item[0].created_at, item[0].id),
+        )
 
     @reads("purchasing.read")
     def get(self, purchase_order_id: str) -> PurchaseOrder:
