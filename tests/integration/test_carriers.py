@@ -213,3 +213,85 @@ def test_a_carrier_that_serves_nowhere_there_refuses_by_name(
     with pytest.raises(CarrierError, match="no service 'express'"):
         shop.fulfilment.buy_label(shipment.id, carrier="flat-rate", service="express")
     assert shop.fulfilment.get(shipment.id).state is ok.ShipmentState.PACKED
+
+
+def test_the_whole_cycle_paid_picked_short_packed_labelled_tracked_delivered(
+    store_url: str | None, clock: ok.ManualClock, zone: ZoneParcelCarrier
+) -> None:
+    from orderkit.adapters.gateways import TestCardGateway
+
+    boxes = [ok.Box("M", ok.Dimensions(460, 360, 260), max_weight_g=15_000, tare_g=350)]
+    calendar = ok.ShippingCalendar("Europe/Berlin", handling_days=0, transit_days=3)
+    with ok.Shop.open(
+        store_url,
+        clock=clock,
+        seed=11,
+        carriers=[zone],
+        gateways=[TestCardGateway()],
+        shipping_calendars={"BER": calendar, "HAM": calendar},
+    ) as shop:
+        hamburg = ok.Address(
+            name="Hub", line1="Kai 2", city="Hamburg", postal_code="20095", country="DE"
+        )
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+        shop.inventory.add_warehouse(ok.Warehouse("HAM", "Hamburg", hamburg, priority=200))
+        size = ok.Dimensions(200, 150, 100)
+        shop.catalog.add(
+            ok.Product(
+                sku="TEE", name="Tee", price=ok.Money("20.00", "EUR"), weight_g=250, dimensions=size
+            )
+        )
+        shop.inventory.receive("TEE", "BER", 3)
+        shop.inventory.receive("TEE", "HAM", 10)
+        shop.customers.register("bo@example.com", "Bo", addresses=[MUNICH])
+        order = shop.orders.place("bo@example.com", [("TEE", 3)], payment_method="card")
+        shop.orders.confirm(order.number)
+        payment = shop.payments.authorise(
+            order.id, order.grand_total, "4242424242424242", key="pay-1"
+        )
+        assert shop.orders.get(order.number).state == "ready_to_fulfil"
+
+        (first,) = shop.fulfilment.create_shipments(order.number)
+        assert first.warehouse == "BER"
+        slip = shop.fulfilment.packing_slip(first.id)
+        assert slip.lines == (("TEE", "Tee", 3),)
+        assert slip.ship_to == MUNICH
+        shop.fulfilment.pick(first.id, {"TEE": 2})  # one was not there: Hamburg has it
+        (second,) = shop.fulfilment.create_shipments(order.number)
+        assert (second.warehouse, second.units) == ("HAM", {"TEE": 1})
+        shop.fulfilment.pick(second.id)
+        for shipment in (first, second):
+            shop.fulfilment.pack_in_boxes(shipment.id, boxes)
+            shop.fulfilment.rate_shop(shipment.id)
+            shop.fulfilment.buy_label(shipment.id)
+        shop.payments.capture(payment.id, key="capture-1", final=True)
+        assert shop.orders.get(order.number).payment_status.value == "paid"
+
+        start = clock.now()
+        clock.advance(timedelta(days=1))
+        for signature, body in zone.webhooks(start - timedelta(seconds=1), duplicates=True):
+            shop.fulfilment.receive_tracking_webhook("zone-parcel", signature, body)
+        assert shop.fulfilment.flag_late() == []  # picked up on the day, promised in three
+        since = clock.now()
+        clock.advance(timedelta(days=5))
+        for signature, body in zone.webhooks(since, duplicates=True):
+            shop.fulfilment.receive_tracking_webhook("zone-parcel", signature, body)
+        done = shop.orders.get(order.number)
+        assert done.state == "delivered"
+        assert [line.delivered for line in done.lines] == [3]
+        assert shop.inventory.level("TEE", "BER").on_hand == 0
+        assert shop.inventory.level("TEE", "HAM").on_hand == 9
+        assert shop.inventory.verify_ledger()
+
+
+def test_shipments_late_against_their_promise_are_flagged_once(
+    shop: ok.Shop, clock: ok.ManualClock
+) -> None:
+    late = _packed(shop, deliver_by_days=1)
+    clock.advance(timedelta(days=2))
+    (flagged,) = shop.fulfilment.flag_late()
+    assert flagged.id == late.id
+    assert flagged.problem == "late: not delivered by 2026-03-03T09:00+00:00"
+    assert shop.fulfilment.flag_late() == []
+    kinds = [e.kind for e in shop.events.pending(limit=1000) if isinstance(e, ok.ShipmentProblem)]
+    assert kinds == ["late"]

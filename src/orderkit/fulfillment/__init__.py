@@ -28,6 +28,7 @@ from orderkit.fulfillment.rates import QuoteBook, choose_rate
 from orderkit.fulfillment.service import FulfilmentService
 from orderkit.fulfillment.shipments import (
     NEXT_STATES,
+    PackingSlip,
     RateChoice,
     Shipment,
     ShipmentLine,
@@ -49,6 +50,7 @@ __all__ = [
     "PackItem",
     "Package",
     "PackageLabel",
+    "PackingSlip",
     "Parcel",
     "PickLine",
     "PickList",

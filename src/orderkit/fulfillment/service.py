@@ -42,6 +42,7 @@ from orderkit.fulfillment.promises import Promise, ShippingCalendar
 from orderkit.fulfillment.rates import QuoteBook, RateRule, choose_rate, gather_quotes
 from orderkit.fulfillment.shipments import (
     NEXT_STATES,
+    PackingSlip,
     RateChoice,
     Shipment,
     ShipmentLine,
@@ -63,6 +64,9 @@ _MOVING = frozenset(TrackingStatus) - {
     TrackingStatus.UNKNOWN,
 }
 """Tracking statuses that say the carrier has the parcel."""
+_FINAL = frozenset(
+    {ShipmentState.DELIVERED, ShipmentState.CANCELLED, ShipmentState.RETURNED_TO_SENDER}
+)
 _TROUBLED = (
     ShipmentState.DELIVERY_FAILED,
     ShipmentState.EXCEPTION,
@@ -911,6 +915,66 @@ class FulfilmentService:
             uow.commit()
         return routed
 
+    @writes("fulfilment.track")
+    @retried
+    def flag_late(self, at: datetime | None = None, *, actor: str = "system") -> list[Shipment]:
+        """Flag every shipment late at ``at`` (now by default) as a problem, once each.
+
+        Each gets the problem ``late: ...`` and a ``ShipmentProblem`` event of
+        kind ``late``; run it as often as you like (a shipment already
+        flagged late is left alone). Returns the shipments flagged now.
+        """
+        actor = require_text(actor, "actor")
+        at = self._context.clock.now() if at is None else require_aware(at, "at")
+        flagged = []
+        with self._context.store.unit_of_work() as uow:
+            for shipment in self._late_within(uow, at):
+                if (shipment.problem or "").startswith("late"):
+                    continue
+                if shipment.ship_by and shipment.ship_by < at and not shipment.left_stock:
+                    missed = f"not shipped by {shipment.ship_by.isoformat(timespec='minutes')}"
+                else:
+                    promised = shipment.deliver_by or at
+                    missed = f"not delivered by {promised.isoformat(timespec='minutes')}"
+                shipment.problem = f"late: {missed}"
+                uow.shipments.save(shipment)
+                self._context.record(
+                    uow,
+                    ShipmentProblem,
+                    aggregate_id=shipment.id,
+                    order_number=shipment.order_number,
+                    kind="late",
+                    detail=shipment.problem,
+                )
+                flagged.append(shipment)
+            uow.commit()
+        return flagged
+
+    @reads("fulfilment.read")
+    def packing_slip(self, shipment_id: str) -> PackingSlip:
+        """What goes in the box with a shipment, as data (a documents hook renders it).
+
+        Raises:
+            ShipmentNotFound: No such shipment.
+        """
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            shipment = uow.shipments.get(require_code(shipment_id, "shipment_id"))
+            order = load_order(uow, shipment.order_id)
+            names = {line.sku: line.name for line in order.lines}
+            return PackingSlip(
+                shipment_id=shipment.id,
+                order_number=order.number,
+                warehouse=shipment.warehouse,
+                ship_to=order.ship_to,
+                lines=tuple(
+                    (line.sku, names.get(line.sku, line.sku), line.quantity)
+                    for line in shipment.lines
+                ),
+                parcels=len(shipment.packages),
+                carrier=shipment.carrier,
+                tracking_number=shipment.tracking_number,
+            )
+
     @reads("fulfilment.read")
     def problems(self) -> list[Shipment]:
         """Shipments with a problem not yet resolved by a delivery, oldest first."""
@@ -926,23 +990,18 @@ class FulfilmentService:
         """
         at = self._context.clock.now() if at is None else require_aware(at, "at")
         with self._context.store.unit_of_work(readonly=True) as uow:
-            found = [
-                shipment
-                for state in ShipmentState
-                if state
-                not in (
-                    ShipmentState.DELIVERED,
-                    ShipmentState.CANCELLED,
-                    ShipmentState.RETURNED_TO_SENDER,
-                )
-                for shipment in uow.shipments.in_state(state)
-                if (
-                    shipment.ship_by is not None
-                    and shipment.ship_by < at
-                    and not shipment.left_stock
-                )
-                or (shipment.deliver_by is not None and shipment.deliver_by < at)
-            ]
+            return self._late_within(uow, at)
+
+    @staticmethod
+    def _late_within(uow: FulfilmentUnitOfWork, at: datetime) -> list[Shipment]:
+        found = [
+            shipment
+            for state in ShipmentState
+            if state not in _FINAL
+            for shipment in uow.shipments.in_state(state)
+            if (shipment.ship_by is not None and shipment.ship_by < at and not shipment.left_stock)
+            or (shipment.deliver_by is not None and shipment.deliver_by < at)
+        ]
         return sorted(found, key=lambda s: (s.created_at, s.id))
 
     @writes("fulfilment.deliver")

@@ -19,6 +19,7 @@ from datetime import datetime
 
 import attrs
 
+from orderkit.core.addresses import Address
 from orderkit.core.checks import (
     aware,
     code,
@@ -37,6 +38,7 @@ from orderkit.fulfillment.parcels import Parcel
 
 __all__ = [
     "NEXT_STATES",
+    "PackingSlip",
     "RateChoice",
     "Shipment",
     "ShipmentLine",
@@ -177,6 +179,31 @@ _TRACKED_STATES = {
     TrackingStatus.RETURNED: ShipmentState.RETURNED_TO_SENDER,
 }
 """The shipment state each tracking status stands for (the others change nothing)."""
+
+
+@attrs.frozen(slots=True)
+class PackingSlip:
+    """What goes in the box with a shipment, as data for a documents hook to render.
+
+    Attributes:
+        shipment_id: The shipment.
+        order_number: Its order.
+        warehouse: Where it is packed.
+        ship_to: Where it goes.
+        lines: ``(sku, name as ordered, units)`` per line.
+        parcels: How many parcels it was packed into.
+        carrier: Who carries it, once known.
+        tracking_number: Its tracking number, once known.
+    """
+
+    shipment_id: str
+    order_number: int
+    warehouse: str
+    ship_to: Address
+    lines: tuple[tuple[str, str, int], ...]
+    parcels: int
+    carrier: str | None
+    tracking_number: str | None
 
 
 def _lines(value: object) -> tuple[ShipmentLine, ...]:
