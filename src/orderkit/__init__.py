@@ -98,7 +98,7 @@ from orderkit.lifecycle import (
     Workflow,
     default_order_workflow,
 )
-from orderkit.lifecycle.ports import StockCoupling
+from orderkit.lifecycle.ports import PickupStock, StockCoupling
 from orderkit.lifecycle.service import OrderPage
 from orderkit.payments import (
     CheckResult,
@@ -187,6 +187,7 @@ __all__ = [
     "PaymentStatus",
     "PaymentVoided",
     "PickList",
+    "PickupStock",
     "PricedLine",
     "PriorityRules",
     "Product",

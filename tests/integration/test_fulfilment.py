@@ -18,7 +18,7 @@ from orderkit.errors import (
     ShipmentStateError,
     ValidationError,
 )
-from tests.builders import BERLIN, T0
+from tests.builders import BERLIN, T0, snapshot
 
 HAMBURG = ok.Address(name="Hub", line1="Kai 2", city="Hamburg", postal_code="20095", country="DE")
 BOX = ok.Parcel(ok.Dimensions(300, 200, 100), weight_g=900)
@@ -484,3 +484,45 @@ def test_the_shops_own_drivers_deliver_nearest_first_with_proof(store_url: str |
         assert shop.orders.get(done.order_number).state == "delivered"
         with pytest.raises(ValidationError, match="proof"):
             ok.ProofOfDelivery()
+
+
+def test_an_order_collected_at_a_pickup_point_ships_and_is_taxed_there(
+    store_url: str | None,
+) -> None:
+    from decimal import Decimal
+
+    store = ok.Address(
+        name="Shop", line1="Alex 1", city="Berlin", postal_code="10178", country="DE"
+    )
+    policy = ok.OrderPolicy(tax=ok.TaxRateTable({"DE": Decimal("0.19"), "FR": Decimal("0.20")}))
+    with ok.Shop.open(store_url, clock=ok.ManualClock(T0), seed=12, order_policy=policy) as shop:
+        shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN, priority=1))
+        shop.inventory.add_warehouse(
+            ok.Warehouse("ALX", "Store", store, priority=50, pickup_point=True)
+        )
+        shop.catalog.add(ok.Product(sku="TEE", name="Tee", price=ok.Money("10.00", "EUR")))
+        shop.inventory.receive("TEE", "BER", 5)
+        shop.inventory.receive("TEE", "ALX", 5)
+        paris = ok.Address(
+            name="Ana", line1="1 rue X", city="Paris", postal_code="75001", country="FR"
+        )
+        shop.customers.register("ana@example.com", "Ana", addresses=[paris])
+        before = snapshot(shop)
+        for refused in ("BER", "NOPE"):
+            with pytest.raises(ValidationError, match="pickup_point"):
+                shop.orders.place("ana@example.com", [("TEE", 1)], pickup_point=refused)
+        with pytest.raises(ValidationError, match="ship_to"):
+            shop.orders.place("ana@example.com", [("TEE", 1)], pickup_point="ALX", ship_to=paris)
+        assert snapshot(shop) == before
+        order = shop.orders.place(
+            "ana@example.com", [("TEE", 2)], pickup_point="ALX", payment_method="cash_on_delivery"
+        )
+        assert (order.ship_to, order.pickup_point) == (store, "ALX")
+        assert order.lines[0].tax_rate == Decimal("0.19")  # where the goods change hands
+        shop.orders.confirm(order.number)
+        assert shop.inventory.level("TEE", "ALX").reserved == 2  # held at the store
+        assert shop.inventory.level("TEE", "BER").reserved == 0
+        with pytest.raises(ValidationError, match="collected at ALX"):
+            shop.orders.edit(order.number, ship_to=paris)
+        (shipment,) = shop.fulfilment.create_shipments(order.number)
+        assert shipment.warehouse == "ALX"

@@ -105,6 +105,7 @@ EXPECTED = {
     "SalesSummary",
     "Shop",
     "ShopSettings",
+    "PickupStock",
     "StockCoupling",
     "StockLevel",
     "StockMovement",

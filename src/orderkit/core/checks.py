@@ -193,6 +193,16 @@ def code() -> Validator:
     return check
 
 
+def optional_code() -> Validator:
+    """An attrs validator: ``None`` or :func:`require_code`, naming the attribute."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if value is not None:
+            require_code(value, attribute.name)
+
+    return check
+
+
 def count() -> Validator:
     """An attrs validator: :func:`non_negative_int` naming the attribute."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-from orderkit.errors import TransitionRefused, ValidationError
+from orderkit.core.addresses import Address
+from orderkit.errors import TransitionRefused, ValidationError, WarehouseNotFound
 from orderkit.inventory.ports import InventoryUnitOfWork, order_document
 from orderkit.inventory.reservation_service import ReservationRequest, ReservationService
 from orderkit.lifecycle.ports import Order, OrdersUnitOfWork
@@ -41,7 +42,11 @@ class ReservationCoupling:
         reservation = self._reservations.reserve_within(
             _inventory(uow),
             ReservationRequest(
-                stock_document(order), lines, ship_to=order.ship_to, priority=order.priority
+                stock_document(order),
+                lines,
+                ship_to=order.ship_to,
+                warehouse=order.pickup_point,  # collected there: held there
+                priority=order.priority,
             ),
         )
         held: dict[str, int] = {}
@@ -55,6 +60,20 @@ class ReservationCoupling:
                 for line in order.lines
             }
         )
+
+    def pickup_address(self, uow: OrdersUnitOfWork, pickup_point: str) -> Address:
+        """The address of a warehouse flagged as pickup point.
+
+        Raises:
+            ValidationError: It is no pickup point (or no warehouse at all).
+        """
+        try:
+            warehouse = _inventory(uow).warehouses.get(pickup_point)
+        except WarehouseNotFound:
+            warehouse = None
+        if warehouse is None or not warehouse.pickup_point or not warehouse.active:
+            raise ValidationError("pickup_point", pickup_point, "is no active pickup point")
+        return warehouse.address
 
     def release(self, uow: OrdersUnitOfWork, order: Order) -> bool:
         """Release the order's active reservations; its lines hold nothing afterwards."""

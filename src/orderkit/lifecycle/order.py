@@ -15,6 +15,7 @@ from orderkit.core.checks import (
     aware,
     code,
     instance_of,
+    optional_code,
     parse_enum,
     require_aware,
     require_code,
@@ -315,6 +316,8 @@ class Order:
         payment_method: How the customer pays (``"card"``, ``"cash_on_delivery"``...).
         priority: Lower is served first (backorders, picking); 100 by default.
         tags: Labels for finding orders (``"vip"``, ``"gift"``), lower-case, sorted.
+        pickup_point: The warehouse or store the customer collects from, when
+            they do; ``ship_to`` is then its address.
         attributes: Free-form strings (landing page, referrer, seller).
         state: The lifecycle state.
         history: Every transition so far, oldest first; append-only (the
@@ -346,6 +349,7 @@ class Order:
     payment_method: str | None = attrs.field(default=None)
     priority: int = attrs.field(default=100, validator=_priority)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
+    pickup_point: str | None = attrs.field(default=None, validator=optional_code())
     attributes: dict[str, str] = attrs.field(factory=dict, converter=_attributes)
     state: str = attrs.field(default="placed", validator=code())
     history: list[HistoryEntry] = attrs.field(factory=list, converter=_history)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol, runtime_checkable
 
 from orderkit.catalog.ports import CatalogUnitOfWork
+from orderkit.core.addresses import Address
 from orderkit.core.checks import MAX_INT, require_code
 from orderkit.core.ports import Sequences
 from orderkit.customers.ports import CustomersUnitOfWork
@@ -28,6 +29,7 @@ __all__ = [
     "OrderState",
     "OrdersUnitOfWork",
     "PaymentStatus",
+    "PickupStock",
     "ReturnsStock",
     "StockCoupling",
     "load_order",
@@ -84,6 +86,24 @@ class ReturnsStock(Protocol):
 
     def restock(self, uow: OrdersUnitOfWork, order: Order, units: Mapping[str, int]) -> None:
         """Put ``units`` (by SKU) of the order back into sellable stock, through the ledger."""
+        ...
+
+
+@runtime_checkable
+class PickupStock(Protocol):
+    """Protocol: a :class:`StockCoupling` that knows pickup points.
+
+    An order placed with ``pickup_point`` ships to that point's address (so
+    tax is worked out where the goods change hands) and holds its stock
+    there; a coupling without it refuses such orders.
+    """
+
+    def pickup_address(self, uow: OrdersUnitOfWork, pickup_point: str) -> Address:
+        """The address of the pickup point.
+
+        Raises:
+            ValidationError: It is no pickup point (an unknown or ordinary warehouse).
+        """
         ...
 
 

@@ -47,6 +47,7 @@ from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.ports import (
     OrderRef,
     OrdersUnitOfWork,
+    PickupStock,
     ReturnsStock,
     StockCoupling,
     load_order,
@@ -128,6 +129,7 @@ class OrderService:
         priority: int = 100,
         tags: Sequence[str] = (),
         attributes: Mapping[str, str] | None = None,
+        pickup_point: str | None = None,
         actor: str = "customer",
     ) -> Order:
         """Place an order at the catalog's current prices; emits ``OrderPlaced``.
@@ -150,6 +152,9 @@ class OrderService:
             priority: Lower is served first; 100 by default.
             tags: Labels for finding the order later.
             attributes: Free-form strings (landing page, referrer, seller).
+            pickup_point: A warehouse or store flagged as pickup point where the
+                customer collects the order: it ships to its address (tax is
+                worked out there) and its stock is held there.
             actor: Who placed it, for the history of an auto-confirmed order.
 
         Returns:
@@ -157,7 +162,8 @@ class OrderService:
 
         Raises:
             ValidationError: A line, quantity, discount or address is malformed,
-                or there is no address to ship to.
+                there is no address to ship to, or ``pickup_point`` is no
+                pickup point (or comes with another ``ship_to``).
             CustomerNotFound: Nobody has that email or id.
             ProductNotFound: A SKU is not in the catalog.
             CurrencyMismatch: The products or amounts are in different currencies.
@@ -178,8 +184,12 @@ class OrderService:
         if not isinstance(customer, str):
             raise ValidationError("customer", customer, "give the customer's email or id")
         context = self._context
+        if pickup_point is not None:
+            pickup_point = require_code(pickup_point, "pickup_point")
         with context.store.unit_of_work() as uow:
             buyer = resolve_customer(uow, customer)
+            if pickup_point is not None:
+                ship_to = self._pickup_address(uow, pickup_point, ship_to)
             destination = ship_to or (buyer.addresses[0] if buyer.addresses else None)
             if destination is None:
                 raise ValidationError("ship_to", None, "the customer has no address; pass ship_to")
@@ -204,6 +214,7 @@ class OrderService:
                 priority=priority,
                 tags=tags,
                 attributes=attributes if attributes is not None else {},
+                pickup_point=pickup_point,
                 state=self.policy.workflow.initial,
                 expires_at=self._expiry(self.policy.workflow.initial, now),
             )
@@ -226,6 +237,21 @@ class OrderService:
             uow.orders.add(order)
             uow.commit()
         return order
+
+    def _pickup_address(
+        self, uow: OrdersUnitOfWork, pickup_point: str, ship_to: Address | None
+    ) -> Address:
+        """The pickup point's address, which an order collected there ships to."""
+        if not isinstance(self.stock, PickupStock):
+            raise ValidationError(
+                "pickup_point", pickup_point, "the shop's stock knows no pickup points"
+            )
+        address = self.stock.pickup_address(uow, pickup_point)
+        if ship_to is not None and ship_to != address:
+            raise ValidationError(
+                "ship_to", ship_to, f"an order collected at {pickup_point} ships to it"
+            )
+        return address
 
     def _price(
         self,
@@ -541,6 +567,10 @@ class OrderService:
         if not wanted:
             raise ValidationError(
                 "lines", None, "an edit may not remove every line; cancel instead"
+            )
+        if ship_to is not None and order.pickup_point is not None and ship_to != order.ship_to:
+            raise ValidationError(
+                "ship_to", ship_to, f"the order is collected at {order.pickup_point}"
             )
         destination = ship_to or order.ship_to
         keep = {} if reprice else current
