@@ -526,3 +526,45 @@ def test_an_order_collected_at_a_pickup_point_ships_and_is_taxed_there(
             shop.orders.edit(order.number, ship_to=paris)
         (shipment,) = shop.fulfilment.create_shipments(order.number)
         assert shipment.warehouse == "ALX"
+
+
+def test_a_kit_ships_whole_as_the_components_its_reservation_holds(shop: ok.Shop) -> None:
+    shop.catalog.add(
+        ok.Product(
+            sku="SET",
+            name="Tee and two mugs",
+            price=ok.Money("30.00", "EUR"),
+            components=[("TEE", 1), ("MUG", 2)],
+        )
+    )
+    shop.inventory.receive("TEE", "BER", 2)  # exactly what the order takes in Berlin
+    shop.inventory.receive("MUG", "BER", 5)
+    shop.inventory.receive("TEE", "HAM", 5)
+    shop.inventory.receive("MUG", "HAM", 10)
+    order = _ready(shop, [("SET", 2), ("MUG", 1)])
+    (shipment,) = shop.fulfilment.create_shipments(order.number)
+    assert (shipment.warehouse, shipment.units) == ("BER", {"MUG": 1, "SET": 2})
+    assert [line.reserved for line in shop.orders.get(order.number).lines] == [2, 1]
+    picked = shop.fulfilment.pick(shipment.id, {"SET": 1})  # one set was not there
+    assert picked.units == {"MUG": 1, "SET": 1}
+    levels = {(s, w): shop.inventory.level(s, w) for s in ("TEE", "MUG") for w in ("BER", "HAM")}
+    assert (levels["TEE", "BER"].on_hand, levels["TEE", "BER"].reserved) == (1, 1)
+    assert (levels["MUG", "BER"].on_hand, levels["MUG", "BER"].reserved) == (3, 3)
+    assert (levels["TEE", "HAM"].reserved, levels["MUG", "HAM"].reserved) == (1, 2)
+    shop.fulfilment.pack(shipment.id, [BOX])
+    shop.fulfilment.ship(shipment.id, carrier="dhl")
+    assert shop.inventory.level("TEE", "BER").on_hand == 0
+    assert shop.inventory.level("MUG", "BER").on_hand == 0
+    (rest,) = shop.fulfilment.create_shipments(order.number)
+    assert (rest.warehouse, rest.units) == ("HAM", {"SET": 1})
+    shop.fulfilment.pick(rest.id)
+    shop.fulfilment.pack(rest.id, [BOX])
+    shop.fulfilment.ship(rest.id, carrier="dhl")
+    placed = shop.orders.get(order.number)
+    assert placed.state == "shipped"
+    assert {line.sku: line.shipped for line in placed.lines} == {"SET": 2, "MUG": 1}
+    assert (
+        shop.inventory.level("TEE", "HAM").on_hand,
+        shop.inventory.level("MUG", "HAM").on_hand,
+    ) == (4, 8)
+    assert shop.inventory.verify_ledger()

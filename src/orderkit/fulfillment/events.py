@@ -39,9 +39,10 @@ class ShipmentMoved(DomainEvent):
 class ShortPicked(DomainEvent):
     """A picker found fewer units than a shipment planned.
 
-    ``missing`` units were not found in ``warehouse``; ``written_off`` of them
-    were taken off on-hand stock; ``reserved_again`` were reserved for the
-    order elsewhere (or backordered); the rest wait unreserved on the order.
+    ``missing`` units (of a kit: whole kits) were not found in ``warehouse``;
+    ``written_off`` units (of a kit: its components) were taken off on-hand
+    stock; ``reserved_again`` were reserved for the order again (or
+    backordered); the rest wait unreserved on the order.
     """
 
     aggregate_type: ClassVar[str] = "shipment"

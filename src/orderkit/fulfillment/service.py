@@ -26,6 +26,7 @@ from orderkit.fulfillment.events import (
     ShipmentProblem,
     ShortPicked,
 )
+from orderkit.fulfillment.kits import expand, parts_of, whole_sets
 from orderkit.fulfillment.last_mile import (
     OWN_DRIVERS,
     PICKUP,
@@ -496,7 +497,7 @@ class FulfilmentService:
             uow,
             order_document(order.number),
             shipment.warehouse,
-            shipment.units,
+            expand(shipment.units, parts_of(uow, shipment.units)),
             shipment=shipment_document(shipment.id),
         )
         shipment.shipped_at = self._context.clock.now() if at is None else at
@@ -1310,28 +1311,32 @@ class FulfilmentService:
     def _unshipped(
         uow: FulfilmentUnitOfWork, order: Order, shipments: Sequence[Shipment]
     ) -> dict[str, dict[str, int]]:
-        """Units per warehouse and SKU the order holds that no open shipment carries."""
-        lines = {line.sku: line for line in order.lines}
-        held: dict[tuple[str, str], int] = {}
+        """Units per warehouse and order SKU the order holds that no open shipment carries.
+
+        A kit counts in whole kits, from the components its reservation holds.
+        """
+        parts = parts_of(uow, [line.sku for line in order.lines])
+        held: dict[str, dict[str, int]] = {}  # warehouse -> component -> units
         for reservation in uow.reservations.for_document(order_document(order.number)):
             if reservation.status is ReservationStatus.ACTIVE:
                 for line in reservation.lines:
-                    if line.quantity and line.sku in lines:  # a kit's components are not lines
-                        place = (line.warehouse, line.sku)
-                        held[place] = held.get(place, 0) + line.quantity
-        room = {sku: line.open_quantity - line.shipped for sku, line in lines.items()}
+                    place = held.setdefault(line.warehouse, {})
+                    place[line.sku] = place.get(line.sku, 0) + line.quantity
+        room = {line.sku: line.open_quantity - line.shipped for line in order.lines}
         for shipment in shipments:
             if shipment.is_open:
+                place = held.setdefault(shipment.warehouse, {})
+                for part, units in expand(shipment.units, parts).items():
+                    place[part] = place.get(part, 0) - units
                 for item in shipment.lines:
-                    place = (shipment.warehouse, item.sku)
-                    held[place] = held.get(place, 0) - item.quantity
                     room[item.sku] -= item.quantity
         unshipped: dict[str, dict[str, int]] = {}
-        for (warehouse, sku), units in sorted(held.items()):
-            units = min(units, room[sku])
-            if units > 0:
-                unshipped.setdefault(warehouse, {})[sku] = units
-                room[sku] -= units
+        for warehouse, components in sorted(held.items()):
+            made = whole_sets(components, {sku: n for sku, n in room.items() if n > 0}, parts)
+            if made:
+                unshipped[warehouse] = made
+                for sku, sets in made.items():
+                    room[sku] -= sets
         return unshipped
 
     def _reallocate(
@@ -1343,17 +1348,26 @@ class FulfilmentService:
     ) -> None:
         """Give back units not found, write them off, and reserve them for the order again."""
         document = order_document(order.number)
+        parts = parts_of(uow, missing)
         for sku, units in sorted(missing.items()):
-            written_off = self._stock.give_back_within(
-                uow,
-                document,
-                shipment.warehouse,
-                sku,
-                units,
-                missing=shipment_document(shipment.id),
+            written_off = sum(
+                self._stock.give_back_within(
+                    uow,
+                    document,
+                    shipment.warehouse,
+                    part,
+                    each * units,
+                    missing=shipment_document(shipment.id),
+                )
+                for part, each in parts[sku]
             )
-            again = self._stock.top_up_within(
-                uow, document, [(sku, units)], ship_to=order.ship_to, priority=order.priority
+            # a reservation is all or nothing: the units are held (or backordered) or not
+            again = (
+                units
+                if self._stock.top_up_within(
+                    uow, document, [(sku, units)], ship_to=order.ship_to, priority=order.priority
+                )
+                else 0
             )
             self._context.record(
                 uow,
@@ -1370,19 +1384,14 @@ class FulfilmentService:
 
     @staticmethod
     def _hold_what_is_left(uow: FulfilmentUnitOfWork, order: Order) -> None:
-        """Set the order's reserved counters to the units its active reservations hold."""
+        """Set the order's reserved counters to what its active reservations hold (kits whole)."""
         held: dict[str, int] = {}
         for reservation in uow.reservations.for_document(order_document(order.number)):
             if reservation.status is ReservationStatus.ACTIVE:
                 for line in reservation.lines:
                     held[line.sku] = held.get(line.sku, 0) + line.quantity
-        order.hold(
-            {
-                line.sku: min(held.get(line.sku, 0), line.open_quantity)
-                for line in order.lines
-                if held.get(line.sku)
-            }
-        )
+        parts = parts_of(uow, [line.sku for line in order.lines])
+        order.hold(whole_sets(held, {line.sku: line.open_quantity for line in order.lines}, parts))
 
     def _move(
         self,
