@@ -27,6 +27,7 @@ WITHIN_ANOTHER_USE_CASE = {
     "restock_within",
     "ship_within",
     "give_back_within",
+    "hand_over_within",
     "top_up_within",
 }
 """Steps other use cases take inside their own unit of work (already checked)."""

@@ -99,8 +99,13 @@ def test_the_whole_cycle_through_one_shipment_moves_order_and_stock(shop: ok.Sho
     level = shop.inventory.level("TEE", "BER")
     assert (level.on_hand, level.reserved) == (3, 0)
     ledger = shop.inventory.ledger(sku="TEE", warehouse="BER")
-    commits = [m for m in ledger if m.kind is ok.MovementKind.COMMIT]
-    assert [m.document for m in commits] == [f"shipment:{shipment.id}"]
+    own = f"shipment:{shipment.id}"
+    assert [(m.kind.value, m.document, m.reserved_delta) for m in ledger[1:]] == [
+        ("reserve", f"order:{order.number}", 2),  # confirmed: held for the order
+        ("release", f"order:{order.number}", -2),  # picked: set aside for the shipment
+        ("reserve", own, 2),
+        ("commit", own, -2),  # shipped
+    ]
     shop.fulfilment.deliver(shipment.id, note="signed: A. Example")
     assert shop.orders.get(order.number).state == "delivered"
     steps = [(s.from_state, s.to_state) for s in shop.fulfilment.get(shipment.id).history]
@@ -182,6 +187,11 @@ def test_a_cancelled_shipment_puts_its_units_back_in_the_next_one(shop: ok.Shop)
     assert shop.orders.get(order.number).lines[0].picked == 2
     shop.fulfilment.cancel(first.id, reason="box damaged, repick")
     assert shop.orders.get(order.number).lines[0].picked == 0
+    last = shop.inventory.ledger(sku="CAP", warehouse="BER")[-2:]
+    assert [(m.kind.value, m.document) for m in last] == [
+        ("release", f"shipment:{first.id}"),  # the picked units go back to the order
+        ("reserve", f"order:{order.number}"),
+    ]
     assert shop.inventory.level("CAP", "BER").reserved == 2  # still held for the order
     (second,) = shop.fulfilment.create_shipments(order.number)
     assert second.units == {"CAP": 2}

@@ -78,6 +78,19 @@ class ShipmentStock(Protocol):
         """Ship units ``document`` holds in ``warehouse``, naming ``shipment`` in the ledger."""
         ...
 
+    def hand_over_within(
+        self,
+        uow: InventoryUnitOfWork,
+        sku: str,
+        warehouse: str,
+        quantity: int,
+        *,
+        from_document: str,
+        to_document: str,
+    ) -> None:
+        """Record in the ledger that held units now wait for ``to_document``."""
+        ...
+
     def give_back_within(
         self,
         uow: InventoryUnitOfWork,

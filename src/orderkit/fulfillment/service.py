@@ -261,8 +261,31 @@ class FulfilmentService:
         found_none = missing == shipment.units
         target = ShipmentState.CANCELLED if found_none else ShipmentState.PICKED
         note = f"nothing found ({note})" if found_none else note
+        if not found_none:
+            self._hand_over(uow, order, shipment, to_shipment=True)
         self._step(uow, shipment, order, target, actor, note, shipments)
         return shipment
+
+    def _hand_over(
+        self, uow: FulfilmentUnitOfWork, order: Order, shipment: Shipment, *, to_shipment: bool
+    ) -> None:
+        """Picked units are set aside for the shipment in the ledger (or back for the order)."""
+        documents = (order_document(order.number), shipment_document(shipment.id))
+        source, target = documents if to_shipment else documents[::-1]
+        self._hand_units(uow, shipment.warehouse, shipment.units, source, target)
+
+    def _hand_units(
+        self,
+        uow: FulfilmentUnitOfWork,
+        warehouse: str,
+        units: Mapping[str, int],
+        source: str,
+        target: str,
+    ) -> None:
+        for part, count in sorted(expand(units, parts_of(uow, units)).items()):
+            self._stock.hand_over_within(
+                uow, part, warehouse, count, from_document=source, to_document=target
+            )
 
     @reads("fulfilment.read")
     def pick_lists(
@@ -1057,6 +1080,8 @@ class FulfilmentService:
         with self._context.store.unit_of_work() as uow:
             shipment, order, shipments = self._load(uow, shipment_id)
             shipment.check("cancel", ShipmentState.CANCELLED)
+            if shipment.state is not ShipmentState.CREATED:  # picked: back for the order
+                self._hand_over(uow, order, shipment, to_shipment=False)
             self._step(uow, shipment, order, ShipmentState.CANCELLED, actor, reason, shipments)
             uow.commit()
         return shipment
@@ -1102,6 +1127,14 @@ class FulfilmentService:
                     ShipmentStep(shipment.state.value, shipment.state.value, now, actor, note)
                 ],
             )
+            if shipment.state is ShipmentState.PICKED:  # the moved units go with the new one
+                self._hand_units(
+                    uow,
+                    shipment.warehouse,
+                    new.units,
+                    shipment_document(shipment.id),
+                    shipment_document(new.id),
+                )
             uow.shipments.save(shipment)
             uow.shipments.add(new)
             context.record(
@@ -1143,6 +1176,14 @@ class FulfilmentService:
                     raise ValidationError(
                         "other_id", other_id, f"has another {field} than {into.id}"
                     )
+            if other.state is ShipmentState.PICKED:
+                self._hand_units(
+                    uow,
+                    other.warehouse,
+                    other.units,
+                    shipment_document(other.id),
+                    shipment_document(into.id),
+                )
             into.take_in(other.lines)
             uow.shipments.save(into)
             self._move(uow, other, ShipmentState.CANCELLED, actor, f"merged into {into.id}")

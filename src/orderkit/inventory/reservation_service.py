@@ -272,6 +272,38 @@ class ReservationService:
             return 0
         return reservation.quantity + reservation.backordered
 
+    def hand_over_within(
+        self,
+        uow: InventoryUnitOfWork,
+        sku: str,
+        warehouse: str,
+        quantity: int,
+        *,
+        from_document: str,
+        to_document: str,
+    ) -> None:
+        """Record in the ledger that held units now wait for another document.
+
+        A ``release`` under ``from_document`` and a ``reserve`` under
+        ``to_document`` of the same units: the level does not change (no
+        waiting backorder can take them in between), and the ledger says which
+        document the units are set aside for (an order's units, picked for
+        a shipment).
+        """
+        now = self._context.clock.now()
+        quantity = validate_quantity(quantity)
+        for kind, document in (
+            (MovementKind.RELEASE, from_document),
+            (MovementKind.RESERVE, to_document),
+        ):
+            apply_movement(
+                self._context,
+                uow,
+                StockMovement.of(
+                    kind, sku, warehouse, quantity, occurred_at=now, document=document
+                ),
+            )
+
     def give_back_within(
         self,
         uow: InventoryUnitOfWork,
