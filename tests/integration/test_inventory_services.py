@@ -350,6 +350,10 @@ def test_late_short_and_over_purchase_orders_are_flagged(shop: ok.Shop) -> None:
     ((found, reasons),) = shop.purchasing.problems(T0 + timedelta(days=3))
     assert found.id == late.id
     assert reasons == ("late: expected 2026-03-04T09:00+00:00",)
+    assert [o.id for o in shop.purchasing.flag_late(T0 + timedelta(days=3))] == [late.id]
+    assert shop.purchasing.flag_late(T0 + timedelta(days=4)) == []  # once
+    latest = shop.events.pending(limit=1000)[-1]
+    assert (latest.kind, latest.detail) == ("late", "expected 2026-03-04T09:00+00:00")  # type: ignore[attr-defined]
     with pytest.raises(ValidationError, match="accept_over"):
         shop.purchasing.receive(late.id, [("TEE", 1)], accept_over="yes")  # type: ignore[arg-type]
 

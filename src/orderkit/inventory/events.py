@@ -89,10 +89,9 @@ class BackorderAllocated(DomainEvent):
 
 @attrs.frozen(slots=True, kw_only=True)
 class PurchaseOrderProblem(DomainEvent):
-    """Something is wrong with an incoming purchase order: ``kind`` ``short`` or ``over``.
+    """Something is wrong with an incoming purchase order: ``kind`` ``late``, ``short`` or ``over``.
 
-    ``detail`` names the SKUs and units (``"MUG 4"``); a late order shows in
-    ``shop.purchasing.problems()``.
+    ``detail`` names the SKUs and units (``"MUG 4"``) or the expected date.
     """
 
     aggregate_type: ClassVar[str] = "purchase_order"

@@ -73,6 +73,7 @@ class PurchaseOrder:
         created_at: When it was placed.
         expected_at: When the goods are expected, if known.
         status: Open, received or closed.
+        flagged_late: Whether it was flagged late (``shop.purchasing.flag_late``).
         version: The stored version (optimistic concurrency).
     """
 
@@ -83,6 +84,7 @@ class PurchaseOrder:
     created_at: datetime = attrs.field(validator=aware())
     expected_at: datetime | None = None
     status: PurchaseOrderStatus = attrs.field(default=PurchaseOrderStatus.OPEN, converter=_status)
+    flagged_late: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     version: int = 0
 
     def outstanding(self, sku: str) -> int:

@@ -163,12 +163,34 @@ class PurchasingService:
             detail=detail,
         )
 
+    @writes("purchasing.flag")
+    @retried
+    def flag_late(self, at: datetime | None = None) -> list[PurchaseOrder]:
+        """Flag open purchase orders past their expected date, once each, with an event.
+
+        Each gets a ``PurchaseOrderProblem`` of kind ``late``; run it as often
+        as you like. Returns the orders flagged now.
+        """
+        at = self._context.clock.now() if at is None else require_aware(at, "at")
+        flagged = []
+        with self._context.store.unit_of_work() as uow:
+            for order in uow.purchase_orders.open():
+                if order.flagged_late or order.expected_at is None or order.expected_at >= at:
+                    continue
+                order.flagged_late = True
+                uow.purchase_orders.save(order)
+                expected = order.expected_at.isoformat(timespec="minutes")
+                self._flag(uow, order, "late", f"expected {expected}")
+                flagged.append(order)
+            uow.commit()
+        return flagged
+
     @reads("purchasing.read")
     def problems(self, at: datetime | None = None) -> list[tuple[PurchaseOrder, tuple[str, ...]]]:
         """Open purchase orders that are late (past ``expected_at``) or came over, and why.
 
         Orders closed short and units received over are also flagged as they
-        happen, with a ``PurchaseOrderProblem`` event.
+        happen, with a ``PurchaseOrderProblem`` event; late ones by :meth:`flag_late`.
 
         Args:
             at: The moment to judge lateness at; now by default.
