@@ -862,15 +862,7 @@ class FulfilmentService:
                     shipment.units,
                     return_document=shipment_document(shipment.id),
                 )
-                shipment.problem = "uncollected: back to stock"
-                self._context.record(
-                    uow,
-                    ShipmentProblem,
-                    aggregate_id=shipment.id,
-                    order_number=shipment.order_number,
-                    kind="uncollected",
-                    detail=shipment.problem,
-                )
+                self._flag(uow, shipment, "uncollected", "uncollected: back to stock")
                 self._step(
                     uow,
                     shipment,
@@ -960,16 +952,8 @@ class FulfilmentService:
                 else:
                     promised = shipment.deliver_by or at
                     missed = f"not delivered by {promised.isoformat(timespec='minutes')}"
-                shipment.problem = f"late: {missed}"
+                self._flag(uow, shipment, "late", f"late: {missed}")
                 uow.shipments.save(shipment)
-                self._context.record(
-                    uow,
-                    ShipmentProblem,
-                    aggregate_id=shipment.id,
-                    order_number=shipment.order_number,
-                    kind="late",
-                    detail=shipment.problem,
-                )
                 flagged.append(shipment)
             uow.commit()
         return flagged
@@ -1281,25 +1265,29 @@ class FulfilmentService:
             return True
         latest = shipment.tracking[-1]
         if target in _PROBLEMS:
-            shipment.problem = f"{target.value}: {latest.detail or latest.raw_status}"
+            detail = f"{target.value}: {latest.detail or latest.raw_status}"
+            self._flag(uow, shipment, target.value, detail)
         elif target is ShipmentState.DELIVERED:
             shipment.problem = None
             shipment.delivered_at = latest.at
-        if target in _PROBLEMS:
-            self._context.record(
-                uow,
-                ShipmentProblem,
-                aggregate_id=shipment.id,
-                order_number=shipment.order_number,
-                kind=target.value,
-                detail=shipment.problem,
-            )
         self._move(uow, shipment, target, actor, latest.detail)
         if target is ShipmentState.DELIVERED:  # the other steps change no order counter
             order, shipments = self._order_of(uow, shipment)
             follow_shipments(uow, self._orders, order, shipments, actor=actor)
             uow.orders.save(order)
         return True
+
+    def _flag(self, uow: FulfilmentUnitOfWork, shipment: Shipment, kind: str, problem: str) -> None:
+        """Make ``problem`` the shipment's problem and raise a ``ShipmentProblem`` (not saved)."""
+        shipment.problem = problem
+        self._context.record(
+            uow,
+            ShipmentProblem,
+            aggregate_id=shipment.id,
+            order_number=shipment.order_number,
+            kind=kind,
+            detail=problem,
+        )
 
     @staticmethod
     def _order_of(uow: FulfilmentUnitOfWork, shipment: Shipment) -> tuple[Order, list[Shipment]]:
@@ -1322,11 +1310,8 @@ class FulfilmentService:
         locks in one order: records first, then rows.
         """
         shipment = uow.shipments.get(require_code(shipment_id, "shipment_id"))
-        shipments = [
-            shipment if other.id == shipment.id else other
-            for other in uow.shipments.for_order(shipment.order_number)
-        ]
-        return shipment, load_order(uow, shipment.order_id), shipments
+        order, shipments = FulfilmentService._order_of(uow, shipment)
+        return shipment, order, shipments
 
     def _number_of(self, order: OrderRef) -> int:
         """The order's number (an order's number never changes, so a read-only look is enough).
