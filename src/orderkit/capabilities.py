@@ -22,6 +22,7 @@ from orderkit.fulfillment.capability import CAPABILITY as FULFILMENT
 from orderkit.inventory.capability import CAPABILITY as INVENTORY
 from orderkit.lifecycle.capability import CAPABILITY as LIFECYCLE
 from orderkit.payments.capability import CAPABILITY as PAYMENTS
+from orderkit.returns.capability import CAPABILITY as RETURNS
 from orderkit.store_credit.capability import CAPABILITY as STORE_CREDIT
 
 __all__ = ["BUILTIN_EVENTS", "BUNDLED", "EventCodec", "events_of", "make_converter"]
@@ -34,6 +35,7 @@ BUNDLED: tuple[Capability, ...] = (
     FULFILMENT,
     STORE_CREDIT,
     PAYMENTS,
+    RETURNS,
 )
 """orderkit's own capabilities."""
 

@@ -22,7 +22,9 @@ it as attributes, so a caller can react without parsing the message::
     │   ├── PaymentNotFound
     │   ├── RefundNotFound
     │   ├── CreditAccountNotFound
-    │   └── ShipmentNotFound
+    │   ├── ShipmentNotFound
+    │   ├── ReturnNotFound
+    │   └── ClaimNotFound
     ├── Conflict
     │   ├── AlreadyExists            kind, key
     │   ├── ConcurrencyConflict      kind, key, expected_version
@@ -32,6 +34,7 @@ it as attributes, so a caller can react without parsing the message::
     ├── InvalidTransition            order_id, state, command, allowed
     │   └── TransitionRefused        + reasons
     ├── ShipmentStateError           shipment_id, state, command, allowed
+    ├── ReturnStateError             return_id, state, command, allowed
     ├── InsufficientStock            sku, warehouse, requested, available
     ├── PaymentError                 order_id, reason
     │   ├── PaymentDeclined          + payment_id, code
@@ -66,6 +69,7 @@ __all__ = [
     "BalanceExceeded",
     "CarrierError",
     "CarrierUnavailable",
+    "ClaimNotFound",
     "ConcurrencyConflict",
     "ConfigurationError",
     "Conflict",
@@ -95,6 +99,8 @@ __all__ = [
     "RefundNotFound",
     "ReservationNotActive",
     "ReservationNotFound",
+    "ReturnNotFound",
+    "ReturnStateError",
     "SchemaVersionError",
     "ShipmentNotFound",
     "ShipmentStateError",
@@ -266,6 +272,20 @@ class ShipmentNotFound(NotFound):
     key_name = "id"
 
 
+class ReturnNotFound(NotFound):
+    """No return has this id."""
+
+    kind = "return"
+    key_name = "id"
+
+
+class ClaimNotFound(NotFound):
+    """No claim has this id."""
+
+    kind = "claim"
+    key_name = "id"
+
+
 class Conflict(OrderkitError):
     """The change contradicts what is already stored."""
 
@@ -410,6 +430,27 @@ class ShipmentStateError(OrderkitError):
         self.allowed = tuple(allowed)
         super().__init__(
             f"shipment {shipment_id}: cannot {command} in state {state!r}; "
+            f"it may become: {', '.join(self.allowed) or 'nothing, it is final'}"
+        )
+
+
+class ReturnStateError(OrderkitError):
+    """A return cannot take this step in its current state.
+
+    Attributes:
+        return_id: The return.
+        state: Its state when the step was refused.
+        command: The step that was attempted (``"approve"``, ``"receive"`` ...).
+        allowed: The states it may move to from here.
+    """
+
+    def __init__(self, return_id: str, state: str, command: str, allowed: Sequence[str]) -> None:
+        self.return_id = return_id
+        self.state = state
+        self.command = command
+        self.allowed = tuple(allowed)
+        super().__init__(
+            f"return {return_id}: cannot {command} in state {state!r}; "
             f"it may become: {', '.join(self.allowed) or 'nothing, it is final'}"
         )
 

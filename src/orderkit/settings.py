@@ -23,6 +23,7 @@ from orderkit.lifecycle.workflow import Authorize
 from orderkit.payments.gateway import PaymentGateway
 from orderkit.payments.refunds import CreditNoteIssuer
 from orderkit.payments.verification import VerificationPipeline
+from orderkit.returns.policy import ReturnPolicy
 
 __all__ = ["ShopSettings"]
 
@@ -111,6 +112,9 @@ class ShopSettings:
         shipping_calendars: Per warehouse code, when it works and how long an
             order takes to leave (:class:`~orderkit.fulfillment.ShippingCalendar`);
             shipments of those warehouses get their promised dates from it.
+        return_policy: The shop's terms for returns
+            (:class:`~orderkit.returns.ReturnPolicy`); 30 days, approved
+            within the terms, refunded after inspection, by default.
         verification: The checks payments pass before authorisation and
             before capture (:class:`~orderkit.VerificationPipeline`).
         credit_notes: ``credit_notes(order, refund) -> number`` issues a credit
@@ -152,6 +156,9 @@ class ShopSettings:
     carriers: tuple[Carrier, ...] = attrs.field(default=(), converter=tuple)
     shipping_calendars: Mapping[str, ShippingCalendar] = attrs.field(
         factory=dict, converter=_calendars
+    )
+    return_policy: ReturnPolicy = attrs.field(
+        factory=ReturnPolicy, validator=_must_be(ReturnPolicy, "a ReturnPolicy")
     )
     verification: VerificationPipeline | None = None
     credit_notes: CreditNoteIssuer | None = None

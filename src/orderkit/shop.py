@@ -28,6 +28,7 @@ from orderkit.inventory.service import InventoryService
 from orderkit.lifecycle.service import OrderService
 from orderkit.payments.service import PaymentService
 from orderkit.reports.service import ReportService
+from orderkit.returns.service import ReturnsService
 from orderkit.settings import ShopSettings
 from orderkit.storage import Store, UnitOfWork
 from orderkit.store_credit.service import StoreCreditService
@@ -123,6 +124,8 @@ class Shop:
             (:class:`~orderkit.payments.service.PaymentService`).
         fulfilment: Shipments: pick, pack, ship, deliver
             (:class:`~orderkit.fulfillment.service.FulfilmentService`).
+        returns: Returns, exchanges, claims and the follow-up after delivery
+            (:class:`~orderkit.returns.service.ReturnsService`).
         store_credit: Gift cards and store credit
             (:class:`~orderkit.store_credit.service.StoreCreditService`); every
             shop can take payments with them through its ``store_credit`` gateway.
@@ -184,6 +187,7 @@ class Shop:
             stock=self.reservations,
             carriers=settings.carriers,
             calendars=settings.shipping_calendars,
+            on_delivered=[self._schedule_follow_up],
         )
         self.payments = PaymentService(
             context,
@@ -194,6 +198,19 @@ class Shop:
             credit_notes=settings.credit_notes,
             allow_overpayment=settings.allow_overpayment,
         )
+        self.returns = ReturnsService(
+            context,
+            policy=settings.return_policy,
+            orders=self.orders,
+            stock=self.reservations,
+            money=self.payments,
+            shipping=self.fulfilment,
+            carriers=self.fulfilment.carriers,
+        )
+
+    def _schedule_follow_up(self, uow: Any, order: Any, delivered_at: Any) -> None:
+        """Fulfilment's delivery hook: the returns service schedules the order's follow-up."""
+        self.returns.schedule_follow_up(uow, order, delivered_at)
 
     def acting_as(self, actor: str) -> Shop:
         """The same shop acting for ``actor``: every call that names nobody asks as them.

@@ -20,14 +20,13 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from orderkit.core.ports import Outbox, Sequences, UnitOfWorkBase
-from orderkit.fulfillment.ports import FulfilmentUnitOfWork
-from orderkit.payments.ports import PaymentsUnitOfWork
 from orderkit.reports.ports import ReportsUnitOfWork
+from orderkit.returns.ports import ReturnsUnitOfWork
 
 __all__ = ["Outbox", "Sequences", "Store", "UnitOfWork", "UnitOfWorkBase"]
 
 
-class UnitOfWork(PaymentsUnitOfWork, FulfilmentUnitOfWork, ReportsUnitOfWork, Protocol):
+class UnitOfWork(ReturnsUnitOfWork, ReportsUnitOfWork, Protocol):
     """Protocol: one transaction and every capability's repositories in it.
 
     It is the composition of the capabilities' own ports, each of which lists
@@ -37,7 +36,8 @@ class UnitOfWork(PaymentsUnitOfWork, FulfilmentUnitOfWork, ReportsUnitOfWork, Pr
     :class:`~orderkit.inventory.ports.InventoryUnitOfWork`,
     :class:`~orderkit.fulfillment.ports.FulfilmentUnitOfWork`,
     :class:`~orderkit.store_credit.ports.StoreCreditUnitOfWork`,
-    :class:`~orderkit.payments.ports.PaymentsUnitOfWork` and
+    :class:`~orderkit.payments.ports.PaymentsUnitOfWork`,
+    :class:`~orderkit.returns.ports.ReturnsUnitOfWork` and
     :class:`~orderkit.reports.ports.ReportsUnitOfWork`, all on
     :class:`~orderkit.core.ports.UnitOfWorkBase` (the outbox, commit, rollback).
     """

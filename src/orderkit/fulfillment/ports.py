@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from orderkit.core.addresses import Address
-from orderkit.fulfillment.shipments import Shipment, ShipmentState
+from orderkit.fulfillment.carriers import Carrier, LabelRequest, TrackingEvent
+from orderkit.fulfillment.parcels import Parcel
+from orderkit.fulfillment.shipments import LEFT_STOCK, Shipment, ShipmentState
 from orderkit.inventory.ports import InventoryUnitOfWork
 from orderkit.lifecycle.ports import Order, OrderPolicy, OrdersUnitOfWork
 
-__all__ = ["FulfilmentUnitOfWork", "OrderSteps", "ShipmentRepository", "ShipmentStock"]
+__all__ = [
+    "LEFT_STOCK",
+    "Carrier",
+    "DeliveryHook",
+    "FulfilmentUnitOfWork",
+    "LabelRequest",
+    "OrderSteps",
+    "Parcel",
+    "Shipment",
+    "ShipmentRepository",
+    "ShipmentState",
+    "ShipmentStock",
+    "TrackingEvent",
+]
 
 
 class ShipmentRepository(Protocol):
@@ -144,4 +160,12 @@ class OrderSteps(Protocol):
         self, uow: OrdersUnitOfWork, order: Order, command: str, *, actor: str, reason: str | None
     ) -> None:
         """Fire ``command`` on ``order`` inside the caller's unit of work."""
+        ...
+
+
+class DeliveryHook(Protocol):
+    """Protocol: told, inside the unit of work, that an order's last units were delivered."""
+
+    def __call__(self, uow: FulfilmentUnitOfWork, order: Order, delivered_at: datetime, /) -> None:
+        """React to the delivery of ``order`` at ``delivered_at``."""
         ...

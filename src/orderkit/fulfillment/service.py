@@ -38,7 +38,12 @@ from orderkit.fulfillment.order_progress import follow_shipments
 from orderkit.fulfillment.packing import Box, Package, PackItem, choose_boxes
 from orderkit.fulfillment.parcels import Parcel
 from orderkit.fulfillment.picking import PickList, PriorityRules, plan_pick_lists, share_found
-from orderkit.fulfillment.ports import FulfilmentUnitOfWork, OrderSteps, ShipmentStock
+from orderkit.fulfillment.ports import (
+    DeliveryHook,
+    FulfilmentUnitOfWork,
+    OrderSteps,
+    ShipmentStock,
+)
 from orderkit.fulfillment.promises import Promise, ShippingCalendar
 from orderkit.fulfillment.rates import QuoteBook, RateRule, choose_rate, gather_quotes
 from orderkit.fulfillment.shipments import (
@@ -108,6 +113,9 @@ class FulfilmentService:
         calendars: Per warehouse code, the calendar that promises dates
             (:class:`~orderkit.fulfillment.promises.ShippingCalendar`).
         priority_rules: How pick priorities follow from orders.
+        on_delivered: Called inside the unit of work that records an order's
+            last units delivered, with the order and the delivery time (the
+            returns capability schedules its follow-up here).
 
     Attributes:
         carriers: The carriers by code.
@@ -128,8 +136,10 @@ class FulfilmentService:
         quotes: QuoteBook | None = None,
         calendars: Mapping[str, ShippingCalendar] | None = None,
         priority_rules: PriorityRules | None = None,
+        on_delivered: Sequence[DeliveryHook] = (),
     ) -> None:
         self._context = context
+        self._on_delivered = tuple(on_delivered)
         self._orders = orders
         self._stock = stock
         self.carriers: dict[str, Carrier] = {}
@@ -1273,7 +1283,7 @@ class FulfilmentService:
         self._move(uow, shipment, target, actor, latest.detail)
         if target is ShipmentState.DELIVERED:  # the other steps change no order counter
             order, shipments = self._order_of(uow, shipment)
-            follow_shipments(uow, self._orders, order, shipments, actor=actor)
+            self._follow(uow, order, shipments, actor)
             uow.orders.save(order)
         return True
 
@@ -1453,8 +1463,26 @@ class FulfilmentService:
     ) -> None:
         """Move the shipment, then let its order follow all its shipments, and save both."""
         self._move(uow, shipment, to, actor, note)
-        follow_shipments(uow, self._orders, order, shipments, actor=actor)
+        self._follow(uow, order, shipments, actor)
         uow.orders.save(order)
+
+    def _follow(
+        self,
+        uow: FulfilmentUnitOfWork,
+        order: Order,
+        shipments: Sequence[Shipment],
+        actor: str,
+    ) -> None:
+        """Let the order follow its shipments; tell the delivery hooks when it is delivered."""
+        was = order.state
+        follow_shipments(uow, self._orders, order, shipments, actor=actor)
+        if order.state != was and order.state == OrderState.DELIVERED:
+            at = max(
+                (s.delivered_at for s in shipments if s.delivered_at is not None),
+                default=self._context.clock.now(),
+            )
+            for hook in self._on_delivered:
+                hook(uow, order, at)
 
 
 def _pack_items(uow: FulfilmentUnitOfWork, shipment: Shipment) -> list[PackItem]:

@@ -18,6 +18,7 @@ from orderkit.inventory.events import (
     ReservationCommitted,
     ReservationExpired,
     ReservationReleased,
+    StockMoved,
     StockReserved,
 )
 from orderkit.inventory.ledger import MovementKind, StockMovement
@@ -385,6 +386,37 @@ class ReservationService:
             The units that did not leave through a reservation of ``document``
             and so were not put back, by SKU (empty when all were).
         """
+        return self.take_back_within(uow, document, units, return_document=return_document)
+
+    def take_back_within(
+        self,
+        uow: InventoryUnitOfWork,
+        document: str,
+        units: Mapping[str, int],
+        *,
+        return_document: str,
+        damaged: bool = False,
+        set_aside_in: str | None = None,
+    ) -> dict[str, int]:
+        """Book returned units into the ledger: sellable, or damaged and out of sale.
+
+        Sellable units are restocked as :meth:`restock_within` says. Damaged
+        units come back with a ``return`` movement and leave again with a
+        ``write_off`` in the same warehouse, both naming ``return_document``,
+        so the ledger shows them and available stock never counts them; with
+        ``set_aside_in`` they come back into that warehouse instead (a
+        location the shop keeps out of sale) and stay there. Neither serves a
+        waiting backorder.
+
+        Returns:
+            The units not booked because they never left through a
+            reservation of ``document``, by SKU.
+
+        Raises:
+            WarehouseNotFound: ``set_aside_in`` is no warehouse.
+        """
+        if set_aside_in is not None:
+            uow.warehouses.get(set_aside_in)
         shipped: dict[tuple[str, str], int] = {}
         for reservation in uow.reservations.for_document(document):
             for place, left_stock in reservation.shipped_from().items():
@@ -403,19 +435,56 @@ class ReservationService:
                 )
                 take = min(quantity, shipped[place] - back)
                 if take > 0:
-                    movement = StockMovement.of(
-                        MovementKind.RETURN,
-                        sku,
-                        place[1],
-                        take,
-                        occurred_at=now,
-                        document=return_document,
+                    self._book_return(
+                        uow, sku, place[1], take, return_document, now, damaged, set_aside_in
                     )
-                    apply_movement(self._context, uow, movement)
                     quantity -= take
             if quantity:
                 left[sku] = quantity
         return left
+
+    def _book_return(
+        self,
+        uow: InventoryUnitOfWork,
+        sku: str,
+        warehouse: str,
+        quantity: int,
+        document: str,
+        now: datetime,
+        damaged: bool,
+        set_aside_in: str | None,
+    ) -> None:
+        if not damaged:
+            movement = StockMovement.of(
+                MovementKind.RETURN, sku, warehouse, quantity, occurred_at=now, document=document
+            )
+            apply_movement(self._context, uow, movement)
+            return
+        into = set_aside_in or warehouse
+        moves = [MovementKind.RETURN]
+        if set_aside_in is None:
+            moves.append(MovementKind.WRITE_OFF)
+        for kind in moves:
+            movement = StockMovement.of(
+                kind,
+                sku,
+                into,
+                quantity,
+                occurred_at=now,
+                document=document,
+                reason="returned damaged",
+            )
+            level = uow.stock.apply(movement)
+            self._context.record(
+                uow,
+                StockMoved,
+                aggregate_id=f"{sku}@{into}",
+                kind=kind.value,
+                on_hand_delta=movement.on_hand_delta,
+                on_hand=level.on_hand,
+                available=level.available,
+                document=document,
+            )
 
     @staticmethod
     def _check_request(request: ReservationRequest) -> list[tuple[str, int]]:

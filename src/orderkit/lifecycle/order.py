@@ -601,6 +601,28 @@ class Order:
             changed[sku] = counted
         self._recount(tuple(changed[line.sku] for line in self.lines))
 
+    def take_back(self, units: Mapping[str, int]) -> None:
+        """Count units as returned: accepted back from the customer after delivery.
+
+        Raises:
+            ValidationError, InvalidQuantity: An unknown SKU, a count that is
+                not positive, or more units than were delivered and not yet
+                returned. Nothing changes.
+        """
+        if not isinstance(units, Mapping):
+            raise ValidationError("units", units, "give a mapping of SKUs to units")
+        changed = {line.sku: line for line in self.lines}
+        for sku, quantity in units.items():
+            line = changed[self.line(sku).sku]
+            quantity = validate_quantity(quantity, f"returned[{sku}]")
+            if line.returned + quantity > line.delivered:
+                left = line.delivered - line.returned
+                raise InvalidQuantity(
+                    f"returned[{sku}]", quantity, f"only {left} delivered units are not returned"
+                )
+            changed[sku] = line.counted({"returned": line.returned + quantity})
+        self._recount(tuple(changed[line.sku] for line in self.lines))
+
     def _recount(self, lines: tuple[OrderLine, ...]) -> None:
         """Take ``lines`` that differ from the current ones in their counters only.
 

@@ -250,10 +250,10 @@ def default_order_workflow() -> Workflow[Order]:
             ),
             Transition(
                 "complete",
-                [s.DELIVERED],
+                [s.DELIVERED, s.RETURNED],
                 s.COMPLETED,
                 permission="orders.complete",
-                description="the return window closed",
+                description="the return window closed, or the returns are settled",
             ),
             Transition(
                 "hold",
@@ -297,6 +297,14 @@ def default_order_workflow() -> Workflow[Order]:
                 [s.RETURN_REQUESTED],
                 s.DELIVERED,
                 permission="returns.decide",
+            ),
+            Transition(
+                "settle_return",
+                [s.RETURN_REQUESTED],
+                s.DELIVERED,
+                permission="returns.decide",
+                description="the returns are settled; the other units stay delivered"
+                " (fired by shop.returns)",
             ),
             Transition(
                 "receive_return",

@@ -187,55 +187,135 @@ class OrderService:
         if pickup_point is not None:
             pickup_point = require_code(pickup_point, "pickup_point")
         with context.store.unit_of_work() as uow:
-            buyer = resolve_customer(uow, customer)
-            if pickup_point is not None:
-                ship_to = self._pickup_address(uow, pickup_point, ship_to)
-            destination = ship_to or (buyer.addresses[0] if buyer.addresses else None)
-            if destination is None:
-                raise ValidationError("ship_to", None, "the customer has no address; pass ship_to")
-            order_lines = self._price(uow, requested, destination, discounts)
-            currency = order_lines[0].unit_price.currency
-            now = context.clock.now()
-            order = Order(
-                id=context.ids.new(),
-                number=uow.sequences.next("order"),
+            order = self._place(
+                uow,
+                customer,
+                requested,
                 channel=channel,
-                customer_id=buyer.id,
-                currency=currency,
-                lines=order_lines,
-                ship_to=destination,
+                ship_to=ship_to,
                 bill_to=bill_to,
-                placed_at=now,
-                shipping=shipping if shipping is not None else Money.zero(currency),
-                order_discount=discount if discount is not None else Money.zero(currency),
-                prices_include_tax=self.policy.tax.prices_include_tax,
-                tax_rounding=self.policy.tax_rounding,
+                shipping=shipping,
+                discount=discount,
+                discounts=discounts,
                 payment_method=payment_method,
                 priority=priority,
                 tags=tags,
-                attributes=attributes if attributes is not None else {},
+                attributes=attributes,
                 pickup_point=pickup_point,
-                state=self.policy.workflow.initial,
-                expires_at=self._expiry(self.policy.workflow.initial, now),
+                actor=actor,
             )
-            context.record(
-                uow,
-                OrderPlaced,
-                aggregate_id=order.id,
-                number=order.number,
-                customer_id=buyer.id,
-                channel=channel,
-                grand_total=order.grand_total,
-            )
-            rule = self.policy.auto_confirm_rule
-            # Auto-confirmation is the shop's policy, not the placing actor's
-            # decision, so it needs no permission of theirs.
-            if channel in self.policy.auto_confirm_channels:
-                self._confirm(uow, order, actor, f"auto-confirmed: {channel} orders", checked=False)
-            elif rule is not None and (why := rule(order)) is not None:
-                self._confirm(uow, order, "auto-confirm-rule", why, checked=False)
-            uow.orders.add(order)
             uow.commit()
+        return order
+
+    def place_within(
+        self,
+        uow: OrdersUnitOfWork,
+        customer: str,
+        lines: Sequence[LineRequest],
+        *,
+        channel: str,
+        ship_to: Address,
+        line_discounts: Mapping[str, Money] | None = None,
+        payment_method: str | None = None,
+        tags: Sequence[str] = (),
+        attributes: Mapping[str, str] | None = None,
+        actor: str,
+    ) -> Order:
+        """Place an order inside a unit of work the caller owns, as :meth:`place` does.
+
+        Other use cases place linked orders through this (an exchange, a
+        replacement) in the same transaction that records the link, so a
+        retried call never places two. The caller commits.
+
+        Raises:
+            The errors of :meth:`place`.
+        """
+        return self._place(
+            uow,
+            customer,
+            given.requested_lines(lines),
+            channel=require_code(channel, "channel"),
+            ship_to=require_instance(ship_to, Address, "ship_to"),
+            bill_to=None,
+            shipping=None,
+            discount=None,
+            discounts=given.line_discounts(line_discounts),
+            payment_method=payment_method,
+            priority=100,
+            tags=tags,
+            attributes=attributes,
+            pickup_point=None,
+            actor=actor,
+        )
+
+    def _place(
+        self,
+        uow: OrdersUnitOfWork,
+        customer: str,
+        requested: builtins.list[LineRequest],
+        *,
+        channel: str,
+        ship_to: Address | None,
+        bill_to: Address | None,
+        shipping: Money | None,
+        discount: Money | None,
+        discounts: Mapping[str, Money],
+        payment_method: str | None,
+        priority: int,
+        tags: Sequence[str],
+        attributes: Mapping[str, str] | None,
+        pickup_point: str | None,
+        actor: str,
+    ) -> Order:
+        context = self._context
+        buyer = resolve_customer(uow, customer)
+        if pickup_point is not None:
+            ship_to = self._pickup_address(uow, pickup_point, ship_to)
+        destination = ship_to or (buyer.addresses[0] if buyer.addresses else None)
+        if destination is None:
+            raise ValidationError("ship_to", None, "the customer has no address; pass ship_to")
+        order_lines = self._price(uow, requested, destination, discounts)
+        currency = order_lines[0].unit_price.currency
+        now = context.clock.now()
+        order = Order(
+            id=context.ids.new(),
+            number=uow.sequences.next("order"),
+            channel=channel,
+            customer_id=buyer.id,
+            currency=currency,
+            lines=order_lines,
+            ship_to=destination,
+            bill_to=bill_to,
+            placed_at=now,
+            shipping=shipping if shipping is not None else Money.zero(currency),
+            order_discount=discount if discount is not None else Money.zero(currency),
+            prices_include_tax=self.policy.tax.prices_include_tax,
+            tax_rounding=self.policy.tax_rounding,
+            payment_method=payment_method,
+            priority=priority,
+            tags=tags,
+            attributes=attributes if attributes is not None else {},
+            pickup_point=pickup_point,
+            state=self.policy.workflow.initial,
+            expires_at=self._expiry(self.policy.workflow.initial, now),
+        )
+        context.record(
+            uow,
+            OrderPlaced,
+            aggregate_id=order.id,
+            number=order.number,
+            customer_id=buyer.id,
+            channel=channel,
+            grand_total=order.grand_total,
+        )
+        rule = self.policy.auto_confirm_rule
+        # Auto-confirmation is the shop's policy, not the placing actor's
+        # decision, so it needs no permission of theirs.
+        if channel in self.policy.auto_confirm_channels:
+            self._confirm(uow, order, actor, f"auto-confirmed: {channel} orders", checked=False)
+        elif rule is not None and (why := rule(order)) is not None:
+            self._confirm(uow, order, "auto-confirm-rule", why, checked=False)
+        uow.orders.add(order)
         return order
 
     def _pickup_address(

@@ -6,7 +6,13 @@ from typing import Protocol
 
 from orderkit.lifecycle.ports import Order, OrderPolicy, OrdersUnitOfWork
 from orderkit.payments.methods import PaymentMethod
-from orderkit.payments.refunds import RefundRepository
+from orderkit.payments.refunds import (
+    Refund,
+    RefundDestination,
+    RefundRepository,
+    goods_values,
+    line_refund,
+)
 from orderkit.payments.repository import IdempotencyKeys, PaymentRepository
 from orderkit.store_credit.ports import StoreCreditUnitOfWork
 
@@ -16,7 +22,11 @@ __all__ = [
     "PaymentMethod",
     "PaymentRepository",
     "PaymentsUnitOfWork",
+    "Refund",
+    "RefundDestination",
     "RefundRepository",
+    "goods_values",
+    "line_refund",
 ]
 
 

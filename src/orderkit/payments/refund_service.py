@@ -86,6 +86,7 @@ class RefundService:
         to: RefundDestination | str = RefundDestination.ORIGINAL,
         credit_account: str | None = None,
         reason: str | None = None,
+        withhold: Money | None = None,
     ) -> Refund:
         """Refund units of lines, or an amount, and shipping if asked, across the order's payments.
 
@@ -116,6 +117,9 @@ class RefundService:
             to: ``"original"`` (the payments' own gateways) or ``"store_credit"``.
             credit_account: The store-credit account, for ``to="store_credit"``.
             reason: Why, for the credit note and the audit trail.
+            withhold: An amount kept back of what the lines and shipping are
+                worth (a restocking fee, the return postage); the units still
+                count as refunded. Never more than they are worth.
 
         Raises:
             InvalidAmount: More than the payments can refund, or a bad amount.
@@ -141,7 +145,10 @@ class RefundService:
                     "credit_account", credit_account, "only for to='store_credit'"
                 )
         reason = None if reason is None else require_text(reason, "reason", 500)
+        if withhold is not None and (not isinstance(withhold, Money) or withhold.amount < 0):
+            raise InvalidAmount("withhold", withhold, "give a Money of zero or more")
         request: dict[str, object] = {
+            "withhold": withhold,
             "lines": dict(lines) if lines is not None else None,
             "amount": amount,
             "shipping": shipping,
@@ -222,7 +229,16 @@ class RefundService:
         else:
             lines = ()
         shipping = _shipping(order, request["shipping"], earlier)
-        total = Money.sum((line.amount for line in lines), order.currency) + shipping
+        worth = Money.sum((line.amount for line in lines), order.currency) + shipping
+        withheld = request["withhold"]
+        if isinstance(withheld, Money):
+            if withheld.currency != order.currency:
+                raise CurrencyMismatch("withhold", order.currency, withheld.currency)
+            if withheld >= worth:
+                raise InvalidAmount("withhold", withheld, f"the refund is worth {worth}")
+        else:
+            withheld = zero
+        total = worth - withheld
         if not total.amount:
             raise ValidationError(
                 "lines", request["lines"], "nothing to refund: name lines, an amount or shipping"
@@ -250,6 +266,7 @@ class RefundService:
             parts=parts,
             credit_account=None if account is None else str(account),
             reason=reason,
+            withheld=withheld if withheld.amount else None,
         )
 
     # -- paying ----------------------------------------------------------------------

@@ -110,6 +110,8 @@ class Refund:
         reason: Why, in words.
         credit_note: The credit note's number, once the documents hook issued one.
         issued_at: When the refund was closed (every part answered) and announced.
+        withheld: What was kept back of the lines' worth (a restocking fee,
+            the return postage); ``amount`` is the worth less this.
         version: The stored version, for optimistic concurrency.
     """
 
@@ -126,6 +128,7 @@ class Refund:
     reason: str | None = None
     credit_note: str | None = None
     issued_at: datetime | None = None
+    withheld: Money | None = None
     version: int = 0
 
     @property

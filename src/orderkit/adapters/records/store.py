@@ -30,6 +30,12 @@ from orderkit.adapters.records._payments import (
     RecordPayments,
     RecordRefunds,
 )
+from orderkit.adapters.records._returns import (
+    RecordClaims,
+    RecordFeedback,
+    RecordFollowUps,
+    RecordReturns,
+)
 from orderkit.adapters.records.port import RecordBackend, RecordTransaction
 from orderkit.capabilities import make_converter
 
@@ -52,6 +58,10 @@ _REPOSITORIES: dict[str, _Make] = {
     "credit_accounts": RecordCreditAccounts,
     "refunds": RecordRefunds,
     "shipments": RecordShipments,
+    "returns": RecordReturns,
+    "claims": RecordClaims,
+    "feedback": RecordFeedback,
+    "follow_ups": RecordFollowUps,
 }
 
 
@@ -77,6 +87,10 @@ class RecordUnitOfWork(LazyRepositories):
     credit_accounts: RecordCreditAccounts
     refunds: RecordRefunds
     shipments: RecordShipments
+    returns: RecordReturns
+    claims: RecordClaims
+    feedback: RecordFeedback
+    follow_ups: RecordFollowUps
 
     def __init__(
         self,

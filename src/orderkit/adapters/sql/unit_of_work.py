@@ -9,6 +9,12 @@ import cattrs
 from orderkit.adapters._decoded import DecodedCache, DecodedView
 from orderkit.adapters._lazy import LazyRepositories
 from orderkit.adapters.records._fulfilment import RecordShipments
+from orderkit.adapters.records._returns import (
+    RecordClaims,
+    RecordFeedback,
+    RecordFollowUps,
+    RecordReturns,
+)
 from orderkit.adapters.sql.base import SqlRepository
 from orderkit.adapters.sql.inventory import (
     SqlPurchaseOrders,
@@ -49,7 +55,13 @@ _REPOSITORIES: dict[str, type[SqlRepository]] = {
     "refunds": SqlRefunds,
 }
 
-_ON_RECORDS = {"shipments": RecordShipments}
+_ON_RECORDS = {
+    "shipments": RecordShipments,
+    "returns": RecordReturns,
+    "claims": RecordClaims,
+    "feedback": RecordFeedback,
+    "follow_ups": RecordFollowUps,
+}
 """Repositories kept in the ``records`` table rather than tables of their own."""
 
 
@@ -76,6 +88,10 @@ class SqlUnitOfWork(LazyRepositories):
     credit_accounts: SqlCreditAccounts
     refunds: SqlRefunds
     shipments: RecordShipments
+    returns: RecordReturns
+    claims: RecordClaims
+    feedback: RecordFeedback
+    follow_ups: RecordFollowUps
 
     def __init__(
         self,
