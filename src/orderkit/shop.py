@@ -210,7 +210,7 @@ class Shop:
 
     def _schedule_follow_up(self, uow: Any, order: Any, delivered_at: Any) -> None:
         """Fulfilment's delivery hook: the returns service schedules the order's follow-up."""
-        self.returns.schedule_follow_up(uow, order, delivered_at)
+        self.returns.follow_up_within(uow, order, delivered_at)
 
     def acting_as(self, actor: str) -> Shop:
         """The same shop acting for ``actor``: every call that names nobody asks as them.

@@ -29,6 +29,9 @@ WITHIN_ANOTHER_USE_CASE = {
     "give_back_within",
     "hand_over_within",
     "top_up_within",
+    "place_within",
+    "take_back_within",
+    "follow_up_within",
 }
 """Steps other use cases take inside their own unit of work (already checked)."""
 
@@ -47,6 +50,7 @@ def services(shop: ok.Shop) -> dict[str, object]:
             "purchasing",
             "store_credit",
             "fulfilment",
+            "returns",
         )
     }
     for part in ("charges", "refunding", "reviews", "statements", "reconciling"):

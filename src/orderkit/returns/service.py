@@ -1,22 +1,15 @@
-"""ReturnsService (``shop.returns``): returns, exchanges, claims and the follow-up."""
+"""ReturnsService (``shop.returns``): return requests from the ask to the refund or exchange."""
 
 from __future__ import annotations
 
 import builtins
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from orderkit.core.access import reads, writes
-from orderkit.core.addresses import Address
-from orderkit.core.checks import (
-    parse_enum,
-    require_aware,
-    require_code,
-    require_limit,
-    require_text,
-)
+from orderkit.core.checks import parse_enum, require_code, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
 from orderkit.core.quantity import validate_quantity
@@ -31,28 +24,32 @@ from orderkit.fulfillment.ports import (
     LEFT_STOCK,
     Carrier,
     LabelRequest,
-    OrderSteps,
     Parcel,
     Shipment,
-    ShipmentState,
     TrackingEvent,
 )
 from orderkit.inventory.ports import order_document
-from orderkit.lifecycle.ports import Order, OrderRef, OrderState, load_order, order_ids
-from orderkit.payments.ports import Refund, goods_values, line_refund
-from orderkit.returns.claims import CarrierClaim, Claim, ClaimKind, ClaimRemedy
+from orderkit.lifecycle.ports import Order, OrderRef, OrderState, load_order
+from orderkit.returns.after_delivery import AfterDeliveryService
+from orderkit.returns.claim_service import ClaimService
 from orderkit.returns.events import (
-    CarrierClaimSettled,
-    ClaimFiled,
-    FeedbackGiven,
-    FollowUpDue,
     ReturnInspected,
     ReturnMoved,
     ReturnReceived,
     ReturnRequested,
     ReturnResolved,
 )
-from orderkit.returns.follow_up import Feedback, FollowUp, PerfectOrder
+from orderkit.returns.linked import (
+    STORE_CREDIT_GATEWAY,
+    SYSTEM,
+    LinkedOrders,
+    ReturnMoney,
+    ShipmentMaker,
+    order_step,
+    parse_units,
+    place_linked_order,
+    worth,
+)
 from orderkit.returns.policy import RefundTiming, ReturnPolicy, ReturnVerdict
 from orderkit.returns.ports import ReturnStock, ReturnsUnitOfWork
 from orderkit.returns.rma import (
@@ -66,90 +63,7 @@ from orderkit.returns.rma import (
     return_document,
 )
 
-__all__ = ["LinkedOrders", "ReturnMoney", "ReturnsService", "ShipmentMaker"]
-
-
-class _Paid(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-class ReturnMoney(Protocol):
-    """Protocol: how returns move money (the shop's payment service is one)."""
-
-    def refund_order(
-        self,
-        order: OrderRef,
-        *,
-        key: str,
-        lines: Mapping[str, int] | None = None,
-        amount: Money | None = None,
-        shipping: bool | Money = False,
-        to: str = "original",
-        credit_account: str | None = None,
-        reason: str | None = None,
-        withhold: Money | None = None,
-    ) -> Refund:
-        """Refund units of an order (see ``shop.payments.refund_order``)."""
-        ...
-
-    def authorise(
-        self, order: OrderRef, amount: Money, source: str, *, key: str, gateway: str | None = None
-    ) -> _Paid:
-        """Authorise an amount of an order on a source."""
-        ...
-
-    def capture(
-        self, payment_id: str, amount: Money | None = None, *, key: str, final: bool = False
-    ) -> _Paid:
-        """Capture an authorised payment."""
-        ...
-
-    def void(self, payment_id: str, *, key: str) -> _Paid:
-        """Give back what is left of an authorisation."""
-        ...
-
-
-class LinkedOrders(OrderSteps, Protocol):
-    """Protocol: how returns place and move orders (the shop's order service is one)."""
-
-    def place_within(
-        self,
-        uow: ReturnsUnitOfWork,
-        customer: str,
-        lines: Sequence[tuple[str, int]],
-        *,
-        channel: str,
-        ship_to: Address,
-        line_discounts: Mapping[str, Money] | None = None,
-        payment_method: str | None = None,
-        tags: Sequence[str] = (),
-        attributes: Mapping[str, str] | None = None,
-        actor: str,
-    ) -> Order:
-        """Place an order inside the caller's unit of work."""
-        ...
-
-
-class ShipmentMaker(Protocol):
-    """Protocol: makes shipments for what an order holds (the shop's fulfilment service)."""
-
-    def create_shipments(self, order: OrderRef, *, actor: str = "system") -> Sequence[object]:
-        """Make shipments for the units the order holds that are in none yet."""
-        ...
-
-
-STORE_CREDIT_GATEWAY = "store_credit"
-"""The gateway that pays from store credit (every shop has it)."""
-
-
-def _units(value: object, field: str) -> dict[str, int]:
-    if not isinstance(value, Mapping) or not value:
-        raise ValidationError(field, value, "give {sku: units} with at least one line")
-    return {
-        require_code(sku, f"{field}[]"): validate_quantity(quantity, f"{field}[{sku}]")
-        for sku, quantity in value.items()
-    }
+__all__ = ["ReturnsService"]
 
 
 class ReturnsService:
@@ -170,6 +84,13 @@ class ReturnsService:
         money: Refunds, and pays exchanges.
         shipping: Makes shipments for linked orders.
         carriers: The carriers return labels are bought from, by code.
+
+    Attributes:
+        policy: The return policy.
+        claims_desk: Claims on shipments
+            (:class:`~orderkit.returns.claim_service.ClaimService`).
+        after_delivery: Feedback, follow-ups and perfect orders
+            (:class:`~orderkit.returns.after_delivery.AfterDeliveryService`).
 
     Raises:
         ConfigurationError: ``policy`` is not a ReturnPolicy.
@@ -195,6 +116,17 @@ class ReturnsService:
         self._money = money
         self._shipping = shipping
         self._carriers = carriers
+        self.claims_desk = ClaimService(context, orders, money, shipping)
+        self.after_delivery = AfterDeliveryService(context, policy)
+        self.file_claim = self.claims_desk.file_claim
+        self.settle_carrier_claim = self.claims_desk.settle_carrier_claim
+        self.claims = self.claims_desk.claims
+        self.leave_feedback = self.after_delivery.leave_feedback
+        self.feedback = self.after_delivery.feedback
+        self.follow_up_within = self.after_delivery.follow_up_within
+        self.send_follow_ups = self.after_delivery.send_follow_ups
+        self.perfect_order = self.after_delivery.perfect_order
+        self.perfect_orders = self.after_delivery.perfect_orders
 
     # -- asking --------------------------------------------------------------------
 
@@ -248,7 +180,7 @@ class ReturnsService:
             ProductNotFound: An exchange names a product the catalog lacks.
             OrderNotFound: No such order.
         """
-        units = _units(lines, "lines")
+        units = parse_units(lines, "lines")
         reason = self.policy.reason(require_code(reason, "reason")).code
         note = None if note is None else require_text(note, "note", 1000)
         per_sku: dict[str, str] = {}
@@ -260,7 +192,7 @@ class ReturnsService:
                     raise ValidationError("reasons", sku, "is not among the lines sent back")
                 per_sku[sku] = self.policy.reason(require_code(code, f"reasons[{sku}]")).code
         chosen = parse_enum(ReturnResolution, resolution, "resolution")
-        wanted = _units(exchange, "exchange") if exchange is not None else {}
+        wanted = parse_units(exchange, "exchange") if exchange is not None else {}
         if chosen is ReturnResolution.EXCHANGE and not wanted:
             raise ValidationError("exchange", exchange, "an exchange names what is sent instead")
         if wanted and chosen is not ReturnResolution.EXCHANGE:
@@ -312,7 +244,7 @@ class ReturnsService:
                 uow.products.get(sku)
             now = context.clock.now()
             codes = {sku: per_sku.get(sku, reason) for sku in units}
-            value = _worth(loaded, units)
+            value = worth(loaded, units)
             shipments = uow.shipments.for_order(loaded.number)
             decision = self.policy.decide(
                 value=value,
@@ -367,7 +299,7 @@ class ReturnsService:
             else:
                 if decision.verdict is ReturnVerdict.APPROVE:
                     self._move(uow, request, ReturnState.APPROVED, "return-policy", decision.why)
-                self._order_step(uow, loaded, "request_return", actor, f"return {request.id}")
+                order_step(self._orders, uow, loaded, "request_return", f"return {request.id}")
             # Saved even when its state stays, so a request racing this one for
             # the same units conflicts on the order's version and is retried.
             uow.orders.save(loaded)
@@ -584,7 +516,7 @@ class ReturnsService:
                 expected, or an SKU not on the return; nothing changes.
         """
         return_id = require_code(return_id, "return_id")
-        counted = _units(units, "units")
+        counted = parse_units(units, "units")
         if tracking_number is not None:
             tracking_number = require_text(tracking_number, "tracking_number", 120)
         actor = require_text(actor, "actor")
@@ -660,7 +592,7 @@ class ReturnsService:
                     set_aside_in=self.policy.damaged_to if damaged else None,
                 )
                 if all(line.returned >= line.delivered for line in order.lines):
-                    self._order_step(uow, order, "receive_return", actor, f"return {request.id}")
+                    order_step(self._orders, uow, order, "receive_return", f"return {request.id}")
             request.note(
                 at=self._context.clock.now(),
                 actor=actor,
@@ -767,348 +699,6 @@ class ReturnsService:
                     counted[line.reason] += line.quantity
         return dict(counted.most_common())
 
-    # -- claims ----------------------------------------------------------------------
-
-    @writes("returns.claim")
-    def file_claim(
-        self,
-        shipment_id: str,
-        kind: ClaimKind | str,
-        *,
-        units: Mapping[str, int] | None = None,
-        remedy: ClaimRemedy | str = ClaimRemedy.REPLACE,
-        note: str | None = None,
-        carrier_amount: Money | None = None,
-        actor: str = "system",
-    ) -> Claim:
-        """Make the customer whole for a parcel lost or damaged, or the wrong item sent.
-
-        ``replace`` places a linked order for the units at no charge, reserves
-        their stock and makes its shipments in the same go; ``refund`` pays
-        them back by lines. Nothing waits for anything to come back. When the
-        shipment went with a carrier, a claim against it is recorded for
-        ``carrier_amount`` (by default what the units cost).
-
-        Raises:
-            ShipmentNotFound: No such shipment.
-            ValidationError, InvalidQuantity: It has not left the warehouse,
-                or more units than it carried (less those claimed before).
-            InsufficientStock: No warehouse can replace the units; nothing
-                is recorded.
-        """
-        shipment_id = require_code(shipment_id, "shipment_id")
-        claim_kind = parse_enum(ClaimKind, kind, "kind")
-        chosen = parse_enum(ClaimRemedy, remedy, "remedy")
-        asked = None if units is None else _units(units, "units")
-        note = None if note is None else require_text(note, "note", 1000)
-        if carrier_amount is not None and (
-            not isinstance(carrier_amount, Money) or carrier_amount.amount < 0
-        ):
-            raise ValidationError("carrier_amount", carrier_amount, "give a Money >= 0")
-        actor = require_text(actor, "actor")
-        claim = self._open_claim(
-            shipment_id, claim_kind, chosen, asked, note, carrier_amount, actor
-        )
-        if claim.replacement_order_id is not None:
-            self._shipping.create_shipments(claim.replacement_order_id, actor=actor)
-        if chosen is ClaimRemedy.REFUND and claim.refund_id is None:
-            refund = self._money.refund_order(
-                claim.order_id,
-                key=f"claim:{claim.id}",
-                lines=claim.unit_map,
-                reason=f"claim {claim.id}: {claim_kind.value}",
-            )
-            claim = self._claim_refunded(claim.id, refund.id)
-        return claim
-
-    @retried
-    def _open_claim(
-        self,
-        shipment_id: str,
-        kind: ClaimKind,
-        remedy: ClaimRemedy,
-        asked: dict[str, int] | None,
-        note: str | None,
-        carrier_amount: Money | None,
-        actor: str,
-    ) -> Claim:
-        context = self._context
-        with context.store.unit_of_work() as uow:
-            shipment = uow.shipments.get(shipment_id)
-            if shipment.state not in LEFT_STOCK:
-                raise ValidationError("shipment_id", shipment_id, "it has not left the warehouse")
-            order = uow.orders.get(shipment.order_id)
-            claimed: Counter[str] = Counter()
-            for earlier in uow.claims.for_order(order.number):
-                if earlier.shipment_id == shipment.id:
-                    claimed.update(earlier.unit_map)
-            carried = shipment.units
-            units = (
-                asked
-                if asked is not None
-                else {sku: quantity - claimed[sku] for sku, quantity in carried.items()}
-            )
-            units = {sku: quantity for sku, quantity in units.items() if quantity}
-            for sku, quantity in units.items():
-                left = carried.get(sku, 0) - claimed[sku]
-                if quantity > left:
-                    raise InvalidQuantity(
-                        f"units[{sku}]", quantity, f"the shipment has {max(left, 0)} unclaimed"
-                    )
-            if not units:
-                raise ValidationError("units", asked, "every unit of the shipment is claimed")
-            worth = _worth(order, units)
-            claim = Claim(
-                id=context.ids.new(),
-                order_id=order.id,
-                order_number=order.number,
-                shipment_id=shipment.id,
-                kind=kind,
-                remedy=remedy,
-                units=tuple(units.items()),
-                filed_at=context.clock.now(),
-                note=note,
-                carrier_claim=None
-                if shipment.carrier is None
-                else CarrierClaim(
-                    carrier=shipment.carrier,
-                    tracking_number=shipment.tracking_number,
-                    amount=carrier_amount if carrier_amount is not None else worth,
-                ),
-            )
-            if remedy is ClaimRemedy.REPLACE:
-                linked = self._linked_order(
-                    uow,
-                    order,
-                    units,
-                    free=True,
-                    tags=("replacement",),
-                    attributes={"replaces": str(order.number), "claim": claim.id},
-                    actor=actor,
-                )
-                claim.replacement_order_id = linked.id
-                claim.settled = True
-            context.record(
-                uow,
-                ClaimFiled,
-                aggregate_id=claim.id,
-                order_number=order.number,
-                shipment_id=shipment.id,
-                kind=kind.value,
-                remedy=remedy.value,
-                units=claim.units,
-            )
-            uow.claims.add(claim)
-            uow.commit()
-        return claim
-
-    @retried
-    def _claim_refunded(self, claim_id: str, refund_id: str) -> Claim:
-        with self._context.store.unit_of_work() as uow:
-            claim = uow.claims.get(claim_id)
-            claim.refund_id, claim.settled = refund_id, True
-            uow.claims.save(claim)
-            uow.commit()
-        return claim
-
-    @writes("returns.claim")
-    @retried
-    def settle_carrier_claim(
-        self,
-        claim_id: str,
-        *,
-        paid: Money | None,
-        reference: str | None = None,
-        note: str | None = None,
-    ) -> Claim:
-        """Record the carrier's answer to a claim: what it paid, or ``paid=None`` for denied.
-
-        Raises:
-            ClaimNotFound: No such claim.
-            ValidationError: The claim has no carrier claim, or it was answered already.
-        """
-        claim_id = require_code(claim_id, "claim_id")
-        if paid is not None and (not isinstance(paid, Money) or paid.amount < 0):
-            raise ValidationError("paid", paid, "give a Money >= 0, or None for denied")
-        reference = None if reference is None else require_text(reference, "reference", 120)
-        note = None if note is None else require_text(note, "note", 500)
-        with self._context.store.unit_of_work() as uow:
-            claim = uow.claims.get(claim_id)
-            filed = claim.carrier_claim
-            if filed is None or filed.state != "filed":
-                raise ValidationError("claim_id", claim_id, "has no carrier claim waiting")
-            state = "denied" if paid is None else "paid"
-            claim.carrier_claim = CarrierClaim(
-                carrier=filed.carrier,
-                tracking_number=filed.tracking_number,
-                amount=filed.amount,
-                state=state,
-                reference=reference,
-                paid=paid,
-                note=note,
-            )
-            self._context.record(
-                uow,
-                CarrierClaimSettled,
-                aggregate_id=claim.id,
-                carrier=filed.carrier,
-                state=state,
-                paid=paid,
-            )
-            uow.claims.save(claim)
-            uow.commit()
-        return claim
-
-    @reads("returns.read")
-    def claims(self, order: OrderRef) -> builtins.list[Claim]:
-        """An order's claims, oldest first.
-
-        Raises:
-            OrderNotFound: No such order.
-        """
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return uow.claims.for_order(load_order(uow, order).number)
-
-    # -- after delivery --------------------------------------------------------------
-
-    @writes("returns.feedback")
-    @retried
-    def leave_feedback(
-        self,
-        order: OrderRef,
-        rating: int,
-        *,
-        comment: str | None = None,
-        lines: Mapping[str, int] | None = None,
-    ) -> Feedback:
-        """Record (or change) what the customer thought of a delivered order.
-
-        Raises:
-            ValidationError: A rating outside 1-5, an SKU not on the order, or
-                nothing of the order was delivered yet.
-            OrderNotFound: No such order.
-        """
-        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-            raise ValidationError("rating", rating, "give a whole rating from 1 to 5")
-        comment = None if comment is None else require_text(comment, "comment", 4000)
-        if lines is not None and not isinstance(lines, Mapping):
-            raise ValidationError("lines", lines, "give {sku: rating}")
-        with self._context.store.unit_of_work() as uow:
-            loaded = load_order(uow, order)
-            if not any(line.delivered for line in loaded.lines):
-                raise ValidationError("order", loaded.number, "nothing of it was delivered yet")
-            for sku in lines or {}:
-                loaded.line(sku)
-            given = Feedback(
-                order_number=loaded.number,
-                rating=rating,
-                comment=comment,
-                lines=dict(lines or {}),
-                given_at=self._context.clock.now(),
-            )
-            earlier = uow.feedback.find(loaded.number)
-            if earlier is None:
-                uow.feedback.add(given)
-            else:
-                given.version = earlier.version
-                uow.feedback.save(given)
-            self._context.record(
-                uow,
-                FeedbackGiven,
-                aggregate_id=loaded.id,
-                order_number=loaded.number,
-                rating=rating,
-            )
-            uow.commit()
-        return given
-
-    @reads("returns.read")
-    def feedback(self, order: OrderRef) -> Feedback | None:
-        """An order's feedback, or ``None``.
-
-        Raises:
-            OrderNotFound: No such order.
-        """
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return uow.feedback.find(load_order(uow, order).number)
-
-    def schedule_follow_up(
-        self, uow: ReturnsUnitOfWork, order: Order, delivered_at: datetime
-    ) -> None:
-        """Schedule the follow-up of a just-delivered order (fulfilment's delivery hook).
-
-        Runs inside the caller's unit of work; an order gets one follow-up.
-        """
-        if uow.follow_ups.find(order.number) is not None:
-            return
-        uow.follow_ups.add(
-            FollowUp(
-                order_number=order.number,
-                customer_id=order.customer_id,
-                delivered_at=delivered_at,
-                due_at=delivered_at + self.policy.follow_up_after,
-            )
-        )
-
-    @writes("returns.follow_up")
-    @retried
-    def send_follow_ups(
-        self, at: datetime | None = None, *, limit: int = 100
-    ) -> builtins.list[FollowUp]:
-        """Announce the follow-ups due by ``at`` (now by default), once each.
-
-        Each becomes a :class:`~orderkit.returns.FollowUpDue` event in the
-        outbox, for the host to turn into an email or a survey.
-
-        Raises:
-            InvalidTime: ``at`` is naive.
-            ValidationError: ``limit`` is not a positive int.
-        """
-        at = self._context.clock.now() if at is None else require_aware(at, "at")
-        limit = require_limit(limit)
-        sent: builtins.list[FollowUp] = []
-        with self._context.store.unit_of_work() as uow:
-            for follow_up in uow.follow_ups.unsent():
-                if follow_up.due_at > at or len(sent) >= limit:
-                    break
-                follow_up.sent_at = at
-                self._context.record(
-                    uow,
-                    FollowUpDue,
-                    aggregate_id=follow_up.id,
-                    order_number=follow_up.order_number,
-                    customer_id=follow_up.customer_id,
-                )
-                uow.follow_ups.save(follow_up)
-                sent.append(follow_up)
-            uow.commit()
-        return sent
-
-    @reads("returns.read")
-    def perfect_order(self, order: OrderRef) -> PerfectOrder:
-        """Whether an order went perfectly, worked out from what is stored now.
-
-        Raises:
-            OrderNotFound: No such order.
-        """
-        flags: PerfectOrder = self.perfect_orders([order])[0]
-        return flags
-
-    @reads("returns.read")
-    def perfect_orders(self, orders: Iterable[OrderRef]) -> builtins.list[PerfectOrder]:
-        """The perfect-order flags of many orders in one read, in the order given.
-
-        Raises:
-            OrderNotFound: An order is unknown.
-            ValidationError: ``orders`` is not a list of orders.
-        """
-        flags = []
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            for order_id in order_ids(uow, orders):
-                order = uow.orders.get(order_id)
-                flags.append(_perfect(uow, order))
-        return flags
-
     # -- inside --------------------------------------------------------------------
 
     @retried
@@ -1148,13 +738,6 @@ class ReturnsService:
             note=note,
         )
 
-    def _order_step(
-        self, uow: ReturnsUnitOfWork, order: Order, command: str, actor: str, reason: str
-    ) -> None:
-        """Fire ``command`` on the order where its workflow allows it from its state."""
-        if command in self._orders.policy.workflow.allowed(order.state):
-            self._orders.fire_within(uow, order, command, actor="system:returns", reason=reason)
-
     def _settle_order(
         self,
         uow: ReturnsUnitOfWork,
@@ -1173,7 +756,7 @@ class ReturnsService:
             return
         if request.is_open:
             return
-        self._order_step(uow, order, command, actor, f"return {request.id}")
+        order_step(self._orders, uow, order, command, f"return {request.id} ({actor})")
 
     def _after_approval(
         self, return_id: str, payment_source: str | None, payment_gateway: str | None
@@ -1226,9 +809,9 @@ class ReturnsService:
         elif units:
             with self._context.store.unit_of_work(readonly=True) as uow:
                 order = uow.orders.get(request.order_id)
-            worth = _worth(order, units)
-            kept = min(self._fees(request, units), worth)
-            if kept < worth or request.refund_shipping:
+            value_of_units = worth(order, units)
+            kept = min(self._fees(request, units), value_of_units)
+            if kept < value_of_units or request.refund_shipping:
                 refund = self._money.refund_order(
                     request.order_id,
                     key=f"return:{request.id}",
@@ -1304,24 +887,25 @@ class ReturnsService:
         def held(uow: ReturnsUnitOfWork, loaded: ReturnRequest, order: Order) -> None:
             loaded.hold_payment_id = hold.id
             linked = uow.orders.get(linked_id)
-            self._order_step(uow, linked, "mark_ready", "system:returns", "held against a return")
+            order_step(self._orders, uow, linked, "mark_ready", "held against a return")
             uow.orders.save(linked)
 
         self._change(request.id, held)
-        self._shipping.create_shipments(linked_id, actor="system:returns")
+        self._shipping.create_shipments(linked_id, actor=SYSTEM)
 
     def _place_exchange(self, return_id: str) -> str:
         def place(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
             if request.exchange_order_id is not None:
                 return
-            linked = self._linked_order(
+            linked = place_linked_order(
+                self._orders,
                 uow,
                 order,
                 {line.sku: line.quantity for line in request.exchange},
                 free=False,
                 tags=("exchange",),
                 attributes={"exchange_for": str(order.number), "return": request.id},
-                actor="system:returns",
+                actor=SYSTEM,
             )
             request.exchange_order_id = linked.id
 
@@ -1348,9 +932,9 @@ class ReturnsService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             order = uow.orders.get(request.order_id)
             price = uow.orders.get(linked_id).grand_total
-        worth = _worth(order, units)
-        fees = min(self._fees(request, units), worth)
-        value = worth - fees
+        value_of_units = worth(order, units)
+        fees = min(self._fees(request, units), value_of_units)
+        value = value_of_units - fees
         credited = min(value, price)
         leftover = value - credited
         refund_ids = []
@@ -1399,68 +983,18 @@ class ReturnsService:
         def release(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
             linked = uow.orders.get(linked_id)
             if owed.amount:
-                self._order_step(uow, linked, "await_payment", "system:returns", "difference due")
+                order_step(self._orders, uow, linked, "await_payment", "difference due")
             else:
-                self._order_step(uow, linked, "mark_ready", "system:returns", "paid by the return")
+                order_step(self._orders, uow, linked, "mark_ready", "paid by the return")
             uow.orders.save(linked)
 
         self._change(return_id, release)
         if not owed.amount:
-            self._shipping.create_shipments(linked_id, actor="system:returns")
-
-    def _linked_order(
-        self,
-        uow: ReturnsUnitOfWork,
-        order: Order,
-        units: Mapping[str, int],
-        *,
-        free: bool,
-        tags: Sequence[str],
-        attributes: Mapping[str, str],
-        actor: str,
-    ) -> Order:
-        """Place and confirm an order linked to ``order`` (its stock is reserved at once).
-
-        A free one (a replacement) discounts each line by its whole price and
-        is ready to fulfil at once.
-        """
-        linked = self._orders.place_within(
-            uow,
-            order.customer_id,
-            list(units.items()),
-            channel=order.channel,
-            ship_to=order.ship_to,
-            line_discounts={
-                sku: uow.products.get(sku).price * quantity for sku, quantity in units.items()
-            }
-            if free
-            else None,
-            tags=tags,
-            attributes=attributes,
-            actor=actor,
-        )
-        if linked.state == OrderState.PLACED:
-            self._order_step(uow, linked, "confirm", actor, f"linked to order {order.number}")
-        if free:
-            self._order_step(uow, linked, "mark_ready", actor, "a replacement costs nothing")
-        uow.orders.save(linked)
-        return linked
+            self._shipping.create_shipments(linked_id, actor=SYSTEM)
 
 
 class _Change(Protocol):
     def __call__(self, uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order, /) -> None: ...
-
-
-def _worth(order: Order, units: Mapping[str, int]) -> Money:
-    """What ``units`` of the order's lines cost the customer (shipping aside)."""
-    values = goods_values(order)
-    return Money.sum(
-        (
-            line_refund(values[sku], order.line(sku).open_quantity, 0, quantity)
-            for sku, quantity in units.items()
-        ),
-        order.currency,
-    )
 
 
 def _category(uow: ReturnsUnitOfWork, sku: str) -> str | None:
@@ -1481,30 +1015,3 @@ def _delivered_at(order: Order, shipments: Sequence[Shipment]) -> datetime | Non
 
 def _listed(units: Mapping[str, int]) -> str:
     return ", ".join(f"{quantity} x {sku}" for sku, quantity in units.items())
-
-
-def _perfect(uow: ReturnsUnitOfWork, order: Order) -> PerfectOrder:
-    shipments = uow.shipments.for_order(order.number)
-    returns = [
-        r
-        for r in uow.returns.for_order(order.number)
-        if r.state not in (ReturnState.REJECTED, ReturnState.CANCELLED)
-    ]
-    claims = uow.claims.for_order(order.number)
-    complete = all(line.cancelled == 0 and line.delivered >= line.quantity for line in order.lines)
-    on_time = all(
-        s.deliver_by is None or (s.delivered_at is not None and s.delivered_at <= s.deliver_by)
-        for s in shipments
-        if s.state is not ShipmentState.CANCELLED
-    )
-    undamaged = not any(line.damaged for r in returns for line in r.lines) and not any(
-        c.kind is ClaimKind.DAMAGED for c in claims
-    )
-    return PerfectOrder(
-        order_number=order.number,
-        complete=complete,
-        on_time=on_time,
-        undamaged=undamaged,
-        no_return=not returns,
-        no_claim=not claims,
-    )
