@@ -809,6 +809,9 @@ class ReturnsService:
         elif units:
             with self._context.store.unit_of_work(readonly=True) as uow:
                 order = uow.orders.get(request.order_id)
+            if order.captured <= order.refunded:
+                # Nothing paid to give back (cash on delivery never collected).
+                return self._record_resolution(request.id, refund_ids, actor)
             value_of_units = worth(order, units)
             kept = min(self._fees(request, units), value_of_units)
             if kept < value_of_units or request.refund_shipping:
