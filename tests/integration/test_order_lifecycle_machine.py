@@ -16,6 +16,7 @@ from orderkit.errors import (
     InsufficientStock,
     InvalidQuantity,
     InvalidTransition,
+    ReturnStateError,
     ShipmentStateError,
     ValidationError,
 )
@@ -47,7 +48,10 @@ REFUSALS = (
     ConcurrencyConflict,
     ShipmentStateError,
     InvalidQuantity,
+    ReturnStateError,
 )
+CONVERTER = ok.make_converter()
+RETURN_STEPS = ("request", "receive", "inspect", "cancel", "reject", "claim")
 SHIPMENT_STEPS = ("pick", "short_pick", "pack", "ship", "deliver", "cancel", "split")
 BOX = ok.Parcel(ok.Dimensions(300, 200, 100), weight_g=800)
 NEXT_STEPS = {  # weighted towards the way forward
@@ -90,6 +94,7 @@ class OrderLifecycle(RuleBasedStateMachine):
             self.shop.inventory.levels(),
             self.shop.events.count_pending(),
             [self.shop.fulfilment.for_order(number) for number in self.numbers],
+            CONVERTER.unstructure([self.shop.returns.for_order(number) for number in self.numbers]),
         )
 
     def attempt(self, action: object, label: str | None = None) -> None:
@@ -203,6 +208,44 @@ class OrderLifecycle(RuleBasedStateMachine):
         }
         return steps[step]
 
+    @precondition(lambda self: self.numbers)
+    @rule(data=st.data(), step=st.sampled_from(RETURN_STEPS))
+    def return_step(self, data: st.DataObject, step: str) -> None:
+        """A step of a return of a delivered order: asked, received, inspected, withdrawn."""
+        returns = self.shop.returns
+        delivered = [
+            order
+            for order in (self.shop.orders.get(number) for number in self.numbers)
+            if any(line.delivered for line in order.lines)
+        ]
+        if not delivered:
+            return
+        order = data.draw(st.sampled_from(delivered))
+        line = data.draw(st.sampled_from([line for line in order.lines if line.delivered]))
+        units = data.draw(st.integers(1, max(line.delivered, 1) + 1))
+        open_ones = [r for r in returns.for_order(order.number) if r.is_open]
+        if step == "request" or not open_ones:
+            reason = data.draw(st.sampled_from(["wrong_size", "damaged", "changed_mind"]))
+            self.attempt(
+                lambda: returns.request(order.number, {line.sku: units}, reason=reason),
+                "return request",
+            )
+            return
+        request = data.draw(st.sampled_from(open_ones))
+        first = request.lines[0]
+        outcome = data.draw(st.sampled_from(list(ok.InspectionOutcome)))
+        steps = {
+            "receive": lambda: returns.receive(request.id, {first.sku: units}),
+            "inspect": lambda: returns.inspect(request.id, first.sku, outcome, units),
+            "cancel": lambda: returns.cancel(request.id, reason="kept"),
+            "reject": lambda: returns.reject(request.id, reason="worn"),
+            "claim": lambda: [
+                returns.file_claim(s.id, "damaged", remedy="replace")
+                for s in self.shop.fulfilment.for_order(order.number)[:1]
+            ],
+        }
+        self.attempt(steps[step], f"return {step}")
+
     @rule(hours=st.integers(1, 6))
     def time_passes(self, hours: int) -> None:
         self.clock.advance(timedelta(hours=hours))
@@ -231,6 +274,30 @@ class OrderLifecycle(RuleBasedStateMachine):
             for line in order.lines:
                 assert left.get(line.sku, 0) <= line.shipped <= line.open_quantity
                 assert line.delivered <= line.shipped <= line.packed <= line.picked
+
+    @invariant()
+    def returns_never_take_back_more_than_was_delivered(self) -> None:
+        for number in self.numbers:
+            order = self.shop.orders.get(number)
+            requests = self.shop.returns.for_order(number)
+            pending: dict[str, int] = {}
+            for request in requests:
+                for sku, units in request.pending_units().items():
+                    pending[sku] = pending.get(sku, 0) + units
+                for part in request.lines:
+                    assert part.inspected <= part.received <= part.quantity
+                    if request.state is ok.ReturnState.CLOSED:
+                        assert part.restocked + part.damaged + part.refused == part.received
+                if request.refunded is not None:
+                    worth = ok.Money.sum(
+                        (p.total for p in order.priced_lines if p.line.sku in request.units),
+                        "EUR",
+                    )
+                    assert request.refunded <= worth
+            for line in order.lines:
+                assert line.returned <= line.delivered
+                assert line.returned + pending.get(line.sku, 0) <= line.delivered
+            assert order.refunded <= order.captured
 
     @invariant()
     def stock_is_never_oversold_and_matches_the_orders(self) -> None:

@@ -15,7 +15,9 @@ from orderkit.core.money import Money
 from orderkit.core.quantity import validate_quantity
 from orderkit.errors import (
     ConfigurationError,
+    InvalidAmount,
     InvalidQuantity,
+    PaymentError,
     ProductNotFound,
     ReturnStateError,
     ValidationError,
@@ -774,10 +776,20 @@ class ReturnsService:
             RefundTiming.INSPECTED: request.fully_received and request.fully_inspected,
         }[request.refund_when]
         if not request.resolved and due and request.state is ReturnState.RECEIVED:
-            return self._resolve(request, "return-policy")
+            try:
+                return self._resolve(request, "return-policy")
+            except (PaymentError, InvalidAmount) as failed:
+                # The receipt or inspection stands; the money waits for resolve().
+                return self._note(request.id, f"refund failed, call resolve again: {failed}")
         if request.resolved and request.state is ReturnState.RECEIVED and request.fully_inspected:
             return self._close(request.id, "return-policy")
         return request
+
+    def _note(self, return_id: str, note: str) -> ReturnRequest:
+        def noted(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
+            request.note(at=self._context.clock.now(), actor=SYSTEM, note=note[:500])
+
+        return self._change(return_id, noted)
 
     def _settled_units(self, request: ReturnRequest) -> dict[str, int]:
         if request.refund_when is RefundTiming.REQUESTED:
