@@ -28,6 +28,7 @@ from pathlib import Path
 
 import attrs
 
+from orderkit._demo_returns import DEMO_RETURN_POLICY, ReturnsDesk, returns_report
 from orderkit._demo_shipping import (
     PICKUP_POINTS,
     Shipping,
@@ -49,7 +50,6 @@ from orderkit.errors import (
     InsufficientStock,
     InvalidTransition,
     PaymentDeclined,
-    PaymentError,
 )
 from orderkit.inventory.routing import Nearest
 from orderkit.lifecycle.order import Order
@@ -80,7 +80,6 @@ days, unpaid ones after three; a declined card lets the customer try another."""
 _REORDER_EVERY = 250
 _DAYS_AFTER = 10
 _CANCEL_RATE = 0.03
-_REFUND_RATE = 0.04
 _TRANSFER_PAID_RATE = 0.85
 _REVIEW_APPROVED_RATE = 0.85
 _CARDS = (
@@ -128,6 +127,7 @@ class _Simulation:
         self._statement_day = clock.now().date()
         self._round_day = clock.now().date()
         self.shipping: Shipping | None = None
+        self.returns: ReturnsDesk | None = None
 
     def later(self, after: timedelta, number: int, command: str) -> None:
         self._ticket += 1
@@ -143,6 +143,8 @@ class _Simulation:
             for expired in self.shop.orders.expire_due():
                 self.counts["expired"] += 1
                 self.give_back(expired.number)
+        if self.returns is not None:
+            self.returns.run_due()
         if now.date() != self._statement_day:
             self._statement_day = now.date()
             self.import_statement()
@@ -232,8 +234,6 @@ class _Simulation:
                 self.give_back(number)
             elif command == "fulfil" and self.shipping is not None:
                 self.shipping.make_shipments(number)
-            elif command == "refund":
-                self.refund(number)
             else:
                 orders.apply(number, command, actor="carrier")
         except InvalidTransition as refused:
@@ -251,8 +251,8 @@ class _Simulation:
         order = self.shop.orders.get(number)
         if order.payment_method == "cash_on_delivery":
             self.shop.payments.cash_collected(number, key=f"cash-{number}")
-        if self.rng.random() < _REFUND_RATE:
-            self.later(timedelta(days=self.rng.randint(2, 10)), number, "refund")
+        if self.returns is not None:
+            self.returns.delivered(number)
 
     def give_back(self, number: int) -> None:
         """A cancelled or lapsed order's money: holds and transfers voided, takings refunded."""
@@ -279,20 +279,6 @@ class _Simulation:
                 self.shop.orders.cancel(number, reason="payment rejected", actor="risk-team")
                 self.counts["review rejected, cancelled"] += 1
         self.proceed(number)
-
-    def refund(self, number: int) -> None:
-        """The customer sends a unit back; some take store credit instead of their money."""
-        order = self.shop.orders.get(number)
-        line = order.lines[0]
-        to = "store_credit" if self.rng.random() < 0.3 else "original"
-        try:
-            self.shop.payments.refund_order(
-                number, key=f"refund-{number}", lines={line.sku: 1}, to=to, reason="returned"
-            )
-        except PaymentError:
-            self.counts["refund refused"] += 1
-        else:
-            self.counts[f"refunded to {to.replace('_', ' ')}"] += 1
 
     def import_statement(self) -> None:
         """The bank's daily statement: every transfer that arrived since the last one."""
@@ -351,6 +337,7 @@ def run_demo(
         verification=checks,
         carriers=[carrier for found in carriers.values() for carrier in found],
         shipping_calendars=demo_calendars(),
+        return_policy=DEMO_RETURN_POLICY,
     ) as shop:
         if shop.catalog.count():
             raise ConfigurationError("db", redact_url(url), "the demo needs an empty store")
@@ -359,6 +346,7 @@ def run_demo(
         for email, name, address, _currency in people:
             shop.customers.register(email, name, addresses=[address])
         simulation = _Simulation(shop, clock, rng, cards)
+        simulation.returns = ReturnsDesk(shop, clock, random.Random(seed + 2), carriers)
         simulation.shipping = Shipping(
             shop,
             clock,
@@ -405,6 +393,7 @@ def run_demo(
         payments = _payments_report(shop, simulation.statement_lines)
         inventory = _inventory_report(shop, reorders)
         fulfilment = fulfilment_report(shop, simulation.shipping.counts)
+        returns = returns_report(shop, simulation.returns.counts)  # type: ignore[union-attr]
         return (
             "\n".join(header)
             + shop.reports.summary().render(locale)
@@ -414,6 +403,8 @@ def run_demo(
             + payments
             + "\n"
             + fulfilment
+            + "\n"
+            + returns
             + "\n"
             + inventory
         )

@@ -26,7 +26,9 @@ method of the suites against that store:
   credit accounts and their ledger;
 - :class:`~orderkit.testing.fulfilment_contract.FulfilmentContract` (4):
   shipments through their steps, by order, by tracking number and by state,
-  with versions, and reservations that shipped part of a line.
+  with versions, and reservations that shipped part of a line;
+- :class:`~orderkit.testing.returns_contract.ReturnsContract` (2): returns by
+  order and by parcel with versions, claims, feedback and follow-ups.
 
 A store that keeps data beyond the process subclasses
 :class:`PersistentStoreContract` instead (one check more) and also says how to
@@ -64,6 +66,7 @@ from orderkit.testing.fulfilment_contract import FulfilmentContract
 from orderkit.testing.inventory_contract import InventoryContract
 from orderkit.testing.order_contract import OrderContract
 from orderkit.testing.payment_contract import PaymentContract
+from orderkit.testing.returns_contract import ReturnsContract
 
 __all__ = ["PersistentStoreContract", "StoreContract"]
 
@@ -148,7 +151,9 @@ class _Boom(Exception):
     """Raised inside a unit of work to prove it rolls back."""
 
 
-class StoreContract(OrderContract, InventoryContract, PaymentContract, FulfilmentContract):
+class StoreContract(
+    OrderContract, InventoryContract, PaymentContract, FulfilmentContract, ReturnsContract
+):
     """The behaviour every store must show; subclass and implement :meth:`make_store`."""
 
     def make_store(self, folder: Path) -> Store:
