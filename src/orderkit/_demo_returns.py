@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from orderkit.adapters.carriers import SandboxCarrier
-from orderkit.clock import ManualClock
+from orderkit.core.clock import ManualClock
 from orderkit.core.money import Money
 from orderkit.errors import OrderkitError
 from orderkit.returns import InspectionOutcome, ReturnPolicy, ReturnState

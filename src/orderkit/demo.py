@@ -393,7 +393,7 @@ def run_demo(
         payments = _payments_report(shop, simulation.statement_lines)
         inventory = _inventory_report(shop, reorders)
         fulfilment = fulfilment_report(shop, simulation.shipping.counts)
-        returns = returns_report(shop, simulation.returns.counts)  # type: ignore[union-attr]
+        returns = returns_report(shop, simulation.returns.counts)
         return (
             "\n".join(header)
             + shop.reports.summary().render(locale)
