@@ -356,3 +356,28 @@ def test_feedback_follow_ups_and_the_perfect_order(shop: ok.Shop, clock: ok.Manu
         shop.returns.leave_feedback(order.number, 6)
     shop.returns.request(order.number, {"TEE-M": 1}, reason="changed_mind")
     assert not shop.returns.perfect_order(order.number).no_return
+
+
+def test_return_parcels_follow_carrier_scans_once_each(shop: ok.Shop) -> None:
+    order = delivered(shop, [("TEE-M", 1)])
+    request = shop.returns.request(order.number, {"TEE-M": 1}, reason="wrong_size")
+    (parcel,) = shop.returns.issue_label(request.id, carrier="post", service="standard").parcels
+
+    def scan(event_id: str, status: str) -> ok.TrackingEvent:
+        return ok.TrackingEvent(
+            event_id=event_id,
+            tracking_number=parcel.tracking_number,
+            status=status,
+            at=T0,
+            raw_status=status.upper(),
+        )
+
+    (changed,) = shop.returns.record_tracking([scan("e1", "in_transit")])
+    assert changed.parcels[0].status == "in_transit"
+    shop.returns.record_tracking([scan("e2", "delivered")])
+    late = shop.returns.record_tracking([scan("e1", "in_transit"), scan("e3", "in_transit")])
+    assert [r.id for r in late] == [request.id]  # e3 is new, e1 was seen
+    assert shop.returns.get(request.id).parcels[0].status == "delivered"  # never undone
+    assert shop.returns.record_tracking([scan("e3", "in_transit")]) == []
+    with pytest.raises(ValidationError):
+        shop.returns.record_tracking("not events")  # type: ignore[arg-type]
