@@ -32,7 +32,6 @@ from orderkit.fulfillment.ports import (
 )
 from orderkit.inventory.ports import order_document
 from orderkit.lifecycle.ports import Order, OrderRef, OrderState, load_order
-from orderkit.returns.after_delivery import AfterDeliveryService
 from orderkit.returns.claim_service import ClaimService
 from orderkit.returns.events import (
     ReturnInspected,
@@ -41,6 +40,7 @@ from orderkit.returns.events import (
     ReturnRequested,
     ReturnResolved,
 )
+from orderkit.returns.follow_up_service import AfterDeliveryService
 from orderkit.returns.linked import (
     STORE_CREDIT_GATEWAY,
     SYSTEM,
@@ -92,7 +92,7 @@ class ReturnsService:
         claims_desk: Claims on shipments
             (:class:`~orderkit.returns.claim_service.ClaimService`).
         after_delivery: Feedback, follow-ups and perfect orders
-            (:class:`~orderkit.returns.after_delivery.AfterDeliveryService`).
+            (:class:`~orderkit.returns.follow_up_service.AfterDeliveryService`).
 
     Raises:
         ConfigurationError: ``policy`` is not a ReturnPolicy.
