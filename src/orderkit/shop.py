@@ -188,6 +188,7 @@ class Shop:
             carriers=settings.carriers,
             calendars=settings.shipping_calendars,
             on_delivered=[self._schedule_follow_up],
+            on_other_tracking=[self._track_returns],
         )
         self.payments = PaymentService(
             context,
@@ -207,6 +208,10 @@ class Shop:
             shipping=self.fulfilment,
             carriers=self.fulfilment.carriers,
         )
+
+    def _track_returns(self, events: Any) -> None:
+        """Fulfilment's hook for scans of no shipment: return parcels follow them."""
+        self.returns.record_tracking(events)
 
     def _schedule_follow_up(self, uow: Any, order: Any, delivered_at: Any) -> None:
         """Fulfilment's delivery hook: the returns service schedules the order's follow-up."""

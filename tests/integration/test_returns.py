@@ -381,3 +381,21 @@ def test_return_parcels_follow_carrier_scans_once_each(shop: ok.Shop) -> None:
     assert shop.returns.record_tracking([scan("e3", "in_transit")]) == []
     with pytest.raises(ValidationError):
         shop.returns.record_tracking("not events")  # type: ignore[arg-type]
+
+
+def test_carrier_webhooks_reach_return_parcels_through_fulfilment(
+    shop: ok.Shop, clock: ok.ManualClock
+) -> None:
+    order = delivered(shop, [("TEE-M", 1)])
+    request = shop.returns.request(order.number, {"TEE-M": 1}, reason="wrong_size")
+    (parcel,) = shop.returns.issue_label(request.id, carrier="post", service="standard").parcels
+    carrier = shop.fulfilment.carriers["post"]
+    assert isinstance(carrier, FlatRateCarrier)
+    since = clock.now()
+    clock.advance(timedelta(days=5))
+    deliveries = carrier.webhooks(since, duplicates=True)
+    assert deliveries
+    for signature, body in deliveries:
+        shop.fulfilment.receive_tracking_webhook("post", signature, body)
+    assert shop.returns.get(request.id).parcels[0].status == "delivered"
+    assert parcel.status == "label_issued"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 import attrs
@@ -116,6 +116,9 @@ class FulfilmentService:
         on_delivered: Called inside the unit of work that records an order's
             last units delivered, with the order and the delivery time (the
             returns capability schedules its follow-up here).
+        on_other_tracking: Called, after the transaction, with tracking events
+            for numbers no shipment has (the returns capability follows its
+            return parcels with them).
 
     Attributes:
         carriers: The carriers by code.
@@ -137,9 +140,11 @@ class FulfilmentService:
         calendars: Mapping[str, ShippingCalendar] | None = None,
         priority_rules: PriorityRules | None = None,
         on_delivered: Sequence[DeliveryHook] = (),
+        on_other_tracking: Sequence[Callable[[Sequence[TrackingEvent]], object]] = (),
     ) -> None:
         self._context = context
         self._on_delivered = tuple(on_delivered)
+        self._on_other_tracking = tuple(on_other_tracking)
         self._orders = orders
         self._stock = stock
         self.carriers: dict[str, Carrier] = {}
@@ -710,7 +715,8 @@ class FulfilmentService:
         it. A failed delivery, an exception or a return is recorded as the
         shipment's ``problem`` with a ``ShipmentProblem`` event; the order
         follows its shipments (delivered when every unit is). Events for
-        tracking numbers no shipment has are ignored.
+        tracking numbers no shipment has go, after the transaction, to the
+        ``on_other_tracking`` hooks (the shop's return parcels), or are ignored.
 
         Raises:
             ValidationError: Not a list of TrackingEvents.
@@ -726,15 +732,20 @@ class FulfilmentService:
         for event in events:
             by_number.setdefault(event.tracking_number, []).append(event)
         changed: dict[str, Shipment] = {}
+        unknown: list[TrackingEvent] = []
         with self._context.store.unit_of_work() as uow:
             for number, batch in sorted(by_number.items()):
                 found = uow.shipments.by_tracking_number(number)
                 if found is None:
+                    unknown.extend(batch)
                     continue
                 shipment = changed.get(found.id, found)  # a parcel of one already changed
                 if self._track_within(uow, shipment, batch, actor):
                     changed[shipment.id] = shipment
             uow.commit()
+        if unknown:
+            for hook in self._on_other_tracking:
+                hook(unknown)
         return list(changed.values())
 
     @writes("fulfilment.track")
