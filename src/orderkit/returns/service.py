@@ -6,18 +6,14 @@ import builtins
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
 
 from orderkit.core.access import reads, writes
 from orderkit.core.checks import parse_enum, require_code, require_text
 from orderkit.core.context import ServiceContext, retried
-from orderkit.core.money import Money
 from orderkit.core.quantity import validate_quantity
 from orderkit.errors import (
     ConfigurationError,
-    InvalidAmount,
     InvalidQuantity,
-    PaymentError,
     ProductNotFound,
     ReturnStateError,
     ValidationError,
@@ -35,21 +31,16 @@ from orderkit.lifecycle.ports import Order, OrderRef, OrderState, load_order
 from orderkit.returns.claim_service import ClaimService
 from orderkit.returns.events import (
     ReturnInspected,
-    ReturnMoved,
     ReturnReceived,
     ReturnRequested,
-    ReturnResolved,
 )
 from orderkit.returns.follow_up_service import AfterDeliveryService
 from orderkit.returns.linked import (
-    STORE_CREDIT_GATEWAY,
-    SYSTEM,
     LinkedOrders,
     ReturnMoney,
     ShipmentMaker,
     order_step,
     parse_units,
-    place_linked_order,
     worth,
 )
 from orderkit.returns.policy import RefundTiming, ReturnPolicy, ReturnVerdict
@@ -64,6 +55,7 @@ from orderkit.returns.rma import (
     ReturnState,
     return_document,
 )
+from orderkit.returns.settlement_service import SettlementService
 
 __all__ = ["ReturnsService"]
 
@@ -118,6 +110,12 @@ class ReturnsService:
         self._money = money
         self._shipping = shipping
         self._carriers = carriers
+        self._settlement = SettlementService(context, orders, money, shipping)
+        self._change = self._settlement.change
+        self._move = self._settlement.move
+        self._settle_order = self._settlement.settle_order
+        self._settle_if_due = self._settlement.settle_if_due
+        self._resolve = self._settlement.resolve
         self.claims_desk = ClaimService(context, orders, money, shipping)
         self.after_delivery = AfterDeliveryService(context, policy)
         self.file_claim = self.claims_desk.file_claim
@@ -703,313 +701,14 @@ class ReturnsService:
 
     # -- inside --------------------------------------------------------------------
 
-    @retried
-    def _change(self, return_id: str, change: _Change) -> ReturnRequest:
-        """Load a return and its order, change them, save both: one unit of work.
-
-        The order is saved even when unchanged, so changes to its returns
-        take turns on its version.
-        """
-        with self._context.store.unit_of_work() as uow:
-            request = uow.returns.get(return_id)
-            order = uow.orders.get(request.order_id)
-            change(uow, request, order)
-            uow.orders.save(order)
-            uow.returns.save(request)
-            uow.commit()
-        return request
-
-    def _move(
-        self,
-        uow: ReturnsUnitOfWork,
-        request: ReturnRequest,
-        to: ReturnState,
-        actor: str,
-        note: str | None,
-    ) -> None:
-        before = request.state
-        request.move(to, at=self._context.clock.now(), actor=actor, note=note)
-        self._context.record(
-            uow,
-            ReturnMoved,
-            aggregate_id=request.id,
-            order_number=request.order_number,
-            from_state=before.value,
-            to_state=to.value,
-            actor=actor,
-            note=note,
-        )
-
-    def _settle_order(
-        self,
-        uow: ReturnsUnitOfWork,
-        order: Order,
-        request: ReturnRequest,
-        command: str,
-        actor: str,
-    ) -> None:
-        """Take the order out of ``return_requested`` once no other return is open."""
-        if order.state != OrderState.RETURN_REQUESTED:
-            return
-        if any(
-            other.is_open and other.id != request.id
-            for other in uow.returns.for_order(order.number)
-        ):
-            return
-        if request.is_open:
-            return
-        order_step(self._orders, uow, order, command, f"return {request.id} ({actor})")
-
     def _after_approval(
         self, return_id: str, payment_source: str | None, payment_gateway: str | None
     ) -> None:
         request = self.get(return_id)
         if request.advance and payment_source is not None:
-            self._ship_advance(request, payment_source, payment_gateway)
+            self._settlement.ship_advance(request, payment_source, payment_gateway)
         elif request.refund_when is RefundTiming.REQUESTED and not request.advance:
             self._resolve(request, "return-policy")
-
-    def _settle_if_due(self, request: ReturnRequest) -> ReturnRequest:
-        due = {
-            RefundTiming.REQUESTED: True,
-            RefundTiming.RECEIVED: request.fully_received,
-            RefundTiming.INSPECTED: request.fully_received and request.fully_inspected,
-        }[request.refund_when]
-        if not request.resolved and due and request.state is ReturnState.RECEIVED:
-            try:
-                return self._resolve(request, "return-policy")
-            except (PaymentError, InvalidAmount) as failed:
-                # The receipt or inspection stands; the money waits for resolve().
-                return self._note(request.id, f"refund failed, call resolve again: {failed}")
-        if request.resolved and request.state is ReturnState.RECEIVED and request.fully_inspected:
-            return self._close(request.id, "return-policy")
-        return request
-
-    def _note(self, return_id: str, note: str) -> ReturnRequest:
-        def noted(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
-            request.note(at=self._context.clock.now(), actor=SYSTEM, note=note[:500])
-
-        return self._change(return_id, noted)
-
-    def _settled_units(self, request: ReturnRequest) -> dict[str, int]:
-        if request.refund_when is RefundTiming.REQUESTED:
-            units = request.units
-        elif request.refund_when is RefundTiming.RECEIVED:
-            units = {line.sku: line.received - line.refused for line in request.lines}
-        else:
-            units = {line.sku: line.accepted for line in request.lines}
-        return {sku: quantity for sku, quantity in units.items() if quantity > 0}
-
-    def _fees(self, request: ReturnRequest, units: Mapping[str, int]) -> Money:
-        """The fees kept from settling ``units``: the restocking fee's share, and postage."""
-        zero = Money.zero(request.currency)
-        fee = request.restocking_fee or zero
-        asked = sum(request.units.values())
-        settled = sum(units.values())
-        if fee and settled < asked:
-            fee = fee.allocate([settled, asked - settled])[0]
-        postage = request.return_shipping_fee or zero
-        return fee + (postage if request.parcels else zero)
-
-    def _resolve(self, request: ReturnRequest, actor: str) -> ReturnRequest:
-        if request.resolved:
-            return request
-        units = self._settled_units(request)
-        refund_ids: builtins.list[str] = []
-        if units and request.resolution is ReturnResolution.EXCHANGE:
-            refund_ids = self._settle_exchange(request, units, actor)
-        elif units:
-            with self._context.store.unit_of_work(readonly=True) as uow:
-                order = uow.orders.get(request.order_id)
-            if order.captured <= order.refunded:
-                # Nothing paid to give back (cash on delivery never collected).
-                return self._record_resolution(request.id, refund_ids, actor)
-            value_of_units = worth(order, units)
-            kept = min(self._fees(request, units), value_of_units)
-            if kept < value_of_units or request.refund_shipping:
-                refund = self._money.refund_order(
-                    request.order_id,
-                    key=f"return:{request.id}",
-                    lines=units,
-                    shipping=request.refund_shipping,
-                    to=request.resolution.value
-                    if request.resolution is ReturnResolution.STORE_CREDIT
-                    else "original",
-                    reason=f"return {request.id}",
-                    withhold=kept if kept else None,
-                )
-                refund_ids.append(refund.id)
-        return self._record_resolution(request.id, refund_ids, actor)
-
-    @retried
-    def _record_resolution(
-        self, return_id: str, refund_ids: builtins.list[str], actor: str
-    ) -> ReturnRequest:
-        with self._context.store.unit_of_work() as uow:
-            request = uow.returns.get(return_id)
-            if request.resolved:
-                return request
-            refunds = [uow.refunds.get(refund_id) for refund_id in refund_ids]
-            zero = Money.zero(request.currency)
-            request.refunds = tuple(refund_ids)
-            request.refunded = Money.sum((r.refunded for r in refunds), request.currency)
-            kept = Money.sum((r.withheld or zero for r in refunds), request.currency)
-            request.resolved = True
-            request.note(
-                at=self._context.clock.now(),
-                actor=actor,
-                note=f"resolved: {request.resolution.value}, {request.refunded} paid back",
-            )
-            self._context.record(
-                uow,
-                ReturnResolved,
-                aggregate_id=request.id,
-                order_number=request.order_number,
-                resolution=request.resolution.value,
-                refunded=request.refunded,
-                kept=kept,
-                exchange_order_id=request.exchange_order_id,
-            )
-            uow.returns.save(request)
-            uow.commit()
-        if request.state is ReturnState.RECEIVED and request.fully_inspected:
-            return self._close(request.id, actor)
-        return request
-
-    def _close(self, return_id: str, actor: str) -> ReturnRequest:
-        def close(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
-            if request.state is ReturnState.CLOSED:
-                return
-            self._move(uow, request, ReturnState.CLOSED, actor, "inspected and settled")
-            if order.state == OrderState.RETURN_REQUESTED:
-                self._settle_order(uow, order, request, "settle_return", actor)
-
-        return self._change(return_id, close)
-
-    # -- exchanges -------------------------------------------------------------------
-
-    def _ship_advance(self, request: ReturnRequest, source: str, gateway: str | None) -> None:
-        """Place the exchange order now, hold its price on the customer's source, ship it."""
-        linked_id = self._place_exchange(request.id)
-        hold = self._money.authorise(
-            linked_id,
-            self._order_total(linked_id),
-            source,
-            key=f"return:{request.id}:hold",
-            gateway=gateway,
-        )
-
-        def held(uow: ReturnsUnitOfWork, loaded: ReturnRequest, order: Order) -> None:
-            loaded.hold_payment_id = hold.id
-            linked = uow.orders.get(linked_id)
-            order_step(self._orders, uow, linked, "mark_ready", "held against a return")
-            uow.orders.save(linked)
-
-        self._change(request.id, held)
-        self._shipping.create_shipments(linked_id, actor=SYSTEM)
-
-    def _place_exchange(self, return_id: str) -> str:
-        def place(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
-            if request.exchange_order_id is not None:
-                return
-            linked = place_linked_order(
-                self._orders,
-                uow,
-                order,
-                {line.sku: line.quantity for line in request.exchange},
-                free=False,
-                tags=("exchange",),
-                attributes={"exchange_for": str(order.number), "return": request.id},
-                actor=SYSTEM,
-            )
-            request.exchange_order_id = linked.id
-
-        placed = self._change(return_id, place)
-        assert placed.exchange_order_id is not None
-        return placed.exchange_order_id
-
-    def _order_total(self, order_id: str) -> Money:
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            return uow.orders.get(order_id).grand_total
-
-    def _settle_exchange(
-        self, request: ReturnRequest, units: Mapping[str, int], actor: str
-    ) -> builtins.list[str]:
-        """Credit the returned units, pay the exchange order with it, settle the difference.
-
-        The units' worth (less fees) goes onto the customer's store credit as
-        a refund of their lines; the exchange order is paid from it. What it
-        does not cover waits on the exchange order for the customer to pay
-        (or is taken from the advance hold); what is left over is refunded
-        to the original payments.
-        """
-        linked_id = request.exchange_order_id or self._place_exchange(request.id)
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            order = uow.orders.get(request.order_id)
-            price = uow.orders.get(linked_id).grand_total
-        value_of_units = worth(order, units)
-        fees = min(self._fees(request, units), value_of_units)
-        value = value_of_units - fees
-        credited = min(value, price)
-        leftover = value - credited
-        refund_ids = []
-        if credited.amount:
-            credit = self._money.refund_order(
-                request.order_id,
-                key=f"return:{request.id}",
-                lines=units,
-                to="store_credit",
-                reason=f"exchange {request.id}",
-                withhold=fees + leftover if (fees + leftover).amount else None,
-            )
-            refund_ids.append(credit.id)
-        if leftover.amount:
-            back = self._money.refund_order(
-                request.order_id,
-                key=f"return:{request.id}:difference",
-                amount=leftover,
-                reason=f"exchange {request.id}: price difference",
-            )
-            refund_ids.append(back.id)
-        owed = price - credited
-        if request.hold_payment_id is not None:
-            if owed.amount:
-                self._money.capture(
-                    request.hold_payment_id, owed, key=f"return:{request.id}:owed", final=True
-                )
-            else:
-                self._money.void(request.hold_payment_id, key=f"return:{request.id}:release")
-        if credited.amount:
-            paid = self._money.authorise(
-                linked_id,
-                credited,
-                f"credit-{request.customer_id}",
-                key=f"return:{request.id}:credit",
-                gateway=STORE_CREDIT_GATEWAY,
-            )
-            self._money.capture(paid.id, key=f"return:{request.id}:credit-capture")
-        if request.hold_payment_id is None:
-            self._release_exchange(request.id, linked_id, owed)
-        return refund_ids
-
-    def _release_exchange(self, return_id: str, linked_id: str, owed: Money) -> None:
-        """Send the paid exchange order to fulfilment, or let it wait for the difference."""
-
-        def release(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
-            linked = uow.orders.get(linked_id)
-            if owed.amount:
-                order_step(self._orders, uow, linked, "await_payment", "difference due")
-            else:
-                order_step(self._orders, uow, linked, "mark_ready", "paid by the return")
-            uow.orders.save(linked)
-
-        self._change(return_id, release)
-        if not owed.amount:
-            self._shipping.create_shipments(linked_id, actor=SYSTEM)
-
-
-class _Change(Protocol):
-    def __call__(self, uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order, /) -> None: ...
 
 
 def _category(uow: ReturnsUnitOfWork, sku: str) -> str | None:
