@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import orderkit as ok
+from orderkit.adapters.gateways import TestCardGateway
 from orderkit.errors import (
     ConcurrencyConflict,
     InsufficientStock,
@@ -51,7 +53,7 @@ REFUSALS = (
     ReturnStateError,
 )
 CONVERTER = ok.make_converter()
-RETURN_STEPS = ("request", "receive", "inspect", "cancel", "reject", "claim")
+RETURN_STEPS = ("request", "receive", "inspect", "cancel", "reject", "claim", "all_the_way")
 SHIPMENT_STEPS = ("pick", "short_pick", "pack", "ship", "deliver", "cancel", "split")
 BOX = ok.Parcel(ok.Dimensions(300, 200, 100), weight_g=800)
 NEXT_STEPS = {  # weighted towards the way forward
@@ -71,7 +73,13 @@ class OrderLifecycle(RuleBasedStateMachine):
         super().__init__()
         self.clock = ok.ManualClock(T0)
         policy = OrderPolicy(confirm_within=timedelta(hours=5), pay_within=timedelta(hours=9))
-        self.shop = ok.Shop.open(self.url, clock=self.clock, seed=7, order_policy=policy)
+        self.shop = ok.Shop.open(
+            self.url,
+            clock=self.clock,
+            seed=7,
+            order_policy=policy,
+            gateways=[TestCardGateway()],
+        )
         self.shop.catalog.add(ok.Product(sku="TEE", name="T-shirt", price=ok.Money("19.90", "EUR")))
         self.shop.catalog.add(ok.Product(sku="MUG", name="Mug", price=ok.Money("7.35", "EUR")))
         self.shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", HOME))
@@ -208,6 +216,25 @@ class OrderLifecycle(RuleBasedStateMachine):
         }
         return steps[step]
 
+    @rule(sku=st.sampled_from(SKUS), quantity=st.integers(1, 3))
+    def paid_and_delivered(self, sku: str, quantity: int) -> None:
+        """An order paid by card and taken to the door at once, when stock allows."""
+        order = self.shop.orders.place("ana@example.com", [(sku, quantity)])
+        self.numbers.append(order.number)
+        payment = self.shop.payments.authorise(
+            order.id, order.grand_total, "4242424242424242", key=f"pay-{order.id}"
+        )
+        self.shop.payments.capture(payment.id, key=f"take-{order.id}")
+        self.attempt(lambda: self.shop.orders.confirm(order.number), "paid order confirmed")
+        if self.shop.orders.get(order.number).state != "ready_to_fulfil":
+            return
+        fulfilment = self.shop.fulfilment
+        for shipment in fulfilment.create_shipments(order.number):
+            fulfilment.pick(shipment.id)
+            fulfilment.pack(shipment.id, [BOX])
+            fulfilment.ship(shipment.id, carrier="dhl")
+            fulfilment.deliver(shipment.id)
+
     @precondition(lambda self: self.numbers)
     @rule(data=st.data(), step=st.sampled_from(RETURN_STEPS))
     def return_step(self, data: st.DataObject, step: str) -> None:
@@ -243,8 +270,21 @@ class OrderLifecycle(RuleBasedStateMachine):
                 returns.file_claim(s.id, "damaged", remedy="replace")
                 for s in self.shop.fulfilment.for_order(order.number)[:1]
             ],
+            "all_the_way": lambda: self._receive_and_inspect(data, request.id),
         }
         self.attempt(steps[step], f"return {step}")
+
+    def _receive_and_inspect(self, data: st.DataObject, return_id: str) -> None:
+        """Everything of a return arrives and each unit gets an outcome; any step may be refused."""
+        returns = self.shop.returns
+        waiting = {line.sku: line.to_receive for line in returns.get(return_id).lines}
+        for sku, units in waiting.items():
+            if units:
+                self.attempt(partial(returns.receive, return_id, {sku: units}))
+        for line in returns.get(return_id).lines:
+            for _ in range(line.to_inspect):
+                outcome = data.draw(st.sampled_from(list(ok.InspectionOutcome)))
+                self.attempt(partial(returns.inspect, return_id, line.sku, outcome), "inspected")
 
     @rule(hours=st.integers(1, 6))
     def time_passes(self, hours: int) -> None:
@@ -296,7 +336,13 @@ class OrderLifecycle(RuleBasedStateMachine):
                     assert request.refunded <= worth
             for line in order.lines:
                 assert line.returned <= line.delivered
-                assert line.returned + pending.get(line.sku, 0) <= line.delivered
+                if not any(
+                    entry.command == "receive_return" and entry.actor != "system:returns"
+                    for entry in order.history
+                ):
+                    # Only the workflow's own receive_return, fired by hand, takes
+                    # units back outside a return request.
+                    assert line.returned + pending.get(line.sku, 0) <= line.delivered
             assert order.refunded <= order.captured
 
     @invariant()

@@ -399,3 +399,16 @@ def test_carrier_webhooks_reach_return_parcels_through_fulfilment(
         shop.fulfilment.receive_tracking_webhook("post", signature, body)
     assert shop.returns.get(request.id).parcels[0].status == "delivered"
     assert parcel.status == "label_issued"
+
+
+def test_units_taken_back_by_hand_are_not_booked_twice(shop: ok.Shop) -> None:
+    order = delivered(shop, [("TEE-M", 1)])
+    request = shop.returns.request(order.number, {"TEE-M": 1}, reason="wrong_size")
+    shop.orders.apply(order.number, "receive_return", actor="clerk")  # the old way, by hand
+    on_hand = shop.inventory.level("TEE-M", "BER").on_hand
+    shop.returns.receive(request.id, {"TEE-M": 1})
+    closed = shop.returns.inspect(request.id, "TEE-M", "restock")
+    assert closed.state is ReturnState.CLOSED
+    assert shop.inventory.level("TEE-M", "BER").on_hand == on_hand
+    assert shop.orders.get(order.number).line("TEE-M").returned == 1
+    assert shop.inventory.verify_ledger()

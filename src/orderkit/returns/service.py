@@ -580,13 +580,18 @@ class ReturnsService:
 
         def inspect(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
             request.inspect(sku, found, quantity)
-            if found is not InspectionOutcome.REFUSED:
-                order.take_back({sku: quantity})
+            line = order.line(sku)
+            # Units the order counts back already (its own receive_return, fired
+            # by hand, takes every delivered unit back and restocks it) are not
+            # booked a second time.
+            fresh = min(quantity, line.delivered - line.returned)
+            if found is not InspectionOutcome.REFUSED and fresh > 0:
+                order.take_back({sku: fresh})
                 damaged = found is InspectionOutcome.DAMAGED
                 self._stock.take_back_within(
                     uow,
                     order_document(order.number),
-                    {sku: quantity},
+                    {sku: fresh},
                     return_document=return_document(request.id),
                     damaged=damaged,
                     set_aside_in=self.policy.damaged_to if damaged else None,
