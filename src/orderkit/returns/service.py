@@ -209,7 +209,7 @@ class ReturnsService:
         request = self._open(order, units, reason, per_sku, note, chosen, wanted, advance, actor)
         if request.state is ReturnState.APPROVED:
             self._after_approval(request.id, payment_source, payment_gateway)
-        return self.get(request.id)
+        return self._load(request.id)
 
     @retried
     def _open(
@@ -341,7 +341,7 @@ class ReturnsService:
 
         self._change(return_id, approve)
         self._after_approval(return_id, payment_source, payment_gateway)
-        return self.get(return_id)
+        return self._load(return_id)
 
     @writes("returns.decide")
     def reject(self, return_id: str, *, reason: str, actor: str = "system") -> ReturnRequest:
@@ -709,11 +709,15 @@ class ReturnsService:
     def _after_approval(
         self, return_id: str, payment_source: str | None, payment_gateway: str | None
     ) -> None:
-        request = self.get(return_id)
+        request = self._load(return_id)
         if request.advance and payment_source is not None:
             self._settlement.ship_advance(request, payment_source, payment_gateway)
         elif request.refund_when is RefundTiming.REQUESTED and not request.advance:
-            self._resolve(request, "return-policy")
+            self._settlement.resolve_or_note(request, "return-policy")
+
+    def _load(self, return_id: str) -> ReturnRequest:
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            return uow.returns.get(return_id)
 
 
 def _category(uow: ReturnsUnitOfWork, sku: str) -> str | None:

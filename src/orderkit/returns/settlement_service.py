@@ -130,16 +130,25 @@ class SettlementService:
             RefundTiming.INSPECTED: request.fully_received and request.fully_inspected,
         }[request.refund_when]
         if not request.resolved and due and request.state is ReturnState.RECEIVED:
-            try:
-                return self.resolve(request, "return-policy")
-            except (PaymentError, InvalidAmount) as failed:
-                # The receipt or inspection stands; the money waits for resolve().
-                return self._note(request.id, f"refund failed, call resolve again: {failed}")
+            return self.resolve_or_note(request, "return-policy")
         if request.resolved and request.state is ReturnState.RECEIVED and request.fully_inspected:
             return self._close(request.id, "return-policy")
         return request
 
-    def _note(self, return_id: str, note: str) -> ReturnRequest:
+    def resolve_or_note(self, request: ReturnRequest, actor: str) -> ReturnRequest:
+        """:meth:`resolve`, leaving a note instead of raising when a gateway refuses.
+
+        The receipt or inspection that led here stands; the money waits for
+        ``shop.returns.resolve``.
+        """
+        try:
+            return self.resolve(request, actor)
+        except (PaymentError, InvalidAmount) as failed:
+            return self.note(request.id, f"refund failed, call resolve again: {failed}")
+
+    def note(self, return_id: str, note: str) -> ReturnRequest:
+        """Record a step that changes nothing but says what happened (a refund that failed)."""
+
         def noted(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
             request.note(at=self._context.clock.now(), actor=SYSTEM, note=note[:500])
 
