@@ -7,8 +7,9 @@ from typing import Protocol
 
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
-from orderkit.errors import InvalidAmount, PaymentError
+from orderkit.errors import PaymentError, ValidationError
 from orderkit.lifecycle.ports import Order, OrderState
+from orderkit.payments.ports import goods_values
 from orderkit.returns.events import ReturnMoved, ReturnResolved
 from orderkit.returns.linked import (
     STORE_CREDIT_GATEWAY,
@@ -143,7 +144,7 @@ class SettlementService:
         """
         try:
             return self.resolve(request, actor)
-        except (PaymentError, InvalidAmount) as failed:
+        except (PaymentError, ValidationError) as failed:
             return self.note(request.id, f"refund failed, call resolve again: {failed}")
 
     def note(self, return_id: str, note: str) -> ReturnRequest:
@@ -185,17 +186,18 @@ class SettlementService:
         elif units:
             with self._context.store.unit_of_work(readonly=True) as uow:
                 order = uow.orders.get(request.order_id)
+                shipping = request.refund_shipping and _shipping_left(uow, order)
             if order.captured <= order.refunded:
                 # Nothing paid to give back (cash on delivery never collected).
                 return self._record_resolution(request.id, refund_ids, actor)
             value_of_units = worth(order, units)
             kept = min(self._fees(request, units), value_of_units)
-            if kept < value_of_units or request.refund_shipping:
+            if kept < value_of_units or shipping:
                 refund = self._money.refund_order(
                     request.order_id,
                     key=f"return:{request.id}",
                     lines=units,
-                    shipping=request.refund_shipping,
+                    shipping=shipping,
                     to=request.resolution.value
                     if request.resolution is ReturnResolution.STORE_CREDIT
                     else "original",
@@ -370,3 +372,13 @@ class SettlementService:
         self.change(return_id, release)
         if not owed.amount:
             self._shipping.create_shipments(linked_id, actor=SYSTEM)
+
+
+def _shipping_left(uow: ReturnsUnitOfWork, order: Order) -> bool:
+    """Whether any of the order's shipping charge is left to refund."""
+    goods = Money.sum(goods_values(order).values(), order.currency)
+    refunded = Money.sum(
+        (r.shipping for r in uow.refunds.for_order(order.id) if r.refunded.amount),
+        order.currency,
+    )
+    return (order.grand_total - goods - refunded).amount > 0
