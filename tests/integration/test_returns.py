@@ -412,3 +412,27 @@ def test_units_taken_back_by_hand_are_not_booked_twice(shop: ok.Shop) -> None:
     assert shop.inventory.level("TEE-M", "BER").on_hand == on_hand
     assert shop.orders.get(order.number).line("TEE-M").returned == 1
     assert shop.inventory.verify_ledger()
+
+
+def test_an_exchange_out_of_stock_waits_with_a_note_and_settles_later(shop: ok.Shop) -> None:
+    order = delivered(shop, [("TEE-M", 1)])
+    shop.inventory.write_off("TEE-L", "BER", 20, reason="flooded")
+    request = shop.returns.request(
+        order.number,
+        {"TEE-M": 1},
+        reason="wrong_size",
+        resolution="exchange",
+        exchange={"TEE-L": 1},
+    )
+    shop.returns.receive(request.id, {"TEE-M": 1})
+    waiting = shop.returns.inspect(request.id, "TEE-M", "restock")
+    assert waiting.state is ReturnState.RECEIVED
+    assert not waiting.resolved
+    assert waiting.history[-1].note is not None
+    assert waiting.history[-1].note.startswith("not settled")
+    assert shop.orders.get(order.number).line("TEE-M").returned == 1  # the inspection stands
+    shop.inventory.receive("TEE-L", "BER", 5)
+    settled = shop.returns.resolve(request.id)
+    assert settled.state is ReturnState.CLOSED
+    assert settled.exchange_order_id is not None
+    assert shop.orders.get(settled.exchange_order_id).state == "awaiting_payment"  # 2.00 fee

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
-from orderkit.errors import PaymentError, ValidationError
+from orderkit.errors import InsufficientStock, PaymentError, ValidationError
 from orderkit.lifecycle.ports import Order, OrderState
 from orderkit.payments.ports import goods_values
 from orderkit.returns.events import ReturnMoved, ReturnResolved
@@ -137,15 +137,18 @@ class SettlementService:
         return request
 
     def resolve_or_note(self, request: ReturnRequest, actor: str) -> ReturnRequest:
-        """:meth:`resolve`, leaving a note instead of raising when a gateway refuses.
+        """:meth:`resolve`, leaving a note instead of raising when it cannot settle yet.
+
+        A gateway that refuses, or an exchange whose units are out of stock,
+        leaves the return unresolved with a note saying why.
 
         The receipt or inspection that led here stands; the money waits for
         ``shop.returns.resolve``.
         """
         try:
             return self.resolve(request, actor)
-        except (PaymentError, ValidationError) as failed:
-            return self.note(request.id, f"refund failed, call resolve again: {failed}")
+        except (PaymentError, ValidationError, InsufficientStock) as failed:
+            return self.note(request.id, f"not settled, call resolve again: {failed}")
 
     def note(self, return_id: str, note: str) -> ReturnRequest:
         """Record a step that changes nothing but says what happened (a refund that failed)."""
