@@ -12,7 +12,7 @@ import pytest
 import orderkit as ok
 from orderkit.adapters.carriers import FlatRateCarrier
 from orderkit.adapters.gateways import TestCardGateway
-from orderkit.errors import InvalidQuantity, ReturnStateError, ValidationError
+from orderkit.errors import InvalidQuantity, PaymentDeclined, ReturnStateError, ValidationError
 from orderkit.returns import InspectionOutcome, ReturnPolicy, ReturnState
 from tests.builders import BERLIN, T0
 
@@ -436,3 +436,49 @@ def test_an_exchange_out_of_stock_waits_with_a_note_and_settles_later(shop: ok.S
     assert settled.state is ReturnState.CLOSED
     assert settled.exchange_order_id is not None
     assert shop.orders.get(settled.exchange_order_id).state == "awaiting_payment"  # 2.00 fee
+
+
+def test_an_advance_exchange_the_card_refuses_ships_when_the_units_are_back(
+    shop: ok.Shop,
+) -> None:
+    order = delivered(shop, [("TEE-M", 1)])
+    with pytest.raises(PaymentDeclined):
+        shop.returns.request(
+            order.number,
+            {"TEE-M": 1},
+            reason="wrong_size",
+            resolution="exchange",
+            exchange={"TEE-L": 1},
+            advance=True,
+            payment_source="4000000000000002",  # declined
+        )
+    (request,) = shop.returns.for_order(order.number)
+    assert request.state is ReturnState.APPROVED
+    assert request.hold_payment_id is None
+    assert request.exchange_order_id is not None
+    assert shop.orders.get(request.exchange_order_id).state == "confirmed"
+    shop.returns.receive(request.id, {"TEE-M": 1})
+    closed = shop.returns.inspect(request.id, "TEE-M", "restock")
+    assert closed.state is ReturnState.CLOSED
+    assert shop.orders.get(request.exchange_order_id).captured == eur("18.00")
+
+
+def test_withdrawing_an_advance_exchange_the_card_refused_cancels_its_order(
+    shop: ok.Shop,
+) -> None:
+    order = delivered(shop, [("TEE-M", 1)])
+    with pytest.raises(PaymentDeclined):
+        shop.returns.request(
+            order.number,
+            {"TEE-M": 1},
+            reason="wrong_size",
+            resolution="exchange",
+            exchange={"TEE-L": 1},
+            advance=True,
+            payment_source="4000000000000002",
+        )
+    (request,) = shop.returns.for_order(order.number)
+    shop.returns.cancel(request.id, reason="kept it")
+    assert request.exchange_order_id is not None
+    assert shop.orders.get(request.exchange_order_id).state == "cancelled"
+    assert shop.inventory.level("TEE-L", "BER").reserved == 0

@@ -157,7 +157,10 @@ class ReturnsService:
         requested, for a person to decide. A trusted customer's refund is paid
         at once; an advance exchange places and ships its linked order at once,
         with the linked order's price authorised on ``payment_source`` and held
-        until the units are back.
+        until the units are back. When the card refuses the hold,
+        ``PaymentDeclined`` is raised and the return stays approved: its
+        exchange order waits, its stock held, and ships once the units are
+        back, as an ordinary exchange.
 
         Args:
             order: The order, by id, number or as loaded.
@@ -179,6 +182,8 @@ class ReturnsService:
                 malformed argument; nothing is recorded.
             ProductNotFound: An exchange names a product the catalog lacks.
             OrderNotFound: No such order.
+            PaymentDeclined: The card refused an advance exchange's hold
+                (the return is recorded; see above).
         """
         units = parse_units(lines, "lines")
         reason = self.policy.reason(require_code(reason, "reason")).code
@@ -376,7 +381,7 @@ class ReturnsService:
         actor = require_text(actor, "actor")
 
         def cancel(uow: ReturnsUnitOfWork, request: ReturnRequest, order: Order) -> None:
-            if request.advance and request.exchange_order_id is not None:
+            if request.hold_payment_id is not None:
                 raise ReturnStateError(
                     request.id, request.state.value, "cancel", ("its exchange has shipped",)
                 )
@@ -384,6 +389,11 @@ class ReturnsService:
                 raise ReturnStateError(
                     request.id, request.state.value, "cancel", ("it is refunded already",)
                 )
+            if request.exchange_order_id is not None:
+                # An advance exchange whose hold was refused: its order never shipped.
+                linked = uow.orders.get(request.exchange_order_id)
+                order_step(self._orders, uow, linked, "cancel", f"return {request.id} withdrawn")
+                uow.orders.save(linked)
             self._move(uow, request, ReturnState.CANCELLED, actor, reason)
             self._settle_order(uow, order, request, "settle_return", actor)
 
