@@ -13,7 +13,7 @@ import orderkit as ok
 from orderkit.adapters.carriers import FlatRateCarrier
 from orderkit.adapters.gateways import TestCardGateway
 from orderkit.errors import InvalidQuantity, PaymentDeclined, ReturnStateError, ValidationError
-from orderkit.returns import InspectionOutcome, ReturnPolicy, ReturnState
+from orderkit.returns import InspectionOutcome, ReturnPolicy, ReturnRequest, ReturnState
 from tests.builders import BERLIN, T0
 
 CARD = "4242424242424242"
@@ -80,6 +80,18 @@ def delivered(
     done = shop.orders.get(order.number)
     assert done.state == "delivered"
     return done
+
+
+def swap_tee(shop: ok.Shop, number: int, **advance: Any) -> ReturnRequest:
+    """Ask to exchange a medium tee for a large one (``advance=True, payment_source=...``)."""
+    return shop.returns.request(
+        number,
+        {"TEE-M": 1},
+        reason="wrong_size",
+        resolution="exchange",
+        exchange={"TEE-L": 1},
+        **advance,
+    )
 
 
 def _state(shop: ok.Shop, number: int) -> dict[str, Any]:
@@ -262,15 +274,7 @@ def test_an_exchange_for_a_cheaper_product_refunds_the_difference(shop: ok.Shop)
 
 def test_an_advance_exchange_ships_at_once_against_a_hold(shop: ok.Shop) -> None:
     order = delivered(shop, [("TEE-M", 1)])
-    request = shop.returns.request(
-        order.number,
-        {"TEE-M": 1},
-        reason="wrong_size",
-        resolution="exchange",
-        exchange={"TEE-L": 1},
-        advance=True,
-        payment_source=CARD,
-    )
+    request = swap_tee(shop, order.number, advance=True, payment_source=CARD)
     assert request.exchange_order_id is not None
     assert request.hold_payment_id is not None
     linked = shop.orders.get(request.exchange_order_id)
@@ -288,15 +292,7 @@ def test_an_advance_exchange_ships_at_once_against_a_hold(shop: ok.Shop) -> None
 
 def test_an_advance_exchange_never_returned_takes_the_hold(shop: ok.Shop) -> None:
     order = delivered(shop, [("TEE-M", 1)])
-    request = shop.returns.request(
-        order.number,
-        {"TEE-M": 1},
-        reason="wrong_size",
-        resolution="exchange",
-        exchange={"TEE-L": 1},
-        advance=True,
-        payment_source=CARD,
-    )
+    request = swap_tee(shop, order.number, advance=True, payment_source=CARD)
     charged = shop.returns.charge_unreturned(request.id)
     assert charged.state is ReturnState.CANCELLED
     assert request.hold_payment_id is not None
@@ -417,13 +413,7 @@ def test_units_taken_back_by_hand_are_not_booked_twice(shop: ok.Shop) -> None:
 def test_an_exchange_out_of_stock_waits_with_a_note_and_settles_later(shop: ok.Shop) -> None:
     order = delivered(shop, [("TEE-M", 1)])
     shop.inventory.write_off("TEE-L", "BER", 20, reason="flooded")
-    request = shop.returns.request(
-        order.number,
-        {"TEE-M": 1},
-        reason="wrong_size",
-        resolution="exchange",
-        exchange={"TEE-L": 1},
-    )
+    request = swap_tee(shop, order.number)
     shop.returns.receive(request.id, {"TEE-M": 1})
     waiting = shop.returns.inspect(request.id, "TEE-M", "restock")
     assert waiting.state is ReturnState.RECEIVED
@@ -442,16 +432,9 @@ def test_an_advance_exchange_the_card_refuses_ships_when_the_units_are_back(
     shop: ok.Shop,
 ) -> None:
     order = delivered(shop, [("TEE-M", 1)])
+    declined = "4000000000000002"
     with pytest.raises(PaymentDeclined):
-        shop.returns.request(
-            order.number,
-            {"TEE-M": 1},
-            reason="wrong_size",
-            resolution="exchange",
-            exchange={"TEE-L": 1},
-            advance=True,
-            payment_source="4000000000000002",  # declined
-        )
+        swap_tee(shop, order.number, advance=True, payment_source=declined)
     (request,) = shop.returns.for_order(order.number)
     assert request.state is ReturnState.APPROVED
     assert request.hold_payment_id is None
@@ -467,16 +450,9 @@ def test_withdrawing_an_advance_exchange_the_card_refused_cancels_its_order(
     shop: ok.Shop,
 ) -> None:
     order = delivered(shop, [("TEE-M", 1)])
+    declined = "4000000000000002"
     with pytest.raises(PaymentDeclined):
-        shop.returns.request(
-            order.number,
-            {"TEE-M": 1},
-            reason="wrong_size",
-            resolution="exchange",
-            exchange={"TEE-L": 1},
-            advance=True,
-            payment_source="4000000000000002",
-        )
+        swap_tee(shop, order.number, advance=True, payment_source=declined)
     (request,) = shop.returns.for_order(order.number)
     shop.returns.cancel(request.id, reason="kept it")
     assert request.exchange_order_id is not None

@@ -12,6 +12,7 @@ from orderkit.payments.refunds import (
     RefundRepository,
     goods_values,
     line_refund,
+    shipping_left,
 )
 from orderkit.payments.repository import IdempotencyKeys, PaymentRepository
 from orderkit.store_credit.ports import StoreCreditUnitOfWork
@@ -27,6 +28,7 @@ __all__ = [
     "RefundRepository",
     "goods_values",
     "line_refund",
+    "shipping_left",
 ]
 
 

@@ -32,8 +32,8 @@ from orderkit.payments.refunds import (
     RefundLine,
     RefundPart,
     RefundState,
-    goods_values,
     refund_lines,
+    shipping_left,
     spread_amount,
     spread_over_payments,
 )
@@ -413,8 +413,7 @@ def _shipping(order: Order, asked: object, earlier: list[Refund]) -> Money:
     zero = Money.zero(order.currency)
     if asked is False:
         return zero
-    goods = Money.sum(goods_values(order).values(), order.currency)
-    left = order.grand_total - goods - Money.sum((r.shipping for r in earlier), order.currency)
+    left = shipping_left(order, earlier)
     if asked is True:
         if not left.amount:
             raise ValidationError("shipping", asked, "no shipping is left to refund")

@@ -33,6 +33,7 @@ __all__ = [
     "goods_values",
     "line_refund",
     "refund_lines",
+    "shipping_left",
     "spread_amount",
     "spread_over_payments",
 ]
@@ -215,6 +216,18 @@ def goods_values(order: Order) -> dict[str, Money]:
     zero = Money.zero(order.currency)
     without_shipping = attrs.evolve(order, shipping=zero) if order.shipping else order
     return {priced.line.sku: priced.total for priced in without_shipping.priced_lines}
+
+
+def shipping_left(order: Order, refunds: Sequence[Refund]) -> Money:
+    """The order's shipping charge (its tax included) not yet paid back by ``refunds``.
+
+    Refunds every gateway refused pay nothing back and do not count.
+    """
+    goods = Money.sum(goods_values(order).values(), order.currency)
+    paid_back = Money.sum(
+        (r.shipping for r in refunds if r.state is not RefundState.FAILED), order.currency
+    )
+    return order.grand_total - goods - paid_back
 
 
 def _share(value: Money, units: int, of: int) -> Money:

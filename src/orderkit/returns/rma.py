@@ -257,7 +257,9 @@ def _parcels(value: object) -> tuple[ReturnParcel, ...]:
 
 
 def _strings(value: object) -> tuple[str, ...]:
-    return tuple(str(item) for item in value) if isinstance(value, list | tuple) else ()
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValidationError("refunds", value, "give a list of refund ids")
+    return tuple(str(item) for item in value)
 
 
 @attrs.define(eq=False, kw_only=True)

@@ -9,7 +9,7 @@ from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
 from orderkit.errors import InsufficientStock, PaymentError, ValidationError
 from orderkit.lifecycle.ports import Order, OrderState
-from orderkit.payments.ports import goods_values
+from orderkit.payments.ports import shipping_left
 from orderkit.returns.events import ReturnMoved, ReturnResolved
 from orderkit.returns.linked import (
     STORE_CREDIT_GATEWAY,
@@ -189,7 +189,10 @@ class SettlementService:
         elif units:
             with self._context.store.unit_of_work(readonly=True) as uow:
                 order = uow.orders.get(request.order_id)
-                shipping = request.refund_shipping and _shipping_left(uow, order)
+                shipping = (
+                    request.refund_shipping
+                    and shipping_left(order, uow.refunds.for_order(order.id)).amount > 0
+                )
             if order.captured <= order.refunded:
                 # Nothing paid to give back (cash on delivery never collected).
                 return self._record_resolution(request.id, refund_ids, actor)
@@ -375,13 +378,3 @@ class SettlementService:
         self.change(return_id, release)
         if not owed.amount:
             self._shipping.create_shipments(linked_id, actor=SYSTEM)
-
-
-def _shipping_left(uow: ReturnsUnitOfWork, order: Order) -> bool:
-    """Whether any of the order's shipping charge is left to refund."""
-    goods = Money.sum(goods_values(order).values(), order.currency)
-    refunded = Money.sum(
-        (r.shipping for r in uow.refunds.for_order(order.id) if r.refunded.amount),
-        order.currency,
-    )
-    return (order.grand_total - goods - refunded).amount > 0

@@ -52,7 +52,12 @@ class RecordClaims(VersionedRecords[Claim]):
 
 class _FeedbackNotFound(NotFound):
     kind = "feedback"
-    key_name = "order"
+    key_name = "id"
+
+
+class _FollowUpNotFound(NotFound):
+    kind = "follow-up"
+    key_name = "id"
 
 
 class RecordFeedback(VersionedRecords[Feedback]):
@@ -73,7 +78,7 @@ class RecordFollowUps(VersionedRecords[FollowUp]):
     """One follow-up per order; the unsent ones are filed by when they fall due."""
 
     TABLE, KIND, LABEL = "follow_ups", FollowUp, "follow-up"
-    NOT_FOUND = _FeedbackNotFound
+    NOT_FOUND = _FollowUpNotFound
     INDEXES = {"unsent": lambda f: [] if f.sent_at is not None else [(moment(f.due_at),)]}
 
     def find(self, order_number: int) -> FollowUp | None:
