@@ -276,6 +276,23 @@ class HandWrittenShop:
                 json.dumps(document),
             ),
         )
+        # The sales ledger: the order, and each line sold, in one statement.
+        booked = int(T0.timestamp())
+        ledger_rows = [("", "order", 1, 0)] + [
+            (sku, "sale", quantity, int(prices[sku][1] * quantity * 100)) for sku, quantity in lines
+        ]
+        values = ", ".join(
+            "(?, ?, ?, ?, ?, ?, 'EUR', ?, 'web', ?, 'DE', 'DE', NULL, '{}', ?)" for _ in ledger_rows
+        )
+        params: list[Any] = []
+        for sku, kind, units, amount in ledger_rows:
+            params += [order_id, number, sku, kind, units, amount, booked, customer, order_id]
+        self.run(
+            "INSERT INTO sales_ledger (order_id, order_number, sku, kind, units, amount_minor, "
+            "currency, booked_at, channel, customer_id, ship_country, bill_country, seller, "
+            f"attributes, batch) VALUES {values}",
+            params,
+        )
         self._commit()
         return int(number)
 

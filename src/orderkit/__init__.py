@@ -121,7 +121,15 @@ from orderkit.payments import (
     VerificationPipeline,
     request_fingerprint,
 )
-from orderkit.reports import SalesSummary, summarise_sales
+from orderkit.reports import (
+    Period,
+    ReportTable,
+    SaleKind,
+    SaleRow,
+    SalesFigures,
+    SalesSummary,
+    summarise_sales,
+)
 from orderkit.returns import (
     Claim,
     ClaimKind,
@@ -206,6 +214,7 @@ __all__ = [
     "PaymentStatus",
     "PaymentVoided",
     "PerfectOrder",
+    "Period",
     "PickList",
     "PickupStock",
     "PricedLine",
@@ -222,6 +231,7 @@ __all__ = [
     "RateQuote",
     "RateRequest",
     "RefundTiming",
+    "ReportTable",
     "Reservation",
     "ReservationRequest",
     "ReservationStatus",
@@ -232,6 +242,9 @@ __all__ = [
     "ReturnResolution",
     "ReturnState",
     "RoutingPlan",
+    "SaleKind",
+    "SaleRow",
+    "SalesFigures",
     "SalesSummary",
     "Shipment",
     "ShipmentCreated",

@@ -1,4 +1,4 @@
-"""The ``orderkit`` command: ``orderkit demo`` and ``orderkit workflow``."""
+"""The ``orderkit`` command: ``orderkit demo``, ``orderkit report`` and ``orderkit workflow``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from orderkit._report_cli import add_report_command, run_report
 from orderkit._version import __version__
 from orderkit.demo import run_demo
 from orderkit.errors import OrderkitError
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     workflow.add_argument(
         "--format", choices=("mermaid", "dot"), default="mermaid", help="diagram format (mermaid)"
     )
+    add_report_command(commands)
     return parser
 
 
@@ -96,6 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "workflow":
         workflow = default_order_workflow()
         print(workflow.to_mermaid() if args.format == "mermaid" else workflow.to_dot(), end="")
+        return 0
+    if args.command == "report":
+        try:
+            run_report(args)
+        except OrderkitError as exc:
+            print(f"orderkit: error: {exc}", file=sys.stderr)
+            return 1
         return 0
     try:
         if args.url is not None:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import attrs
 
+from orderkit._demo_reports import sales_reports
 from orderkit._demo_returns import DEMO_RETURN_POLICY, ReturnsDesk, returns_report
 from orderkit._demo_shipping import (
     PICKUP_POINTS,
@@ -394,6 +395,7 @@ def run_demo(
         inventory = _inventory_report(shop, reorders)
         fulfilment = fulfilment_report(shop, simulation.shipping.counts)
         returns = returns_report(shop, simulation.returns.counts)
+        sales = sales_reports(shop, DEMO_START.date(), clock.now().date(), locale)
         return (
             "\n".join(header)
             + shop.reports.summary().render(locale)
@@ -407,6 +409,8 @@ def run_demo(
             + returns
             + "\n"
             + inventory
+            + "\n\n"
+            + sales
         )
 
 

@@ -14,7 +14,7 @@ from orderkit.core.clock import Clock, SystemClock
 from orderkit.core.events import DomainEvent
 from orderkit.core.ids import IdGenerator, IdSource
 from orderkit.core.retry import RetryPolicy
-from orderkit.errors import ConfigurationError
+from orderkit.errors import ConfigurationError, ValidationError
 from orderkit.fulfillment.carriers import Carrier
 from orderkit.fulfillment.promises import ShippingCalendar
 from orderkit.inventory.routing import RoutingStrategy
@@ -23,6 +23,7 @@ from orderkit.lifecycle.workflow import Authorize
 from orderkit.payments.gateway import PaymentGateway
 from orderkit.payments.refunds import CreditNoteIssuer
 from orderkit.payments.verification import VerificationPipeline
+from orderkit.reports.periods import time_zone
 from orderkit.returns.policy import ReturnPolicy
 
 __all__ = ["ShopSettings"]
@@ -75,6 +76,15 @@ def _seed(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise ConfigurationError(attribute.name, value, "must be an int")
 
 
+def _time_zone(instance: object, attribute: Any, value: object) -> None:
+    try:
+        time_zone(value)
+    except ValidationError:
+        raise ConfigurationError(
+            attribute.name, value, "must be an IANA time zone name such as 'Europe/Berlin'"
+        ) from None
+
+
 @attrs.frozen(kw_only=True)
 class ShopSettings:
     """How a :class:`~orderkit.Shop` runs: every setting, its default and its meaning.
@@ -123,6 +133,9 @@ class ShopSettings:
         allow_overpayment: Let payments take more than an order's open
             balance (tips, weight-priced lines) unless a call says otherwise;
             off by default, so an order is never charged beyond its total.
+        time_zone: The IANA time zone the shop's days are counted in
+            (``"Europe/Berlin"``): reports bucket days, weeks and months in it.
+            ``"UTC"`` by default.
 
     Raises:
         ConfigurationError: A setting has a value it cannot take, naming it.
@@ -163,6 +176,7 @@ class ShopSettings:
     verification: VerificationPipeline | None = None
     credit_notes: CreditNoteIssuer | None = None
     allow_overpayment: bool = attrs.field(default=False, validator=_boolean)
+    time_zone: str = attrs.field(default="UTC", validator=_time_zone)
 
     def __attrs_post_init__(self) -> None:
         if self.ids is not None and self.seed is not None:

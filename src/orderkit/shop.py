@@ -27,6 +27,7 @@ from orderkit.inventory.reservation_service import ReservationService
 from orderkit.inventory.service import InventoryService
 from orderkit.lifecycle.service import OrderService
 from orderkit.payments.service import PaymentService
+from orderkit.reports.booking import BookingStore
 from orderkit.reports.service import ReportService
 from orderkit.returns.service import ReturnsService
 from orderkit.settings import ShopSettings
@@ -151,12 +152,14 @@ class Shop:
         hosted = settings.capabilities
         converter = make_converter((*BUNDLED, *hosted))
         codec = EventCodec((*BUILTIN_EVENTS, *events_of(hosted), *settings.event_types), converter)
+        ids = settings.make_ids(clock)
+        store = BookingStore(store, clock.now, ids.new)
         if any(capability.repositories for capability in hosted):
             store = HostedStore(store, hosted, converter)
         self.context: ServiceContext[UnitOfWork] = ServiceContext(
             store=store,
             clock=clock,
-            ids=settings.make_ids(clock),
+            ids=ids,
             codec=codec,
             retry=settings.retry or RetryPolicy(),
             access=AccessPolicy(settings.authorize),
@@ -170,7 +173,7 @@ class Shop:
         self.catalog = CatalogService(context)
         self.customers = CustomerService(context)
         self.events = EventService(context)
-        self.reports = ReportService(context)
+        self.reports = ReportService(context, time_zone=settings.time_zone)
         self.inventory = InventoryService(context, channel_buffers=settings.channel_buffers)
         self.reservations = ReservationService(context, routing=settings.routing)
         self.orders = OrderService(

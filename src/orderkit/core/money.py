@@ -147,8 +147,13 @@ class Money:
         """
         if isinstance(units, bool) or not isinstance(units, int):
             raise InvalidAmount("units", units, "minor units must be an int")
-        exponent = CURRENCY_EXPONENTS[validate_currency(currency)]
-        return cls(Decimal(units).scaleb(-exponent, context=_CONTEXT), currency)
+        known = CURRENCY_EXPONENTS.get(currency) if isinstance(currency, str) else None
+        exponent = known if known is not None else CURRENCY_EXPONENTS[validate_currency(currency)]
+        # Whole minor units scaled down are quantised already: no need to check.
+        amount = Decimal(units).scaleb(-exponent, context=_CONTEXT)
+        if not -_MAX_ABS < amount < _MAX_ABS:
+            raise InvalidAmount("units", units, "must be below 10**18 in absolute value")
+        return cls._exact(amount, currency)
 
     @classmethod
     def sum(cls, amounts: Iterable[Money], currency: str) -> Money:

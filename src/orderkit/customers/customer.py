@@ -9,7 +9,7 @@ from datetime import datetime
 import attrs
 
 from orderkit.core.addresses import Address
-from orderkit.core.checks import aware, code, stripped, text
+from orderkit.core.checks import aware, code, optional_code, stripped, text
 from orderkit.errors import ValidationError
 
 __all__ = ["Customer", "normalise_email"]
@@ -98,6 +98,8 @@ class Customer:
         registered_at: When the customer was first seen (timezone-aware).
         addresses: Known addresses; the first is the default shipping address.
         locale: The customer's language and region, for documents and messages.
+        account_manager: The sales rep who looks after the customer; their
+            orders are credited to this seller unless the order names another.
 
     Raises:
         ValidationError: A field is malformed (email, empty name, unknown locale).
@@ -110,6 +112,7 @@ class Customer:
     registered_at: datetime = attrs.field(validator=aware())
     addresses: tuple[Address, ...] = attrs.field(default=(), converter=_addresses)
     locale: str = attrs.field(default="en", converter=_locale)
+    account_manager: str | None = attrs.field(default=None, validator=optional_code())
 
     @property
     def country(self) -> str | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from orderkit.core.access import reads, writes
 from orderkit.core.addresses import Address
-from orderkit.core.checks import require_text
+from orderkit.core.checks import require_code, require_text
 from orderkit.core.context import ServiceContext, retried
 from orderkit.customers.customer import Customer
 from orderkit.customers.events import CustomerRegistered
@@ -30,6 +32,7 @@ class CustomerService:
         *,
         addresses: Sequence[Address] = (),
         locale: str = "en",
+        account_manager: str | None = None,
     ) -> Customer:
         """Register a new customer and emit :class:`~orderkit.customers.CustomerRegistered`.
 
@@ -38,6 +41,8 @@ class CustomerService:
             name: The customer's name.
             addresses: Known addresses; the first is the default shipping address.
             locale: Language and region for documents (``"de_DE"``).
+            account_manager: The sales rep who looks after the customer; their
+                orders are credited to this seller (``Order.seller``).
 
         Raises:
             ValidationError: A field is malformed.
@@ -57,6 +62,7 @@ class CustomerService:
             registered_at=context.clock.now(),
             addresses=addresses,
             locale=locale,
+            account_manager=account_manager,
         )
         with context.store.unit_of_work() as uow:
             uow.customers.add(customer)
@@ -74,6 +80,35 @@ class CustomerService:
         customer = require_text(customer, "customer", 320)
         with self._context.store.unit_of_work(readonly=True) as uow:
             return resolve_customer(uow, customer)
+
+    @writes("customers.assign")
+    @retried
+    def assign_account_manager(self, customer: str, seller: str | None) -> Customer:
+        """Make ``seller`` the customer's account manager (``None``: nobody).
+
+        Orders placed from now on are credited to them; orders placed before
+        keep the seller they were placed with.
+
+        Raises:
+            CustomerNotFound: Nobody has that email or id.
+            ValidationError: ``seller`` is not a code.
+
+        Examples:
+            >>> import orderkit as ok
+            >>> shop = ok.Shop.open()
+            >>> ana = shop.customers.register("ana@example.com", "Ana")
+            >>> shop.customers.assign_account_manager(ana.id, "rep-lena").account_manager
+            'rep-lena'
+        """
+        if seller is not None:
+            seller = require_code(seller, "seller")
+        customer = require_text(customer, "customer", 320)
+        with self._context.store.unit_of_work() as uow:
+            found = resolve_customer(uow, customer)
+            changed = attrs.evolve(found, account_manager=seller)
+            uow.customers.replace(changed)
+            uow.commit()
+        return changed
 
     @reads("customers.read")
     def list(self) -> list[Customer]:

@@ -318,7 +318,8 @@ class Order:
         tags: Labels for finding orders (``"vip"``, ``"gift"``), lower-case, sorted.
         pickup_point: The warehouse or store the customer collects from, when
             they do; ``ship_to`` is then its address.
-        attributes: Free-form strings (landing page, referrer, seller).
+        attributes: Free-form strings (landing page, referrer, campaign).
+        seller: The sales rep credited with the order, if any.
         state: The lifecycle state.
         history: Every transition so far, oldest first; append-only (the
             workflow appends, and stores refuse a save that shortens it).
@@ -351,6 +352,7 @@ class Order:
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
     pickup_point: str | None = attrs.field(default=None, validator=optional_code())
     attributes: dict[str, str] = attrs.field(factory=dict, converter=_attributes)
+    seller: str | None = attrs.field(default=None, validator=optional_code())
     state: str = attrs.field(default="placed", validator=code())
     history: list[HistoryEntry] = attrs.field(factory=list, converter=_history)
     authorised: Money = attrs.field(default=_in_order_currency(), validator=instance_of(Money))

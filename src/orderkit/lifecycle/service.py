@@ -130,6 +130,7 @@ class OrderService:
         tags: Sequence[str] = (),
         attributes: Mapping[str, str] | None = None,
         pickup_point: str | None = None,
+        seller: str | None = None,
         actor: str = "customer",
     ) -> Order:
         """Place an order at the catalog's current prices; emits ``OrderPlaced``.
@@ -151,10 +152,12 @@ class OrderService:
             payment_method: How the customer pays (``"card"``, ``"cash_on_delivery"``...).
             priority: Lower is served first; 100 by default.
             tags: Labels for finding the order later.
-            attributes: Free-form strings (landing page, referrer, seller).
+            attributes: Free-form strings (landing page, referrer, campaign).
             pickup_point: A warehouse or store flagged as pickup point where the
                 customer collects the order: it ships to its address (tax is
                 worked out there) and its stock is held there.
+            seller: The sales rep credited with the order; the customer's
+                account manager by default.
             actor: Who placed it, for the history of an auto-confirmed order.
 
         Returns:
@@ -186,6 +189,8 @@ class OrderService:
         context = self._context
         if pickup_point is not None:
             pickup_point = require_code(pickup_point, "pickup_point")
+        if seller is not None:
+            seller = require_code(seller, "seller")
         with context.store.unit_of_work() as uow:
             order = self._place(
                 uow,
@@ -202,6 +207,7 @@ class OrderService:
                 tags=tags,
                 attributes=attributes,
                 pickup_point=pickup_point,
+                seller=seller,
                 actor=actor,
             )
             uow.commit()
@@ -245,6 +251,7 @@ class OrderService:
             tags=tags,
             attributes=attributes,
             pickup_point=None,
+            seller=None,
             actor=actor,
         )
 
@@ -265,6 +272,7 @@ class OrderService:
         tags: Sequence[str],
         attributes: Mapping[str, str] | None,
         pickup_point: str | None,
+        seller: str | None,
         actor: str,
     ) -> Order:
         context = self._context
@@ -296,6 +304,7 @@ class OrderService:
             tags=tags,
             attributes=attributes if attributes is not None else {},
             pickup_point=pickup_point,
+            seller=seller if seller is not None else buyer.account_manager,
             state=self.policy.workflow.initial,
             expires_at=self._expiry(self.policy.workflow.initial, now),
         )

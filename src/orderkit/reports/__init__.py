@@ -1,5 +1,38 @@
-"""Report calculators: pure functions over orders, and the results they return."""
+"""Reports: the sales ledger, the figures defined on it, and the engines that sum it.
 
+- :mod:`~orderkit.reports.ledger`: the rows booked whenever an order changes.
+- :mod:`~orderkit.reports.figures`: gross, discounts, returns, net, shipping,
+  taxes, total sales and the averages, defined once.
+- :mod:`~orderkit.reports.aggregation`: what a report asks an engine to sum,
+  and the pure-Python engine; the SQL stores sum in the database.
+- :mod:`~orderkit.reports.periods`: periods and time buckets in a time zone.
+- :mod:`~orderkit.reports.table`: the table a report returns.
+- :mod:`~orderkit.reports.service`: ``shop.reports``.
+"""
+
+from orderkit.reports.aggregation import GroupSums, SalesQuery, SalesTotals, sum_rows
+from orderkit.reports.figures import SalesFigures
+from orderkit.reports.ledger import SaleKind, SaleRow, position_of, rows_for_change
+from orderkit.reports.periods import Period
+from orderkit.reports.ports import SalesAggregation, SalesLedger
 from orderkit.reports.summary import SalesSummary, summarise_sales
+from orderkit.reports.table import Column, ReportTable
 
-__all__ = ["SalesSummary", "summarise_sales"]
+__all__ = [
+    "Column",
+    "GroupSums",
+    "Period",
+    "ReportTable",
+    "SaleKind",
+    "SaleRow",
+    "SalesAggregation",
+    "SalesFigures",
+    "SalesLedger",
+    "SalesQuery",
+    "SalesSummary",
+    "SalesTotals",
+    "position_of",
+    "rows_for_change",
+    "sum_rows",
+    "summarise_sales",
+]

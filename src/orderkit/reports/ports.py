@@ -1,19 +1,65 @@
-"""What reports need from a store."""
+"""What reports need from a store: the orders, and the sales ledger beside them."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
+from orderkit.catalog.ports import CatalogUnitOfWork
 from orderkit.core.ports import UnitOfWorkBase
 from orderkit.lifecycle.ports import OrderRepository
+from orderkit.reports.aggregation import SalesQuery, SalesTotals
+from orderkit.reports.ledger import Position, SaleRow
 
-__all__ = ["ReportsUnitOfWork"]
+__all__ = ["ReportsUnitOfWork", "SalesAggregation", "SalesLedger"]
 
 
-class ReportsUnitOfWork(UnitOfWorkBase, Protocol):
-    """Protocol: a unit of work with the orders that reports read."""
+class SalesLedger(Protocol):
+    """Protocol: the append-only sales ledger inside one unit of work.
+
+    Rows are only added; nothing here changes or removes one. The
+    :class:`~orderkit.testing.contract.StoreContract` checks an implementation.
+    """
+
+    def append(self, rows: Sequence[SaleRow]) -> None:
+        """Add ``rows`` (booked together) to the ledger."""
+        ...
+
+    def position(self, order_id: str) -> Position | None:
+        """The sum of the order's rows by ``(kind, sku)``, or ``None`` if it has none."""
+        ...
+
+    def rows(self, start: datetime | None = None, end: datetime | None = None) -> Iterator[SaleRow]:
+        """Every row booked at or after ``start`` and before ``end`` (``None``: no bound).
+
+        The rows come oldest first; rows booked in the same second in any order.
+        """
+        ...
+
+
+@runtime_checkable
+class SalesAggregation(Protocol):
+    """Protocol: a ledger that sums its own rows (the SQL stores do it in the database).
+
+    A ledger without it is summed in Python over :meth:`SalesLedger.rows`;
+    both must give the same totals, to the cent.
+    """
+
+    def aggregate(self, query: SalesQuery) -> SalesTotals:
+        """The totals of the rows ``query`` selects, by its grouping and currency."""
+        ...
+
+
+class ReportsUnitOfWork(CatalogUnitOfWork, UnitOfWorkBase, Protocol):
+    """Protocol: a unit of work with the orders, products and sales ledger that reports read."""
 
     @property
     def orders(self) -> OrderRepository:
         """The orders of this transaction."""
+        ...
+
+    @property
+    def sales(self) -> SalesLedger:
+        """The sales ledger of this transaction."""
         ...

@@ -1,23 +1,546 @@
-"""Running the report calculators over a shop's stored orders."""
+"""``shop.reports``: sales figures and breakdowns read from the sales ledger."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
 from orderkit.core.access import reads
 from orderkit.core.context import ServiceContext
-from orderkit.reports.ports import ReportsUnitOfWork
+from orderkit.core.money import Money
+from orderkit.errors import ValidationError
+from orderkit.reports.aggregation import (
+    ATTRIBUTE,
+    GOODS_KINDS,
+    LOCAL_DAY,
+    LOCAL_HOUR,
+    PRODUCT_ATTRIBUTE,
+    GroupSums,
+    GroupValue,
+    SalesQuery,
+    SalesTotals,
+    product_facts,
+    sum_rows,
+)
+from orderkit.reports.figures import SalesFigures, ratio
+from orderkit.reports.ledger import SaleKind, SaleRow
+from orderkit.reports.periods import (
+    HOURLY,
+    TIME_BUCKETS,
+    Period,
+    bucket_of,
+    buckets_between,
+    time_zone,
+    zone_offsets,
+)
+from orderkit.reports.ports import ReportsUnitOfWork, SalesAggregation
 from orderkit.reports.summary import SalesSummary, summarise_sales
+from orderkit.reports.table import Cell, Column, ReportTable
 
-__all__ = ["ReportService"]
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+__all__ = ["DIMENSIONS", "MEASURES", "ReportService"]
+
+DIMENSIONS: Mapping[str, str] = {
+    "product": "sku",
+    "brand": "brand",
+    "category": "category",
+    "customer": "customer",
+    "order": "order",
+    "country": "ship_country",
+    "billing_country": "bill_country",
+    "channel": "channel",
+    "seller": "seller",
+    "currency": "currency",
+    "landing_page": ATTRIBUTE + "landing_page",
+    "referrer": ATTRIBUTE + "referrer",
+    "campaign": ATTRIBUTE + "campaign",
+    **{bucket: LOCAL_HOUR if bucket in HOURLY else LOCAL_DAY for bucket in TIME_BUCKETS},
+}
+"""What a breakdown can be by, and the grouping each stands for.
+
+Besides these: ``attribute:<name>`` (any order attribute) and
+``product:<name>`` (any product attribute).
+"""
+
+MEASURES = (
+    "net_sales",
+    "gross_sales",
+    "total_sales",
+    "discounts",
+    "returns",
+    "units",
+    "orders",
+    "average_order_value",
+    "margin",
+)
+"""What a breakdown can rank by."""
+
+_FIGURE_COLUMNS = (
+    Column("orders", "Orders"),
+    Column("units", "Units"),
+    Column("gross_sales", "Gross sales"),
+    Column("discounts", "Discounts"),
+    Column("returns", "Returns"),
+    Column("net_sales", "Net sales"),
+    Column("shipping", "Shipping"),
+    Column("taxes", "Taxes"),
+    Column("total_sales", "Total sales"),
+    Column("average_order_value", "Average order value"),
+)
+
+
+def _grouping(dimension: object) -> str:
+    if not isinstance(dimension, str):
+        raise ValidationError("dimension", dimension, f"give one of {sorted(DIMENSIONS)}")
+    name = dimension.strip().lower().replace("-", "_")
+    if name.startswith((ATTRIBUTE, PRODUCT_ATTRIBUTE)) and name.split(":", 1)[1]:
+        return name
+    if name not in DIMENSIONS:
+        raise ValidationError(
+            "dimension",
+            dimension,
+            f"give one of {sorted(DIMENSIONS)}, attribute:<name> or product:<name>",
+        )
+    return DIMENSIONS[name]
+
+
+def _measure(by: object) -> str:
+    name = by.strip().lower().replace("-", "_") if isinstance(by, str) else by
+    if name not in MEASURES:
+        raise ValidationError("by", by, f"give one of {list(MEASURES)}")
+    return str(name)
+
+
+def _merge(into: GroupSums, other: GroupSums) -> None:
+    for kind, units in other.units.items():
+        into.add(kind, units, 0)
+    for kind, amount in other.amounts.items():
+        into.add(kind, 0, amount)
+    into.orders += other.orders
+    into.cost += other.cost
+    into.uncosted_units += other.uncosted_units
+
+
+def _sort_value(value: Money | Decimal | int | None) -> Decimal:
+    if value is None:
+        return Decimal("-Infinity")
+    if isinstance(value, Money):
+        return value.amount
+    return Decimal(value)
 
 
 class ReportService:
-    """``shop.reports``: reports over the shop's orders."""
+    """``shop.reports``: figures and breakdowns of sales, read from the sales ledger.
 
-    def __init__(self, context: ServiceContext[ReportsUnitOfWork]) -> None:
+    Every report takes a period in the shop's time zone (``time_zone``, or
+    ``tz=`` on the call) and filters; amounts in different currencies are
+    never added up: each currency has rows of its own.
+
+    Args:
+        context: The shop's services' context.
+        time_zone: The IANA time zone reports bucket days in.
+    """
+
+    def __init__(
+        self, context: ServiceContext[ReportsUnitOfWork], *, time_zone: str = "UTC"
+    ) -> None:
         self._context = context
+        self._zone = _zone(time_zone)
+
+    # -- the old summary ---------------------------------------------------------
 
     @reads("reports.read")
     def summary(self) -> SalesSummary:
         """Return the :class:`~orderkit.reports.SalesSummary` of every order placed."""
         with self._context.store.unit_of_work(readonly=True) as uow:
             return summarise_sales(uow.orders.list())
+
+    # -- figures -----------------------------------------------------------------
+
+    @reads("reports.read")
+    def sales(
+        self,
+        /,
+        period: str | Period | None = None,
+        *,
+        tz: str | None = None,
+        engine: str = "auto",
+        **filters: Any,
+    ) -> dict[str, SalesFigures]:
+        """The sales figures of a period, by currency.
+
+        Args:
+            period: ``"2026-10"``, ``"2026-W40"``, ``"2026-10-05"``,
+                ``"2026-Q4"``, ``"2026"``, ``"2026-10-01/2026-10-15"`` or a
+                :class:`~orderkit.reports.periods.Period`; ``None`` for all time.
+            tz: The time zone of the period's days; the shop's by default.
+            engine: ``"auto"`` (the store's own, else Python) or ``"python"``.
+            **filters: ``channel``, ``country``, ``billing_country``,
+                ``seller``, ``currency``, ``customer``, ``product``: a value or
+                a list of values.
+
+        Raises:
+            ValidationError: A malformed period, time zone, engine or filter.
+
+        Examples:
+            >>> import orderkit as ok
+            >>> ok.Shop.open().reports.sales("2026-10")
+            {}
+        """
+        query = self._query(None, period, tz, filters)
+        totals = self._totals(query, engine)
+        return {
+            currency: SalesFigures.of(sums, currency, costed=query.goods_only)
+            for (_, currency), sums in sorted(totals.items(), key=lambda item: item[0][1])
+        }
+
+    @reads("reports.read")
+    def breakdown(
+        self,
+        /,
+        dimension: str,
+        *,
+        period: str | Period | None = None,
+        by: str = "net_sales",
+        n: int | None = None,
+        compare: str | None = None,
+        tz: str | None = None,
+        engine: str = "auto",
+        **filters: Any,
+    ) -> ReportTable:
+        """Sales figures per product, customer, country, day... of a period.
+
+        Rows are ranked by ``by``, largest first (time buckets stay in time
+        order, with zero rows for buckets without sales); each currency is
+        ranked apart.
+
+        Args:
+            dimension: A name of :data:`DIMENSIONS`, ``attribute:<name>`` or
+                ``product:<name>``.
+            period: As for :meth:`sales`; time buckets need one.
+            by: A name of :data:`MEASURES`.
+            n: Keep the first ``n`` rows of each currency (``None``: all).
+            compare: ``"previous"`` or ``"last_year"``: add the value of
+                ``by`` in that period and the change.
+            tz: The time zone; the shop's by default.
+            engine: ``"auto"`` or ``"python"``.
+            **filters: As for :meth:`sales`.
+
+        Raises:
+            ValidationError: A malformed argument, named in the error.
+        """
+        grouping = _grouping(dimension)
+        measure = _measure(by)
+        name = dimension.strip().lower().replace("-", "_")
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+            raise ValidationError("n", n, "must be a whole number of rows, 1 or more")
+        query = self._query(grouping, period, tz, filters)
+        zone = self._zone if tz is None else _zone(tz)
+        chosen = Period.parse(period) if period is not None else None
+        if name in TIME_BUCKETS and chosen is None:
+            raise ValidationError("period", None, f"a breakdown by {name} needs a period")
+        if compare is not None and chosen is None:
+            raise ValidationError("compare", compare, "a comparison needs a period")
+        current = self._grouped(name, query, chosen, zone, engine, set())
+        if name in TIME_BUCKETS and not current and not query.currencies:
+            # A period without a sale shows its buckets in every currency the shop sold in.
+            known = {currency for _, currency in self._totals(SalesQuery(), engine)}
+            current = self._grouped(name, query, chosen, zone, engine, known)
+        before: dict[tuple[GroupValue | date | datetime, str], GroupSums] | None = None
+        if compare is not None and chosen is not None:
+            other = chosen.compared(compare)
+            start, end = other.bounds(zone)
+            earlier = attrs.evolve(query, start=start, end=end)
+            seen = {currency for _, currency in current}
+            before = self._grouped(name, earlier, other, zone, engine, seen)
+        rows = self._rank(name, current, measure, n, query.goods_only)
+        return self._table(name, rows, measure, before, chosen, compare, zone, query.goods_only)
+
+    @reads("reports.read")
+    def top(
+        self,
+        /,
+        dimension: str,
+        *,
+        by: str = "net_sales",
+        n: int = 10,
+        period: str | Period | None = None,
+        compare: str | None = None,
+        tz: str | None = None,
+        engine: str = "auto",
+        **filters: Any,
+    ) -> ReportTable:
+        """The top ``n`` of a dimension by ``by``: :meth:`breakdown` with ``n`` rows.
+
+        Examples:
+            >>> import orderkit as ok
+            >>> len(ok.Shop.open().reports.top("product", by="units", n=5))
+            0
+        """
+        return self.breakdown(
+            dimension,
+            period=period,
+            by=by,
+            n=n,
+            compare=compare,
+            tz=tz,
+            engine=engine,
+            **filters,
+        )
+
+    @reads("reports.read")
+    def ledger(
+        self, period: str | Period | None = None, *, tz: str | None = None
+    ) -> Iterator[SaleRow]:
+        """Every ledger row booked in the period, oldest first, read as they are used.
+
+        Examples:
+            >>> import orderkit as ok
+            >>> list(ok.Shop.open().reports.ledger("2026-10"))
+            []
+        """
+        query = self._query(None, period, tz, {})  # refused here, not when first read
+        return self._rows(query.start, query.end)
+
+    def _rows(self, start: datetime | None, end: datetime | None) -> Iterator[SaleRow]:
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            yield from uow.sales.rows(start, end)
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _query(
+        self,
+        grouping: str | None,
+        period: str | Period | None,
+        tz: str | None,
+        filters: Mapping[str, Any],
+    ) -> SalesQuery:
+        zone = self._zone if tz is None else _zone(tz)
+        start = end = None
+        if period is not None:
+            start, end = Period.parse(period).bounds(zone)
+        names = {
+            "channel": "channels",
+            "country": "ship_countries",
+            "billing_country": "bill_countries",
+            "seller": "sellers",
+            "currency": "currencies",
+            "customer": "customers",
+            "product": "skus",
+        }
+        given: dict[str, Any] = {}
+        for name, value in filters.items():
+            if name not in names:
+                raise ValidationError("filters", name, f"give one of {sorted(names)}")
+            if value is None:
+                continue
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, Sequence | set | frozenset) or not all(
+                isinstance(item, str) and item for item in values
+            ):
+                raise ValidationError(name, value, "give a text value or a list of them")
+            given[names[name]] = frozenset(values)
+        return SalesQuery(start=start, end=end, group=grouping, **given)
+
+    def _totals(self, query: SalesQuery, engine: str) -> SalesTotals:
+        if engine not in ("auto", "python"):
+            raise ValidationError("engine", engine, "give 'auto' or 'python'")
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            ledger = uow.sales
+            if engine == "auto" and isinstance(ledger, SalesAggregation):
+                return ledger.aggregate(query)
+            products = product_facts(uow.products.list()) if query.goods_only else {}
+            return sum_rows(ledger.rows(query.start, query.end), query, products)
+
+    def _grouped(
+        self,
+        name: str,
+        query: SalesQuery,
+        period: Period | None,
+        zone: ZoneInfo,
+        engine: str,
+        currencies: set[str],
+    ) -> dict[tuple[Any, str], GroupSums]:
+        """Sums per group; time buckets folded locally, every bucket of each currency shown."""
+        if name in TIME_BUCKETS and query.start is not None and query.end is not None:
+            changes, offsets = zone_offsets(zone, query.start, query.end)
+            query = attrs.evolve(query, changes=changes, offsets=offsets)
+        totals = self._totals(query, engine)
+        if name not in TIME_BUCKETS:
+            return dict(totals)
+        folded: dict[tuple[Any, str], GroupSums] = {}
+        for (local, currency), sums in totals.items():
+            key = (bucket_of(int(local or 0), name), currency)
+            _merge(folded.setdefault(key, GroupSums()), sums)
+        currencies = currencies | {currency for _, currency in folded}
+        currencies |= set(query.currencies or ())
+        assert period is not None
+        for bucket in buckets_between(period, name, zone):
+            for currency in currencies:
+                folded.setdefault((bucket, currency), GroupSums())
+        return folded
+
+    @staticmethod
+    def _rank(
+        name: str,
+        groups: dict[tuple[Any, str], GroupSums],
+        measure: str,
+        n: int | None,
+        costed: bool,
+    ) -> list[tuple[Any, str, GroupSums]]:
+        """Rows ranked by ``measure`` per currency (time buckets in time order), ``n`` each."""
+        by_currency: dict[str, list[tuple[Any, str, GroupSums]]] = {}
+        for (value, currency), sums in groups.items():
+            by_currency.setdefault(currency, []).append((value, currency, sums))
+        ranked: list[tuple[Any, str, GroupSums]] = []
+        for currency in sorted(by_currency):
+            rows = by_currency[currency]
+            if name in TIME_BUCKETS:
+                rows.sort(key=lambda row: _time_order(row[0]))
+            else:
+                rows.sort(key=lambda row: (-_raw_measure(row[2], measure, costed), str(row[0])))
+            ranked.extend(rows if n is None else rows[:n])
+        return ranked
+
+    def _table(
+        self,
+        name: str,
+        rows: list[tuple[Any, str, GroupSums]],
+        measure: str,
+        before: dict[tuple[Any, str], GroupSums] | None,
+        period: Period | None,
+        compare: str | None,
+        zone: ZoneInfo,
+        goods: bool,
+    ) -> ReportTable:
+        columns = [
+            Column(name, name.replace("_", " ").capitalize()),
+            Column("currency", "Currency"),
+        ]
+        columns.extend(_FIGURE_COLUMNS)
+        if goods:
+            columns.append(Column("margin", "Margin"))
+        if before is not None:
+            columns.extend(
+                [
+                    Column(f"{measure}_before", f"{measure.replace('_', ' ').capitalize()} before"),
+                    Column("change", "Change"),
+                ]
+            )
+        # Time buckets are compared by position: the third day with the third day before.
+        earlier: dict[str, list[GroupSums]] = {}
+        if before is not None and name in TIME_BUCKETS:
+            for (_, currency), sums in sorted(
+                before.items(), key=lambda item: _time_order(item[0][0])
+            ):
+                earlier.setdefault(currency, []).append(sums)
+        positions: dict[str, int] = {}
+        table_rows: list[tuple[Cell, ...]] = []
+        for value, currency, sums in rows:
+            figure = SalesFigures.of(sums, currency, costed=goods)
+            cells: list[Cell] = [
+                value,
+                currency,
+                figure.orders,
+                figure.units,
+                figure.gross_sales,
+                figure.discounts,
+                figure.returns,
+                figure.net_sales,
+                figure.shipping,
+                figure.taxes,
+                figure.total_sales,
+                figure.average_order_value,
+            ]
+            if goods:
+                cells.append(figure.margin)
+            if before is not None:
+                if name in TIME_BUCKETS:
+                    index = positions.get(currency, 0)
+                    positions[currency] = index + 1
+                    same = earlier.get(currency, [])
+                    previous = same[index] if index < len(same) else None
+                else:
+                    previous = before.get((value, currency))
+                was = (
+                    None
+                    if previous is None
+                    else SalesFigures.of(previous, currency, costed=goods).measure(measure)
+                )
+                cells.append(was)
+                cells.append(_change(figure.measure(measure), was))
+            table_rows.append(tuple(cells))
+        title = f"Sales by {name.replace('_', ' ')} ranked by {measure.replace('_', ' ')}"
+        if name in TIME_BUCKETS:
+            title = f"Sales by {name.replace('_', ' ')}"
+        if period is not None:
+            title += f", {period}"
+        notes = [f"Days in {zone.key}."]
+        if compare is not None and period is not None:
+            notes.append(f"Compared with {period.compared(compare)}.")
+        return ReportTable(title, tuple(columns), tuple(table_rows), tuple(notes))
+
+
+def _raw_measure(sums: GroupSums, measure: str, costed: bool) -> Decimal:
+    """``measure`` of a group in minor units, as :class:`SalesFigures` defines it, for ranking.
+
+    Groups without a value (an average without orders, a margin without a
+    cost) rank last.
+    """
+    amount = sums.amount
+    net = (
+        amount(SaleKind.SALE)
+        + amount(SaleKind.DISCOUNT)
+        + amount(SaleKind.RETURN)
+        + amount(SaleKind.CANCELLATION)
+    )
+    value: int | Decimal
+    if measure == "net_sales":
+        value = net
+    elif measure == "gross_sales":
+        value = amount(SaleKind.SALE)
+    elif measure == "total_sales":
+        value = net + amount(SaleKind.SHIPPING) + amount(SaleKind.TAX)
+    elif measure == "discounts":
+        value = -amount(SaleKind.DISCOUNT)
+    elif measure == "returns":
+        value = -amount(SaleKind.RETURN) - amount(SaleKind.CANCELLATION)
+    elif measure == "units":
+        value = sum(sums.unit(kind) for kind in GOODS_KINDS)
+    elif measure == "orders":
+        value = sums.orders
+    elif measure == "average_order_value":
+        if not sums.orders:
+            return Decimal("-Infinity")
+        value = Decimal(net) / sums.orders
+    else:  # margin
+        if not costed or sums.uncosted_units:
+            return Decimal("-Infinity")
+        value = net - sums.cost
+    return Decimal(value)
+
+
+def _change(now: Money | Decimal | int | None, was: Money | Decimal | int | None) -> Decimal | None:
+    if now is None or was is None:
+        return None
+    now_value, was_value = _sort_value(now), _sort_value(was)
+    return ratio(now_value - was_value, was_value)
+
+
+def _time_order(value: object) -> tuple[int, str]:
+    weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    if isinstance(value, str) and value in weekdays:
+        return (weekdays.index(value), "")
+    if isinstance(value, int):
+        return (value, "")
+    return (0, str(value))
+
+
+def _zone(name: object) -> ZoneInfo:
+    return time_zone(name, "tz")

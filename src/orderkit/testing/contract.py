@@ -67,6 +67,7 @@ from orderkit.testing.inventory_contract import InventoryContract
 from orderkit.testing.order_contract import OrderContract
 from orderkit.testing.payment_contract import PaymentContract
 from orderkit.testing.returns_contract import ReturnsContract
+from orderkit.testing.sales_contract import SalesContract
 
 __all__ = ["PersistentStoreContract", "StoreContract"]
 
@@ -152,7 +153,12 @@ class _Boom(Exception):
 
 
 class StoreContract(
-    OrderContract, InventoryContract, PaymentContract, FulfilmentContract, ReturnsContract
+    OrderContract,
+    InventoryContract,
+    PaymentContract,
+    FulfilmentContract,
+    ReturnsContract,
+    SalesContract,
 ):
     """The behaviour every store must show; subclass and implement :meth:`make_store`."""
 

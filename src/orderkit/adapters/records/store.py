@@ -36,6 +36,7 @@ from orderkit.adapters.records._returns import (
     RecordFollowUps,
     RecordReturns,
 )
+from orderkit.adapters.records._sales import RecordSales
 from orderkit.adapters.records.port import RecordBackend, RecordTransaction
 from orderkit.capabilities import make_converter
 
@@ -62,6 +63,7 @@ _REPOSITORIES: dict[str, _Make] = {
     "claims": RecordClaims,
     "feedback": RecordFeedback,
     "follow_ups": RecordFollowUps,
+    "sales": lambda tx, _, __: RecordSales(tx),
 }
 
 
@@ -91,6 +93,7 @@ class RecordUnitOfWork(LazyRepositories):
     claims: RecordClaims
     feedback: RecordFeedback
     follow_ups: RecordFollowUps
+    sales: RecordSales
 
     def __init__(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 import cattrs
@@ -50,9 +50,9 @@ class SqlRepository:
         for row in self._batches(query):
             yield row[0]
 
-    def _batches(self, query: str) -> Iterator[Any]:
+    def _batches(self, query: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
         """Every row of ``query``, fetched in batches."""
-        cursor = self._session.execute(query)
+        cursor = self._session.execute(query, params)
         while True:
             try:
                 rows = cursor.fetchmany(_BATCH)

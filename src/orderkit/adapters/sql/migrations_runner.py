@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from importlib import resources
 
 import attrs
@@ -50,6 +51,14 @@ def schema_version(session: SqlSession) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def _data_steps() -> dict[int, Callable[[SqlSession], None]]:
+    """Steps that fill what a migration's tables need from the rows already there."""
+    from orderkit.adapters.sql.sales import book_existing_orders
+    from orderkit.capabilities import make_converter
+
+    return {12: lambda session: book_existing_orders(session, make_converter())}
+
+
 def apply_migrations(session: SqlSession, migrations: tuple[Migration, ...]) -> list[int]:
     """Bring the schema up to the newest migration inside the session's transaction.
 
@@ -77,6 +86,9 @@ def apply_migrations(session: SqlSession, migrations: tuple[Migration, ...]) -> 
             continue
         for statement in migration.statements:
             session.execute(statement.format_map(types))
+        data_step = _data_steps().get(migration.version)
+        if data_step is not None:
+            data_step(session)
         session.execute(
             "INSERT INTO schema_migrations (version, name) VALUES (:version, :name)",
             {"version": migration.version, "name": migration.name},

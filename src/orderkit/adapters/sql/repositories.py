@@ -41,14 +41,17 @@ class SqlProducts(SqlRepository):
             "category": product.category,
             "currency": product.currency,
             "price_minor": product.price.minor_units,
+            "cost_minor": None if product.cost is None else product.cost.minor_units,
+            "cost_currency": None if product.cost is None else product.cost.currency,
             "document": self._json(product),
         }
 
     def add(self, product: Product) -> None:
         """Insert a product; see :class:`orderkit.catalog.ProductRepository`."""
         changed = self._session.write(
-            "INSERT INTO products (sku, name, brand, category, currency, price_minor, document) "
-            "VALUES (:sku, :name, :brand, :category, :currency, :price_minor, :document) "
+            "INSERT INTO products (sku, name, brand, category, currency, price_minor, "
+            "cost_minor, cost_currency, document) VALUES (:sku, :name, :brand, :category, "
+            ":currency, :price_minor, :cost_minor, :cost_currency, :document) "
             "ON CONFLICT DO NOTHING",
             self._params(product),
         )
@@ -59,7 +62,8 @@ class SqlProducts(SqlRepository):
         """Update a product; see :class:`orderkit.catalog.ProductRepository`."""
         changed = self._session.write(
             "UPDATE products SET name = :name, brand = :brand, category = :category, "
-            "currency = :currency, price_minor = :price_minor, document = :document "
+            "currency = :currency, price_minor = :price_minor, cost_minor = :cost_minor, "
+            "cost_currency = :cost_currency, document = :document "
             "WHERE sku = :sku",
             self._params(product),
         )

@@ -32,6 +32,7 @@ from orderkit.adapters.sql.repositories import (
     SqlProducts,
     SqlSequences,
 )
+from orderkit.adapters.sql.sales import SqlSalesLedger
 from orderkit.adapters.sql.session import SqlSession
 from orderkit.adapters.sql.store_credit import SqlCreditAccounts
 from orderkit.errors import ConnectionLost, StorageError, StorageUnavailable
@@ -53,6 +54,7 @@ _REPOSITORIES: dict[str, type[SqlRepository]] = {
     "idempotency_keys": SqlIdempotencyKeys,
     "credit_accounts": SqlCreditAccounts,
     "refunds": SqlRefunds,
+    "sales": SqlSalesLedger,
 }
 
 _ON_RECORDS = {
@@ -87,6 +89,7 @@ class SqlUnitOfWork(LazyRepositories):
     idempotency_keys: SqlIdempotencyKeys
     credit_accounts: SqlCreditAccounts
     refunds: SqlRefunds
+    sales: SqlSalesLedger
     shipments: RecordShipments
     returns: RecordReturns
     claims: RecordClaims

@@ -1,0 +1,245 @@
+"""``orderkit report``: the shop's reports in a terminal, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TextIO
+
+from orderkit.reports.figures import SalesFigures
+from orderkit.reports.service import DIMENSIONS, MEASURES
+from orderkit.reports.table import Column, ReportTable
+from orderkit.shop import Shop
+
+__all__ = ["add_report_command", "run_report"]
+
+_PLURALS = {
+    "products": "product",
+    "brands": "brand",
+    "categories": "category",
+    "customers": "customer",
+    "orders": "order",
+    "countries": "country",
+    "billing-countries": "billing_country",
+    "channels": "channel",
+    "sellers": "seller",
+    "currencies": "currency",
+    "landing-pages": "landing_page",
+    "referrers": "referrer",
+    "campaigns": "campaign",
+    "hours": "hour",
+    "days": "day",
+    "weeks": "week",
+    "months": "month",
+    "weekdays": "weekday",
+}
+
+_FILTERS = ("channel", "country", "billing_country", "seller", "currency", "customer", "product")
+
+
+def _dimension(text: str) -> str:
+    name = _PLURALS.get(text, text).replace("-", "_")
+    if name in DIMENSIONS or name.startswith(("attribute:", "product:")):
+        return name
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is no report dimension; give one of {', '.join(sorted(_PLURALS))}, "
+        "attribute:NAME or product:NAME"
+    )
+
+
+def _measure(text: str) -> str:
+    name = text.replace("-", "_")
+    if name not in MEASURES:
+        choices = ", ".join(measure.replace("_", "-") for measure in MEASURES)
+        raise argparse.ArgumentTypeError(f"{text!r} is no measure; give one of {choices}")
+    return name
+
+
+def _filter(text: str) -> tuple[str, str]:
+    name, _, value = text.partition("=")
+    name = name.replace("-", "_")
+    if name not in _FILTERS or not value:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give NAME=VALUE with NAME one of {', '.join(_FILTERS)}"
+        )
+    return name, value
+
+
+def add_report_command(commands: Any) -> None:
+    """Add ``report`` and its subcommands to the ``orderkit`` parser's commands."""
+    report = commands.add_parser(
+        "report",
+        help="print a report of a shop: top-N, breakdowns, sales figures, the ledger",
+        description="Reports of the shop at --url, read from its sales ledger.",
+    )
+    kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+
+    def common(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--url", required=True, help="the shop's store: sqlite:///shop.db")
+        parser.add_argument(
+            "--period",
+            help="2026-10, 2026-W40, 2026-Q4, 2026, 2026-10-05 "
+            "or 2026-10-01/2026-10-15 (the end day not included)",
+        )
+        parser.add_argument("--tz", help="the time zone of the days (the shop's: UTC)")
+        parser.add_argument(
+            "--filter",
+            action="append",
+            type=_filter,
+            default=[],
+            metavar="NAME=VALUE",
+            help="keep only these sales; repeatable: " + ", ".join(_FILTERS),
+        )
+        parser.add_argument(
+            "--format",
+            choices=("table", "csv", "json"),
+            default="table",
+            help="output format (table)",
+        )
+        parser.add_argument("--locale", default="en_US", help="locale of a table (en_US)")
+
+    for name, text in (("top", "the top N of a dimension"), ("breakdown", "every row")):
+        parser = kinds.add_parser(name, help=text, description=f"Sales figures: {text}.")
+        parser.add_argument(
+            "dimension",
+            type=_dimension,
+            help="products, brands, categories, "
+            "customers, orders, countries, channels, sellers, days, weeks, "
+            "months, weekdays, hours, attribute:NAME, product:NAME...",
+        )
+        parser.add_argument(
+            "--by", type=_measure, default="net_sales", help="what to rank by (net-sales)"
+        )
+        parser.add_argument(
+            "--n",
+            type=int,
+            default=10 if name == "top" else None,
+            help="how many rows per currency",
+        )
+        parser.add_argument(
+            "--compare",
+            choices=("previous", "last-year"),
+            help="add the change against this period",
+        )
+        common(parser)
+    sales = kinds.add_parser(
+        "sales",
+        help="the headline sales figures",
+        description="Gross, discounts, returns, net, shipping, taxes, "
+        "total sales and averages per currency.",
+    )
+    common(sales)
+    ledger = kinds.add_parser(
+        "ledger",
+        help="every ledger row of the period",
+        description="The sales ledger rows, streamed as CSV (also for "
+        "--format table) or JSON lines.",
+    )
+    common(ledger)
+
+
+def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
+    """Run the report ``args`` name and write it to ``out`` (standard output by default)."""
+    out = sys.stdout if out is None else out
+    filters = dict(args.filter)
+    with Shop.open(args.url) as shop:
+        reports = shop.reports
+        if args.report == "ledger":
+            _write_ledger(reports.ledger(args.period, tz=args.tz), args.format, out)
+            return
+        if args.report == "sales":
+            figures = reports.sales(args.period, tz=args.tz, **filters)
+            table = _figures_table(figures, args.period)
+        else:
+            compare = None if args.compare is None else args.compare.replace("-", "_")
+            table = reports.breakdown(
+                args.dimension,
+                period=args.period,
+                by=args.by,
+                n=args.n,
+                compare=compare,
+                tz=args.tz,
+                **filters,
+            )
+        _write_table(table, args.format, args.locale, out)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _write_table(table: ReportTable, fmt: str, locale: str, out: TextIO) -> None:
+    if fmt == "csv":
+        table.to_csv(out)
+    elif fmt == "json":
+        records = [{k: _json_value(v) for k, v in row.items()} for row in table.to_records()]
+        json.dump({"title": table.title, "rows": records}, out, indent=2)
+        out.write("\n")
+    else:
+        out.write(table.render(locale) + "\n")
+
+
+def _figures_table(figures: dict[str, SalesFigures], period: str | None) -> ReportTable:
+    names = (
+        "orders",
+        "gross_sales",
+        "discounts",
+        "returns",
+        "net_sales",
+        "shipping",
+        "taxes",
+        "total_sales",
+        "refunds",
+        "units",
+        "average_order_value",
+    )
+    columns = (
+        Column("currency", "Currency"),
+        *(Column(name, name.replace("_", " ").capitalize()) for name in names),
+    )
+    rows = tuple(
+        (currency, *(figure.measure(name) for name in names))
+        for currency, figure in figures.items()
+    )
+    return ReportTable(f"Sales, {period or 'all time'}", columns, rows)
+
+
+def _write_ledger(rows: Any, fmt: str, out: TextIO) -> None:
+    fields = (
+        "booked_at",
+        "order_number",
+        "order_id",
+        "kind",
+        "sku",
+        "units",
+        "amount",
+        "currency",
+        "channel",
+        "customer_id",
+        "ship_country",
+        "bill_country",
+        "seller",
+    )
+    if fmt == "json":
+        for row in rows:
+            record = {name: _json_value(getattr(row, name)) for name in fields}
+            record["amount"] = str(row.money.amount)
+            out.write(json.dumps(record) + "\n")
+        return
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow(
+            [
+                str(row.money.amount) if name == "amount" else _json_value(getattr(row, name))
+                for name in fields
+            ]
+        )

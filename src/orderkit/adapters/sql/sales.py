@@ -1,0 +1,351 @@
+"""The sales ledger in the ``sales_ledger`` table, summed in the database (the push-down)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+import cattrs
+
+from orderkit.adapters.sql.base import SqlRepository
+from orderkit.adapters.sql.session import SqlSession
+from orderkit.catalog.products import Product
+from orderkit.core.money import Money
+from orderkit.lifecycle.order import Order
+from orderkit.reports.aggregation import (
+    ATTRIBUTE,
+    GOODS_KINDS,
+    PRODUCT_ATTRIBUTE,
+    TIME_GROUPS,
+    GroupSums,
+    SalesQuery,
+    SalesTotals,
+)
+from orderkit.reports.ledger import (
+    ORDER_LEVEL,
+    Position,
+    SaleKind,
+    SaleRow,
+    position_of,
+    rows_for_change,
+)
+
+__all__ = ["SqlSalesLedger", "book_existing_orders"]
+
+_COLUMNS = (
+    "order_id, order_number, sku, kind, units, amount_minor, currency, booked_at, "
+    "channel, customer_id, ship_country, bill_country, seller, attributes, batch"
+)
+_FIELDS = (
+    "order_id",
+    "order_number",
+    "sku",
+    "kind",
+    "units",
+    "amount",
+    "currency",
+    "booked_at",
+    "channel",
+    "customer_id",
+    "ship_country",
+    "bill_country",
+    "seller",
+    "attributes",
+    "batch",
+)
+
+
+@functools.cache
+def _insert(count: int) -> str:
+    """One ``INSERT`` of ``count`` rows: a booking's rows reach the database in one statement."""
+    values = ", ".join(
+        "(" + ", ".join(f":{name}{index}" for name in _FIELDS) + ")" for index in range(count)
+    )
+    return f"INSERT INTO sales_ledger ({_COLUMNS}) VALUES {values}"
+
+
+_ROW_GROUPS = {
+    "order": "l.order_number",
+    "customer": "l.customer_id",
+    "ship_country": "l.ship_country",
+    "bill_country": "l.bill_country",
+    "channel": "l.channel",
+    "seller": "l.seller",
+    "currency": "l.currency",
+    "sku": "l.sku",
+    "brand": "p.brand",
+    "category": "p.category",
+}
+
+_FILTER_COLUMNS = {
+    "channel": "l.channel",
+    "ship_country": "l.ship_country",
+    "bill_country": "l.bill_country",
+    "seller": "l.seller",
+    "currency": "l.currency",
+    "customer_id": "l.customer_id",
+    "sku": "l.sku",
+}
+
+_CHUNK = 60
+"""Rows per ``INSERT``: 900 parameters, under SQLite's oldest limit (999)."""
+
+_GOODS = ", ".join(f"'{kind.value}'" for kind in GOODS_KINDS)
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+class SqlSalesLedger(SqlRepository):
+    """Ledger rows in ``sales_ledger``; see :class:`orderkit.reports.ports.SalesLedger`.
+
+    :meth:`aggregate` sums them with one ``GROUP BY`` in the database.
+    """
+
+    def append(self, rows: Sequence[SaleRow]) -> None:
+        """Insert ``rows``."""
+        encode = self._dialect.encode_json
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            params: dict[str, Any] = {}
+            for index, row in enumerate(chunk):
+                values = (
+                    row.order_id,
+                    row.order_number,
+                    row.sku,
+                    row.kind.value,
+                    row.units,
+                    row.amount,
+                    row.currency,
+                    _epoch(row.booked_at),
+                    row.channel,
+                    row.customer_id,
+                    row.ship_country,
+                    row.bill_country,
+                    row.seller,
+                    encode(dict(row.attributes)),
+                    row.batch,
+                )
+                params.update(
+                    (f"{name}{index}", value) for name, value in zip(_FIELDS, values, strict=True)
+                )
+            self._session.write(_insert(len(chunk)), params)
+
+    def position(self, order_id: str) -> Position | None:
+        """The sum of the order's rows by kind and SKU, or ``None``."""
+        found = self._session.rows(
+            "SELECT kind, sku, SUM(units), SUM(amount_minor) FROM sales_ledger "
+            "WHERE order_id = :order_id GROUP BY kind, sku",
+            {"order_id": order_id},
+        )
+        if not found:
+            return None
+        return {
+            (SaleKind(kind), sku): (int(units), int(amount)) for kind, sku, units, amount in found
+        }
+
+    def rows(self, start: datetime | None = None, end: datetime | None = None) -> Iterator[SaleRow]:
+        """The rows booked in ``[start, end)``, oldest first."""
+        where, params = self._period(start, end)
+        decode = self._dialect.decode_json
+        query = f"SELECT {_COLUMNS} FROM sales_ledger l{where} ORDER BY l.booked_at, l.id"
+        for row in self._batches(query, params):
+            yield SaleRow(
+                order_id=row[0],
+                order_number=int(row[1]),
+                sku=row[2],
+                kind=SaleKind(row[3]),
+                units=int(row[4]),
+                amount=int(row[5]),
+                currency=row[6],
+                booked_at=datetime.fromtimestamp(int(row[7]), UTC),
+                channel=row[8],
+                customer_id=row[9],
+                ship_country=row[10],
+                bill_country=row[11],
+                seller=row[12],
+                attributes=decode(row[13]),
+                batch=row[14],
+            )
+
+    @staticmethod
+    def _period(start: datetime | None, end: datetime | None) -> tuple[str, dict[str, Any]]:
+        clauses, params = [], {}
+        if start is not None:
+            clauses.append("l.booked_at >= :start")
+            params["start"] = _epoch(start)
+        if end is not None:
+            clauses.append("l.booked_at < :end")
+            params["end"] = _epoch(end)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def _json_text(self, column: str, inside: str, params: dict[str, Any], name: str) -> str:
+        """A text field of a JSON column (in the object ``inside``, if given); the name is bound."""
+        if self._dialect.name == "postgresql":
+            params["group_name"] = name
+            step = f" -> '{inside}'" if inside else ""
+            return f"({column}{step} ->> :group_name)"
+        params["group_path"] = (
+            "$." + (f"{inside}." if inside else "") + '"' + name.replace('"', '\\"') + '"'
+        )
+        return f"json_extract({column}, :group_path)"
+
+    def aggregate(self, query: SalesQuery) -> SalesTotals:
+        """Sum the rows ``query`` selects with one ``GROUP BY`` in the database."""
+        group = query.group
+        where, params = self._period(query.start, query.end)
+        clauses = [where[len(" WHERE ") :]] if where else []
+        if group is None:
+            group_sql = "l.currency"  # grouped by currency alone: no constant column to sort
+        elif group.startswith(ATTRIBUTE):
+            group_sql = self._json_text("l.attributes", "", params, group[len(ATTRIBUTE) :])
+        elif group.startswith(PRODUCT_ATTRIBUTE):
+            name = group[len(PRODUCT_ATTRIBUTE) :]
+            group_sql = self._json_text("p.document", "attributes", params, name)
+        elif group in TIME_GROUPS:
+            group_sql = _local_time(query, params) + f" / {TIME_GROUPS[group]}"
+        else:
+            group_sql = _ROW_GROUPS[group]
+        goods_only = query.goods_only
+        if goods_only:
+            clauses.append(f"l.sku <> '{ORDER_LEVEL}'")
+        for index, (name, values) in enumerate(sorted(query.filters.items())):
+            names = [f"f{index}_{n}" for n in range(len(values))]
+            params.update(zip(names, sorted(values), strict=True))
+            clauses.append(f"{_FILTER_COLUMNS[name]} IN ({', '.join(':' + n for n in names)})")
+        condition = " WHERE " + " AND ".join(clauses) if clauses else ""
+        # Grouped by SKU, each group's units give its cost: the products are
+        # read apart, without joining them to every row.
+        per_sku = group == "sku"
+        select = f"SELECT {group_sql}, l.currency, l.kind, SUM(l.units), SUM(l.amount_minor), "
+        if group is None:
+            select = "SELECT l.currency, l.kind, SUM(l.units), SUM(l.amount_minor), "
+        if not goods_only:
+            select += "0, 0, 0 FROM sales_ledger l"
+            if query.by_product:
+                select += " LEFT JOIN products p ON p.sku = l.sku"
+        elif per_sku:
+            select += (
+                "COUNT(DISTINCT CASE WHEN l.kind = 'sale' THEN l.order_id END), 0, 0 "
+                "FROM sales_ledger l"
+            )
+        else:
+            select += (
+                "COUNT(DISTINCT CASE WHEN l.kind = 'sale' THEN l.order_id END), "
+                f"SUM(CASE WHEN l.kind IN ({_GOODS}) AND p.cost_currency = l.currency "
+                "THEN l.units * p.cost_minor ELSE 0 END), "
+                f"SUM(CASE WHEN l.kind IN ({_GOODS}) AND (p.cost_minor IS NULL "
+                "OR p.cost_currency <> l.currency) THEN l.units ELSE 0 END) "
+                "FROM sales_ledger l LEFT JOIN products p ON p.sku = l.sku"
+            )
+        sql = f"{select}{condition} GROUP BY " + ("1, 2" if group is None else "1, 2, 3")
+        totals: SalesTotals = {}
+        numeric = group == "order" or group in TIME_GROUPS
+        for found in self._session.rows(sql, params):
+            if group is None:
+                found = (None, *found)
+            value, currency, kind_text, units, amount, orders, cost, uncosted = found
+            key = (int(value) if numeric else value, currency)
+            sums = totals.get(key)
+            if sums is None:
+                sums = totals[key] = GroupSums()
+            kind = SaleKind(kind_text)
+            sums.add(kind, int(units), int(amount))
+            if not goods_only:
+                if kind is SaleKind.ORDER:
+                    sums.orders += int(units)
+                continue
+            if kind is SaleKind.SALE:
+                sums.orders = int(orders)
+            sums.cost += int(cost)
+            sums.uncosted_units += int(uncosted)
+        if goods_only and per_sku:
+            self._cost_by_sku(totals)
+        return totals
+
+    def _cost_by_sku(self, totals: SalesTotals) -> None:
+        """Each SKU group's cost of goods, from its units and the product's cost."""
+        costs = {
+            sku: (int(cost), currency)
+            for sku, cost, currency in self._session.rows(
+                "SELECT sku, cost_minor, cost_currency FROM products WHERE cost_minor IS NOT NULL"
+            )
+        }
+        for (sku, currency), sums in totals.items():
+            units = sum(sums.unit(kind) for kind in GOODS_KINDS)
+            known = costs.get(str(sku))
+            if known is not None and known[1] == currency:
+                sums.cost += units * known[0]
+            else:
+                sums.uncosted_units += units
+
+
+def _local_time(query: SalesQuery, params: dict[str, Any]) -> str:
+    """``booked_at`` on the local wall clock: plus the offset in force at that instant."""
+    params["offset0"] = query.offsets[0]
+    if not query.changes:
+        return "(l.booked_at + :offset0)"
+    cases = []
+    for index, change in enumerate(query.changes):
+        params[f"change{index}"] = change
+        params[f"offset{index + 1}"] = query.offsets[index + 1]
+        offset = f":offset{index}"
+        cases.append(f"WHEN l.booked_at < :change{index} THEN {offset}")
+    last = f":offset{len(query.changes)}"
+    return f"(l.booked_at + CASE {' '.join(cases)} ELSE {last} END)"
+
+
+def _product_cost(product: Product) -> tuple[int | None, str | None]:
+    if product.cost is None:
+        return None, None
+    return product.cost.minor_units, product.cost.currency
+
+
+def book_existing_orders(session: SqlSession, converter: cattrs.Converter) -> None:
+    """The data step of the sales-ledger migration: book every stored order, and product costs.
+
+    Each order's sales, discounts, tax and shipping are dated when it was
+    placed; what it has cancelled, returned or refunded so far is dated at
+    its last recorded change (the ledger cannot know more for orders kept
+    before it existed).
+    """
+    ledger = SqlSalesLedger(session, converter)
+    for sku, document in session.rows("SELECT sku, document FROM products"):
+        product = converter.structure(session.dialect.decode_json(document), Product)
+        cost, currency = _product_cost(product)
+        if cost is not None:
+            session.write(
+                "UPDATE products SET cost_minor = :cost, cost_currency = :currency "
+                "WHERE sku = :sku",
+                {"cost": cost, "currency": currency, "sku": sku},
+            )
+    cursor = session.execute("SELECT document FROM orders ORDER BY number")
+    while batch := cursor.fetchmany(500):
+        for (document,) in batch:
+            order = converter.structure(session.dialect.decode_json(document), Order)
+            _book_existing(ledger, order)
+
+
+def _book_existing(ledger: SqlSalesLedger, order: Order) -> None:
+    """Book a stored order as placed, then what happened to it since at its last change."""
+    batch = f"migration-{order.id}"
+    placed = _as_placed(order)
+    rows = rows_for_change(placed, None, order.placed_at, batch)
+    last = max((entry.at for entry in order.history), default=order.placed_at)
+    rows += rows_for_change(order, position_of(placed), last, batch)
+    ledger.append(rows)
+
+
+def _as_placed(order: Order) -> Order:
+    """The order with nothing cancelled, returned or refunded yet."""
+    lines = tuple(
+        attrs.evolve(
+            line, cancelled=0, returned=0, delivered=0, shipped=0, packed=0, picked=0, reserved=0
+        )
+        for line in order.lines
+    )
+    return attrs.evolve(order, lines=lines, refunded=Money.zero(order.currency))

@@ -1,0 +1,317 @@
+"""Summing ledger rows: what to select and group by, the sums, and the pure-Python engine.
+
+Every engine (this one, the SQL push-down, DuckDB) answers a :class:`SalesQuery`
+with :class:`SalesTotals`: per group and currency, the units and amount of
+each :class:`~orderkit.reports.ledger.SaleKind`, the orders, and the cost of
+goods where products know their cost. Figures are worked out from the totals
+in :mod:`orderkit.reports.figures`, once, whatever engine summed them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+
+import attrs
+
+from orderkit.catalog.ports import Product
+from orderkit.reports.ledger import ORDER_LEVEL, SaleKind, SaleRow
+
+__all__ = [
+    "ATTRIBUTE",
+    "GOODS_KINDS",
+    "LOCAL_DAY",
+    "LOCAL_HOUR",
+    "ORDER_GROUPS",
+    "PRODUCT_ATTRIBUTE",
+    "PRODUCT_GROUPS",
+    "TIME_GROUPS",
+    "GroupSums",
+    "GroupValue",
+    "ProductFacts",
+    "SalesQuery",
+    "SalesTotals",
+    "product_facts",
+    "sum_rows",
+]
+
+LOCAL_DAY = "local_day"
+"""The grouping by local day: days since 1970-01-01 in the query's time zone."""
+
+LOCAL_HOUR = "local_hour"
+"""The grouping by local hour: hours since 1970-01-01 00:00 on the query's wall clock."""
+
+TIME_GROUPS = {LOCAL_DAY: 86_400, LOCAL_HOUR: 3_600}
+"""The time groupings and their length in seconds of local time."""
+
+ATTRIBUTE = "attribute:"
+"""Prefix of a grouping by an order attribute (``attribute:campaign``)."""
+
+PRODUCT_ATTRIBUTE = "product:"
+"""Prefix of a grouping by a product attribute (``product:colour``)."""
+
+ORDER_GROUPS = frozenset(
+    {"order", "customer", "ship_country", "bill_country", "channel", "seller", "currency"}
+    | set(TIME_GROUPS)
+)
+"""Groupings by what rows carry of their order (plus ``attribute:<name>``)."""
+
+PRODUCT_GROUPS = frozenset({"sku", "brand", "category"})
+"""Groupings by product (plus ``product:<name>``): only rows of a SKU count."""
+
+GOODS_KINDS = (SaleKind.SALE, SaleKind.CANCELLATION, SaleKind.RETURN)
+"""The kinds whose units move goods: their sum is the units kept."""
+
+GroupValue = str | int | None
+"""What identifies a group: a SKU, a country, an order number, a quarter hour..."""
+
+
+def _values(value: object) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset({value})
+    return frozenset(str(item) for item in value)  # type: ignore[attr-defined]
+
+
+@attrs.frozen(kw_only=True)
+class SalesQuery:
+    """Which rows to sum and how to group them.
+
+    Attributes:
+        start: Rows booked at or after this instant (``None``: from the first).
+        end: Rows booked before this instant (``None``: to the last).
+        group: ``None`` for one group per currency, a name of
+            :data:`ORDER_GROUPS` or :data:`PRODUCT_GROUPS`, ``attribute:<name>``
+            or ``product:<name>``.
+        changes: For the time groupings: the instants (seconds since the
+            epoch, ascending) at which the time zone's offset from UTC changes
+            within the period.
+        offsets: The offsets in seconds: ``offsets[0]`` before
+            ``changes[0]``, ``offsets[i]`` from ``changes[i - 1]`` on; one
+            offset (UTC's 0 by default) when nothing changes.
+        channels, ship_countries, bill_countries, sellers, currencies,
+        customers, skus: Keep only rows with one of these values (``None``:
+            any). Filtering by SKU leaves out the rows of whole orders.
+    """
+
+    start: datetime | None = None
+    end: datetime | None = None
+    group: str | None = None
+    changes: tuple[int, ...] = ()
+    offsets: tuple[int, ...] = (0,)
+    channels: frozenset[str] | None = attrs.field(default=None, converter=_values)
+    ship_countries: frozenset[str] | None = attrs.field(default=None, converter=_values)
+    bill_countries: frozenset[str] | None = attrs.field(default=None, converter=_values)
+    sellers: frozenset[str] | None = attrs.field(default=None, converter=_values)
+    currencies: frozenset[str] | None = attrs.field(default=None, converter=_values)
+    customers: frozenset[str] | None = attrs.field(default=None, converter=_values)
+    skus: frozenset[str] | None = attrs.field(default=None, converter=_values)
+
+    @property
+    def by_product(self) -> bool:
+        """Whether it groups by product (and so sums only rows of a SKU, with their cost)."""
+        group = self.group
+        return group is not None and (
+            group in PRODUCT_GROUPS or group.startswith(PRODUCT_ATTRIBUTE)
+        )
+
+    def local_time(self, epoch: int) -> int:
+        """``epoch`` (seconds since the epoch, UTC) as seconds on the local wall clock."""
+        return epoch + self.offsets[bisect.bisect_right(self.changes, epoch)]
+
+    @property
+    def goods_only(self) -> bool:
+        """Whether only rows of a SKU count: grouping by product or filtering by SKU.
+
+        Orders are then those with a sale of the selected goods, and the cost
+        of goods is summed.
+        """
+        return self.by_product or self.skus is not None
+
+    @property
+    def filters(self) -> dict[str, frozenset[str]]:
+        """The row filters given, by the :class:`~orderkit.reports.ledger.SaleRow` field."""
+        given = {
+            "channel": self.channels,
+            "ship_country": self.ship_countries,
+            "bill_country": self.bill_countries,
+            "seller": self.sellers,
+            "currency": self.currencies,
+            "customer_id": self.customers,
+            "sku": self.skus,
+        }
+        return {name: values for name, values in given.items() if values is not None}
+
+
+@attrs.define(slots=True)
+class GroupSums:
+    """What the rows of one group in one currency add up to.
+
+    Attributes:
+        units: Units per kind.
+        amounts: Amounts per kind, in the currency's minor unit.
+        orders: Orders: those placed (order rows), or with goods only (see
+            :attr:`SalesQuery.goods_only`) those with a sale of the goods.
+        cost: The cost of the units kept, for units whose product has a cost
+            in this currency (minor units; with goods only).
+        uncosted_units: Units kept whose product has no cost in this currency.
+    """
+
+    units: dict[SaleKind, int] = attrs.field(factory=dict)
+    amounts: dict[SaleKind, int] = attrs.field(factory=dict)
+    orders: int = 0
+    cost: int = 0
+    uncosted_units: int = 0
+
+    def add(self, kind: SaleKind, units: int, amount: int) -> None:
+        """Count a row (or a database's sum of rows) of ``kind``."""
+        self.units[kind] = self.units.get(kind, 0) + units
+        self.amounts[kind] = self.amounts.get(kind, 0) + amount
+
+    def unit(self, kind: SaleKind) -> int:
+        """The units of ``kind`` (0 if none)."""
+        return self.units.get(kind, 0)
+
+    def amount(self, kind: SaleKind) -> int:
+        """The amount of ``kind`` in minor units (0 if none)."""
+        return self.amounts.get(kind, 0)
+
+    def canonical(self) -> tuple[object, ...]:
+        """A comparable form without zero entries, for checking engines agree."""
+        return (
+            sorted((k.value, v) for k, v in self.units.items() if v),
+            sorted((k.value, v) for k, v in self.amounts.items() if v),
+            self.orders,
+            self.cost,
+            self.uncosted_units,
+        )
+
+
+SalesTotals = dict[tuple[GroupValue, str], GroupSums]
+"""``(group, currency) -> sums``; with no grouping, the group is ``None``."""
+
+
+@attrs.frozen(slots=True)
+class ProductFacts:
+    """What grouping by product reads of a product.
+
+    Attributes:
+        brand: The brand, if any.
+        category: The category, if any.
+        attributes: Its attributes.
+        cost: Its unit cost in minor units, if known.
+        cost_currency: The currency of ``cost``.
+    """
+
+    brand: str | None
+    category: str | None
+    attributes: Mapping[str, str]
+    cost: int | None
+    cost_currency: str | None
+
+
+def product_facts(products: Iterable[Product]) -> dict[str, ProductFacts]:
+    """The facts of each product, by SKU."""
+    return {
+        product.sku: ProductFacts(
+            product.brand,
+            product.category,
+            product.attributes,
+            None if product.cost is None else product.cost.minor_units,
+            None if product.cost is None else product.cost.currency,
+        )
+        for product in products
+    }
+
+
+def _grouping(
+    query: SalesQuery, products: Mapping[str, ProductFacts]
+) -> Callable[[SaleRow], GroupValue]:
+    """How to find a row's group, decided once per query."""
+    group = query.group
+    if group is None:
+        return lambda row: None
+    if group in TIME_GROUPS:
+        size = TIME_GROUPS[group]
+        changes, offsets = query.changes, query.offsets
+        if not changes:
+            offset = offsets[0]
+            return lambda row: (int(row.booked_at.timestamp()) + offset) // size
+        return lambda row: query.local_time(int(row.booked_at.timestamp())) // size
+    if group == "order":
+        return lambda row: row.order_number
+    if group == "customer":
+        return lambda row: row.customer_id
+    if group.startswith(ATTRIBUTE):
+        name = group[len(ATTRIBUTE) :]
+        return lambda row: row.attributes.get(name)
+    if group == "sku":
+        return lambda row: row.sku
+    if group in ORDER_GROUPS:
+        field = group
+        return lambda row: getattr(row, field)
+    if group.startswith(PRODUCT_ATTRIBUTE):
+        name = group[len(PRODUCT_ATTRIBUTE) :]
+        values = {sku: facts.attributes.get(name) for sku, facts in products.items()}
+    else:
+        values = {sku: getattr(facts, group) for sku, facts in products.items()}
+    return lambda row: values.get(row.sku)
+
+
+def sum_rows(
+    rows: Iterable[SaleRow], query: SalesQuery, products: Mapping[str, ProductFacts]
+) -> SalesTotals:
+    """The pure-Python engine: sum ``rows`` as ``query`` asks.
+
+    The rows need not be limited to the query's period; those outside it are
+    skipped. ``products`` resolves groupings by product and their cost.
+    """
+    start, end = query.start, query.end
+    filters = tuple(query.filters.items())
+    goods_only = query.goods_only
+    group_of = _grouping(query, products)
+    order_kind, sale_kind = SaleKind.ORDER, SaleKind.SALE
+    totals: SalesTotals = {}
+    orders: dict[tuple[GroupValue, str], set[str]] = {}
+    costs = {
+        sku: (facts.cost, facts.cost_currency)
+        for sku, facts in products.items()
+        if facts.cost is not None
+    }
+    for row in rows:
+        if (start is not None and row.booked_at < start) or (
+            end is not None and row.booked_at >= end
+        ):
+            continue
+        if goods_only and row.sku == ORDER_LEVEL:
+            continue
+        if filters and any(getattr(row, name) not in values for name, values in filters):
+            continue
+        key = (group_of(row), row.currency)
+        sums = totals.get(key)
+        if sums is None:
+            sums = totals[key] = GroupSums()
+        kind = row.kind
+        units, amounts = sums.units, sums.amounts
+        units[kind] = units.get(kind, 0) + row.units
+        amounts[kind] = amounts.get(kind, 0) + row.amount
+        if not goods_only:
+            if kind is order_kind:
+                sums.orders += row.units
+            continue
+        if kind is sale_kind:
+            found = orders.get(key)
+            if found is None:
+                found = orders[key] = set()
+            found.add(row.order_id)
+        if kind in GOODS_KINDS:
+            cost = costs.get(row.sku)
+            if cost is not None and cost[1] == row.currency:
+                sums.cost += row.units * cost[0]
+            else:
+                sums.uncosted_units += row.units
+    for key, ids in orders.items():
+        totals[key].orders = len(ids)
+    return totals

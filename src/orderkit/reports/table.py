@@ -1,0 +1,219 @@
+"""A report's result: a table that prints, exports and shows itself in a notebook.
+
+Every export (records, CSV, a DataFrame, HTML) reads the same rows, so what a
+person sees and what a file holds are the same numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import importlib
+import io
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
+
+import attrs
+
+from orderkit.core.money import Money
+from orderkit.errors import ConfigurationError, ValidationError
+
+__all__ = ["Column", "ReportTable"]
+
+Cell = Money | Decimal | int | str | date | datetime | None
+
+
+@attrs.frozen(slots=True)
+class Column:
+    """One column of a report.
+
+    Attributes:
+        name: The key in records and the CSV header (``net_sales``).
+        label: The heading people read (``Net sales``).
+    """
+
+    name: str
+    label: str
+
+
+def _plain(value: Cell) -> object:
+    """The value as records and DataFrames hold it: money as its Decimal amount."""
+    if isinstance(value, Money):
+        return value.amount
+    return value
+
+
+def _text(value: Cell) -> str:
+    """The value as CSV writes it: plain, locale-free, full precision."""
+    if value is None:
+        return ""
+    if isinstance(value, Money):
+        return str(value.amount)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(value: Cell, locale: str) -> str:
+    """The value as a person reads it in ``locale``."""
+    from babel.dates import format_date, format_datetime
+    from babel.numbers import format_decimal, format_percent
+
+    if value is None:
+        return "-"
+    if isinstance(value, Money):
+        return value.format(locale)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return format_decimal(value, locale=locale)
+    if isinstance(value, Decimal):
+        return format_percent(value, "#,##0.0%", locale=locale)
+    if isinstance(value, datetime):
+        return format_datetime(value, "yyyy-MM-dd HH:mm", locale=locale)
+    if isinstance(value, date):
+        return format_date(value, "medium", locale=locale)
+    return value
+
+
+@attrs.frozen(slots=True)
+class ReportTable:
+    """The rows of a report, each a tuple of cells in the order of ``columns``.
+
+    Money cells are :class:`~orderkit.Money`; rates are Decimal fractions
+    (``0.25`` for 25 %); counts are ints; time buckets are dates or datetimes.
+
+    Attributes:
+        title: What the report shows (``Top products by net sales, 2026-10``).
+        columns: The columns.
+        rows: The rows, in the report's order.
+        notes: Anything a reader should know (the time zone, currencies kept apart).
+
+    Examples:
+        >>> table = ReportTable("Demo", (Column("sku", "SKU"), Column("units", "Units")),
+        ...                     (("TEE-M", 3), ("MUG", 1)))
+        >>> table.to_records()
+        [{'sku': 'TEE-M', 'units': 3}, {'sku': 'MUG', 'units': 1}]
+        >>> print(table.to_csv(), end="")
+        sku,units
+        TEE-M,3
+        MUG,1
+    """
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        return iter(self.to_records())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The column names."""
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> list[Cell]:
+        """Every cell of the column ``name``, top to bottom.
+
+        Raises:
+            ValidationError: No column has that name.
+        """
+        if name not in self.names:
+            raise ValidationError("column", name, f"is not one of {list(self.names)}")
+        index = self.names.index(name)
+        return [row[index] for row in self.rows]
+
+    def to_records(self) -> list[dict[str, object]]:
+        """Each row as a dict by column name; money as its Decimal amount."""
+        names = self.names
+        return [
+            {name: _plain(cell) for name, cell in zip(names, row, strict=True)} for row in self.rows
+        ]
+
+    def to_csv(self, target: IO[str] | None = None) -> str | None:
+        """Write the table as CSV to ``target``, or return it as text when none is given."""
+        buffer = io.StringIO() if target is None else target
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.names)
+        for row in self.rows:
+            writer.writerow([_text(cell) for cell in row])
+        return buffer.getvalue() if isinstance(buffer, io.StringIO) and target is None else None
+
+    def to_dataframe(self, library: str = "pandas") -> Any:
+        """The table as a pandas or polars DataFrame (install the extra that brings it).
+
+        Raises:
+            ConfigurationError: The library is not installed, or is neither.
+        """
+        if library not in ("pandas", "polars"):
+            raise ConfigurationError("library", library, "give 'pandas' or 'polars'")
+        try:
+            module = importlib.import_module(library)
+        except ImportError:
+            raise ConfigurationError(
+                "library", library, f"install it: pip install 'orderkit[{library}]'"
+            ) from None
+        if library == "pandas":
+            return module.DataFrame.from_records(self.to_records(), columns=list(self.names))
+        # polars wants a column per name; Decimal amounts stay exact there.
+        return module.DataFrame(
+            {name: [_plain(cell) for cell in self.column(name)] for name in self.names}
+        )
+
+    def render(self, locale: str = "en_US", *, limit: int | None = None) -> str:
+        """The table as aligned plain text, values formatted for ``locale``."""
+        rows = self.rows if limit is None else self.rows[:limit]
+        cells = [[_shown(cell, locale) for cell in row] for row in rows]
+        headings = [column.label for column in self.columns]
+        widths = [
+            max([len(heading)] + [len(row[i]) for row in cells])
+            for i, heading in enumerate(headings)
+        ]
+        numeric = [self._numeric(i) for i in range(len(headings))]
+
+        def line(values: Sequence[str]) -> str:
+            return "  ".join(
+                value.rjust(width) if right else value.ljust(width)
+                for value, width, right in zip(values, widths, numeric, strict=True)
+            ).rstrip()
+
+        out = [self.title, line(headings), line(["-" * width for width in widths])]
+        out.extend(line(row) for row in cells)
+        out.extend(self.notes)
+        return "\n".join(out)
+
+    def _numeric(self, index: int) -> bool:
+        return any(
+            isinstance(row[index], Money | Decimal | int) and not isinstance(row[index], bool)
+            for row in self.rows
+        )
+
+    def to_html(self, locale: str = "en_US") -> str:
+        """The table as an HTML ``<table>``, values formatted for ``locale``."""
+        head = "".join(f"<th>{html.escape(column.label)}</th>" for column in self.columns)
+        body = []
+        for row in self.rows:
+            cells = "".join(
+                f'<td class="{"num" if isinstance(cell, Money | Decimal | int) else "text"}">'
+                f"{html.escape(_shown(cell, locale))}</td>"
+                for cell in row
+            )
+            body.append(f"<tr>{cells}</tr>")
+        notes = "".join(f"<p>{html.escape(note)}</p>" for note in self.notes)
+        return (
+            f'<div class="orderkit-report"><strong>{html.escape(self.title)}</strong>'
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"{notes}</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return self.render()

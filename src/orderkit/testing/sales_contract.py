@@ -1,0 +1,200 @@
+"""The sales-ledger part of the store contract: rows kept whole, read by period, summed alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from orderkit.catalog.products import Product
+from orderkit.core.money import Money
+from orderkit.reports.aggregation import (
+    LOCAL_DAY,
+    LOCAL_HOUR,
+    SalesQuery,
+    product_facts,
+    sum_rows,
+)
+from orderkit.reports.ledger import SaleKind, SaleRow
+from orderkit.reports.ports import SalesAggregation
+from orderkit.storage import Store
+
+__all__ = ["SalesContract", "sample_sale_rows"]
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _row(order: str, sku: str, kind: SaleKind, units: int, amount: int, **facts: object) -> SaleRow:
+    values: dict[str, object] = {
+        "order_id": order,
+        "order_number": int(order[1:]),
+        "sku": sku,
+        "kind": kind,
+        "units": units,
+        "amount": amount,
+        "currency": "EUR",
+        "booked_at": T0,
+        "channel": "web",
+        "customer_id": "C1",
+        "ship_country": "DE",
+        "bill_country": "DE",
+        "batch": f"b-{order}",
+    }
+    values.update(facts)
+    return SaleRow(**values)  # type: ignore[arg-type]
+
+
+def sample_sale_rows() -> list[list[SaleRow]]:
+    """Bookings (lists of rows booked together) of three orders over two days, two currencies."""
+    later = T0 + timedelta(days=1, hours=3)
+    return [
+        [
+            _row("O1", "", SaleKind.ORDER, 1, 0, attributes={"campaign": "spring"}),
+            _row("O1", "TEE-M", SaleKind.SALE, 2, 3980, attributes={"campaign": "spring"}),
+            _row("O1", "TEE-M", SaleKind.DISCOUNT, 0, -398, attributes={"campaign": "spring"}),
+            _row("O1", "MUG", SaleKind.SALE, 1, 1200, attributes={"campaign": "spring"}),
+            _row("O1", "", SaleKind.SHIPPING, 0, 490, attributes={"campaign": "spring"}),
+        ],
+        [
+            _row("O2", "", SaleKind.ORDER, 1, 0, channel="pos", seller="rep-1", customer_id="C2"),
+            _row(
+                "O2", "MUG", SaleKind.SALE, 3, 3600, channel="pos", seller="rep-1", customer_id="C2"
+            ),
+            _row(
+                "O2", "MUG", SaleKind.TAX, 0, 684, channel="pos", seller="rep-1", customer_id="C2"
+            ),
+        ],
+        [
+            _row("O1", "TEE-M", SaleKind.RETURN, -1, -1791, booked_at=later, batch="b-O1-2"),
+            _row("O1", "", SaleKind.REFUND, 0, -1791, booked_at=later, batch="b-O1-2"),
+        ],
+        [
+            _row(
+                "O3",
+                "",
+                SaleKind.ORDER,
+                1,
+                0,
+                currency="USD",
+                ship_country="US",
+                bill_country="CA",
+                booked_at=later + timedelta(minutes=20),
+            ),
+            _row(
+                "O3",
+                "TEE-M",
+                SaleKind.SALE,
+                1,
+                2500,
+                currency="USD",
+                ship_country="US",
+                bill_country="CA",
+                booked_at=later + timedelta(minutes=20),
+            ),
+        ],
+    ]
+
+
+def _catalog() -> list[Product]:
+    return [
+        Product(
+            sku="TEE-M",
+            name="T-shirt M",
+            price=Money("19.90", "EUR"),
+            brand="Acme",
+            category="Apparel",
+            cost=Money("7.50", "EUR"),
+            attributes={"colour": "red"},
+        ),
+        Product(sku="MUG", name="Mug", price=Money("12.00", "EUR"), brand="Acme", category="Home"),
+    ]
+
+
+_QUERIES = (
+    SalesQuery(),
+    SalesQuery(group="channel"),
+    SalesQuery(group="currency", start=T0 + timedelta(hours=1)),
+    SalesQuery(group="sku"),
+    SalesQuery(group="brand", end=T0 + timedelta(days=1)),
+    SalesQuery(group="category", channels=["web"]),
+    SalesQuery(group="product:colour"),
+    SalesQuery(group="attribute:campaign"),
+    SalesQuery(group=LOCAL_DAY),
+    SalesQuery(  # a time zone whose clocks go forward an hour between the two days
+        group=LOCAL_HOUR,
+        changes=(int((T0 + timedelta(hours=6)).timestamp()),),
+        offsets=(3600, 7200),
+    ),
+    SalesQuery(group="seller", skus=["MUG"]),
+    SalesQuery(group="bill_country", currencies=["USD"]),
+    SalesQuery(group="order", customers=["C1", "C2"], ship_countries=["DE"]),
+)
+
+
+class SalesContract:
+    """The sales ledger: rows read back whole by period; a store's own sums equal Python's."""
+
+    def _fill(self, store: Store) -> list[SaleRow]:
+        with store.unit_of_work() as uow:
+            for product in _catalog():
+                uow.products.add(product)
+            for booking in sample_sale_rows():
+                uow.sales.append(booking)
+            uow.commit()
+        return [row for booking in sample_sale_rows() for row in booking]
+
+    def test_sales_rows_read_back_by_period_and_sum_to_positions(self, store: Store) -> None:
+        """Rows come back equal, oldest first, within half-open periods; positions add up."""
+        rows = self._fill(store)
+        with store.unit_of_work() as uow:
+            uow.sales.append([_row("O9", "", SaleKind.ORDER, 1, 0)])
+            # left without commit: rolled back
+        key = lambda row: (row.booked_at, row.order_id, row.kind.value, row.sku)  # noqa: E731
+        with store.unit_of_work(readonly=True) as uow:
+            everything = list(uow.sales.rows())
+            first_day = list(uow.sales.rows(T0, T0 + timedelta(days=1)))
+            from_second = list(uow.sales.rows(T0 + timedelta(seconds=1)))
+            until_first = list(uow.sales.rows(end=T0 + timedelta(seconds=1)))
+            position = uow.sales.position("O1")
+            assert uow.sales.position("O9") is None
+        assert sorted(everything, key=key) == sorted(rows, key=key)
+        assert [row.booked_at for row in everything] == sorted(row.booked_at for row in rows)
+        assert sorted(first_day, key=key) == sorted(
+            (row for row in rows if row.booked_at == T0), key=key
+        )
+        assert sorted(until_first, key=key) == sorted(first_day, key=key)
+        assert sorted(from_second, key=key) == sorted(
+            (row for row in rows if row.booked_at > T0), key=key
+        )
+        assert position == {
+            (SaleKind.ORDER, ""): (1, 0),
+            (SaleKind.SALE, "TEE-M"): (2, 3980),
+            (SaleKind.DISCOUNT, "TEE-M"): (0, -398),
+            (SaleKind.SALE, "MUG"): (1, 1200),
+            (SaleKind.SHIPPING, ""): (0, 490),
+            (SaleKind.RETURN, "TEE-M"): (-1, -1791),
+            (SaleKind.REFUND, ""): (0, -1791),
+        }
+
+    @pytest.mark.parametrize("query", _QUERIES, ids=lambda query: str(query.group))
+    def test_a_store_that_sums_its_sales_sums_as_python_does(
+        self, store: Store, query: SalesQuery
+    ) -> None:
+        """The store's sums equal the pure-Python engine's over the rows booked, on every query.
+
+        A ledger with ``aggregate`` sums in the store; one without is summed
+        in Python over what :meth:`~orderkit.reports.ports.SalesLedger.rows`
+        reads back.
+        """
+        rows = self._fill(store)
+        facts = product_facts(_catalog())
+        with store.unit_of_work(readonly=True) as uow:
+            ledger = uow.sales
+            if isinstance(ledger, SalesAggregation):
+                pushed = ledger.aggregate(query)
+            else:
+                pushed = sum_rows(ledger.rows(query.start, query.end), query, facts)
+        expected = sum_rows(rows, query, facts)
+        assert {key: sums.canonical() for key, sums in pushed.items()} == {
+            key: sums.canonical() for key, sums in expected.items()
+        }
