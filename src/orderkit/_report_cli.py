@@ -10,9 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
-from orderkit.reports.figures import SalesFigures
 from orderkit.reports.service import DIMENSIONS, MEASURES
-from orderkit.reports.table import Column, ReportTable
+from orderkit.reports.table import ReportTable
 from orderkit.shop import Shop
 
 __all__ = ["add_report_command", "run_report"]
@@ -152,8 +151,7 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
             _write_ledger(reports.ledger(args.period, tz=args.tz), args.format, out)
             return
         if args.report == "sales":
-            figures = reports.sales(args.period, tz=args.tz, **filters)
-            table = _figures_table(figures, args.period)
+            table = reports.sales_table(args.period, tz=args.tz, **filters)
         else:
             compare = None if args.compare is None else args.compare.replace("-", "_")
             table = reports.breakdown(
@@ -185,31 +183,6 @@ def _write_table(table: ReportTable, fmt: str, locale: str, out: TextIO) -> None
         out.write("\n")
     else:
         out.write(table.render(locale) + "\n")
-
-
-def _figures_table(figures: dict[str, SalesFigures], period: str | None) -> ReportTable:
-    names = (
-        "orders",
-        "gross_sales",
-        "discounts",
-        "returns",
-        "net_sales",
-        "shipping",
-        "taxes",
-        "total_sales",
-        "refunds",
-        "units",
-        "average_order_value",
-    )
-    columns = (
-        Column("currency", "Currency"),
-        *(Column(name, name.replace("_", " ").capitalize()) for name in names),
-    )
-    rows = tuple(
-        (currency, *(figure.measure(name) for name in names))
-        for currency, figure in figures.items()
-    )
-    return ReportTable(f"Sales, {period or 'all time'}", columns, rows)
 
 
 def _write_ledger(rows: Any, fmt: str, out: TextIO) -> None:

@@ -81,6 +81,21 @@ MEASURES = (
 )
 """What a breakdown can rank by."""
 
+_HEADLINE = (
+    "orders",
+    "gross_sales",
+    "discounts",
+    "returns",
+    "net_sales",
+    "shipping",
+    "taxes",
+    "total_sales",
+    "refunds",
+    "units",
+    "average_order_value",
+)
+"""The figures of :meth:`ReportService.sales_table`, in its column order."""
+
 _FIGURE_COLUMNS = (
     Column("orders", "Orders"),
     Column("units", "Units"),
@@ -199,6 +214,35 @@ class ReportService:
             currency: SalesFigures.of(sums, currency, costed=query.goods_only)
             for (_, currency), sums in sorted(totals.items(), key=lambda item: item[0][1])
         }
+
+    @reads("reports.read")
+    def sales_table(
+        self,
+        /,
+        period: str | Period | None = None,
+        *,
+        tz: str | None = None,
+        engine: str = "auto",
+        **filters: Any,
+    ) -> ReportTable:
+        """:meth:`sales` as a table: one row of headline figures per currency.
+
+        Examples:
+            >>> import orderkit as ok
+            >>> ok.Shop.open().reports.sales_table("2026-10").title
+            'Sales, 2026-10'
+        """
+        figures = self.sales(period, tz=tz, engine=engine, **filters)
+        columns = (
+            Column("currency", "Currency"),
+            *(Column(name, name.replace("_", " ").capitalize()) for name in _HEADLINE),
+        )
+        rows = tuple(
+            (currency, *(figure.measure(name) for name in _HEADLINE))
+            for currency, figure in figures.items()
+        )
+        shown = Period.parse(period) if period is not None else "all time"
+        return ReportTable(f"Sales, {shown}", columns, rows)
 
     @reads("reports.read")
     def breakdown(
