@@ -11,10 +11,11 @@ __all__ = ["sales_reports"]
 
 
 def sales_reports(shop: Shop, first: date, last: date, locale: str) -> str:
-    """The headline sales figures, top products and countries and weekly sales of the period."""
+    """Headline sales, operations KPIs, top products and countries, weekly sales of the period."""
     period = Period.days(first, last + timedelta(days=1))
     tables = (
         shop.reports.sales_table(period),
+        shop.reports.operations(period).to_table(),
         shop.reports.top("product", period=period, n=3),
         shop.reports.top("country", period=period, n=3),
         shop.reports.breakdown("week", period=period, currency="EUR"),

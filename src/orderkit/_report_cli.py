@@ -81,8 +81,8 @@ def add_report_command(commands: Any) -> None:
         parser.add_argument("--url", required=True, help="the shop's store: sqlite:///shop.db")
         parser.add_argument(
             "--period",
-            help="2026-10, 2026-W40, 2026-Q4, 2026, 2026-10-05 "
-            "or 2026-10-01/2026-10-15 (the end day not included)",
+            help="2026-10, 2026-W40, 2026-Q4, 2026, 2026-10-05, or A/B: from the start "
+            "of A up to the start of B (2026-10/2026-12 is October and November)",
         )
         parser.add_argument("--tz", help="the time zone of the days (the shop's: UTC)")
         parser.add_argument(

@@ -173,7 +173,9 @@ class Shop:
         self.catalog = CatalogService(context)
         self.customers = CustomerService(context)
         self.events = EventService(context)
-        self.reports = ReportService(context, time_zone=settings.time_zone)
+        self.reports = ReportService(
+            context, time_zone=settings.time_zone, perfect_orders=self._perfect_orders
+        )
         self.inventory = InventoryService(context, channel_buffers=settings.channel_buffers)
         self.reservations = ReservationService(context, routing=settings.routing)
         self.orders = OrderService(
@@ -211,6 +213,10 @@ class Shop:
             shipping=self.fulfilment,
             carriers=self.fulfilment.carriers,
         )
+
+    def _perfect_orders(self, numbers: list[int]) -> list[Any]:
+        """The reports' way to the returns service's perfect-order flags."""
+        return self.returns.perfect_orders(numbers)
 
     def _track_returns(self, events: Any) -> None:
         """Fulfilment's hook for scans of no shipment: return parcels follow them."""

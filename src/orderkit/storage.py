@@ -26,7 +26,7 @@ from orderkit.returns.ports import ReturnsUnitOfWork
 __all__ = ["Outbox", "Sequences", "Store", "UnitOfWork", "UnitOfWorkBase"]
 
 
-class UnitOfWork(ReturnsUnitOfWork, ReportsUnitOfWork, Protocol):
+class UnitOfWork(ReportsUnitOfWork, ReturnsUnitOfWork, Protocol):
     """Protocol: one transaction and every capability's repositories in it.
 
     It is the composition of the capabilities' own ports, each of which lists

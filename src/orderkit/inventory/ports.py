@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from orderkit.catalog.ports import CatalogUnitOfWork
+from orderkit.inventory.ledger import MovementKind, StockMovement
 from orderkit.inventory.repository import (
     PurchaseOrderRepository,
     ReservationRepository,
@@ -14,13 +15,17 @@ from orderkit.inventory.repository import (
 )
 from orderkit.inventory.reservations import Reservation, ReservationStatus
 from orderkit.inventory.routing import distance_km
+from orderkit.inventory.stock import StockLevel
 
 __all__ = [
     "InventoryUnitOfWork",
+    "MovementKind",
     "PurchaseOrderRepository",
     "Reservation",
     "ReservationRepository",
     "ReservationStatus",
+    "StockLevel",
+    "StockMovement",
     "StockPolicyRepository",
     "StockRepository",
     "WarehouseRepository",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 
 import attrs
 
@@ -16,7 +17,12 @@ from orderkit.inventory.ledger import MovementKind, StockMovement
 from orderkit.inventory.policies import StockPolicy
 from orderkit.inventory.ports import InventoryUnitOfWork
 from orderkit.inventory.purchasing import PurchaseOrder, PurchaseOrderLine
-from orderkit.inventory.replenishment import ReplenishmentAdvice, advise, demand_profile
+from orderkit.inventory.replenishment import (
+    DemandProfile,
+    ReplenishmentAdvice,
+    advise,
+    demand_profile,
+)
 from orderkit.inventory.reservations import summed_lines
 from orderkit.inventory.stock import StockLevel
 from orderkit.inventory.stock_keeping import apply_movement
@@ -224,16 +230,34 @@ class PurchasingService:
             return uow.purchase_orders.open(warehouse=warehouse)
 
     @reads("purchasing.read")
-    def advice(self, *, days: int = 90, warehouse: str | None = None) -> list[ReplenishmentAdvice]:
+    def advice(
+        self,
+        *,
+        days: int = 90,
+        warehouse: str | None = None,
+        demand: Mapping[str, Decimal | int | float] | None = None,
+    ) -> list[ReplenishmentAdvice]:
         """Reorder points, suggested quantities, days of cover and overstock per SKU and warehouse.
 
-        Demand is what shipped in the last ``days`` days (up to yesterday).
+        Demand is what shipped in the last ``days`` days (up to yesterday): its
+        daily mean, and its swings for the safety stock.
+
+        Args:
+            days: The days of history to read.
+            warehouse: Only this warehouse.
+            demand: Expected daily units per SKU over all warehouses (a
+                forecast, such as ``shop.reports.forecasts()``' daily
+                averages) to plan with instead of the trailing mean; each
+                warehouse gets the share it shipped in the window (an equal
+                share when none shipped anywhere).
 
         Raises:
-            ValidationError: ``days`` is not a positive int.
+            ValidationError: ``days`` is not a positive int, or ``demand`` is
+                not a mapping of SKUs to numbers of zero or more.
         """
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36_600:
             raise ValidationError("days", days, "must be an int from 1 to 36600 (a century)")
+        expected = _expected_demand(demand)
         if warehouse is not None:
             warehouse = require_code(warehouse, "warehouse")
         today = self._context.clock.now().date()
@@ -248,9 +272,14 @@ class PurchasingService:
             policies = {policy.sku: policy for policy in uow.stock_policies.list()}
             open_orders = uow.purchase_orders.open(warehouse=warehouse)
         result = []
+        places: dict[str, int] = {}
+        for level in levels:
+            places[level.sku] = places.get(level.sku, 0) + 1
         for level in levels:
             history = shipped.get((level.sku, level.warehouse), [])
             profile = demand_profile(history, level.sku, level.warehouse, start, end)
+            if level.sku in expected:
+                profile = _planned(profile, expected[level.sku], shipped, places[level.sku])
             incoming = sum(
                 po.outstanding(level.sku) for po in open_orders if po.warehouse == level.warehouse
             )
@@ -286,3 +315,34 @@ class PurchasingService:
             )
             for (supplier, warehouse), items in sorted(groups.items())
         ]
+
+
+def _expected_demand(demand: object) -> dict[str, float]:
+    """``demand`` checked: SKUs to daily units of zero or more."""
+    if demand is None:
+        return {}
+    if not isinstance(demand, Mapping):
+        raise ValidationError("demand", demand, "give a mapping of SKUs to daily units")
+    expected = {}
+    for sku, units in demand.items():
+        if isinstance(units, bool) or not isinstance(units, Decimal | int | float):
+            raise ValidationError(f"demand[{sku}]", units, "must be a number of daily units")
+        if not 0 <= units < 10**9:
+            raise ValidationError(f"demand[{sku}]", units, "must be zero or more")
+        expected[require_code(sku, "demand")] = float(units)
+    return expected
+
+
+def _planned(
+    profile: DemandProfile,
+    daily: float,
+    shipped: Mapping[tuple[str, str], list[StockMovement]],
+    places: int,
+) -> DemandProfile:
+    """The profile with its mean replaced by this warehouse's share of ``daily``."""
+    here = -sum(m.on_hand_delta for m in shipped.get((profile.sku, profile.warehouse), []))
+    everywhere = -sum(
+        m.on_hand_delta for (sku, _), moves in shipped.items() if sku == profile.sku for m in moves
+    )
+    share = here / everywhere if everywhere > 0 else 1 / places
+    return attrs.evolve(profile, mean_daily=daily * share)

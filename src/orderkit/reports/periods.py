@@ -49,19 +49,26 @@ def time_zone(name: object, field: str = "time_zone") -> ZoneInfo:
 
     if isinstance(name, ZoneInfo):
         return name
-    if not isinstance(name, str) or not name:
+    if (
+        not isinstance(name, str)
+        or len(name) > _ZONE_NAME_LONGEST
+        or not _ZONE_NAME.fullmatch(name)
+    ):
         raise ValidationError(field, name, "give an IANA time zone name such as 'Europe/Berlin'")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValidationError(field, name, "is not a time zone this system knows") from None
 
+
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}")
+_ZONE_NAME_LONGEST = 64
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 _YEAR = re.compile(r"(\d{4})")
-_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})")
+_RANGE = re.compile(r"([^/]+)/([^/]+)")
 
 
 @attrs.frozen(slots=True)
@@ -88,8 +95,10 @@ class Period:
         """A period from its name.
 
         ``2026`` (a year), ``2026-Q4``, ``2026-10`` (a month), ``2026-W40``
-        (an ISO week), ``2026-10-05`` (a day), or ``2026-10-01/2026-10-15``
-        (days from the first up to, not including, the second).
+        (an ISO week), ``2026-10-05`` (a day), or ``A/B``: from the start of
+        ``A`` up to, not including, the start of ``B`` (``2026-10-01/2026-10-15``
+        is the first fourteen days of October, ``2026-10/2026-12`` October
+        and November).
 
         Raises:
             ValidationError: Not one of those forms, or not a real date.
@@ -107,7 +116,7 @@ class Period:
         value = text.strip()
         try:
             if match := _RANGE.fullmatch(value):
-                return cls(date.fromisoformat(match[1]), date.fromisoformat(match[2]))
+                return cls(cls.parse(match[1]).first, cls.parse(match[2]).first)
             if match := _WEEK.fullmatch(value):
                 monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
                 return cls(monday, monday + timedelta(days=7), "week")

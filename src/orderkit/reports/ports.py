@@ -6,11 +6,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from orderkit.catalog.ports import CatalogUnitOfWork
-from orderkit.core.ports import UnitOfWorkBase
 from orderkit.lifecycle.ports import OrderRepository
 from orderkit.reports.aggregation import SalesQuery, SalesTotals
 from orderkit.reports.ledger import Position, SaleRow
+from orderkit.returns.ports import ReturnsUnitOfWork
 
 __all__ = ["ReportsUnitOfWork", "SalesAggregation", "SalesLedger"]
 
@@ -51,8 +50,12 @@ class SalesAggregation(Protocol):
         ...
 
 
-class ReportsUnitOfWork(CatalogUnitOfWork, UnitOfWorkBase, Protocol):
-    """Protocol: a unit of work with the orders, products and sales ledger that reports read."""
+class ReportsUnitOfWork(ReturnsUnitOfWork, Protocol):
+    """Protocol: a unit of work with what reports read.
+
+    The sales ledger, and for the operations, inventory and customer
+    reports the orders, shipments, returns, stock and products.
+    """
 
     @property
     def orders(self) -> OrderRepository:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from orderkit.core.access import reads
+from orderkit.core.checks import require_aware
 from orderkit.core.context import ServiceContext
 from orderkit.core.money import Money
 from orderkit.errors import ValidationError
@@ -26,8 +27,13 @@ from orderkit.reports.aggregation import (
     product_facts,
     sum_rows,
 )
+from orderkit.reports.analytics_service import AnalyticsService, PerfectOrders
+from orderkit.reports.customers import CustomerRates
 from orderkit.reports.figures import SalesFigures, ratio
+from orderkit.reports.forecast import DemandForecast
+from orderkit.reports.inventory_health import InventoryHealth
 from orderkit.reports.ledger import SaleKind, SaleRow
+from orderkit.reports.operations import OperationsKpis
 from orderkit.reports.periods import (
     HOURLY,
     TIME_BUCKETS,
@@ -160,13 +166,20 @@ class ReportService:
     Args:
         context: The shop's services' context.
         time_zone: The IANA time zone reports bucket days in.
+        perfect_orders: Works out perfect-order flags (the shop passes its
+            returns service's); without it the perfect-order rate is ``None``.
     """
 
     def __init__(
-        self, context: ServiceContext[ReportsUnitOfWork], *, time_zone: str = "UTC"
+        self,
+        context: ServiceContext[ReportsUnitOfWork],
+        *,
+        time_zone: str = "UTC",
+        perfect_orders: PerfectOrders | None = None,
     ) -> None:
         self._context = context
         self._zone = _zone(time_zone)
+        self._analytics = AnalyticsService(context, perfect_orders)
 
     # -- the old summary ---------------------------------------------------------
 
@@ -336,6 +349,119 @@ class ReportService:
             tz=tz,
             engine=engine,
             **filters,
+        )
+
+    # -- operations, inventory, customers, forecasts ----------------------------------
+
+    @reads("reports.read")
+    def operations(self, period: str | Period, *, tz: str | None = None) -> OperationsKpis:
+        """How the orders placed in ``period`` were carried out: the operations KPIs.
+
+        Cancellation and refund rates, order-to-ship and delivery times
+        (median and 90th percentile), on-time shipment and delivery against
+        the promised dates, perfect orders, fill, backorder and split-shipment
+        rates, and returns by product and reason; see
+        :class:`~orderkit.reports.operations.OperationsKpis` for each definition.
+
+        Raises:
+            ValidationError: A malformed period or time zone.
+
+        Examples:
+            >>> import orderkit as ok
+            >>> ok.Shop.open().reports.operations("2026-10").orders
+            0
+        """
+        chosen = Period.parse(period)
+        zone = self._zone if tz is None else _zone(tz)
+        sales = self.sales(chosen, tz=tz)
+        return self._analytics.operations(chosen, zone, sales)
+
+    @reads("reports.read")
+    def inventory_health(
+        self, *, days: int = 90, dead_after_days: int = 90, overstock_days: int = 180
+    ) -> InventoryHealth:
+        """What the stock is worth and how it moves, per SKU, over the last ``days`` days.
+
+        Stock value at cost, days of inventory, sell-through, turnover,
+        stock-outs and how long they lasted, dead stock (nothing sold for
+        ``dead_after_days``), overstock (more than ``overstock_days`` of
+        cover) and ABC classes by net sales; see
+        :class:`~orderkit.reports.inventory_health.SkuHealth`.
+
+        Raises:
+            ValidationError: A number of days out of range.
+        """
+        return self._analytics.inventory_health(
+            days=days, dead_after_days=dead_after_days, overstock_days=overstock_days
+        )
+
+    @reads("reports.read")
+    def customers(self, period: str | Period, *, tz: str | None = None) -> CustomerRates:
+        """New, returning and repeat customers of ``period``, and their rates.
+
+        A customer's order history is ``breakdown("order", customer=...)``
+        and their lifetime value ``sales(customer=...)``.
+
+        Raises:
+            ValidationError: A malformed period or time zone.
+        """
+        zone = self._zone if tz is None else _zone(tz)
+        return self._analytics.customer_rates(Period.parse(period), zone)
+
+    @reads("reports.read")
+    def rfm(
+        self, *, currency: str, as_of: datetime | None = None, tz: str | None = None
+    ) -> ReportTable:
+        """Recency, frequency and monetary scores (1 to 5 by fifths) and segments per customer.
+
+        Args:
+            currency: Orders in this currency count (values are never mixed).
+            as_of: The day recency is counted to; now by default.
+            tz: The time zone of the days; the shop's by default.
+
+        Raises:
+            ValidationError: A malformed currency, moment or time zone.
+        """
+        zone = self._zone if tz is None else _zone(tz)
+        if as_of is not None:
+            require_aware(as_of, "as_of")
+        return self._analytics.rfm(as_of, currency, zone)
+
+    @reads("reports.read")
+    def cohorts(self, period: str | Period, *, tz: str | None = None) -> ReportTable:
+        """Retention of the customers whose first order fell in each month of ``period``.
+
+        Raises:
+            ValidationError: A malformed period or time zone.
+        """
+        zone = self._zone if tz is None else _zone(tz)
+        return self._analytics.cohorts(Period.parse(period), zone)
+
+    @reads("reports.read")
+    def forecasts(
+        self,
+        skus: Sequence[str] | None = None,
+        *,
+        history_days: int = 120,
+        horizon: int = 28,
+        holdout: int = 14,
+        tz: str | None = None,
+    ) -> list[DemandForecast]:
+        """Daily and weekly demand forecasts per SKU, with their error on a hold-out.
+
+        Each SKU sold in the last ``history_days`` days (or each of ``skus``)
+        gets the method that did best on the last ``holdout`` days; see
+        :mod:`orderkit.reports.forecast`. Plan purchases with them:
+        ``shop.purchasing.advice(demand={f.sku: f.daily_average for f in forecasts})``.
+
+        Raises:
+            ValidationError: A number of days out of range, or a malformed SKU.
+        """
+        zone = self._zone if tz is None else _zone(tz)
+        if skus is not None and (isinstance(skus, str) or not isinstance(skus, Sequence)):
+            raise ValidationError("skus", skus, "give a list of SKUs")
+        return self._analytics.forecasts(
+            skus, history_days=history_days, horizon=horizon, holdout=holdout, zone=zone
         )
 
     @reads("reports.read")

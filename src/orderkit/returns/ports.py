@@ -9,14 +9,17 @@ from orderkit.fulfillment.ports import FulfilmentUnitOfWork
 from orderkit.inventory.ports import InventoryUnitOfWork
 from orderkit.payments.ports import PaymentsUnitOfWork
 from orderkit.returns.claims import Claim
-from orderkit.returns.follow_up import Feedback, FollowUp
-from orderkit.returns.rma import ReturnRequest
+from orderkit.returns.follow_up import Feedback, FollowUp, PerfectOrder
+from orderkit.returns.rma import ReturnRequest, ReturnState
 
 __all__ = [
     "ClaimRepository",
     "FeedbackRepository",
     "FollowUpRepository",
+    "PerfectOrder",
     "ReturnRepository",
+    "ReturnRequest",
+    "ReturnState",
     "ReturnStock",
     "ReturnsUnitOfWork",
 ]
