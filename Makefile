@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/orderkit demo --orders $(ORDERS) --seed $(SEED)
+	$(BIN)/orderkit demo --orders $(ORDERS) --seed $(SEED) --dashboard demo-dashboard.html
 
 test: lint typecheck pytest docs
 

@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
 from orderkit.reports.service import DIMENSIONS, MEASURES
@@ -132,6 +133,18 @@ def add_report_command(commands: Any) -> None:
         "total sales and averages per currency.",
     )
     common(sales)
+    dashboard = kinds.add_parser(
+        "dashboard",
+        help="write a static HTML dashboard",
+        description="Write the headline figures, trends and top-N as one HTML file with "
+        "inline SVG charts, readable on a phone, needing no network to view.",
+    )
+    dashboard.add_argument("--url", required=True, help="the shop's store: sqlite:///shop.db")
+    dashboard.add_argument("--out", required=True, type=Path, help="the HTML file to write")
+    dashboard.add_argument("--period", help="as for the other reports (the last 30 days)")
+    dashboard.add_argument("--tz", help="the time zone of the days (the shop's: UTC)")
+    dashboard.add_argument("--locale", default="en_US", help="locale of the figures (en_US)")
+    dashboard.add_argument("--n", type=int, default=10, help="rows of each top-N (10)")
     ledger = kinds.add_parser(
         "ledger",
         help="every ledger row of the period",
@@ -144,9 +157,14 @@ def add_report_command(commands: Any) -> None:
 def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
     """Run the report ``args`` name and write it to ``out`` (standard output by default)."""
     out = sys.stdout if out is None else out
-    filters = dict(args.filter)
+    filters = dict(getattr(args, "filter", []))
     with Shop.open(args.url) as shop:
         reports = shop.reports
+        if args.report == "dashboard":
+            page = reports.dashboard(args.period, tz=args.tz, locale=args.locale, n=args.n)
+            args.out.write_text(page, encoding="utf-8")
+            out.write(f"wrote {args.out}\n")
+            return
         if args.report == "ledger":
             _write_ledger(reports.ledger(args.period, tz=args.tz), args.format, out)
             return

@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--orders", type=_positive, default=2000, help="orders to place (2000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (42)")
     demo.add_argument("--locale", default="en_US", help="locale for amounts (en_US)")
+    demo.add_argument(
+        "--dashboard", type=Path, help="also write the period's HTML dashboard to this file"
+    )
     workflow = commands.add_parser(
         "workflow",
         help="print the default order workflow as a diagram",
@@ -108,7 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         if args.url is not None:
-            report = run_demo(args.url, args.orders, args.seed, args.locale, _Progress(sys.stderr))
+            report = run_demo(
+                args.url, args.orders, args.seed, args.locale, _Progress(sys.stderr), args.dashboard
+            )
         elif args.db is None:
             with tempfile.TemporaryDirectory(prefix="orderkit-demo-") as folder:
                 report = run_demo(
@@ -117,11 +122,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.seed,
                     args.locale,
                     _Progress(sys.stderr),
+                    args.dashboard,
                 )
         else:
             if args.db.exists():
                 parser.error(f"--db {args.db} exists already; name a new file")
-            report = run_demo(args.db, args.orders, args.seed, args.locale, _Progress(sys.stderr))
+            report = run_demo(
+                args.db, args.orders, args.seed, args.locale, _Progress(sys.stderr), args.dashboard
+            )
     except OrderkitError as exc:
         print(f"orderkit: error: {exc}", file=sys.stderr)
         return 1

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import attrs
 
-from orderkit._demo_reports import sales_reports
+from orderkit._demo_reports import sales_reports, write_dashboard
 from orderkit._demo_returns import DEMO_RETURN_POLICY, ReturnsDesk, returns_report
 from orderkit._demo_shipping import (
     PICKUP_POINTS,
@@ -305,6 +305,7 @@ def run_demo(
     seed: int,
     locale: str = "en_US",
     progress: Progress | None = None,
+    dashboard: Path | None = None,
 ) -> str:
     """Run the simulation and return the report.
 
@@ -315,6 +316,7 @@ def run_demo(
         seed: The random seed; the same seed gives the same report.
         locale: The locale amounts are formatted for.
         progress: Called with ``(orders placed, orders in all)`` as it goes.
+        dashboard: Where to write the HTML dashboard of the period, if anywhere.
     """
     rng = random.Random(seed)
     data = SampleData(rng)
@@ -396,6 +398,9 @@ def run_demo(
         fulfilment = fulfilment_report(shop, simulation.shipping.counts)
         returns = returns_report(shop, simulation.returns.counts)
         sales = sales_reports(shop, DEMO_START.date(), clock.now().date(), locale)
+        if dashboard is not None:
+            write_dashboard(shop, DEMO_START.date(), clock.now().date(), locale, dashboard)
+            sales += f"\n\nDashboard written to {dashboard}"
         return (
             "\n".join(header)
             + shop.reports.summary().render(locale)

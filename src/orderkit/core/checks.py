@@ -32,6 +32,23 @@ MAX_INT = 2**63 - 1
 """The largest whole number a store keeps (a signed 64-bit integer)."""
 
 
+def require_locale(value: object, field: str = "locale") -> str:
+    """``value`` if it is a locale babel knows (``"de_DE"``, ``"en"``).
+
+    Raises:
+        ValidationError: It is not a text, or babel knows no such locale.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    if not isinstance(value, str) or not 1 <= len(value) <= 40:
+        raise ValidationError(field, value, "must be a locale name such as 'de_DE'")
+    try:
+        Locale.parse(value)
+    except (ValueError, TypeError, UnknownLocaleError):
+        raise ValidationError(field, value, "is not a locale babel knows") from None
+    return value
+
+
 def require_text(value: object, field: str, max_length: int = 200) -> str:
     """Return ``value`` stripped, if it is a non-empty string of at most ``max_length``.
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import attrs
 
 from orderkit.core.addresses import Address
-from orderkit.core.checks import aware, code, optional_code, stripped, text
+from orderkit.core.checks import aware, code, optional_code, require_locale, stripped, text
 from orderkit.errors import ValidationError
 
 __all__ = ["Customer", "normalise_email"]
@@ -76,15 +76,7 @@ def _addresses(value: object) -> tuple[Address, ...]:
 
 
 def _locale(value: object) -> str:
-    from babel import Locale, UnknownLocaleError
-
-    if not isinstance(value, str):
-        raise ValidationError("locale", value, "must be a locale name such as 'de_DE'")
-    try:
-        Locale.parse(value)
-    except (ValueError, UnknownLocaleError):
-        raise ValidationError("locale", value, "is not a locale babel knows") from None
-    return value
+    return require_locale(value, "locale")
 
 
 @attrs.frozen(slots=True)

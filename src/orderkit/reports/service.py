@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from orderkit.core.access import reads
-from orderkit.core.checks import require_aware
+from orderkit.core.checks import require_aware, require_locale, require_text
 from orderkit.core.context import ServiceContext
 from orderkit.core.money import Money
 from orderkit.errors import ValidationError
@@ -29,6 +29,7 @@ from orderkit.reports.aggregation import (
 )
 from orderkit.reports.analytics_service import AnalyticsService, PerfectOrders
 from orderkit.reports.customers import CustomerRates
+from orderkit.reports.dashboard import DashboardData, render_dashboard
 from orderkit.reports.figures import SalesFigures, ratio
 from orderkit.reports.forecast import DemandForecast
 from orderkit.reports.inventory_health import InventoryHealth
@@ -463,6 +464,57 @@ class ReportService:
         return self._analytics.forecasts(
             skus, history_days=history_days, horizon=horizon, holdout=holdout, zone=zone
         )
+
+    @reads("reports.read")
+    def dashboard(
+        self,
+        period: str | Period | None = None,
+        *,
+        tz: str | None = None,
+        locale: str = "en_US",
+        n: int = 10,
+        title: str = "Sales dashboard",
+    ) -> str:
+        """A self-contained HTML page of the headline figures, trends and top-N of ``period``.
+
+        Charts are inline SVG and styles inline: the page needs no network,
+        and folds into one column on a phone. Write it to a file and open it
+        anywhere. The last 30 days (today included) by default.
+
+        Raises:
+            ValidationError: A malformed period, time zone or ``n``.
+
+        Examples:
+            >>> import orderkit as ok
+            >>> ok.Shop.open().reports.dashboard("2026-10").startswith("<!DOCTYPE html>")
+            True
+        """
+        zone = self._zone if tz is None else _zone(tz)
+        locale = require_locale(locale)
+        if period is None:
+            today = self._context.clock.now().astimezone(zone).date()
+            period = Period.days(today - timedelta(days=29), today + timedelta(days=1))
+        chosen = Period.parse(period)
+        days = self.breakdown("day", period=chosen, tz=tz)
+        daily: dict[str, list[tuple[date, Money]]] = {}
+        for day, currency, net in zip(
+            days.column("day"), days.column("currency"), days.column("net_sales"), strict=True
+        ):
+            if isinstance(day, date) and isinstance(net, Money):
+                daily.setdefault(str(currency), []).append((day, net))
+        data = DashboardData(
+            title=require_text(title, "title", 200),
+            period=str(chosen),
+            generated_at=self._context.clock.now(),
+            sales=self.sales(chosen, tz=tz),
+            operations=self.operations(chosen, tz=tz),
+            inventory=self.inventory_health(),
+            daily=daily,
+            top_products=self.top("product", period=chosen, n=n, tz=tz),
+            top_countries=self.top("country", period=chosen, n=n, tz=tz),
+            channels=self.breakdown("channel", period=chosen, tz=tz),
+        )
+        return render_dashboard(data, locale)
 
     @reads("reports.read")
     def ledger(
