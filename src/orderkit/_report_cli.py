@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from datetime import date, datetime
@@ -166,7 +165,8 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
             out.write(f"wrote {args.out}\n")
             return
         if args.report == "ledger":
-            _write_ledger(reports.ledger(args.period, tz=args.tz), args.format, out)
+            fmt = "jsonl" if args.format == "json" else "csv"
+            reports.export_ledger(out, args.period, tz=args.tz, format=fmt)
             return
         if args.report == "sales":
             table = reports.sales_table(args.period, tz=args.tz, **filters)
@@ -201,36 +201,3 @@ def _write_table(table: ReportTable, fmt: str, locale: str, out: TextIO) -> None
         out.write("\n")
     else:
         out.write(table.render(locale) + "\n")
-
-
-def _write_ledger(rows: Any, fmt: str, out: TextIO) -> None:
-    fields = (
-        "booked_at",
-        "order_number",
-        "order_id",
-        "kind",
-        "sku",
-        "units",
-        "amount",
-        "currency",
-        "channel",
-        "customer_id",
-        "ship_country",
-        "bill_country",
-        "seller",
-    )
-    if fmt == "json":
-        for row in rows:
-            record = {name: _json_value(getattr(row, name)) for name in fields}
-            record["amount"] = str(row.money.amount)
-            out.write(json.dumps(record) + "\n")
-        return
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow(
-            [
-                str(row.money.amount) if name == "amount" else _json_value(getattr(row, name))
-                for name in fields
-            ]
-        )

@@ -296,6 +296,27 @@ def test_a_report_table_exports_what_it_shows(shop: ok.Shop) -> None:
     assert "40,00" in table.render("de_DE")
     with pytest.raises(ValidationError):
         table.column("joy")
+    frame = table.to_dataframe()
+    assert list(frame.columns) == list(table.names)
+    assert frame["net_sales"].tolist() == [Decimal("40.00")]
+    polars_frame = table.to_dataframe("polars")
+    assert polars_frame["net_sales"].to_list() == [Decimal("40.00")]
+
+
+def test_a_report_table_plots_one_series_per_currency(shop: ok.Shop) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    shop.orders.place("ana@example.com", [("TEE", 2)])
+    shop.orders.place("bo@example.com", [("US-TEE", 1)])
+    days = shop.reports.breakdown("day", period="2026-W44")
+    axes = days.plot("net_sales")
+    assert sorted(line.get_label() for line in axes.get_lines()) == ["EUR", "USD"]
+    assert all(len(line.get_xdata()) == 7 for line in axes.get_lines())
+    bars = shop.reports.top("product", period="2026-10").plot("units")
+    assert sorted(bar.get_height() for bar in bars.patches) == [1.0, 2.0]
+    with pytest.raises(ValidationError):
+        days.plot("joy")
 
 
 def test_customers_get_an_account_manager_their_orders_are_credited_to(shop: ok.Shop) -> None:
@@ -360,3 +381,40 @@ def test_the_cli_prints_a_top_n_as_a_table_csv_or_json(
     assert capsys.readouterr().out.splitlines()[1].startswith("EUR,1,50.00")
     assert main(["report", "sales", "--period", "2026-13", "--url", store_url]) == 1
     assert "period" in capsys.readouterr().err
+
+
+def test_orders_pages_and_customers_show_themselves_in_a_notebook(shop: ok.Shop) -> None:
+    order = shop.orders.place("ana@example.com", [("TEE", 2)], shipping=eur("4.90"))
+    shown = order._repr_html_()
+    assert f"Order {order.number}" in shown
+    assert "TEE" in shown
+    assert str(order.grand_total) in shown
+    page = shop.orders.find(limit=10)
+    assert f"<td>{order.number}</td>" in page._repr_html_()
+    ana = shop.customers.get("ana@example.com")
+    assert "rep-lena" in ana._repr_html_()
+    renamed = shop.customers.register("eve@example.com", "Eve <script>", addresses=[BERLIN])
+    assert "<script>" not in renamed._repr_html_()
+    assert "&lt;script&gt;" in renamed._repr_html_()
+
+
+def test_the_ledger_streams_out_as_csv_or_json_lines(shop: ok.Shop, clock: ok.ManualClock) -> None:
+    import csv
+    import io
+
+    shop.orders.place("ana@example.com", [("TEE", 2)], attributes={"campaign": "autumn"})
+    clock.advance(timedelta(days=3))
+    shop.orders.place("bo@example.com", [("MUG", 1)])
+    out = io.StringIO()
+    assert shop.reports.export_ledger(out, "2026-10") == 2  # the October order and its tees
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert sorted(row["kind"] for row in rows) == ["order", "sale"]
+    assert {row["amount"] for row in rows if row["kind"] == "sale"} == {"40.00"}
+    assert {row["seller"] for row in rows} == {"rep-lena"}
+    lines = io.StringIO()
+    total = shop.reports.export_ledger(lines, format="jsonl")
+    records = [json.loads(line) for line in lines.getvalue().splitlines()]
+    assert len(records) == total == len(list(shop.reports.ledger()))
+    assert records[0]["attributes"] == {"campaign": "autumn"}
+    with pytest.raises(ValidationError):
+        shop.reports.export_ledger(out, format="xlsx")

@@ -10,6 +10,7 @@ import attrs
 
 from orderkit.core.addresses import Address
 from orderkit.core.checks import aware, code, optional_code, require_locale, stripped, text
+from orderkit.core.notebook import html_block
 from orderkit.errors import ValidationError
 
 __all__ = ["Customer", "normalise_email"]
@@ -105,6 +106,22 @@ class Customer:
     addresses: tuple[Address, ...] = attrs.field(default=(), converter=_addresses)
     locale: str = attrs.field(default="en", converter=_locale)
     account_manager: str | None = attrs.field(default=None, validator=optional_code())
+
+    def _repr_html_(self) -> str:
+        """The customer as a notebook shows them."""
+        address = self.addresses[0] if self.addresses else None
+        return html_block(
+            self.name,
+            [
+                ("id", self.id),
+                ("email", self.email),
+                ("registered", self.registered_at.isoformat()),
+                ("locale", self.locale),
+                ("account manager", self.account_manager),
+                ("address", None if address is None else f"{address.city}, {address.country}"),
+                ("addresses", len(self.addresses)),
+            ],
+        )
 
     @property
     def country(self) -> str | None:

@@ -24,6 +24,7 @@ from orderkit.core.checks import (
 )
 from orderkit.core.currencies import validate_currency
 from orderkit.core.money import Money
+from orderkit.core.notebook import html_block
 from orderkit.core.quantity import validate_quantity
 from orderkit.errors import CurrencyMismatch, InvalidQuantity, ValidationError
 from orderkit.lifecycle.pricing import PricedShares, price_shares
@@ -686,6 +687,40 @@ class Order:
                 self.order_discount,
                 f"exceeds the goods after line discounts ({goods})",
             )
+
+    def _repr_html_(self) -> str:
+        """The order as a notebook shows it: its facts, lines and totals."""
+        return html_block(
+            f"Order {self.number}",
+            [
+                ("state", self.state),
+                ("placed", self.placed_at.isoformat()),
+                ("customer", self.customer_id),
+                ("channel", self.channel),
+                ("seller", self.seller),
+                ("ship to", f"{self.ship_to.city}, {self.ship_to.country}"),
+                ("payment", self.payment_status.value),
+                ("fulfilment", self.fulfilment_status.value),
+                ("subtotal", self.subtotal),
+                ("discounts", self.discount_total),
+                ("shipping", self.shipping_total),
+                ("tax", self.tax_total),
+                ("grand total", self.grand_total),
+            ],
+            ("SKU", "Name", "Quantity", "Cancelled", "Shipped", "Unit price", "Total"),
+            [
+                (
+                    p.line.sku,
+                    p.line.name,
+                    p.line.quantity,
+                    p.line.cancelled,
+                    p.line.shipped,
+                    p.line.unit_price,
+                    p.total,
+                )
+                for p in self.priced_lines
+            ],
+        )
 
     @property
     def open_lines(self) -> list[tuple[str, int]]:

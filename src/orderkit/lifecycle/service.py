@@ -27,6 +27,7 @@ from orderkit.core.checks import (
 )
 from orderkit.core.context import ServiceContext, retried
 from orderkit.core.money import Money
+from orderkit.core.notebook import html_block
 from orderkit.core.quantity import validate_quantity
 from orderkit.customers.ports import resolve_customer
 from orderkit.errors import (
@@ -79,6 +80,27 @@ class OrderPage:
 
     orders: tuple[Order, ...]
     next_cursor: int | None
+
+    def _repr_html_(self) -> str:
+        """The page as a notebook shows it: one row per order."""
+        return html_block(
+            f"{len(self.orders)} orders" + ("" if self.next_cursor is None else ", more follow"),
+            [("next cursor", self.next_cursor)],
+            ("Number", "Placed", "Customer", "State", "Payment", "Fulfilment", "Items", "Total"),
+            [
+                (
+                    o.number,
+                    o.placed_at.isoformat(),
+                    o.customer_id,
+                    o.state,
+                    o.payment_status.value,
+                    o.fulfilment_status.value,
+                    o.item_count,
+                    o.grand_total,
+                )
+                for o in self.orders
+            ],
+        )
 
 
 class OrderService:

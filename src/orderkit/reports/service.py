@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
@@ -46,7 +46,7 @@ from orderkit.reports.periods import (
 )
 from orderkit.reports.ports import ReportsUnitOfWork, SalesAggregation
 from orderkit.reports.summary import SalesSummary, summarise_sales
-from orderkit.reports.table import Cell, Column, ReportTable
+from orderkit.reports.table import Cell, Column, ReportTable, write_ledger
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -533,6 +533,41 @@ class ReportService:
     def _rows(self, start: datetime | None, end: datetime | None) -> Iterator[SaleRow]:
         with self._context.store.unit_of_work(readonly=True) as uow:
             yield from uow.sales.rows(start, end)
+
+    @reads("reports.read")
+    def export_ledger(
+        self,
+        target: IO[str],
+        period: str | Period | None = None,
+        *,
+        tz: str | None = None,
+        format: str = "csv",
+    ) -> int:
+        """Write every ledger row of the period to ``target`` as it is read; return how many.
+
+        ``"csv"`` writes a header and one line per row; ``"jsonl"`` one JSON
+        object per line. Amounts are decimal strings in the row's currency,
+        times ISO 8601 in UTC. Nothing is held in memory but the row being
+        written, so a million rows stream as well as ten.
+
+        Raises:
+            ValidationError: A malformed period, time zone or format.
+
+        Examples:
+            >>> import io
+            >>> import orderkit as ok
+            >>> out = io.StringIO()
+            >>> ok.Shop.open().reports.export_ledger(out, "2026-10")
+            0
+            >>> out.getvalue().split(",")[:3]
+            ['booked_at', 'order_number', 'order_id']
+        """
+        if format not in ("csv", "jsonl"):
+            raise ValidationError("format", format, "give 'csv' or 'jsonl'")
+        if not hasattr(target, "write"):
+            raise ValidationError("target", target, "give a text file or stream to write to")
+        rows = self.ledger(period, tz=tz)
+        return write_ledger(rows, target, format)
 
     # -- helpers -----------------------------------------------------------------
 

@@ -10,7 +10,8 @@ import csv
 import html
 import importlib
 import io
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -19,8 +20,9 @@ import attrs
 
 from orderkit.core.money import Money
 from orderkit.errors import ConfigurationError, ValidationError
+from orderkit.reports.ledger import SaleRow
 
-__all__ = ["Column", "ReportTable"]
+__all__ = ["LEDGER_FIELDS", "Column", "ReportTable", "write_ledger"]
 
 Cell = Money | Decimal | int | str | date | datetime | None
 
@@ -166,6 +168,49 @@ class ReportTable:
             {name: [_plain(cell) for cell in self.column(name)] for name in self.names}
         )
 
+    def plot(self, y: str = "net_sales", *, x: str | None = None, ax: Any = None) -> Any:
+        """Draw column ``y`` against ``x`` (the first column) with matplotlib; return the axes.
+
+        Time buckets (dates) are drawn as lines, anything else as bars. A
+        table with a ``currency`` column gets one series per currency:
+        amounts in different currencies are never drawn as one series.
+        Install the ``plot`` extra (``pip install 'orderkit[plot]'``).
+
+        Raises:
+            ConfigurationError: matplotlib is not installed.
+            ValidationError: ``x`` or ``y`` is no column of the table.
+        """
+        try:
+            pyplot = importlib.import_module("matplotlib.pyplot")
+        except ImportError:
+            raise ConfigurationError(
+                "plot", "matplotlib", "install it: pip install 'orderkit[plot]'"
+            ) from None
+        x = self.names[0] if x is None else x
+        xs, ys = self.column(x), self.column(y)
+        groups = self.column("currency") if "currency" in self.names else [""] * len(xs)
+        if ax is None:
+            _, ax = pyplot.subplots()
+        series: dict[str, tuple[list[Any], list[float]]] = {}
+        for label, value, group in zip(xs, ys, groups, strict=True):
+            if value is None:
+                continue
+            points = series.setdefault(str(group or ""), ([], []))
+            points[0].append(label if isinstance(label, date | datetime) else str(label))
+            points[1].append(float(_plain(value)))  # type: ignore[arg-type]
+        timeline = any(isinstance(label, date | datetime) for label in xs)
+        for group, (labels, values) in series.items():
+            if timeline:
+                ax.plot(labels, values, label=group or None)
+            else:
+                ax.bar([f"{name} {group}".strip() for name in labels], values, label=group or None)
+        ax.set_title(self.title)
+        ax.set_xlabel(self.columns[self.names.index(x)].label)
+        ax.set_ylabel(self.columns[self.names.index(y)].label)
+        if any(series):
+            ax.legend()
+        return ax
+
     def render(self, locale: str = "en_US", *, limit: int | None = None) -> str:
         """The table as aligned plain text, values formatted for ``locale``."""
         rows = self.rows if limit is None else self.rows[:limit]
@@ -217,3 +262,49 @@ class ReportTable:
 
     def __str__(self) -> str:
         return self.render()
+
+
+LEDGER_FIELDS = (
+    "booked_at",
+    "order_number",
+    "order_id",
+    "kind",
+    "sku",
+    "units",
+    "amount",
+    "currency",
+    "channel",
+    "customer_id",
+    "ship_country",
+    "bill_country",
+    "seller",
+)
+"""The fields of a ledger export, in their column order."""
+
+
+def _ledger_value(row: SaleRow, name: str) -> object:
+    if name == "amount":
+        return str(row.money.amount)
+    if name == "booked_at":
+        return row.booked_at.isoformat()
+    if name == "kind":
+        return row.kind.value
+    return getattr(row, name)
+
+
+def write_ledger(rows: Iterable[SaleRow], target: IO[str], fmt: str = "csv") -> int:
+    """Write ledger rows to ``target`` one at a time, as CSV or JSON lines; return how many."""
+    count = 0
+    if fmt == "jsonl":
+        for row in rows:
+            record = {name: _ledger_value(row, name) for name in LEDGER_FIELDS}
+            record["attributes"] = dict(row.attributes)
+            target.write(json.dumps(record) + "\n")
+            count += 1
+        return count
+    writer = csv.writer(target, lineterminator="\n")
+    writer.writerow(LEDGER_FIELDS)
+    for row in rows:
+        writer.writerow([_ledger_value(row, name) for name in LEDGER_FIELDS])
+        count += 1
+    return count
