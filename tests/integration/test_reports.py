@@ -225,6 +225,9 @@ def test_top_n_ranks_by_any_measure_with_filters_and_a_comparison(
     assert compared.column("change") == [Decimal("-0.6250")]
     last_year = shop.reports.top("category", period="2026-11", compare="last_year")
     assert last_year.column("net_sales_before") == [None]
+    shop.orders.place("ana@example.com", [("CAP", 1)], attributes={"Landing-Page": "/caps"})
+    pages = shop.reports.breakdown("Attribute:Landing-Page", period="2026-Q4", currency="EUR")
+    assert "/caps" in pages.column("attribute:Landing-Page")
 
 
 def test_every_engine_gives_the_same_figures(shop: ok.Shop, clock: ok.ManualClock) -> None:

@@ -117,10 +117,20 @@ _FIGURE_COLUMNS = (
 )
 
 
+def _dimension_name(dimension: str) -> str:
+    """The dimension as reports name it (``Billing-Country`` is ``billing_country``).
+
+    An attribute's own name (``attribute:Landing-Page``) is kept as it is spelled.
+    """
+    prefix, colon, rest = dimension.strip().partition(":")
+    prefix = prefix.lower().replace("-", "_")
+    return f"{prefix}:{rest}" if colon else prefix
+
+
 def _grouping(dimension: object) -> str:
     if not isinstance(dimension, str):
         raise ValidationError("dimension", dimension, f"give one of {sorted(DIMENSIONS)}")
-    name = dimension.strip().lower().replace("-", "_")
+    name = _dimension_name(dimension)
     if name.startswith((ATTRIBUTE, PRODUCT_ATTRIBUTE)) and name.split(":", 1)[1]:
         return name
     if name not in DIMENSIONS:
@@ -295,7 +305,7 @@ class ReportService:
         """
         grouping = _grouping(dimension)
         measure = _measure(by)
-        name = dimension.strip().lower().replace("-", "_")
+        name = _dimension_name(dimension)
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
             raise ValidationError("n", n, "must be a whole number of rows, 1 or more")
         query = self._query(grouping, period, tz, filters)
