@@ -281,16 +281,16 @@ class HandWrittenShop:
         ledger_rows = [("", "order", 1, 0)] + [
             (sku, "sale", quantity, int(prices[sku][1] * quantity * 100)) for sku, quantity in lines
         ]
-        values = ", ".join(
-            "(?, ?, ?, ?, ?, ?, 'EUR', ?, 'web', ?, 'DE', 'DE', NULL, '{}', ?)" for _ in ledger_rows
-        )
+        row = "(?, ?, ?, ?, ?, ?, 'EUR', ?, ?, 'web', ?, 'DE', 'DE', NULL, '{}', ?)"
+        values = ", ".join(row for _ in ledger_rows)
         params: list[Any] = []
         for sku, kind, units, amount in ledger_rows:
-            params += [order_id, number, sku, kind, units, amount, booked, customer, order_id]
+            params += [order_id, number, sku, kind, units, amount]
+            params += [booked, booked, customer, order_id]
         self.run(
             "INSERT INTO sales_ledger (order_id, order_number, sku, kind, units, amount_minor, "
-            "currency, booked_at, channel, customer_id, ship_country, bill_country, seller, "
-            f"attributes, batch) VALUES {values}",
+            "currency, booked_at, placed_at, channel, customer_id, ship_country, bill_country, "
+            f"seller, attributes, batch) VALUES {values}",
             params,
         )
         self._commit()

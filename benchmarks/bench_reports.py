@@ -79,6 +79,7 @@ def _bookings(lines: int, seed: int = 1) -> Iterator[list[SaleRow]]:
             "order_number": number,
             "currency": "EUR",
             "booked_at": at,
+            "placed_at": at,
             "channel": rng.choice(CHANNELS),
             "customer_id": f"C{rng.randint(1, 50_000):06d}",
             "ship_country": rng.choice(COUNTRIES),

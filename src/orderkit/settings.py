@@ -23,6 +23,7 @@ from orderkit.lifecycle.workflow import Authorize
 from orderkit.payments.gateway import PaymentGateway
 from orderkit.payments.refunds import CreditNoteIssuer
 from orderkit.payments.verification import VerificationPipeline
+from orderkit.reports.exchange import ExchangeRates
 from orderkit.reports.periods import time_zone
 from orderkit.returns.policy import ReturnPolicy
 
@@ -133,6 +134,10 @@ class ShopSettings:
         allow_overpayment: Let payments take more than an order's open
             balance (tips, weight-priced lines) unless a call says otherwise;
             off by default, so an order is never charged beyond its total.
+        exchange_rates: Where reports take exchange rates to convert into one
+            currency (``in_currency=``), such as
+            :func:`~orderkit.reports.exchange.ecb_rates` of the ECB's reference
+            rates; without it reports keep currencies apart.
         time_zone: The IANA time zone the shop's days are counted in
             (``"Europe/Berlin"``): reports bucket days, weeks and months in it.
             ``"UTC"`` by default.
@@ -177,6 +182,9 @@ class ShopSettings:
     credit_notes: CreditNoteIssuer | None = None
     allow_overpayment: bool = attrs.field(default=False, validator=_boolean)
     time_zone: str = attrs.field(default="UTC", validator=_time_zone)
+    exchange_rates: ExchangeRates | None = attrs.field(
+        default=None, validator=_must_have("rate", "ExchangeRates")
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.ids is not None and self.seed is not None:

@@ -174,7 +174,10 @@ class Shop:
         self.customers = CustomerService(context)
         self.events = EventService(context)
         self.reports = ReportService(
-            context, time_zone=settings.time_zone, perfect_orders=self._perfect_orders
+            context,
+            time_zone=settings.time_zone,
+            perfect_orders=self._perfect_orders,
+            exchange_rates=settings.exchange_rates,
         )
         self.inventory = InventoryService(context, channel_buffers=settings.channel_buffers)
         self.reservations = ReservationService(context, routing=settings.routing)

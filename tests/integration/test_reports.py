@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def clock() -> ok.ManualClock:
     return ok.ManualClock(START)
 
 
-def open_shop(url: str | None, clock: ok.ManualClock) -> ok.Shop:
+def open_shop(url: str | None, clock: ok.ManualClock, **settings: Any) -> ok.Shop:
     """A Berlin shop selling in euros and dollars, with costs for some products."""
     carrier = FlatRateCarrier(clock, price=eur("4.50"), countries=["DE", "FR"], code="post")
     opened = ok.Shop.open(
@@ -43,6 +44,7 @@ def open_shop(url: str | None, clock: ok.ManualClock) -> ok.Shop:
         carriers=[carrier],
         return_policy=ReturnPolicy(auto_approve_below=eur("500.00")),
         time_zone="Europe/Berlin",
+        **settings,
     )
     opened.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
     opened.catalog.add_many(
@@ -421,3 +423,51 @@ def test_the_ledger_streams_out_as_csv_or_json_lines(shop: ok.Shop, clock: ok.Ma
     assert records[0]["attributes"] == {"campaign": "autumn"}
     with pytest.raises(ValidationError):
         shop.reports.export_ledger(out, format="xlsx")
+
+
+# The ECB's reference rates as it publishes them (eurofxref-hist.csv): units per euro,
+# newest first, a trailing comma, N/A for currencies without a rate that day.
+ECB_CSV = """Date,USD,JPY,BGN,CYP,CZK,DKK,EEK,GBP,HUF,LTL,LVL,
+2026-11-02,1.1000,165.10,1.9558,N/A,24.310,7.4601,N/A,0.84500,386.10,N/A,N/A,
+2026-10-30,1.0800,164.02,1.9558,N/A,24.336,7.4598,N/A,0.84260,385.45,N/A,N/A,
+2026-10-29,1.0790,163.50,1.9558,N/A,24.301,7.4600,N/A,0.84100,384.90,N/A,N/A,
+"""
+
+
+def test_reports_convert_into_one_currency_at_the_rate_of_each_orders_day(
+    store_url: str | None, clock: ok.ManualClock
+) -> None:
+    from orderkit.reports.exchange import ecb_rates
+
+    rates = ecb_rates(ECB_CSV)
+    with open_shop(store_url, clock, exchange_rates=rates) as shop:
+        shop.orders.place("ana@example.com", [("TEE", 1)])  # 20.00 EUR on Friday 30 October
+        us = shop.orders.place("bo@example.com", [("US-TEE", 1)])  # 25.00 USD, same day
+        clock.advance(timedelta(days=3))  # Monday 2 November: a new rate
+        shop.orders.cancel(us.number)  # taken back at the rate of the order's day
+        shop.orders.place("bo@example.com", [("US-TEE", 2)])  # 50.00 USD at 1.1000
+        october = shop.reports.sales("2026-10", in_currency="EUR")
+        assert list(october) == ["EUR"]
+        assert october["EUR"].net_sales == eur("43.15")  # 20.00 + 25.00 / 1.08 = 23.148...
+        assert october["EUR"].orders == 2
+        november = shop.reports.sales("2026-11", in_currency="EUR")["EUR"]
+        assert november.cancellations == eur("23.15")  # at 30 October's rate, not 2 November's
+        assert november.gross_sales == eur("45.45")  # 50.00 / 1.10
+        for engine in ("auto", "python"):
+            assert shop.reports.sales("2026-Q4", in_currency="EUR", engine=engine) == (
+                shop.reports.sales("2026-Q4", in_currency="EUR")
+            )
+        brands = shop.reports.top("brand", period="2026-Q4", in_currency="USD")
+        assert brands.column("brand") == ["Acme"]  # euros and dollars in one row
+        assert brands.column("currency") == ["USD"]
+        days = shop.reports.breakdown("day", period="2026-W44", in_currency="EUR")
+        assert set(days.column("currency")) == {"EUR"}
+    with (
+        open_shop(None, ok.ManualClock(clock.now())) as plain,
+        pytest.raises(ValidationError) as raised,
+    ):
+        plain.reports.sales(in_currency="EUR")
+    assert raised.value.field == "in_currency"
+    assert rates.rate("GBP", "USD", date(2026, 10, 31)) == Decimal("1.0800") / Decimal("0.84260")
+    with pytest.raises(ValidationError):
+        rates.rate("USD", "EUR", date(2026, 10, 1))  # before the first rate

@@ -63,8 +63,12 @@ PRODUCT_GROUPS = frozenset({"sku", "brand", "category"})
 GOODS_KINDS = (SaleKind.SALE, SaleKind.CANCELLATION, SaleKind.RETURN)
 """The kinds whose units move goods: their sum is the units kept."""
 
-GroupValue = str | int | None
-"""What identifies a group: a SKU, a country, an order number, a quarter hour..."""
+GroupValue = str | int | None | tuple[str | int | None, int]
+"""What identifies a group: a SKU, a country, an order number, a local day...
+
+With :attr:`SalesQuery.by_placed_day`, a pair of that and the day the order
+was placed (days since the epoch, UTC).
+"""
 
 
 def _values(value: object) -> frozenset[str] | None:
@@ -91,6 +95,8 @@ class SalesQuery:
         offsets: The offsets in seconds: ``offsets[0]`` before
             ``changes[0]``, ``offsets[i]`` from ``changes[i - 1]`` on; one
             offset (UTC's 0 by default) when nothing changes.
+        by_placed_day: Also group by the UTC day the order was placed, so
+            amounts can be converted at that day's exchange rate.
         channels, ship_countries, bill_countries, sellers, currencies,
         customers, skus: Keep only rows with one of these values (``None``:
             any). Filtering by SKU leaves out the rows of whole orders.
@@ -101,6 +107,7 @@ class SalesQuery:
     group: str | None = None
     changes: tuple[int, ...] = ()
     offsets: tuple[int, ...] = (0,)
+    by_placed_day: bool = False
     channels: frozenset[str] | None = attrs.field(default=None, converter=_values)
     ship_countries: frozenset[str] | None = attrs.field(default=None, converter=_values)
     bill_countries: frozenset[str] | None = attrs.field(default=None, converter=_values)
@@ -272,6 +279,14 @@ def sum_rows(
     filters = tuple(query.filters.items())
     goods_only = query.goods_only
     group_of = _grouping(query, products)
+    if query.by_placed_day:
+        plain = group_of
+
+        def group_of(row: SaleRow) -> GroupValue:
+            value = plain(row)
+            assert not isinstance(value, tuple)
+            return (value, int(row.placed_at.timestamp()) // 86_400)
+
     order_kind, sale_kind = SaleKind.ORDER, SaleKind.SALE
     totals: SalesTotals = {}
     orders: dict[tuple[GroupValue, str], set[str]] = {}

@@ -91,6 +91,8 @@ class SaleRow:
         amount: The change in the currency's minor unit.
         currency: The order's currency.
         booked_at: When it happened, in UTC, to the second.
+        placed_at: When the order was placed, in UTC, to the second (the
+            date amounts are converted at into another currency).
         channel: The order's sales channel.
         customer_id: The customer's id.
         ship_country: The ship-to country (ISO 3166 alpha-2).
@@ -108,6 +110,7 @@ class SaleRow:
     amount: int
     currency: str
     booked_at: datetime
+    placed_at: datetime
     channel: str
     customer_id: str
     ship_country: str
@@ -215,7 +218,8 @@ def rows_for_change(
         batch: An id shared by the rows of this booking.
     """
     after = position_of(order)
-    moment = booked_second(order.placed_at if before is None else at)
+    placed = booked_second(order.placed_at)
+    moment = placed if before is None else booked_second(at)
     previous = before or {}
     bill_to = order.bill_to or order.ship_to
     attributes = dict(order.attributes)  # one copy shared by the rows: they never change it
@@ -235,6 +239,7 @@ def rows_for_change(
                 amount=amount - was_amount,
                 currency=order.currency,
                 booked_at=moment,
+                placed_at=placed,
                 channel=order.channel,
                 customer_id=order.customer_id,
                 ship_country=order.ship_to.country,

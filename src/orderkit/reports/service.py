@@ -12,6 +12,7 @@ import attrs
 from orderkit.core.access import reads
 from orderkit.core.checks import require_aware, require_locale, require_text
 from orderkit.core.context import ServiceContext
+from orderkit.core.currencies import validate_currency
 from orderkit.core.money import Money
 from orderkit.errors import ValidationError
 from orderkit.reports.aggregation import (
@@ -30,6 +31,7 @@ from orderkit.reports.aggregation import (
 from orderkit.reports.analytics_service import AnalyticsService, PerfectOrders
 from orderkit.reports.customers import CustomerRates
 from orderkit.reports.dashboard import DashboardData, render_dashboard
+from orderkit.reports.exchange import ExchangeRates, convert_totals
 from orderkit.reports.figures import SalesFigures, ratio
 from orderkit.reports.forecast import DemandForecast
 from orderkit.reports.inventory_health import InventoryHealth
@@ -179,6 +181,7 @@ class ReportService:
         time_zone: The IANA time zone reports bucket days in.
         perfect_orders: Works out perfect-order flags (the shop passes its
             returns service's); without it the perfect-order rate is ``None``.
+        exchange_rates: Where ``in_currency=`` conversions take their rates.
     """
 
     def __init__(
@@ -187,9 +190,11 @@ class ReportService:
         *,
         time_zone: str = "UTC",
         perfect_orders: PerfectOrders | None = None,
+        exchange_rates: ExchangeRates | None = None,
     ) -> None:
         self._context = context
         self._zone = _zone(time_zone)
+        self._rates = exchange_rates
         self._analytics = AnalyticsService(context, perfect_orders)
 
     # -- the old summary ---------------------------------------------------------
@@ -210,6 +215,7 @@ class ReportService:
         *,
         tz: str | None = None,
         engine: str = "auto",
+        in_currency: str | None = None,
         **filters: Any,
     ) -> dict[str, SalesFigures]:
         """The sales figures of a period, by currency.
@@ -220,6 +226,9 @@ class ReportService:
                 :class:`~orderkit.reports.periods.Period`; ``None`` for all time.
             tz: The time zone of the period's days; the shop's by default.
             engine: ``"auto"`` (the store's own, else Python) or ``"python"``.
+            in_currency: Convert every amount into this currency at the rate
+                of the day its order was placed, then add them up (one row
+                instead of one per currency); needs the shop's exchange rates.
             **filters: ``channel``, ``country``, ``billing_country``,
                 ``seller``, ``currency``, ``customer``, ``product``: a value or
                 a list of values.
@@ -233,7 +242,7 @@ class ReportService:
             {}
         """
         query = self._query(None, period, tz, filters)
-        totals = self._totals(query, engine)
+        totals = self._totals(query, engine, in_currency)
         return {
             currency: SalesFigures.of(sums, currency, costed=query.goods_only)
             for (_, currency), sums in sorted(totals.items(), key=lambda item: item[0][1])
@@ -247,6 +256,7 @@ class ReportService:
         *,
         tz: str | None = None,
         engine: str = "auto",
+        in_currency: str | None = None,
         **filters: Any,
     ) -> ReportTable:
         """:meth:`sales` as a table: one row of headline figures per currency.
@@ -256,7 +266,7 @@ class ReportService:
             >>> ok.Shop.open().reports.sales_table("2026-10").title
             'Sales, 2026-10'
         """
-        figures = self.sales(period, tz=tz, engine=engine, **filters)
+        figures = self.sales(period, tz=tz, engine=engine, in_currency=in_currency, **filters)
         columns = (
             Column("currency", "Currency"),
             *(Column(name, name.replace("_", " ").capitalize()) for name in _HEADLINE),
@@ -280,6 +290,7 @@ class ReportService:
         compare: str | None = None,
         tz: str | None = None,
         engine: str = "auto",
+        in_currency: str | None = None,
         **filters: Any,
     ) -> ReportTable:
         """Sales figures per product, customer, country, day... of a period.
@@ -298,6 +309,7 @@ class ReportService:
                 ``by`` in that period and the change.
             tz: The time zone; the shop's by default.
             engine: ``"auto"`` or ``"python"``.
+            in_currency: As for :meth:`sales`.
             **filters: As for :meth:`sales`.
 
         Raises:
@@ -315,18 +327,23 @@ class ReportService:
             raise ValidationError("period", None, f"a breakdown by {name} needs a period")
         if compare is not None and chosen is None:
             raise ValidationError("compare", compare, "a comparison needs a period")
-        current = self._grouped(name, query, chosen, zone, engine, set())
+        converting = (engine, in_currency)
+        current = self._grouped(name, query, chosen, zone, converting, set())
         if name in TIME_BUCKETS and not current and not query.currencies:
             # A period without a sale shows its buckets in every currency the shop sold in.
-            known = {currency for _, currency in self._totals(SalesQuery(), engine)}
-            current = self._grouped(name, query, chosen, zone, engine, known)
+            known = (
+                {in_currency}
+                if in_currency is not None
+                else {currency for _, currency in self._totals(SalesQuery(), engine)}
+            )
+            current = self._grouped(name, query, chosen, zone, converting, known)
         before: dict[tuple[GroupValue | date | datetime, str], GroupSums] | None = None
         if compare is not None and chosen is not None:
             other = chosen.compared(compare)
             start, end = other.bounds(zone)
             earlier = attrs.evolve(query, start=start, end=end)
             seen = {currency for _, currency in current}
-            before = self._grouped(name, earlier, other, zone, engine, seen)
+            before = self._grouped(name, earlier, other, zone, converting, seen)
         rows = self._rank(name, current, measure, n, query.goods_only)
         return self._table(name, rows, measure, before, chosen, compare, zone, query.goods_only)
 
@@ -342,6 +359,7 @@ class ReportService:
         compare: str | None = None,
         tz: str | None = None,
         engine: str = "auto",
+        in_currency: str | None = None,
         **filters: Any,
     ) -> ReportTable:
         """The top ``n`` of a dimension by ``by``: :meth:`breakdown` with ``n`` rows.
@@ -359,6 +377,7 @@ class ReportService:
             compare=compare,
             tz=tz,
             engine=engine,
+            in_currency=in_currency,
             **filters,
         )
 
@@ -615,15 +634,32 @@ class ReportService:
             given[names[name]] = frozenset(values)
         return SalesQuery(start=start, end=end, group=grouping, **given)
 
-    def _totals(self, query: SalesQuery, engine: str) -> SalesTotals:
+    def _totals(
+        self, query: SalesQuery, engine: str, in_currency: str | None = None
+    ) -> SalesTotals:
+        """Sum the query with the engine asked for; converted into ``in_currency`` if given."""
         if engine not in ("auto", "python"):
             raise ValidationError("engine", engine, "give 'auto' or 'python'")
+        rates = self._rates
+        if in_currency is not None:
+            in_currency = validate_currency(in_currency)
+            if rates is None:
+                raise ValidationError(
+                    "in_currency",
+                    in_currency,
+                    "the shop has no exchange rates: ShopSettings(exchange_rates=...)",
+                )
+            query = attrs.evolve(query, by_placed_day=True)
         with self._context.store.unit_of_work(readonly=True) as uow:
             ledger = uow.sales
             if engine == "auto" and isinstance(ledger, SalesAggregation):
-                return ledger.aggregate(query)
-            products = product_facts(uow.products.list()) if query.goods_only else {}
-            return sum_rows(ledger.rows(query.start, query.end), query, products)
+                totals = ledger.aggregate(query)
+            else:
+                products = product_facts(uow.products.list()) if query.goods_only else {}
+                totals = sum_rows(ledger.rows(query.start, query.end), query, products)
+        if in_currency is None or rates is None:
+            return totals
+        return convert_totals(totals, rates, in_currency)
 
     def _grouped(
         self,
@@ -631,18 +667,19 @@ class ReportService:
         query: SalesQuery,
         period: Period | None,
         zone: ZoneInfo,
-        engine: str,
+        converting: tuple[str, str | None],
         currencies: set[str],
     ) -> dict[tuple[Any, str], GroupSums]:
         """Sums per group; time buckets folded locally, every bucket of each currency shown."""
         if name in TIME_BUCKETS and query.start is not None and query.end is not None:
             changes, offsets = zone_offsets(zone, query.start, query.end)
             query = attrs.evolve(query, changes=changes, offsets=offsets)
-        totals = self._totals(query, engine)
+        totals = self._totals(query, *converting)
         if name not in TIME_BUCKETS:
             return dict(totals)
         folded: dict[tuple[Any, str], GroupSums] = {}
         for (local, currency), sums in totals.items():
+            assert not isinstance(local, tuple)
             key = (bucket_of(int(local or 0), name), currency)
             _merge(folded.setdefault(key, GroupSums()), sums)
         currencies = currencies | {currency for _, currency in folded}

@@ -34,6 +34,7 @@ def _row(order: str, sku: str, kind: SaleKind, units: int, amount: int, **facts:
         "amount": amount,
         "currency": "EUR",
         "booked_at": T0,
+        "placed_at": T0,
         "channel": "web",
         "customer_id": "C1",
         "ship_country": "DE",
@@ -79,6 +80,7 @@ def sample_sale_rows() -> list[list[SaleRow]]:
                 ship_country="US",
                 bill_country="CA",
                 booked_at=later + timedelta(minutes=20),
+                placed_at=later + timedelta(minutes=20),
             ),
             _row(
                 "O3",
@@ -90,6 +92,7 @@ def sample_sale_rows() -> list[list[SaleRow]]:
                 ship_country="US",
                 bill_country="CA",
                 booked_at=later + timedelta(minutes=20),
+                placed_at=later + timedelta(minutes=20),
             ),
         ],
     ]
@@ -128,6 +131,8 @@ _QUERIES = (
     SalesQuery(group="seller", skus=["MUG"]),
     SalesQuery(group="bill_country", currencies=["USD"]),
     SalesQuery(group="order", customers=["C1", "C2"], ship_countries=["DE"]),
+    SalesQuery(by_placed_day=True),
+    SalesQuery(group="brand", by_placed_day=True),
 )
 
 

@@ -79,6 +79,7 @@ class RecordSales:
 def _record(row: SaleRow) -> Record:
     return {
         "n": row.order_number,
+        "p": _epoch(row.placed_at),
         "u": row.units,
         "a": row.amount,
         "c": row.currency,
@@ -101,6 +102,7 @@ def _row(key: Key, record: Record) -> SaleRow:
         amount=int(record["a"]),
         currency=str(record["c"]),
         booked_at=datetime.fromtimestamp(int(key[1]), UTC),
+        placed_at=datetime.fromtimestamp(int(record["p"]), UTC),
         channel=str(record["channel"]),
         customer_id=str(record["customer"]),
         ship_country=str(record["ship"]),

@@ -21,6 +21,7 @@ from orderkit.reports.aggregation import (
     PRODUCT_ATTRIBUTE,
     TIME_GROUPS,
     GroupSums,
+    GroupValue,
     SalesQuery,
     SalesTotals,
 )
@@ -36,7 +37,7 @@ from orderkit.reports.ledger import (
 __all__ = ["SqlSalesLedger", "book_existing_orders"]
 
 _COLUMNS = (
-    "order_id, order_number, sku, kind, units, amount_minor, currency, booked_at, "
+    "order_id, order_number, sku, kind, units, amount_minor, currency, booked_at, placed_at, "
     "channel, customer_id, ship_country, bill_country, seller, attributes, batch"
 )
 _FIELDS = (
@@ -48,6 +49,7 @@ _FIELDS = (
     "amount",
     "currency",
     "booked_at",
+    "placed_at",
     "channel",
     "customer_id",
     "ship_country",
@@ -122,6 +124,7 @@ class SqlSalesLedger(SqlRepository):
                     row.amount,
                     row.currency,
                     _epoch(row.booked_at),
+                    _epoch(row.placed_at),
                     row.channel,
                     row.customer_id,
                     row.ship_country,
@@ -163,13 +166,14 @@ class SqlSalesLedger(SqlRepository):
                 amount=int(row[5]),
                 currency=row[6],
                 booked_at=datetime.fromtimestamp(int(row[7]), UTC),
-                channel=row[8],
-                customer_id=row[9],
-                ship_country=row[10],
-                bill_country=row[11],
-                seller=row[12],
-                attributes=decode(row[13]),
-                batch=row[14],
+                placed_at=datetime.fromtimestamp(int(row[8]), UTC),
+                channel=row[9],
+                customer_id=row[10],
+                ship_country=row[11],
+                bill_country=row[12],
+                seller=row[13],
+                attributes=decode(row[14]),
+                batch=row[15],
             )
 
     @staticmethod
@@ -242,14 +246,28 @@ class SqlSalesLedger(SqlRepository):
                 "OR p.cost_currency <> l.currency) THEN l.units ELSE 0 END) "
                 "FROM sales_ledger l LEFT JOIN products p ON p.sku = l.sku"
             )
-        sql = f"{select}{condition} GROUP BY " + ("1, 2" if group is None else "1, 2, 3")
+        if query.by_placed_day:
+            # The order's day, last: ", day" after the other columns and groups.
+            select = select.replace(
+                " FROM sales_ledger l", ", l.placed_at / 86400 FROM sales_ledger l", 1
+            )
+        keys = 2 if group is None else 3
+        columns = ", ".join(str(n) for n in range(1, keys + 1))
+        if query.by_placed_day:
+            columns += f", {keys + 6}"
+        sql = f"{select}{condition} GROUP BY {columns}"
         totals: SalesTotals = {}
         numeric = group == "order" or group in TIME_GROUPS
         for found in self._session.rows(sql, params):
             if group is None:
                 found = (None, *found)
-            value, currency, kind_text, units, amount, orders, cost, uncosted = found
-            key = (int(value) if numeric else value, currency)
+            value, currency, kind_text, units, amount, orders, cost, uncosted = found[:8]
+            if numeric:
+                value = int(value)
+            key: tuple[GroupValue, str] = (
+                (value, int(found[8])) if query.by_placed_day else value,
+                currency,
+            )
             sums = totals.get(key)
             if sums is None:
                 sums = totals[key] = GroupSums()
@@ -275,7 +293,8 @@ class SqlSalesLedger(SqlRepository):
                 "SELECT sku, cost_minor, cost_currency FROM products WHERE cost_minor IS NOT NULL"
             )
         }
-        for (sku, currency), sums in totals.items():
+        for (group, currency), sums in totals.items():
+            sku = group[0] if isinstance(group, tuple) else group
             units = sum(sums.unit(kind) for kind in GOODS_KINDS)
             known = costs.get(str(sku))
             if known is not None and known[1] == currency:

@@ -1,7 +1,8 @@
 -- The sales ledger: one row per change of an order's sales (a line sold, a
 -- discount, a return, shipping, tax, a refund...), appended in the unit of
--- work that changes the order and never updated. booked_at is whole seconds
--- since the Unix epoch, so every dialect buckets time with integer division.
+-- work that changes the order and never updated. booked_at (and the order's
+-- placed_at) are whole seconds since the Unix epoch, so every dialect buckets
+-- time with integer division.
 -- Existing orders are booked by the data step of this migration.
 
 CREATE TABLE sales_ledger (
@@ -14,6 +15,7 @@ CREATE TABLE sales_ledger (
     amount_minor {bigint} NOT NULL,
     currency {text} NOT NULL,
     booked_at {bigint} NOT NULL,
+    placed_at {bigint} NOT NULL,
     channel {text} NOT NULL,
     customer_id {text} NOT NULL,
     ship_country {text} NOT NULL,
