@@ -21,7 +21,7 @@ from orderkit.core.money import Money
 from orderkit.reports.figures import SalesFigures
 from orderkit.reports.inventory_health import InventoryHealth
 from orderkit.reports.operations import OperationsKpis
-from orderkit.reports.table import ReportTable
+from orderkit.reports.table import ReportTable, cell_shown, cell_text
 
 __all__ = ["DashboardData", "render_dashboard"]
 
@@ -87,33 +87,11 @@ def _esc(value: object) -> str:
     return html.escape(str(value))
 
 
-def _plain(value: object) -> str:
-    if isinstance(value, Money):
-        return str(value.amount)
-    if value is None:
-        return ""
-    return str(value)
-
-
-def _shown(value: object, locale: str) -> str:
-    from babel.numbers import format_decimal, format_percent
-
-    if value is None:
-        return "-"
-    if isinstance(value, Money):
-        return value.format(locale)
-    if isinstance(value, Decimal):
-        return format_percent(value, "#,##0.0%", locale=locale)
-    if isinstance(value, int):
-        return format_decimal(value, locale=locale)
-    return str(value)
-
-
 def _card(label: str, kpi: str, value: object, locale: str) -> str:
     return (
         f'<div class="card"><div class="label">{_esc(label)}</div>'
-        f'<div class="value" data-kpi="{_esc(kpi)}" data-value="{_esc(_plain(value))}">'
-        f"{_esc(_shown(value, locale))}</div></div>"
+        f'<div class="value" data-kpi="{_esc(kpi)}" data-value="{_esc(cell_text(value))}">'
+        f"{_esc(cell_shown(value, locale))}</div></div>"
     )
 
 
@@ -179,7 +157,7 @@ def _table(table: ReportTable, columns: Sequence[str], kpi: str, locale: str) ->
             cells.append(
                 f'<td class="{"num" if numeric else "text"}" '
                 f'data-kpi="{_esc(kpi)}.{number}.{_esc(name)}" '
-                f'data-value="{_esc(_plain(value))}">{_esc(_shown(value, locale))}</td>'
+                f'data-value="{_esc(cell_text(value))}">{_esc(cell_shown(value, locale))}</td>'
             )
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

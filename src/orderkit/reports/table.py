@@ -22,7 +22,7 @@ from orderkit.core.money import Money
 from orderkit.errors import ConfigurationError, ValidationError
 from orderkit.reports.ledger import SaleRow
 
-__all__ = ["LEDGER_FIELDS", "Column", "ReportTable", "write_ledger"]
+__all__ = ["LEDGER_FIELDS", "Column", "ReportTable", "cell_shown", "cell_text", "write_ledger"]
 
 Cell = Money | Decimal | int | str | date | datetime | None
 
@@ -47,8 +47,8 @@ def _plain(value: Cell) -> object:
     return value
 
 
-def _text(value: Cell) -> str:
-    """The value as CSV writes it: plain, locale-free, full precision."""
+def cell_text(value: object) -> str:
+    """A cell as CSV (and ``data-value``) writes it: plain, locale-free, full precision."""
     if value is None:
         return ""
     if isinstance(value, Money):
@@ -58,8 +58,8 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
-def _shown(value: Cell, locale: str) -> str:
-    """The value as a person reads it in ``locale``."""
+def cell_shown(value: object, locale: str) -> str:
+    """A cell as a person reads it in ``locale``: money, numbers and dates; rates in percent."""
     from babel.dates import format_date, format_datetime
     from babel.numbers import format_decimal, format_percent
 
@@ -77,7 +77,7 @@ def _shown(value: Cell, locale: str) -> str:
         return format_datetime(value, "yyyy-MM-dd HH:mm", locale=locale)
     if isinstance(value, date):
         return format_date(value, "medium", locale=locale)
-    return value
+    return str(value)
 
 
 @attrs.frozen(slots=True)
@@ -144,7 +144,7 @@ class ReportTable:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.names)
         for row in self.rows:
-            writer.writerow([_text(cell) for cell in row])
+            writer.writerow([cell_text(cell) for cell in row])
         return buffer.getvalue() if isinstance(buffer, io.StringIO) and target is None else None
 
     def to_dataframe(self, library: str = "pandas") -> Any:
@@ -214,7 +214,7 @@ class ReportTable:
     def render(self, locale: str = "en_US", *, limit: int | None = None) -> str:
         """The table as aligned plain text, values formatted for ``locale``."""
         rows = self.rows if limit is None else self.rows[:limit]
-        cells = [[_shown(cell, locale) for cell in row] for row in rows]
+        cells = [[cell_shown(cell, locale) for cell in row] for row in rows]
         headings = [column.label for column in self.columns]
         widths = [
             max([len(heading)] + [len(row[i]) for row in cells])
@@ -246,7 +246,7 @@ class ReportTable:
         for row in self.rows:
             cells = "".join(
                 f'<td class="{"num" if isinstance(cell, Money | Decimal | int) else "text"}">'
-                f"{html.escape(_shown(cell, locale))}</td>"
+                f"{html.escape(cell_shown(cell, locale))}</td>"
                 for cell in row
             )
             body.append(f"<tr>{cells}</tr>")
