@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from orderkit.reports.service import DIMENSIONS, MEASURES
+from orderkit.reports.breakdowns import DIMENSIONS, MEASURES
 from orderkit.reports.table import ReportTable
 from orderkit.shop import Shop
 

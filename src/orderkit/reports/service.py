@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 import attrs
@@ -16,11 +15,6 @@ from orderkit.core.currencies import validate_currency
 from orderkit.core.money import Money
 from orderkit.errors import ValidationError
 from orderkit.reports.aggregation import (
-    ATTRIBUTE,
-    GOODS_KINDS,
-    LOCAL_DAY,
-    LOCAL_HOUR,
-    PRODUCT_ATTRIBUTE,
     GroupSums,
     GroupValue,
     SalesQuery,
@@ -29,16 +23,26 @@ from orderkit.reports.aggregation import (
     sum_rows,
 )
 from orderkit.reports.analytics_service import AnalyticsService, PerfectOrders
+from orderkit.reports.breakdowns import (
+    DIMENSIONS,
+    HEADLINE,
+    MEASURES,
+    breakdown_table,
+    dimension_name,
+    grouping_of,
+    measure_named,
+    merge_sums,
+    rank_groups,
+)
 from orderkit.reports.customers import CustomerRates
 from orderkit.reports.dashboard import DashboardData, render_dashboard
 from orderkit.reports.exchange import ExchangeRates, convert_totals
-from orderkit.reports.figures import SalesFigures, ratio
+from orderkit.reports.figures import SalesFigures
 from orderkit.reports.forecast import DemandForecast
 from orderkit.reports.inventory_health import InventoryHealth
-from orderkit.reports.ledger import SaleKind, SaleRow
+from orderkit.reports.ledger import SaleRow
 from orderkit.reports.operations import OperationsKpis
 from orderkit.reports.periods import (
-    HOURLY,
     TIME_BUCKETS,
     Period,
     bucket_of,
@@ -48,125 +52,12 @@ from orderkit.reports.periods import (
 )
 from orderkit.reports.ports import ReportsUnitOfWork, SalesAggregation
 from orderkit.reports.summary import SalesSummary, summarise_sales
-from orderkit.reports.table import Cell, Column, ReportTable, write_ledger
+from orderkit.reports.table import Column, ReportTable, write_ledger
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
 __all__ = ["DIMENSIONS", "MEASURES", "ReportService"]
-
-DIMENSIONS: Mapping[str, str] = {
-    "product": "sku",
-    "brand": "brand",
-    "category": "category",
-    "customer": "customer",
-    "order": "order",
-    "country": "ship_country",
-    "billing_country": "bill_country",
-    "channel": "channel",
-    "seller": "seller",
-    "currency": "currency",
-    "landing_page": ATTRIBUTE + "landing_page",
-    "referrer": ATTRIBUTE + "referrer",
-    "campaign": ATTRIBUTE + "campaign",
-    **{bucket: LOCAL_HOUR if bucket in HOURLY else LOCAL_DAY for bucket in TIME_BUCKETS},
-}
-"""What a breakdown can be by, and the grouping each stands for.
-
-Besides these: ``attribute:<name>`` (any order attribute) and
-``product:<name>`` (any product attribute).
-"""
-
-MEASURES = (
-    "net_sales",
-    "gross_sales",
-    "total_sales",
-    "discounts",
-    "returns",
-    "units",
-    "orders",
-    "average_order_value",
-    "margin",
-)
-"""What a breakdown can rank by."""
-
-_HEADLINE = (
-    "orders",
-    "gross_sales",
-    "discounts",
-    "returns",
-    "net_sales",
-    "shipping",
-    "taxes",
-    "total_sales",
-    "refunds",
-    "units",
-    "average_order_value",
-)
-"""The figures of :meth:`ReportService.sales_table`, in its column order."""
-
-_FIGURE_COLUMNS = (
-    Column("orders", "Orders"),
-    Column("units", "Units"),
-    Column("gross_sales", "Gross sales"),
-    Column("discounts", "Discounts"),
-    Column("returns", "Returns"),
-    Column("net_sales", "Net sales"),
-    Column("shipping", "Shipping"),
-    Column("taxes", "Taxes"),
-    Column("total_sales", "Total sales"),
-    Column("average_order_value", "Average order value"),
-)
-
-
-def _dimension_name(dimension: str) -> str:
-    """The dimension as reports name it (``Billing-Country`` is ``billing_country``).
-
-    An attribute's own name (``attribute:Landing-Page``) is kept as it is spelled.
-    """
-    prefix, colon, rest = dimension.strip().partition(":")
-    prefix = prefix.lower().replace("-", "_")
-    return f"{prefix}:{rest}" if colon else prefix
-
-
-def _grouping(dimension: object) -> str:
-    if not isinstance(dimension, str):
-        raise ValidationError("dimension", dimension, f"give one of {sorted(DIMENSIONS)}")
-    name = _dimension_name(dimension)
-    if name.startswith((ATTRIBUTE, PRODUCT_ATTRIBUTE)) and name.split(":", 1)[1]:
-        return name
-    if name not in DIMENSIONS:
-        raise ValidationError(
-            "dimension",
-            dimension,
-            f"give one of {sorted(DIMENSIONS)}, attribute:<name> or product:<name>",
-        )
-    return DIMENSIONS[name]
-
-
-def _measure(by: object) -> str:
-    name = by.strip().lower().replace("-", "_") if isinstance(by, str) else by
-    if name not in MEASURES:
-        raise ValidationError("by", by, f"give one of {list(MEASURES)}")
-    return str(name)
-
-
-def _merge(into: GroupSums, other: GroupSums) -> None:
-    for kind, units in other.units.items():
-        into.add(kind, units, 0)
-    for kind, amount in other.amounts.items():
-        into.add(kind, 0, amount)
-    into.orders += other.orders
-    into.cost += other.cost
-    into.uncosted_units += other.uncosted_units
-
-
-def _sort_value(value: Money | Decimal | int | None) -> Decimal:
-    if value is None:
-        return Decimal("-Infinity")
-    if isinstance(value, Money):
-        return value.amount
-    return Decimal(value)
 
 
 class ReportService:
@@ -269,10 +160,10 @@ class ReportService:
         figures = self.sales(period, tz=tz, engine=engine, in_currency=in_currency, **filters)
         columns = (
             Column("currency", "Currency"),
-            *(Column(name, name.replace("_", " ").capitalize()) for name in _HEADLINE),
+            *(Column(name, name.replace("_", " ").capitalize()) for name in HEADLINE),
         )
         rows = tuple(
-            (currency, *(figure.measure(name) for name in _HEADLINE))
+            (currency, *(figure.measure(name) for name in HEADLINE))
             for currency, figure in figures.items()
         )
         shown = Period.parse(period) if period is not None else "all time"
@@ -315,9 +206,9 @@ class ReportService:
         Raises:
             ValidationError: A malformed argument, named in the error.
         """
-        grouping = _grouping(dimension)
-        measure = _measure(by)
-        name = _dimension_name(dimension)
+        grouping = grouping_of(dimension)
+        measure = measure_named(by)
+        name = dimension_name(dimension)
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
             raise ValidationError("n", n, "must be a whole number of rows, 1 or more")
         query = self._query(grouping, period, tz, filters)
@@ -344,8 +235,8 @@ class ReportService:
             earlier = attrs.evolve(query, start=start, end=end)
             seen = {currency for _, currency in current}
             before = self._grouped(name, earlier, other, zone, converting, seen)
-        rows = self._rank(name, current, measure, n, query.goods_only)
-        return self._table(name, rows, measure, before, chosen, compare, zone, query.goods_only)
+        rows = rank_groups(name, current, measure, n, query.goods_only)
+        return breakdown_table(name, rows, measure, before, chosen, compare, zone, query.goods_only)
 
     @reads("reports.read")
     def top(
@@ -681,7 +572,7 @@ class ReportService:
         for (local, currency), sums in totals.items():
             assert not isinstance(local, tuple)
             key = (bucket_of(int(local or 0), name), currency)
-            _merge(folded.setdefault(key, GroupSums()), sums)
+            merge_sums(folded.setdefault(key, GroupSums()), sums)
         currencies = currencies | {currency for _, currency in folded}
         currencies |= set(query.currencies or ())
         assert period is not None
@@ -689,161 +580,6 @@ class ReportService:
             for currency in currencies:
                 folded.setdefault((bucket, currency), GroupSums())
         return folded
-
-    @staticmethod
-    def _rank(
-        name: str,
-        groups: dict[tuple[Any, str], GroupSums],
-        measure: str,
-        n: int | None,
-        costed: bool,
-    ) -> list[tuple[Any, str, GroupSums]]:
-        """Rows ranked by ``measure`` per currency (time buckets in time order), ``n`` each."""
-        by_currency: dict[str, list[tuple[Any, str, GroupSums]]] = {}
-        for (value, currency), sums in groups.items():
-            by_currency.setdefault(currency, []).append((value, currency, sums))
-        ranked: list[tuple[Any, str, GroupSums]] = []
-        for currency in sorted(by_currency):
-            rows = by_currency[currency]
-            if name in TIME_BUCKETS:
-                rows.sort(key=lambda row: _time_order(row[0]))
-            else:
-                rows.sort(key=lambda row: (-_raw_measure(row[2], measure, costed), str(row[0])))
-            ranked.extend(rows if n is None else rows[:n])
-        return ranked
-
-    def _table(
-        self,
-        name: str,
-        rows: list[tuple[Any, str, GroupSums]],
-        measure: str,
-        before: dict[tuple[Any, str], GroupSums] | None,
-        period: Period | None,
-        compare: str | None,
-        zone: ZoneInfo,
-        goods: bool,
-    ) -> ReportTable:
-        columns = [
-            Column(name, name.replace("_", " ").capitalize()),
-            Column("currency", "Currency"),
-        ]
-        columns.extend(_FIGURE_COLUMNS)
-        if goods:
-            columns.append(Column("margin", "Margin"))
-        if before is not None:
-            columns.extend(
-                [
-                    Column(f"{measure}_before", f"{measure.replace('_', ' ').capitalize()} before"),
-                    Column("change", "Change"),
-                ]
-            )
-        # Time buckets are compared by position: the third day with the third day before.
-        earlier: dict[str, list[GroupSums]] = {}
-        if before is not None and name in TIME_BUCKETS:
-            for (_, currency), sums in sorted(
-                before.items(), key=lambda item: _time_order(item[0][0])
-            ):
-                earlier.setdefault(currency, []).append(sums)
-        positions: dict[str, int] = {}
-        table_rows: list[tuple[Cell, ...]] = []
-        for value, currency, sums in rows:
-            figure = SalesFigures.of(sums, currency, costed=goods)
-            cells: list[Cell] = [
-                value,
-                currency,
-                figure.orders,
-                figure.units,
-                figure.gross_sales,
-                figure.discounts,
-                figure.returns,
-                figure.net_sales,
-                figure.shipping,
-                figure.taxes,
-                figure.total_sales,
-                figure.average_order_value,
-            ]
-            if goods:
-                cells.append(figure.margin)
-            if before is not None:
-                if name in TIME_BUCKETS:
-                    index = positions.get(currency, 0)
-                    positions[currency] = index + 1
-                    same = earlier.get(currency, [])
-                    previous = same[index] if index < len(same) else None
-                else:
-                    previous = before.get((value, currency))
-                was = (
-                    None
-                    if previous is None
-                    else SalesFigures.of(previous, currency, costed=goods).measure(measure)
-                )
-                cells.append(was)
-                cells.append(_change(figure.measure(measure), was))
-            table_rows.append(tuple(cells))
-        title = f"Sales by {name.replace('_', ' ')} ranked by {measure.replace('_', ' ')}"
-        if name in TIME_BUCKETS:
-            title = f"Sales by {name.replace('_', ' ')}"
-        if period is not None:
-            title += f", {period}"
-        notes = [f"Days in {zone.key}."]
-        if compare is not None and period is not None:
-            notes.append(f"Compared with {period.compared(compare)}.")
-        return ReportTable(title, tuple(columns), tuple(table_rows), tuple(notes))
-
-
-def _raw_measure(sums: GroupSums, measure: str, costed: bool) -> Decimal:
-    """``measure`` of a group in minor units, as :class:`SalesFigures` defines it, for ranking.
-
-    Groups without a value (an average without orders, a margin without a
-    cost) rank last.
-    """
-    amount = sums.amount
-    net = (
-        amount(SaleKind.SALE)
-        + amount(SaleKind.DISCOUNT)
-        + amount(SaleKind.RETURN)
-        + amount(SaleKind.CANCELLATION)
-    )
-    value: int | Decimal
-    if measure == "net_sales":
-        value = net
-    elif measure == "gross_sales":
-        value = amount(SaleKind.SALE)
-    elif measure == "total_sales":
-        value = net + amount(SaleKind.SHIPPING) + amount(SaleKind.TAX)
-    elif measure == "discounts":
-        value = -amount(SaleKind.DISCOUNT)
-    elif measure == "returns":
-        value = -amount(SaleKind.RETURN) - amount(SaleKind.CANCELLATION)
-    elif measure == "units":
-        value = sum(sums.unit(kind) for kind in GOODS_KINDS)
-    elif measure == "orders":
-        value = sums.orders
-    elif measure == "average_order_value":
-        if not sums.orders:
-            return Decimal("-Infinity")
-        value = Decimal(net) / sums.orders
-    else:  # margin
-        if not costed or sums.uncosted_units:
-            return Decimal("-Infinity")
-        value = net - sums.cost
-    return Decimal(value)
-
-
-def _change(now: Money | Decimal | int | None, was: Money | Decimal | int | None) -> Decimal | None:
-    if now is None or was is None:
-        return None
-    now_value, was_value = _sort_value(now), _sort_value(was)
-    return ratio(now_value - was_value, was_value)
-
-
-def _time_order(value: object) -> tuple[int, str]:
-    weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    if isinstance(value, str) and value in weekdays:
-        return (weekdays.index(value), "")
-    if isinstance(value, int):
-        return (value, "")
-    return (0, str(value))
 
 
 def _zone(name: object) -> ZoneInfo:
