@@ -5,9 +5,17 @@
   taxes, total sales and the averages, defined once.
 - :mod:`~orderkit.reports.aggregation`: what a report asks an engine to sum,
   and the pure-Python engine; the SQL stores sum in the database.
+- :mod:`~orderkit.reports.booking`: the store wrapper that books the ledger.
 - :mod:`~orderkit.reports.periods`: periods and time buckets in a time zone.
-- :mod:`~orderkit.reports.table`: the table a report returns.
-- :mod:`~orderkit.reports.service`: ``shop.reports``.
+- :mod:`~orderkit.reports.breakdowns`: dimensions, measures, ranking.
+- :mod:`~orderkit.reports.table`: the table a report returns, and ledger exports.
+- :mod:`~orderkit.reports.exchange`: exchange rates and conversion.
+- :mod:`~orderkit.reports.operations`, :mod:`~orderkit.reports.inventory_health`,
+  :mod:`~orderkit.reports.customers`, :mod:`~orderkit.reports.forecast`: the
+  KPI, stock, customer and demand calculators.
+- :mod:`~orderkit.reports.dashboard`: the static HTML dashboard.
+- :mod:`~orderkit.reports.service` (``shop.reports``) and
+  :mod:`~orderkit.reports.analytics_service`: the use cases.
 """
 
 from orderkit.reports.aggregation import GroupSums, SalesQuery, SalesTotals, sum_rows
