@@ -148,9 +148,12 @@ def add_report_command(commands: Any) -> None:
         "ledger",
         help="every ledger row of the period",
         description="The sales ledger rows, streamed as CSV (also for "
-        "--format table) or JSON lines.",
+        "--format table) or JSON lines, or written to a Parquet file with --parquet.",
     )
     common(ledger)
+    ledger.add_argument(
+        "--parquet", type=Path, help="write a Parquet file here instead (the parquet extra)"
+    )
 
 
 def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
@@ -165,6 +168,12 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
             out.write(f"wrote {args.out}\n")
             return
         if args.report == "ledger":
+            if args.parquet is not None:
+                count = reports.export_ledger(
+                    args.parquet, args.period, tz=args.tz, format="parquet"
+                )
+                out.write(f"wrote {count} rows to {args.parquet}\n")
+                return
             fmt = "jsonl" if args.format == "json" else "csv"
             reports.export_ledger(out, args.period, tz=args.tz, format=fmt)
             return

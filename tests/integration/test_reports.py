@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -471,3 +472,34 @@ def test_reports_convert_into_one_currency_at_the_rate_of_each_orders_day(
     assert rates.rate("GBP", "USD", date(2026, 10, 31)) == Decimal("1.0800") / Decimal("0.84260")
     with pytest.raises(ValidationError):
         rates.rate("USD", "EUR", date(2026, 10, 1))  # before the first rate
+
+
+def test_the_ledger_and_any_table_write_parquet(
+    shop: ok.Shop, tmp_path: Path, store_url: str | None
+) -> None:
+    import pyarrow.parquet
+
+    shop.orders.place("ana@example.com", [("TEE", 2)], discount=eur("1.50"))
+    shop.orders.place("bo@example.com", [("US-TEE", 1)])
+    path = tmp_path / "ledger.parquet"
+    count = shop.reports.export_ledger(path, format="parquet")
+    rows = list(shop.reports.ledger())
+    assert count == len(rows)
+    stored = pyarrow.parquet.read_table(path).to_pylist()
+    assert [r["amount"] for r in stored] == [row.money.amount for row in rows]
+    assert [r["amount_minor"] for r in stored] == [row.amount for row in rows]
+    assert [r["booked_at"] for r in stored] == [row.booked_at for row in rows]
+    assert {r["kind"] for r in stored} >= {"order", "sale", "discount"}
+    top = shop.reports.top("product", period="2026-10")
+    top.to_parquet(tmp_path / "top.parquet")
+    assert pyarrow.parquet.read_table(tmp_path / "top.parquet").to_pylist() == top.to_records()
+    if store_url is not None:
+        from orderkit.cli import main
+
+        assert (
+            main(
+                ["report", "ledger", "--url", store_url, "--parquet", str(tmp_path / "cli.parquet")]
+            )
+            == 0
+        )
+        assert pyarrow.parquet.read_table(tmp_path / "cli.parquet").num_rows == count
