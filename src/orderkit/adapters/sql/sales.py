@@ -225,32 +225,23 @@ class SqlSalesLedger(SqlRepository):
         # Grouped by SKU, each group's units give its cost: the products are
         # read apart, without joining them to every row.
         per_sku = group == "sku"
-        select = f"SELECT {group_sql}, l.currency, l.kind, SUM(l.units), SUM(l.amount_minor), "
-        if group is None:
-            select = "SELECT l.currency, l.kind, SUM(l.units), SUM(l.amount_minor), "
-        if not goods_only:
-            select += "0, 0, 0 FROM sales_ledger l"
-            if query.by_product:
-                select += " LEFT JOIN products p ON p.sku = l.sku"
-        elif per_sku:
-            select += (
-                "COUNT(DISTINCT CASE WHEN l.kind = 'sale' THEN l.order_id END), 0, 0 "
-                "FROM sales_ledger l"
-            )
-        else:
-            select += (
+        counted = "0, 0, 0"
+        source = "sales_ledger l"
+        if goods_only:
+            counted = "COUNT(DISTINCT CASE WHEN l.kind = 'sale' THEN l.order_id END), 0, 0"
+        if goods_only and not per_sku:
+            counted = (
                 "COUNT(DISTINCT CASE WHEN l.kind = 'sale' THEN l.order_id END), "
                 f"SUM(CASE WHEN l.kind IN ({_GOODS}) AND p.cost_currency = l.currency "
                 "THEN l.units * p.cost_minor ELSE 0 END), "
                 f"SUM(CASE WHEN l.kind IN ({_GOODS}) AND (p.cost_minor IS NULL "
-                "OR p.cost_currency <> l.currency) THEN l.units ELSE 0 END) "
-                "FROM sales_ledger l LEFT JOIN products p ON p.sku = l.sku"
+                "OR p.cost_currency <> l.currency) THEN l.units ELSE 0 END)"
             )
-        if query.by_placed_day:
-            # The order's day, last: ", day" after the other columns and groups.
-            select = select.replace(
-                " FROM sales_ledger l", ", l.placed_at / 86400 FROM sales_ledger l", 1
-            )
+        if (goods_only and not per_sku) or query.by_product:
+            source += " LEFT JOIN products p ON p.sku = l.sku"
+        keyed = "l.currency, l.kind" if group is None else f"{group_sql}, l.currency, l.kind"
+        day = ", l.placed_at / 86400" if query.by_placed_day else ""  # the order's day, last
+        select = f"SELECT {keyed}, SUM(l.units), SUM(l.amount_minor), {counted}{day} FROM {source}"
         keys = 2 if group is None else 3
         columns = ", ".join(str(n) for n in range(1, keys + 1))
         if query.by_placed_day:
