@@ -14,7 +14,7 @@ SEED ?= 42
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,docs,postgres,fast,holidays,pandas,polars,plot,parquet]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs,postgres,fast,holidays,pandas,polars,plot,parquet,duckdb]'
 	touch $(STAMP)
 
 demo: $(STAMP)

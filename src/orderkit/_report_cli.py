@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import ExitStack
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
+from orderkit.adapters.duckdb import DuckDbLedger
 from orderkit.reports.breakdowns import DIMENSIONS, MEASURES
 from orderkit.reports.table import ReportTable
 from orderkit.shop import Shop
@@ -101,6 +103,20 @@ def add_report_command(commands: Any) -> None:
         )
         parser.add_argument("--locale", default="en_US", help="locale of a table (en_US)")
 
+    def engines(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--engine",
+            choices=("auto", "python", "duckdb"),
+            default="auto",
+            help="what sums the ledger: the store (auto), Python, or a DuckDB copy "
+            "(the duckdb extra)",
+        )
+        parser.add_argument(
+            "--duckdb-file",
+            type=Path,
+            help="keep the DuckDB copy in this file; each run copies only new rows",
+        )
+
     for name, text in (("top", "the top N of a dimension"), ("breakdown", "every row")):
         parser = kinds.add_parser(name, help=text, description=f"Sales figures: {text}.")
         parser.add_argument(
@@ -125,6 +141,7 @@ def add_report_command(commands: Any) -> None:
             help="add the change against this period",
         )
         common(parser)
+        engines(parser)
     sales = kinds.add_parser(
         "sales",
         help="the headline sales figures",
@@ -132,6 +149,7 @@ def add_report_command(commands: Any) -> None:
         "total sales and averages per currency.",
     )
     common(sales)
+    engines(sales)
     dashboard = kinds.add_parser(
         "dashboard",
         help="write a static HTML dashboard",
@@ -177,19 +195,25 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
             fmt = "jsonl" if args.format == "json" else "csv"
             reports.export_ledger(out, args.period, tz=args.tz, format=fmt)
             return
-        if args.report == "sales":
-            table = reports.sales_table(args.period, tz=args.tz, **filters)
-        else:
-            compare = None if args.compare is None else args.compare.replace("-", "_")
-            table = reports.breakdown(
-                args.dimension,
-                period=args.period,
-                by=args.by,
-                n=args.n,
-                compare=compare,
-                tz=args.tz,
-                **filters,
-            )
+        with ExitStack() as stack:
+            engine: str | DuckDbLedger = args.engine
+            if args.engine == "duckdb" or args.duckdb_file is not None:
+                database = ":memory:" if args.duckdb_file is None else args.duckdb_file
+                engine = stack.enter_context(DuckDbLedger.of_store(shop.store, database))
+            if args.report == "sales":
+                table = reports.sales_table(args.period, tz=args.tz, engine=engine, **filters)
+            else:
+                compare = None if args.compare is None else args.compare.replace("-", "_")
+                table = reports.breakdown(
+                    args.dimension,
+                    period=args.period,
+                    by=args.by,
+                    n=args.n,
+                    compare=compare,
+                    tz=args.tz,
+                    engine=engine,
+                    **filters,
+                )
         _write_table(table, args.format, args.locale, out)
 
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orderkit as ok
+from orderkit.adapters.duckdb import DuckDbLedger
 from orderkit.reports.ledger import SaleKind, position_of
 from tests.builders import BERLIN, PARIS
 from tests.postgres import fresh_schema
@@ -133,7 +134,7 @@ def build(shop: ok.Shop, clock: ok.ManualClock, steps: list[dict[str, object]]) 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 @settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=8), zone=st.sampled_from(ZONES))
-def test_the_database_sums_every_report_as_python_does(
+def test_the_database_and_duckdb_sum_every_report_as_python_does(
     kind: str,
     tmp_path: Path,
     request: pytest.FixtureRequest,
@@ -154,12 +155,17 @@ def test_the_database_sums_every_report_as_python_does(
                 units, amount = booked.get((row.kind, row.sku), (0, 0))
                 booked[(row.kind, row.sku)] = (units + row.units, amount + row.amount)
             assert {k: v for k, v in booked.items() if v != (0, 0)} == position_of(order)
+        duck = DuckDbLedger.of_store(shop.store)
         for period in ("2026-Q4", "2026-10", "2026-W40"):
-            assert shop.reports.sales(period, engine="python") == shop.reports.sales(period)
+            python_sales = shop.reports.sales(period, engine="python")
+            assert python_sales == shop.reports.sales(period)
+            assert python_sales == shop.reports.sales(period, engine=duck)
             for dimension in DIMENSIONS:
                 python = shop.reports.breakdown(dimension, period=period, engine="python")
                 pushed = shop.reports.breakdown(dimension, period=period)
-                assert python.rows == pushed.rows, (dimension, period)
+                ducked = shop.reports.breakdown(dimension, period=period, engine=duck)
+                assert python.rows == pushed.rows == ducked.rows, (dimension, period)
+        duck.close()
         euro = shop.reports.breakdown("day", period="2026-10", currency="EUR", compare="previous")
         assert (
             euro.rows

@@ -106,7 +106,7 @@ class ReportService:
         period: str | Period | None = None,
         *,
         tz: str | None = None,
-        engine: str = "auto",
+        engine: str | SalesAggregation = "auto",
         in_currency: str | None = None,
         **filters: Any,
     ) -> dict[str, SalesFigures]:
@@ -117,7 +117,9 @@ class ReportService:
                 ``"2026-Q4"``, ``"2026"``, ``"2026-10-01/2026-10-15"`` or a
                 :class:`~orderkit.reports.periods.Period`; ``None`` for all time.
             tz: The time zone of the period's days; the shop's by default.
-            engine: ``"auto"`` (the store's own, else Python) or ``"python"``.
+            engine: ``"auto"`` (the store's own, else Python), ``"python"``,
+                or an engine object such as a
+                :class:`~orderkit.adapters.duckdb.DuckDbLedger`.
             in_currency: Convert every amount into this currency at the rate
                 of the day its order was placed, then add them up (one row
                 instead of one per currency); needs the shop's exchange rates.
@@ -147,7 +149,7 @@ class ReportService:
         period: str | Period | None = None,
         *,
         tz: str | None = None,
-        engine: str = "auto",
+        engine: str | SalesAggregation = "auto",
         in_currency: str | None = None,
         **filters: Any,
     ) -> ReportTable:
@@ -181,7 +183,7 @@ class ReportService:
         n: int | None = None,
         compare: str | None = None,
         tz: str | None = None,
-        engine: str = "auto",
+        engine: str | SalesAggregation = "auto",
         in_currency: str | None = None,
         **filters: Any,
     ) -> ReportTable:
@@ -200,7 +202,7 @@ class ReportService:
             compare: ``"previous"`` or ``"last_year"``: add the value of
                 ``by`` in that period and the change.
             tz: The time zone; the shop's by default.
-            engine: ``"auto"`` or ``"python"``.
+            engine: ``"auto"``, ``"python"`` or an engine object (as for :meth:`sales`).
             in_currency: As for :meth:`sales`.
             **filters: As for :meth:`sales`.
 
@@ -250,7 +252,7 @@ class ReportService:
         period: str | Period | None = None,
         compare: str | None = None,
         tz: str | None = None,
-        engine: str = "auto",
+        engine: str | SalesAggregation = "auto",
         in_currency: str | None = None,
         **filters: Any,
     ) -> ReportTable:
@@ -532,11 +534,13 @@ class ReportService:
         return SalesQuery(start=start, end=end, group=grouping, **given)
 
     def _totals(
-        self, query: SalesQuery, engine: str, in_currency: str | None = None
+        self, query: SalesQuery, engine: str | SalesAggregation, in_currency: str | None = None
     ) -> SalesTotals:
         """Sum the query with the engine asked for; converted into ``in_currency`` if given."""
-        if engine not in ("auto", "python"):
-            raise ValidationError("engine", engine, "give 'auto' or 'python'")
+        if not isinstance(engine, SalesAggregation) and engine not in ("auto", "python"):
+            raise ValidationError(
+                "engine", engine, "give 'auto', 'python' or an engine with aggregate(query)"
+            )
         rates = self._rates
         if in_currency is not None:
             in_currency = validate_currency(in_currency)
@@ -547,16 +551,22 @@ class ReportService:
                     "the shop has no exchange rates: ShopSettings(exchange_rates=...)",
                 )
             query = attrs.evolve(query, by_placed_day=True)
-        with self._context.store.unit_of_work(readonly=True) as uow:
-            ledger = uow.sales
-            if engine == "auto" and isinstance(ledger, SalesAggregation):
-                totals = ledger.aggregate(query)
-            else:
-                products = product_facts(uow.products.list()) if query.goods_only else {}
-                totals = sum_rows(ledger.rows(query.start, query.end), query, products)
+        if isinstance(engine, SalesAggregation):
+            totals = engine.aggregate(query)
+        else:
+            totals = self._store_totals(query, engine)
         if in_currency is None or rates is None:
             return totals
         return convert_totals(totals, rates, in_currency)
+
+    def _store_totals(self, query: SalesQuery, engine: str) -> SalesTotals:
+        """Sum the query in the store: with its own engine if it has one (``auto``), else Python."""
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            ledger = uow.sales
+            if engine == "auto" and isinstance(ledger, SalesAggregation):
+                return ledger.aggregate(query)
+            products = product_facts(uow.products.list()) if query.goods_only else {}
+            return sum_rows(ledger.rows(query.start, query.end), query, products)
 
     def _grouped(
         self,
@@ -564,7 +574,7 @@ class ReportService:
         query: SalesQuery,
         period: Period | None,
         zone: ZoneInfo,
-        converting: tuple[str, str | None],
+        converting: tuple[str | SalesAggregation, str | None],
         currencies: set[str],
     ) -> dict[tuple[Any, str], GroupSums]:
         """Sums per group; time buckets folded locally, every bucket of each currency shown."""

@@ -11,22 +11,18 @@ import attrs
 import cattrs
 
 from orderkit.adapters.sql.base import SqlRepository
+from orderkit.adapters.sql.sales_select import (
+    LedgerDialect,
+    add_sku_costs,
+    fold_totals,
+    sales_select,
+)
 from orderkit.adapters.sql.session import SqlSession
 from orderkit.catalog.products import Product
 from orderkit.core.money import Money
 from orderkit.lifecycle.order import Order
-from orderkit.reports.aggregation import (
-    ATTRIBUTE,
-    GOODS_KINDS,
-    PRODUCT_ATTRIBUTE,
-    TIME_GROUPS,
-    GroupSums,
-    GroupValue,
-    SalesQuery,
-    SalesTotals,
-)
+from orderkit.reports.aggregation import SalesQuery, SalesTotals
 from orderkit.reports.ledger import (
-    ORDER_LEVEL,
     Position,
     SaleKind,
     SaleRow,
@@ -69,33 +65,8 @@ def _insert(count: int) -> str:
     return f"INSERT INTO sales_ledger ({_COLUMNS}) VALUES {values}"
 
 
-_ROW_GROUPS = {
-    "order": "l.order_number",
-    "customer": "l.customer_id",
-    "ship_country": "l.ship_country",
-    "bill_country": "l.bill_country",
-    "channel": "l.channel",
-    "seller": "l.seller",
-    "currency": "l.currency",
-    "sku": "l.sku",
-    "brand": "p.brand",
-    "category": "p.category",
-}
-
-_FILTER_COLUMNS = {
-    "channel": "l.channel",
-    "ship_country": "l.ship_country",
-    "bill_country": "l.bill_country",
-    "seller": "l.seller",
-    "currency": "l.currency",
-    "customer_id": "l.customer_id",
-    "sku": "l.sku",
-}
-
 _CHUNK = 60
 """Rows per ``INSERT``: 900 parameters, under SQLite's oldest limit (999)."""
-
-_GOODS = ", ".join(f"'{kind.value}'" for kind in GOODS_KINDS)
 
 
 def _epoch(moment: datetime) -> int:
@@ -176,6 +147,29 @@ class SqlSalesLedger(SqlRepository):
                 batch=row[15],
             )
 
+    def numbered_rows(self, after: int, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows numbered after ``after``, as stored, in batches of ``size``, in number order.
+
+        Each is ``(number, *columns)`` with ``booked_at`` and ``placed_at`` in
+        seconds since the epoch and the attributes as JSON text: what a copy
+        of the ledger elsewhere (the DuckDB engine) reads, without building
+        :class:`SaleRow` objects.
+        """
+        cursor = self._session.execute(
+            f"SELECT id, {_COLUMNS.replace('attributes', 'CAST(attributes AS TEXT)')} "
+            "FROM sales_ledger WHERE id > :after ORDER BY id",
+            {"after": after},
+        )
+        while batch := cursor.fetchmany(size):
+            yield batch
+
+    def count_through(self, last: int) -> int:
+        """How many rows are numbered ``last`` or lower."""
+        found = self._session.one(
+            "SELECT COUNT(*) FROM sales_ledger WHERE id <= :last", {"last": last}
+        )
+        return int(found[0])
+
     @staticmethod
     def _period(start: datetime | None, end: datetime | None) -> tuple[str, dict[str, Any]]:
         clauses, params = [], {}
@@ -200,113 +194,18 @@ class SqlSalesLedger(SqlRepository):
 
     def aggregate(self, query: SalesQuery) -> SalesTotals:
         """Sum the rows ``query`` selects with one ``GROUP BY`` in the database."""
-        group = query.group
-        where, params = self._period(query.start, query.end)
-        clauses = [where[len(" WHERE ") :]] if where else []
-        if group is None:
-            group_sql = "l.currency"  # grouped by currency alone: no constant column to sort
-        elif group.startswith(ATTRIBUTE):
-            group_sql = self._json_text("l.attributes", "", params, group[len(ATTRIBUTE) :])
-        elif group.startswith(PRODUCT_ATTRIBUTE):
-            name = group[len(PRODUCT_ATTRIBUTE) :]
-            group_sql = self._json_text("p.document", "attributes", params, name)
-        elif group in TIME_GROUPS:
-            group_sql = _local_time(query, params) + f" / {TIME_GROUPS[group]}"
-        else:
-            group_sql = _ROW_GROUPS[group]
-        goods_only = query.goods_only
-        if goods_only:
-            clauses.append(f"l.sku <> '{ORDER_LEVEL}'")
-        for index, (name, values) in enumerate(sorted(query.filters.items())):
-            names = [f"f{index}_{n}" for n in range(len(values))]
-            params.update(zip(names, sorted(values), strict=True))
-            clauses.append(f"{_FILTER_COLUMNS[name]} IN ({', '.join(':' + n for n in names)})")
-        condition = " WHERE " + " AND ".join(clauses) if clauses else ""
-        # Grouped by SKU, each group's units give its cost: the products are
-        # read apart, without joining them to every row.
-        per_sku = group == "sku"
-        counted = "0, 0, 0"
-        source = "sales_ledger l"
-        if goods_only:
-            counted = "COUNT(DISTINCT CASE WHEN l.kind = 'sale' THEN l.order_id END), 0, 0"
-        if goods_only and not per_sku:
-            counted = (
-                "COUNT(DISTINCT CASE WHEN l.kind = 'sale' THEN l.order_id END), "
-                f"SUM(CASE WHEN l.kind IN ({_GOODS}) AND p.cost_currency = l.currency "
-                "THEN l.units * p.cost_minor ELSE 0 END), "
-                f"SUM(CASE WHEN l.kind IN ({_GOODS}) AND (p.cost_minor IS NULL "
-                "OR p.cost_currency <> l.currency) THEN l.units ELSE 0 END)"
-            )
-        if (goods_only and not per_sku) or query.by_product:
-            source += " LEFT JOIN products p ON p.sku = l.sku"
-        keyed = "l.currency, l.kind" if group is None else f"{group_sql}, l.currency, l.kind"
-        day = ", l.placed_at / 86400" if query.by_placed_day else ""  # the order's day, last
-        select = f"SELECT {keyed}, SUM(l.units), SUM(l.amount_minor), {counted}{day} FROM {source}"
-        keys = 2 if group is None else 3
-        columns = ", ".join(str(n) for n in range(1, keys + 1))
-        if query.by_placed_day:
-            columns += f", {keys + 6}"
-        sql = f"{select}{condition} GROUP BY {columns}"
-        totals: SalesTotals = {}
-        numeric = group == "order" or group in TIME_GROUPS
-        for found in self._session.rows(sql, params):
-            if group is None:
-                found = (None, *found)
-            value, currency, kind_text, units, amount, orders, cost, uncosted = found[:8]
-            if numeric:
-                value = int(value)
-            key: tuple[GroupValue, str] = (
-                (value, int(found[8])) if query.by_placed_day else value,
-                currency,
-            )
-            sums = totals.get(key)
-            if sums is None:
-                sums = totals[key] = GroupSums()
-            kind = SaleKind(kind_text)
-            sums.add(kind, int(units), int(amount))
-            if not goods_only:
-                if kind is SaleKind.ORDER:
-                    sums.orders += int(units)
-                continue
-            if kind is SaleKind.SALE:
-                sums.orders = int(orders)
-            sums.cost += int(cost)
-            sums.uncosted_units += int(uncosted)
-        if goods_only and per_sku:
-            self._cost_by_sku(totals)
+        sql, params = sales_select(query, LedgerDialect(" / ", self._json_text))
+        totals = fold_totals(self._session.rows(sql, params), query)
+        if query.goods_only and query.group == "sku":
+            costs = {
+                sku: (int(cost), currency)
+                for sku, cost, currency in self._session.rows(
+                    "SELECT sku, cost_minor, cost_currency FROM products "
+                    "WHERE cost_minor IS NOT NULL"
+                )
+            }
+            add_sku_costs(totals, costs)
         return totals
-
-    def _cost_by_sku(self, totals: SalesTotals) -> None:
-        """Each SKU group's cost of goods, from its units and the product's cost."""
-        costs = {
-            sku: (int(cost), currency)
-            for sku, cost, currency in self._session.rows(
-                "SELECT sku, cost_minor, cost_currency FROM products WHERE cost_minor IS NOT NULL"
-            )
-        }
-        for (group, currency), sums in totals.items():
-            sku = group[0] if isinstance(group, tuple) else group
-            units = sum(sums.unit(kind) for kind in GOODS_KINDS)
-            known = costs.get(str(sku))
-            if known is not None and known[1] == currency:
-                sums.cost += units * known[0]
-            else:
-                sums.uncosted_units += units
-
-
-def _local_time(query: SalesQuery, params: dict[str, Any]) -> str:
-    """``booked_at`` on the local wall clock: plus the offset in force at that instant."""
-    params["offset0"] = query.offsets[0]
-    if not query.changes:
-        return "(l.booked_at + :offset0)"
-    cases = []
-    for index, change in enumerate(query.changes):
-        params[f"change{index}"] = change
-        params[f"offset{index + 1}"] = query.offsets[index + 1]
-        offset = f":offset{index}"
-        cases.append(f"WHEN l.booked_at < :change{index} THEN {offset}")
-    last = f":offset{len(query.changes)}"
-    return f"(l.booked_at + CASE {' '.join(cases)} ELSE {last} END)"
 
 
 def _product_cost(product: Product) -> tuple[int | None, str | None]:

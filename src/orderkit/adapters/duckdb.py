@@ -1,0 +1,307 @@
+"""The DuckDB engine: a copy of the sales ledger in DuckDB, summed there (the ``duckdb`` extra).
+
+For analysts with millions of ledger rows. :class:`DuckDbLedger` copies the
+ledger and the products out of any store (or a ledger exported to Parquet)
+into a DuckDB database, keeps the copy current with :meth:`DuckDbLedger.refresh`,
+and answers reports with the same ``GROUP BY`` the SQL stores run
+(:mod:`orderkit.adapters.sql.sales_select`): pass it as a report's ``engine``.
+
+The copy is read, never written back: the store stays the ledger of record.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
+
+from orderkit.adapters.sql.sales_select import (
+    LedgerDialect,
+    add_sku_costs,
+    fold_totals,
+    sales_select,
+)
+from orderkit.catalog.ports import Product
+from orderkit.errors import ConfigurationError
+from orderkit.reports.aggregation import SalesQuery, SalesTotals
+from orderkit.reports.ledger import SaleRow
+from orderkit.storage import Store
+
+__all__ = ["DuckDbLedger"]
+
+_LEDGER_COLUMNS = (
+    ("id", "BIGINT"),
+    ("order_id", "VARCHAR"),
+    ("order_number", "BIGINT"),
+    ("sku", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("units", "BIGINT"),
+    ("amount_minor", "BIGINT"),
+    ("currency", "VARCHAR"),
+    ("booked_at", "BIGINT"),
+    ("placed_at", "BIGINT"),
+    ("channel", "VARCHAR"),
+    ("customer_id", "VARCHAR"),
+    ("ship_country", "VARCHAR"),
+    ("bill_country", "VARCHAR"),
+    ("seller", "VARCHAR"),
+    ("attributes", "VARCHAR"),
+    ("batch", "VARCHAR"),
+)
+_PRODUCT_COLUMNS = (
+    ("sku", "VARCHAR"),
+    ("brand", "VARCHAR"),
+    ("category", "VARCHAR"),
+    ("document", "VARCHAR"),
+    ("cost_minor", "BIGINT"),
+    ("cost_currency", "VARCHAR"),
+)
+_BATCH = 50_000
+
+
+@runtime_checkable
+class _NumberedLedger(Protocol):
+    """A ledger that numbers its rows (the SQL stores): copied a batch of new rows at a time."""
+
+    def numbered_rows(self, after: int, size: int = _BATCH) -> Iterator[list[tuple[Any, ...]]]: ...
+
+    def count_through(self, last: int) -> int: ...
+
+
+def _module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise ConfigurationError(
+            "engine", "duckdb", "install it: pip install 'orderkit[duckdb]'"
+        ) from None
+
+
+def _json_text(column: str, inside: str, params: dict[str, Any], name: str) -> str:
+    params["group_path"] = (
+        "$." + (f"{inside}." if inside else "") + '"' + name.replace('"', '\\"') + '"'
+    )
+    return f"json_extract_string({column}, $group_path)"
+
+
+_DIALECT = LedgerDialect(" // ", _json_text, "$")
+
+
+def _row_tuple(number: int, row: SaleRow) -> tuple[Any, ...]:
+    return (
+        number,
+        row.order_id,
+        row.order_number,
+        row.sku,
+        row.kind.value,
+        row.units,
+        row.amount,
+        row.currency,
+        int(row.booked_at.timestamp()),
+        int(row.placed_at.timestamp()),
+        row.channel,
+        row.customer_id,
+        row.ship_country,
+        row.bill_country,
+        row.seller,
+        json.dumps(dict(row.attributes)),
+        row.batch,
+    )
+
+
+def _product_tuple(product: Product) -> tuple[Any, ...]:
+    cost = product.cost
+    return (
+        product.sku,
+        product.brand,
+        product.category,
+        json.dumps({"attributes": dict(product.attributes)}),
+        None if cost is None else cost.minor_units,
+        None if cost is None else cost.currency,
+    )
+
+
+class DuckDbLedger:
+    """The sales ledger copied into DuckDB; a report engine (``engine=``) that sums it there.
+
+    Build one with :meth:`of_store` or :meth:`of_parquet`; it gives the same
+    totals as the store's own engine, to the cent. Use it as a context
+    manager, or :meth:`close` it.
+
+    Example::
+
+        ledger = DuckDbLedger.of_store(shop.store)
+        shop.reports.top("product", period="2026-10", engine=ledger)
+        ledger.refresh()  # after more orders: copies only the new rows
+    """
+
+    def __init__(self, database: str | Path = ":memory:") -> None:
+        """An empty copy in ``database``: a DuckDB file, or in memory by default.
+
+        Raises:
+            ConfigurationError: DuckDB or pyarrow is not installed.
+        """
+        self._duckdb = _module("duckdb")
+        self._pyarrow = _module("pyarrow")
+        self._connection = self._duckdb.connect(str(database))
+        self._store: Store | None = None
+        self._parquet: Path | None = None
+        self._products: tuple[Product, ...] = ()
+        for table, columns in (("sales_ledger", _LEDGER_COLUMNS), ("products", _PRODUCT_COLUMNS)):
+            listed = ", ".join(f"{name} {kind}" for name, kind in columns)
+            self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({listed})")
+
+    @classmethod
+    def of_store(cls, store: Store, database: str | Path = ":memory:") -> DuckDbLedger:
+        """A copy of ``store``'s ledger and products (any store; ``shop.store`` for a shop).
+
+        Raises:
+            ConfigurationError: DuckDB or pyarrow is not installed.
+        """
+        ledger = cls(database)
+        ledger._store = store
+        ledger.refresh()
+        return ledger
+
+    @classmethod
+    def of_parquet(
+        cls,
+        path: str | Path,
+        products: Iterable[Product] = (),
+        database: str | Path = ":memory:",
+    ) -> DuckDbLedger:
+        """A copy of a ledger exported to Parquet (``shop.reports.export_ledger``).
+
+        ``products`` give the brands, categories, attributes and costs that
+        product reports group and cost by; the export does not carry them.
+
+        Raises:
+            ConfigurationError: DuckDB or pyarrow is not installed, or there
+                is no file at ``path``.
+        """
+        found = Path(path)
+        if not found.is_file():
+            raise ConfigurationError("path", str(path), "no Parquet file there")
+        ledger = cls(database)
+        ledger._parquet = found
+        ledger._products = tuple(products)
+        ledger.refresh()
+        return ledger
+
+    @property
+    def connection(self) -> Any:
+        """The DuckDB connection, for queries of your own over ``sales_ledger`` and ``products``."""
+        return self._connection
+
+    def refresh(self) -> int:
+        """Bring the copy up to date with its source; return how many rows it copied.
+
+        From a SQL store only the rows added since the last refresh are
+        copied (all of them again if the store's ledger no longer starts with
+        the rows copied before). Any other store, or a Parquet file, is
+        copied whole again. Products are always copied again.
+        """
+        if self._parquet is not None:
+            self._replace_products(self._products)
+            return self._copy_parquet(self._parquet)
+        assert self._store is not None
+        with self._store.unit_of_work(readonly=True) as uow:
+            self._replace_products(uow.products.list())
+            ledger = uow.sales
+            if isinstance(ledger, _NumberedLedger):
+                return self._copy_numbered(ledger)
+            self._connection.execute("DELETE FROM sales_ledger")
+            numbered = (_row_tuple(n, row) for n, row in enumerate(ledger.rows(), start=1))
+            return self._insert_batches("sales_ledger", _LEDGER_COLUMNS, numbered)
+
+    def aggregate(self, query: SalesQuery) -> SalesTotals:
+        """Sum the rows ``query`` selects with one ``GROUP BY`` in DuckDB."""
+        sql, params = sales_select(query, _DIALECT)
+        totals = fold_totals(self._connection.execute(sql, params).fetchall(), query)
+        if query.goods_only and query.group == "sku":
+            found = self._connection.execute(
+                "SELECT sku, cost_minor, cost_currency FROM products WHERE cost_minor IS NOT NULL"
+            ).fetchall()
+            add_sku_costs(totals, {sku: (int(cost), currency) for sku, cost, currency in found})
+        return totals
+
+    def close(self) -> None:
+        """Close the DuckDB connection."""
+        self._connection.close()
+
+    def __enter__(self) -> DuckDbLedger:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        source = self._parquet or self._store
+        return f"DuckDbLedger({source!r})"
+
+    def _copy_numbered(self, ledger: _NumberedLedger) -> int:
+        [(last, count)] = self._connection.execute(
+            "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM sales_ledger"
+        ).fetchall()
+        if ledger.count_through(int(last)) != int(count):
+            # Rows numbered before the last copied one appeared (a transaction
+            # that committed late) or went away (another database): copy all.
+            self._connection.execute("DELETE FROM sales_ledger")
+            last = 0
+        copied = 0
+        for batch in ledger.numbered_rows(int(last)):
+            copied += self._insert_batches("sales_ledger", _LEDGER_COLUMNS, batch)
+        return copied
+
+    def _copy_parquet(self, path: Path) -> int:
+        self._connection.execute("DELETE FROM sales_ledger")
+        self._connection.execute(
+            "INSERT INTO sales_ledger SELECT row_number() OVER (), order_id, order_number, "
+            "sku, kind, units, amount_minor, currency, CAST(epoch(booked_at) AS BIGINT), "
+            "CAST(epoch(placed_at) AS BIGINT), channel, customer_id, ship_country, "
+            "bill_country, seller, attributes, '' FROM read_parquet($path)",
+            {"path": str(path)},
+        )
+        [(count,)] = self._connection.execute("SELECT COUNT(*) FROM sales_ledger").fetchall()
+        return int(count)
+
+    def _replace_products(self, products: Iterable[Product]) -> None:
+        self._connection.execute("DELETE FROM products")
+        self._insert_batches("products", _PRODUCT_COLUMNS, map(_product_tuple, products))
+
+    def _insert_batches(
+        self,
+        table: str,
+        columns: tuple[tuple[str, str], ...],
+        rows: Iterable[tuple[Any, ...]],
+    ) -> int:
+        """Insert ``rows`` through Arrow tables of at most :data:`_BATCH` rows; return how many."""
+        names = [name for name, _ in columns]
+        count = 0
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= _BATCH:
+                count += self._insert(table, names, batch)
+                batch = []
+        if batch:
+            count += self._insert(table, names, batch)
+        return count
+
+    def _insert(self, table: str, names: list[str], batch: list[tuple[Any, ...]]) -> int:
+        arrays = dict(zip(names, map(list, zip(*batch, strict=True)), strict=True))
+        arrow = self._pyarrow.table(arrays)
+        self._connection.register("incoming", arrow)
+        try:
+            self._connection.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+        finally:
+            self._connection.unregister("incoming")
+        return len(batch)
