@@ -284,21 +284,29 @@ class DuckDbLedger:
         rows: Iterable[tuple[Any, ...]],
     ) -> int:
         """Insert ``rows`` through Arrow tables of at most :data:`_BATCH` rows; return how many."""
-        names = [name for name, _ in columns]
+        arrow = self._pyarrow
+        kinds = {"BIGINT": arrow.int64(), "VARCHAR": arrow.string()}
+        types = [(name, kinds[kind]) for name, kind in columns]
         count = 0
         batch: list[tuple[Any, ...]] = []
         for row in rows:
             batch.append(row)
             if len(batch) >= _BATCH:
-                count += self._insert(table, names, batch)
+                count += self._insert(table, types, batch)
                 batch = []
         if batch:
-            count += self._insert(table, names, batch)
+            count += self._insert(table, types, batch)
         return count
 
-    def _insert(self, table: str, names: list[str], batch: list[tuple[Any, ...]]) -> int:
-        arrays = dict(zip(names, map(list, zip(*batch, strict=True)), strict=True))
-        arrow = self._pyarrow.table(arrays)
+    def _insert(
+        self, table: str, types: list[tuple[str, Any]], batch: list[tuple[Any, ...]]
+    ) -> int:
+        # Typed arrays: pyarrow need not guess each column's type from its values.
+        arrays = [
+            self._pyarrow.array(values, type=kind)
+            for values, (_, kind) in zip(zip(*batch, strict=True), types, strict=True)
+        ]
+        arrow = self._pyarrow.table(arrays, names=[name for name, _ in types])
         self._connection.register("incoming", arrow)
         try:
             self._connection.execute(f"INSERT INTO {table} SELECT * FROM incoming")
