@@ -39,7 +39,16 @@ _PLURALS = {
     "weekdays": "weekday",
 }
 
-_FILTERS = ("channel", "country", "billing_country", "seller", "currency", "customer", "product")
+_FILTERS = (
+    "channel",
+    "country",
+    "billing_country",
+    "seller",
+    "currency",
+    "customer",
+    "product",
+    "status",
+)
 
 
 def _dimension(text: str) -> str:

@@ -25,6 +25,7 @@ from orderkit.inventory.order_stock import ReservationCoupling
 from orderkit.inventory.purchasing_service import PurchasingService
 from orderkit.inventory.reservation_service import ReservationService
 from orderkit.inventory.service import InventoryService
+from orderkit.lifecycle.policy import OrderPolicy
 from orderkit.lifecycle.service import OrderService
 from orderkit.payments.service import PaymentService
 from orderkit.reports.booking import BookingStore
@@ -178,6 +179,7 @@ class Shop:
             time_zone=settings.time_zone,
             perfect_orders=self._perfect_orders,
             exchange_rates=settings.exchange_rates,
+            order_states=(settings.order_policy or OrderPolicy()).workflow.states,
         )
         self.inventory = InventoryService(context, channel_buffers=settings.channel_buffers)
         self.reservations = ReservationService(context, routing=settings.routing)

@@ -165,6 +165,15 @@ def test_the_database_and_duckdb_sum_every_report_as_python_does(
                 pushed = shop.reports.breakdown(dimension, period=period)
                 ducked = shop.reports.breakdown(dimension, period=period, engine=duck)
                 assert python.rows == pushed.rows == ducked.rows, (dimension, period)
+        for states in (["placed"], ["cancelled", "placed"]):
+            for dimension in ("product", "day", "channel"):
+                python, pushed, ducked = (
+                    shop.reports.breakdown(
+                        dimension, period="2026-Q4", engine=engine, status=states
+                    ).rows
+                    for engine in ("python", "auto", duck)
+                )
+                assert python == pushed == ducked, (dimension, states)
         duck.close()
         euro = shop.reports.breakdown("day", period="2026-10", currency="EUR", compare="previous")
         assert (

@@ -503,3 +503,29 @@ def test_the_ledger_and_any_table_write_parquet(
             == 0
         )
         assert pyarrow.parquet.read_table(tmp_path / "cli.parquet").num_rows == count
+
+
+def test_the_status_filter_keeps_the_sales_of_orders_in_those_states_now(
+    shop: ok.Shop, clock: ok.ManualClock
+) -> None:
+    kept = delivered(shop, shop.orders.place("ana@example.com", [("TEE", 2)]))
+    waiting = shop.orders.place("bo@example.com", [("MUG", 1)])
+    gone = shop.orders.place("bo@example.com", [("CAP", 1)])
+    shop.orders.cancel(gone.number)
+    figures = {
+        engine: shop.reports.sales(engine=engine, status="delivered")["EUR"]
+        for engine in ("auto", "python")
+    }
+    assert figures["auto"] == figures["python"]
+    assert figures["auto"].orders == 1
+    assert figures["auto"].gross_sales == kept.subtotal
+    open_orders = shop.reports.top("product", status=["placed", "delivered"])
+    assert set(open_orders.column("product")) == {"TEE", waiting.lines[0].sku}
+    cancelled = shop.reports.sales(status="cancelled")["EUR"]
+    assert cancelled.net_sales == eur("0.00")  # sold, then taken back
+    assert cancelled.orders == 1
+    before = list(shop.reports.ledger())
+    with pytest.raises(ValidationError) as refused:
+        shop.reports.sales(status="shipped-ish")
+    assert (refused.value.field, refused.value.value) == ("status", "shipped-ish")
+    assert list(shop.reports.ledger()) == before

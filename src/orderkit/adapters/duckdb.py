@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
@@ -25,7 +26,8 @@ from orderkit.adapters.sql.sales_select import (
     sales_select,
 )
 from orderkit.catalog.ports import Product
-from orderkit.errors import ConfigurationError
+from orderkit.errors import ConfigurationError, ValidationError
+from orderkit.lifecycle.order import Order
 from orderkit.reports.aggregation import SalesQuery, SalesTotals
 from orderkit.reports.ledger import SaleRow
 from orderkit.storage import Store
@@ -59,6 +61,12 @@ _PRODUCT_COLUMNS = (
     ("cost_minor", "BIGINT"),
     ("cost_currency", "VARCHAR"),
 )
+_ORDER_COLUMNS = (("id", "VARCHAR"), ("state", "VARCHAR"))
+_TABLES = {
+    "sales_ledger": _LEDGER_COLUMNS,
+    "products": _PRODUCT_COLUMNS,
+    "orders": _ORDER_COLUMNS,
+}
 _BATCH = 50_000
 
 
@@ -67,6 +75,8 @@ class _NumberedLedger(Protocol):
     """A ledger that numbers its rows (the SQL stores): copied a batch of new rows at a time."""
 
     def numbered_rows(self, after: int, size: int = _BATCH) -> Iterator[list[tuple[Any, ...]]]: ...
+
+    def order_states(self, size: int = _BATCH) -> Iterator[list[tuple[Any, ...]]]: ...
 
     def count_through(self, last: int) -> int: ...
 
@@ -150,7 +160,8 @@ class DuckDbLedger:
         self._store: Store | None = None
         self._parquet: Path | None = None
         self._products: tuple[Product, ...] = ()
-        for table, columns in (("sales_ledger", _LEDGER_COLUMNS), ("products", _PRODUCT_COLUMNS)):
+        self._orders: tuple[Order, ...] | None = None
+        for table, columns in _TABLES.items():
             listed = ", ".join(f"{name} {kind}" for name, kind in columns)
             self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({listed})")
 
@@ -172,11 +183,15 @@ class DuckDbLedger:
         path: str | Path,
         products: Iterable[Product] = (),
         database: str | Path = ":memory:",
+        *,
+        orders: Iterable[Order] | None = None,
     ) -> DuckDbLedger:
         """A copy of a ledger exported to Parquet (``shop.reports.export_ledger``).
 
         ``products`` give the brands, categories, attributes and costs that
-        product reports group and cost by; the export does not carry them.
+        product reports group and cost by, and ``orders`` the states the
+        ``status`` filter reads; the export carries neither. Without
+        ``orders`` the copy refuses the ``status`` filter.
 
         Raises:
             ConfigurationError: DuckDB or pyarrow is not installed, or there
@@ -188,6 +203,7 @@ class DuckDbLedger:
         ledger = cls(database)
         ledger._parquet = found
         ledger._products = tuple(products)
+        ledger._orders = None if orders is None else tuple(orders)
         ledger.refresh()
         return ledger
 
@@ -202,23 +218,39 @@ class DuckDbLedger:
         From a SQL store only the rows added since the last refresh are
         copied (all of them again if the store's ledger no longer starts with
         the rows copied before). Any other store, or a Parquet file, is
-        copied whole again. Products are always copied again.
+        copied whole again. Products and the orders' states are always
+        copied again.
         """
         if self._parquet is not None:
-            self._replace_products(self._products)
+            self._replace("products", map(_product_tuple, self._products))
+            self._replace("orders", ((o.id, o.state) for o in self._orders or ()))
             return self._copy_parquet(self._parquet)
         assert self._store is not None
         with self._store.unit_of_work(readonly=True) as uow:
-            self._replace_products(uow.products.list())
+            self._replace("products", map(_product_tuple, uow.products.list()))
             ledger = uow.sales
             if isinstance(ledger, _NumberedLedger):
+                self._replace("orders", chain.from_iterable(ledger.order_states()))
                 return self._copy_numbered(ledger)
+            self._replace("orders", ((o.id, o.state) for o in uow.orders.list()))
             self._connection.execute("DELETE FROM sales_ledger")
             numbered = (_row_tuple(n, row) for n, row in enumerate(ledger.rows(), start=1))
             return self._insert_batches("sales_ledger", _LEDGER_COLUMNS, numbered)
 
     def aggregate(self, query: SalesQuery) -> SalesTotals:
-        """Sum the rows ``query`` selects with one ``GROUP BY`` in DuckDB."""
+        """Sum the rows ``query`` selects with one ``GROUP BY`` in DuckDB.
+
+        Raises:
+            ValidationError: The query filters by state, and the copy was
+                made from a Parquet file without ``orders``.
+        """
+        if query.states is not None and self._parquet is not None and self._orders is None:
+            raise ValidationError(
+                "status",
+                sorted(query.states),
+                "this copy of a Parquet export knows no order states: "
+                "pass orders= to DuckDbLedger.of_parquet",
+            )
         sql, params = sales_select(query, _DIALECT)
         totals = fold_totals(self._connection.execute(sql, params).fetchall(), query)
         if query.goods_only and query.group == "sku":
@@ -273,9 +305,9 @@ class DuckDbLedger:
         [(count,)] = self._connection.execute("SELECT COUNT(*) FROM sales_ledger").fetchall()
         return int(count)
 
-    def _replace_products(self, products: Iterable[Product]) -> None:
-        self._connection.execute("DELETE FROM products")
-        self._insert_batches("products", _PRODUCT_COLUMNS, map(_product_tuple, products))
+    def _replace(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        self._connection.execute(f"DELETE FROM {table}")
+        self._insert_batches(table, _TABLES[table], rows)
 
     def _insert_batches(
         self,

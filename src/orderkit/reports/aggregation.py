@@ -100,6 +100,10 @@ class SalesQuery:
         channels, ship_countries, bill_countries, sellers, currencies,
         customers, skus: Keep only rows with one of these values (``None``:
             any). Filtering by SKU leaves out the rows of whole orders.
+        states: Keep only rows of orders that are now in one of these
+            lifecycle states (``None``: any). Unlike the other filters this
+            reads the orders, not the rows: an order's state changes after
+            its rows are booked.
     """
 
     start: datetime | None = None
@@ -115,6 +119,7 @@ class SalesQuery:
     currencies: frozenset[str] | None = attrs.field(default=None, converter=_values)
     customers: frozenset[str] | None = attrs.field(default=None, converter=_values)
     skus: frozenset[str] | None = attrs.field(default=None, converter=_values)
+    states: frozenset[str] | None = attrs.field(default=None, converter=_values)
 
     @property
     def by_product(self) -> bool:
@@ -268,13 +273,22 @@ def _grouping(
 
 
 def sum_rows(
-    rows: Iterable[SaleRow], query: SalesQuery, products: Mapping[str, ProductFacts]
+    rows: Iterable[SaleRow],
+    query: SalesQuery,
+    products: Mapping[str, ProductFacts],
+    order_states: Mapping[str, str] | None = None,
 ) -> SalesTotals:
     """The pure-Python engine: sum ``rows`` as ``query`` asks.
 
     The rows need not be limited to the query's period; those outside it are
-    skipped. ``products`` resolves groupings by product and their cost.
+    skipped. ``products`` resolves groupings by product and their cost;
+    ``order_states`` (order id to its state now) the query's ``states``: it
+    needs to hold at least the orders in those states.
     """
+    states = query.states
+    if states is not None:
+        known = order_states or {}
+        rows = (row for row in rows if known.get(row.order_id) in states)
     start, end = query.start, query.end
     filters = tuple(query.filters.items())
     goods_only = query.goods_only

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -15,6 +15,7 @@ from orderkit.core.context import ServiceContext
 from orderkit.core.currencies import validate_currency
 from orderkit.core.money import Money
 from orderkit.errors import ValidationError
+from orderkit.lifecycle.ports import OrderQuery
 from orderkit.reports.aggregation import (
     GroupSums,
     GroupValue,
@@ -83,9 +84,11 @@ class ReportService:
         time_zone: str = "UTC",
         perfect_orders: PerfectOrders | None = None,
         exchange_rates: ExchangeRates | None = None,
+        order_states: Collection[str] = (),
     ) -> None:
         self._context = context
         self._zone = _zone(time_zone)
+        self._order_states = frozenset(order_states)
         self._rates = exchange_rates
         self._analytics = AnalyticsService(context, perfect_orders)
 
@@ -125,7 +128,9 @@ class ReportService:
                 instead of one per currency); needs the shop's exchange rates.
             **filters: ``channel``, ``country``, ``billing_country``,
                 ``seller``, ``currency``, ``customer``, ``product``: a value or
-                a list of values.
+                a list of values, compared with what each ledger row carries;
+                ``status``: the lifecycle states the orders are in now (a
+                state or a list of them).
 
         Raises:
             ValidationError: A malformed period, time zone, engine or filter.
@@ -518,6 +523,7 @@ class ReportService:
             "currency": "currencies",
             "customer": "customers",
             "product": "skus",
+            "status": "states",
         }
         given: dict[str, Any] = {}
         for name, value in filters.items():
@@ -530,6 +536,10 @@ class ReportService:
                 isinstance(item, str) and item for item in values
             ):
                 raise ValidationError(name, value, "give a text value or a list of them")
+            unknown = set(values) - self._order_states
+            if name == "status" and self._order_states and unknown:
+                known = ", ".join(sorted(self._order_states))
+                raise ValidationError(name, value, f"give states of the workflow: {known}")
             given[names[name]] = frozenset(values)
         return SalesQuery(start=start, end=end, group=grouping, **given)
 
@@ -566,7 +576,14 @@ class ReportService:
             if engine == "auto" and isinstance(ledger, SalesAggregation):
                 return ledger.aggregate(query)
             products = product_facts(uow.products.list()) if query.goods_only else {}
-            return sum_rows(ledger.rows(query.start, query.end), query, products)
+            states = None
+            if query.states is not None:
+                found = uow.orders.find(
+                    OrderQuery(states=tuple(sorted(query.states))),
+                    limit=max(uow.orders.count(), 1),
+                )
+                states = {order.id: order.state for order in found}
+            return sum_rows(ledger.rows(query.start, query.end), query, products, states)
 
     def _grouped(
         self,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 
 from orderkit.catalog.products import Product
 from orderkit.core.money import Money
+from orderkit.lifecycle.order import Order
 from orderkit.reports.aggregation import (
     LOCAL_DAY,
     LOCAL_HOUR,
@@ -133,7 +135,21 @@ _QUERIES = (
     SalesQuery(group="order", customers=["C1", "C2"], ship_countries=["DE"]),
     SalesQuery(by_placed_day=True),
     SalesQuery(group="brand", by_placed_day=True),
+    SalesQuery(group="channel", states=["delivered"]),
+    SalesQuery(group="sku", states=["delivered", "placed"], channels=["web"]),
 )
+
+_STATES = {"O1": "delivered", "O2": "cancelled", "O3": "placed"}
+"""The states of the sample rows' orders, which the contract stores beside them."""
+
+
+def _orders() -> list[Order]:
+    from orderkit.testing.contract import sample_order  # it imports this module
+
+    return [
+        attrs.evolve(sample_order(order_id, number), state=state)
+        for number, (order_id, state) in enumerate(_STATES.items(), start=1)
+    ]
 
 
 class SalesContract:
@@ -143,6 +159,8 @@ class SalesContract:
         with store.unit_of_work() as uow:
             for product in _catalog():
                 uow.products.add(product)
+            for order in _orders():
+                uow.orders.add(order)
             for booking in sample_sale_rows():
                 uow.sales.append(booking)
             uow.commit()
@@ -189,7 +207,7 @@ class SalesContract:
 
         A ledger with ``aggregate`` sums in the store; one without is summed
         in Python over what :meth:`~orderkit.reports.ports.SalesLedger.rows`
-        reads back.
+        reads back. Filtering by state reads the states of the stored orders.
         """
         rows = self._fill(store)
         facts = product_facts(_catalog())
@@ -198,8 +216,9 @@ class SalesContract:
             if isinstance(ledger, SalesAggregation):
                 pushed = ledger.aggregate(query)
             else:
-                pushed = sum_rows(ledger.rows(query.start, query.end), query, facts)
-        expected = sum_rows(rows, query, facts)
+                states = {order.id: order.state for order in uow.orders.list()}
+                pushed = sum_rows(ledger.rows(query.start, query.end), query, facts, states)
+        expected = sum_rows(rows, query, facts, _STATES)
         assert {key: sums.canonical() for key, sums in pushed.items()} == {
             key: sums.canonical() for key, sums in expected.items()
         }

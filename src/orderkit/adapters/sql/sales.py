@@ -163,6 +163,12 @@ class SqlSalesLedger(SqlRepository):
         while batch := cursor.fetchmany(size):
             yield batch
 
+    def order_states(self, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every order's ``(id, state)``, in batches of ``size``: what a copy filters states by."""
+        cursor = self._session.execute("SELECT id, state FROM orders")
+        while batch := cursor.fetchmany(size):
+            yield batch
+
     def count_through(self, last: int) -> int:
         """How many rows are numbered ``last`` or lower."""
         found = self._session.one(

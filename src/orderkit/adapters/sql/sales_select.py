@@ -2,10 +2,11 @@
 
 SQLite, PostgreSQL and DuckDB answer a :class:`~orderkit.reports.aggregation.SalesQuery`
 with the same statement over a ``sales_ledger`` table (and ``products``, for
-product groupings and costs); :class:`LedgerDialect` says what differs: how
-integers divide, how a text field is read out of a JSON column, and how a
-bound parameter is written. :func:`fold_totals` turns the rows the statement
-returns into :data:`~orderkit.reports.aggregation.SalesTotals`.
+product groupings and costs; ``orders``, for their states).
+:class:`LedgerDialect` says what differs: how integers divide, how a text
+field is read out of a JSON column, and how a bound parameter is written.
+:func:`fold_totals` turns the rows the statement returns into
+:data:`~orderkit.reports.aggregation.SalesTotals`.
 """
 
 from __future__ import annotations
@@ -133,6 +134,11 @@ def sales_select(query: SalesQuery, dialect: LedgerDialect) -> tuple[str, dict[s
         names = [f"f{index}_{n}" for n in range(len(values))]
         params.update(zip(names, sorted(values), strict=True))
         clauses.append(f"{_FILTER_COLUMNS[name]} IN ({', '.join(mark + n for n in names)})")
+    if query.states is not None:
+        names = [f"state{n}" for n in range(len(query.states))]
+        params.update(zip(names, sorted(query.states), strict=True))
+        listed = ", ".join(mark + n for n in names)
+        clauses.append(f"l.order_id IN (SELECT o.id FROM orders o WHERE o.state IN ({listed}))")
     condition = " WHERE " + " AND ".join(clauses) if clauses else ""
     # Grouped by SKU, each group's units give its cost: the products are
     # read apart (add_sku_costs), without joining them to every row.
