@@ -48,6 +48,7 @@ _FILTERS = (
     "customer",
     "product",
     "status",
+    "warehouse",
 )
 
 

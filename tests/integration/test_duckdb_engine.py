@@ -66,10 +66,14 @@ def assert_same_as_the_store(shop: ok.Shop, duck: DuckDbLedger) -> None:
             store = shop.reports.breakdown(dimension, period=period, engine="python")
             copied = shop.reports.breakdown(dimension, period=period, engine=duck)
             assert copied.rows == store.rows, (dimension, period)
-        kept = {"status": ["delivered", "completed", "returned"]}
-        store = shop.reports.breakdown(dimension, period="2026-Q4", engine="python", **kept)
-        copied = shop.reports.breakdown(dimension, period="2026-Q4", engine=duck, **kept)
-        assert copied.rows == store.rows, (dimension, kept)
+        for kept in (
+            {"status": ["delivered", "completed", "returned"]},
+            {"warehouse": "BER"},
+            {"warehouse": "BER", "status": "placed"},
+        ):
+            store = shop.reports.breakdown(dimension, period="2026-Q4", engine="python", **kept)
+            copied = shop.reports.breakdown(dimension, period="2026-Q4", engine=duck, **kept)
+            assert copied.rows == store.rows, (dimension, kept)
 
 
 def test_a_copy_of_any_store_sums_every_report_as_the_store_does(
@@ -126,7 +130,12 @@ def test_a_ledger_exported_to_parquet_sums_as_the_store_does(
         trade(shop, clock, 8)
         path = tmp_path / "ledger.parquet"
         shop.reports.export_ledger(path, format="parquet")
-        with DuckDbLedger.of_parquet(path, shop.catalog.list(), orders=shop.orders.list()) as duck:
+        with DuckDbLedger.of_parquet(
+            path,
+            shop.catalog.list(),
+            orders=shop.orders.list(),
+            movements=shop.inventory.ledger(),
+        ) as duck:
             assert_same_as_the_store(shop, duck)
             trade(shop, clock, 2, start=8)
             shop.reports.export_ledger(path, format="parquet")
@@ -134,9 +143,10 @@ def test_a_ledger_exported_to_parquet_sums_as_the_store_does(
             assert_same_as_the_store(shop, duck)
         with DuckDbLedger.of_parquet(path, shop.catalog.list()) as without_orders:
             assert shop.reports.sales(engine=without_orders) == shop.reports.sales()
-            with pytest.raises(ValidationError) as refused:
-                shop.reports.sales(engine=without_orders, status="delivered")
-            assert refused.value.field == "status"
+            for name, value in (("status", "delivered"), ("warehouse", "BER")):
+                with pytest.raises(ValidationError) as refused:
+                    shop.reports.sales(engine=without_orders, **{name: value})
+                assert refused.value.field == name
         with pytest.raises(ConfigurationError) as refused:
             DuckDbLedger.of_parquet(tmp_path / "missing.parquet")
         assert refused.value.setting == "path"

@@ -529,3 +529,36 @@ def test_the_status_filter_keeps_the_sales_of_orders_in_those_states_now(
         shop.reports.sales(status="shipped-ish")
     assert (refused.value.field, refused.value.value) == ("status", "shipped-ish")
     assert list(shop.reports.ledger()) == before
+
+
+def test_the_warehouse_filter_keeps_the_sales_promised_from_it(
+    shop: ok.Shop, clock: ok.ManualClock
+) -> None:
+    shop.inventory.add_warehouse(ok.Warehouse("PAR", "Paris", PARIS))
+    shop.inventory.write_off("MUG", "BER", 100, reason="flooded shelf")
+    shop.inventory.receive("MUG", "PAR", 50)
+    placed = [
+        shop.orders.place("ana@example.com", [("TEE", 2), ("MUG", 1)]),  # a parcel from each
+        shop.orders.place("bo@example.com", [("MUG", 3)]),
+        shop.orders.place("bo@example.com", [("TEE", 1)]),
+    ]
+    for order in placed:
+        shop.orders.confirm(order.number)  # confirming reserves the stock
+    shop.orders.cancel(placed[2].number)
+    shop.orders.place("bo@example.com", [("TEE", 5)])  # not confirmed: promised from nowhere yet
+    for engine in ("auto", "python"):
+        berlin = shop.reports.sales(warehouse="BER", engine=engine)["EUR"]
+        assert berlin.orders == 2  # both, and the cancelled one
+        assert berlin.gross_sales == eur("60.00")  # three T-shirts: the mugs left from Paris
+        assert berlin.returns == eur("20.00")
+        paris = shop.reports.top("product", warehouse="PAR", engine=engine)
+        assert paris.column("product") == ["MUG"]
+        assert paris.column("units") == [4]
+        everywhere = shop.reports.sales(warehouse=["BER", "PAR"], engine=engine)["EUR"]
+        assert everywhere.orders == 3
+        assert everywhere.net_sales == eur("80.00")  # the unconfirmed order is not there
+    before = list(shop.reports.ledger())
+    with pytest.raises(ValidationError) as refused:
+        shop.reports.breakdown("product", warehouse="MUC")
+    assert (refused.value.field, refused.value.value) == ("warehouse", "MUC")
+    assert list(shop.reports.ledger()) == before

@@ -27,8 +27,9 @@ from orderkit.adapters.sql.sales_select import (
 )
 from orderkit.catalog.ports import Product
 from orderkit.errors import ConfigurationError, ValidationError
+from orderkit.inventory.ports import StockMovement
 from orderkit.lifecycle.order import Order
-from orderkit.reports.aggregation import SalesQuery, SalesTotals
+from orderkit.reports.aggregation import PROMISED, SalesQuery, SalesTotals
 from orderkit.reports.ledger import SaleRow
 from orderkit.storage import Store
 
@@ -62,10 +63,17 @@ _PRODUCT_COLUMNS = (
     ("cost_currency", "VARCHAR"),
 )
 _ORDER_COLUMNS = (("id", "VARCHAR"), ("state", "VARCHAR"))
+_MOVEMENT_COLUMNS = (
+    ("document", "VARCHAR"),
+    ("sku", "VARCHAR"),
+    ("warehouse", "VARCHAR"),
+    ("kind", "VARCHAR"),
+)
 _TABLES = {
     "sales_ledger": _LEDGER_COLUMNS,
     "products": _PRODUCT_COLUMNS,
     "orders": _ORDER_COLUMNS,
+    "stock_movements": _MOVEMENT_COLUMNS,
 }
 _BATCH = 50_000
 
@@ -77,6 +85,8 @@ class _NumberedLedger(Protocol):
     def numbered_rows(self, after: int, size: int = _BATCH) -> Iterator[list[tuple[Any, ...]]]: ...
 
     def order_states(self, size: int = _BATCH) -> Iterator[list[tuple[Any, ...]]]: ...
+
+    def promised_movements(self, size: int = _BATCH) -> Iterator[list[tuple[Any, ...]]]: ...
 
     def count_through(self, last: int) -> int: ...
 
@@ -122,6 +132,14 @@ def _row_tuple(number: int, row: SaleRow) -> tuple[Any, ...]:
     )
 
 
+def _promised(movements: Iterable[StockMovement]) -> Iterator[tuple[Any, ...]]:
+    """The movements that promise an order's units, as the copy keeps them."""
+    for movement in movements:
+        document = movement.document or ""
+        if movement.kind in PROMISED and document.startswith("order:"):
+            yield (document, movement.sku, movement.warehouse, movement.kind.value)
+
+
 def _product_tuple(product: Product) -> tuple[Any, ...]:
     cost = product.cost
     return (
@@ -161,6 +179,7 @@ class DuckDbLedger:
         self._parquet: Path | None = None
         self._products: tuple[Product, ...] = ()
         self._orders: tuple[Order, ...] | None = None
+        self._movements: tuple[StockMovement, ...] | None = None
         for table, columns in _TABLES.items():
             listed = ", ".join(f"{name} {kind}" for name, kind in columns)
             self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({listed})")
@@ -185,13 +204,16 @@ class DuckDbLedger:
         database: str | Path = ":memory:",
         *,
         orders: Iterable[Order] | None = None,
+        movements: Iterable[StockMovement] | None = None,
     ) -> DuckDbLedger:
         """A copy of a ledger exported to Parquet (``shop.reports.export_ledger``).
 
         ``products`` give the brands, categories, attributes and costs that
-        product reports group and cost by, and ``orders`` the states the
-        ``status`` filter reads; the export carries neither. Without
-        ``orders`` the copy refuses the ``status`` filter.
+        product reports group and cost by, ``orders`` the states the
+        ``status`` filter reads, and stock ``movements`` the warehouses the
+        ``warehouse`` filter reads; the export carries none of them. Without
+        ``orders`` (``movements``) the copy refuses the ``status``
+        (``warehouse``) filter.
 
         Raises:
             ConfigurationError: DuckDB or pyarrow is not installed, or there
@@ -204,6 +226,7 @@ class DuckDbLedger:
         ledger._parquet = found
         ledger._products = tuple(products)
         ledger._orders = None if orders is None else tuple(orders)
+        ledger._movements = None if movements is None else tuple(movements)
         ledger.refresh()
         return ledger
 
@@ -218,12 +241,13 @@ class DuckDbLedger:
         From a SQL store only the rows added since the last refresh are
         copied (all of them again if the store's ledger no longer starts with
         the rows copied before). Any other store, or a Parquet file, is
-        copied whole again. Products and the orders' states are always
-        copied again.
+        copied whole again. Products, the orders' states and the stock
+        movements that promise orders' units are always copied again.
         """
         if self._parquet is not None:
             self._replace("products", map(_product_tuple, self._products))
             self._replace("orders", ((o.id, o.state) for o in self._orders or ()))
+            self._replace("stock_movements", _promised(self._movements or ()))
             return self._copy_parquet(self._parquet)
         assert self._store is not None
         with self._store.unit_of_work(readonly=True) as uow:
@@ -231,8 +255,11 @@ class DuckDbLedger:
             ledger = uow.sales
             if isinstance(ledger, _NumberedLedger):
                 self._replace("orders", chain.from_iterable(ledger.order_states()))
+                movements = chain.from_iterable(ledger.promised_movements())
+                self._replace("stock_movements", movements)
                 return self._copy_numbered(ledger)
             self._replace("orders", ((o.id, o.state) for o in uow.orders.list()))
+            self._replace("stock_movements", _promised(uow.stock.movements()))
             self._connection.execute("DELETE FROM sales_ledger")
             numbered = (_row_tuple(n, row) for n, row in enumerate(ledger.rows(), start=1))
             return self._insert_batches("sales_ledger", _LEDGER_COLUMNS, numbered)
@@ -241,16 +268,22 @@ class DuckDbLedger:
         """Sum the rows ``query`` selects with one ``GROUP BY`` in DuckDB.
 
         Raises:
-            ValidationError: The query filters by state, and the copy was
-                made from a Parquet file without ``orders``.
+            ValidationError: The query filters by state (warehouse), and the
+                copy was made from a Parquet file without ``orders``
+                (``movements``).
         """
-        if query.states is not None and self._parquet is not None and self._orders is None:
-            raise ValidationError(
-                "status",
-                sorted(query.states),
-                "this copy of a Parquet export knows no order states: "
-                "pass orders= to DuckDbLedger.of_parquet",
-            )
+        if self._parquet is not None:
+            for name, wanted, given, argument in (
+                ("status", query.states, self._orders, "orders"),
+                ("warehouse", query.warehouses, self._movements, "movements"),
+            ):
+                if wanted is not None and given is None:
+                    raise ValidationError(
+                        name,
+                        sorted(wanted),
+                        f"this copy of a Parquet export cannot tell: "
+                        f"pass {argument}= to DuckDbLedger.of_parquet",
+                    )
         sql, params = sales_select(query, _DIALECT)
         totals = fold_totals(self._connection.execute(sql, params).fetchall(), query)
         if query.goods_only and query.group == "sku":

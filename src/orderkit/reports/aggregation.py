@@ -10,7 +10,7 @@ in :mod:`orderkit.reports.figures`, once, whatever engine summed them.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 
 import attrs
@@ -26,6 +26,7 @@ __all__ = [
     "ORDER_GROUPS",
     "PRODUCT_ATTRIBUTE",
     "PRODUCT_GROUPS",
+    "PROMISED",
     "TIME_GROUPS",
     "GroupSums",
     "GroupValue",
@@ -62,6 +63,9 @@ PRODUCT_GROUPS = frozenset({"sku", "brand", "category"})
 
 GOODS_KINDS = (SaleKind.SALE, SaleKind.CANCELLATION, SaleKind.RETURN)
 """The kinds whose units move goods: their sum is the units kept."""
+
+PROMISED = ("reserve", "backorder")
+"""The stock movements that promise an order's units from a warehouse (the warehouse filter)."""
 
 GroupValue = str | int | None | tuple[str | int | None, int]
 """What identifies a group: a SKU, a country, an order number, a local day...
@@ -101,9 +105,15 @@ class SalesQuery:
         customers, skus: Keep only rows with one of these values (``None``:
             any). Filtering by SKU leaves out the rows of whole orders.
         states: Keep only rows of orders that are now in one of these
-            lifecycle states (``None``: any). Unlike the other filters this
+            lifecycle states (``None``: any). Unlike the filters above this
             reads the orders, not the rows: an order's state changes after
             its rows are booked.
+        warehouses: Keep only the sales promised from one of these
+            warehouses (``None``: any): a SKU's rows when the stock ledger
+            shows its units reserved or backordered there for the order
+            (:data:`PROMISED`), an order's own rows (its count, shipping,
+            refunds) when any of its units were. A line promised from two
+            warehouses counts in each.
     """
 
     start: datetime | None = None
@@ -120,6 +130,7 @@ class SalesQuery:
     customers: frozenset[str] | None = attrs.field(default=None, converter=_values)
     skus: frozenset[str] | None = attrs.field(default=None, converter=_values)
     states: frozenset[str] | None = attrs.field(default=None, converter=_values)
+    warehouses: frozenset[str] | None = attrs.field(default=None, converter=_values)
 
     @property
     def by_product(self) -> bool:
@@ -277,18 +288,29 @@ def sum_rows(
     query: SalesQuery,
     products: Mapping[str, ProductFacts],
     order_states: Mapping[str, str] | None = None,
+    promised: Collection[tuple[int, str]] = (),
 ) -> SalesTotals:
     """The pure-Python engine: sum ``rows`` as ``query`` asks.
 
     The rows need not be limited to the query's period; those outside it are
     skipped. ``products`` resolves groupings by product and their cost;
     ``order_states`` (order id to its state now) the query's ``states``: it
-    needs to hold at least the orders in those states.
+    needs to hold at least the orders in those states. ``promised`` holds
+    the ``(order number, SKU)`` pairs promised from the query's warehouses.
     """
     states = query.states
     if states is not None:
         known = order_states or {}
         rows = (row for row in rows if known.get(row.order_id) in states)
+    if query.warehouses is not None:
+        pairs = set(promised)
+        numbers = {number for number, _ in pairs}
+        rows = (
+            row
+            for row in rows
+            if (row.order_number, row.sku) in pairs
+            or (row.sku == ORDER_LEVEL and row.order_number in numbers)
+        )
     start, end = query.start, query.end
     filters = tuple(query.filters.items())
     goods_only = query.goods_only

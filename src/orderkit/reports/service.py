@@ -15,8 +15,10 @@ from orderkit.core.context import ServiceContext
 from orderkit.core.currencies import validate_currency
 from orderkit.core.money import Money
 from orderkit.errors import ValidationError
+from orderkit.inventory.ports import StockMovement, order_document
 from orderkit.lifecycle.ports import OrderQuery
 from orderkit.reports.aggregation import (
+    PROMISED,
     GroupSums,
     GroupValue,
     SalesQuery,
@@ -130,7 +132,9 @@ class ReportService:
                 ``seller``, ``currency``, ``customer``, ``product``: a value or
                 a list of values, compared with what each ledger row carries;
                 ``status``: the lifecycle states the orders are in now (a
-                state or a list of them).
+                state or a list of them); ``warehouse``: the warehouse codes
+                the goods were promised from (see
+                :attr:`~orderkit.reports.SalesQuery.warehouses`).
 
         Raises:
             ValidationError: A malformed period, time zone, engine or filter.
@@ -524,6 +528,7 @@ class ReportService:
             "customer": "customers",
             "product": "skus",
             "status": "states",
+            "warehouse": "warehouses",
         }
         given: dict[str, Any] = {}
         for name, value in filters.items():
@@ -551,6 +556,8 @@ class ReportService:
             raise ValidationError(
                 "engine", engine, "give 'auto', 'python' or an engine with aggregate(query)"
             )
+        if query.warehouses is not None:
+            self._check_warehouses(query.warehouses)
         rates = self._rates
         if in_currency is not None:
             in_currency = validate_currency(in_currency)
@@ -569,6 +576,14 @@ class ReportService:
             return totals
         return convert_totals(totals, rates, in_currency)
 
+    def _check_warehouses(self, codes: frozenset[str]) -> None:
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            known = {warehouse.code for warehouse in uow.warehouses.list()}
+        unknown = sorted(codes - known)
+        if unknown:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise ValidationError("warehouse", unknown[0], f"no such warehouse; there are {listed}")
+
     def _store_totals(self, query: SalesQuery, engine: str) -> SalesTotals:
         """Sum the query in the store: with its own engine if it has one (``auto``), else Python."""
         with self._context.store.unit_of_work(readonly=True) as uow:
@@ -583,7 +598,14 @@ class ReportService:
                     limit=max(uow.orders.count(), 1),
                 )
                 states = {order.id: order.state for order in found}
-            return sum_rows(ledger.rows(query.start, query.end), query, products, states)
+            promised: set[tuple[int, str]] = set()
+            for code in query.warehouses or ():
+                for movement in uow.stock.movements(warehouse=code):
+                    number = _order_number(movement)
+                    if number is not None and movement.kind in PROMISED:
+                        promised.add((number, movement.sku))
+            rows = ledger.rows(query.start, query.end)
+            return sum_rows(rows, query, products, states, promised)
 
     def _grouped(
         self,
@@ -613,6 +635,14 @@ class ReportService:
             for currency in currencies:
                 folded.setdefault((bucket, currency), GroupSums())
         return folded
+
+
+def _order_number(movement: StockMovement) -> int | None:
+    """The number of the order a stock movement was for, if it was for one."""
+    document = movement.document or ""
+    prefix = order_document(0)[:-1]
+    digits = document[len(prefix) :]
+    return int(digits) if document.startswith(prefix) and digits.isdigit() else None
 
 
 def _zone(name: object) -> ZoneInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -9,6 +10,7 @@ import pytest
 
 from orderkit.catalog.products import Product
 from orderkit.core.money import Money
+from orderkit.inventory.ports import StockMovement
 from orderkit.lifecycle.order import Order
 from orderkit.reports.aggregation import (
     LOCAL_DAY,
@@ -137,10 +139,32 @@ _QUERIES = (
     SalesQuery(group="brand", by_placed_day=True),
     SalesQuery(group="channel", states=["delivered"]),
     SalesQuery(group="sku", states=["delivered", "placed"], channels=["web"]),
+    SalesQuery(group="sku", warehouses=["W1"]),
+    SalesQuery(group="channel", warehouses=["W2"]),
+    SalesQuery(warehouses=["W1", "W2"], states=["delivered", "cancelled"]),
 )
 
 _STATES = {"O1": "delivered", "O2": "cancelled", "O3": "placed"}
 """The states of the sample rows' orders, which the contract stores beside them."""
+
+
+def _movements() -> list[StockMovement]:
+    """Stock received, then promised to the sample orders (and to a cart, which never counts)."""
+    moves = [
+        ("receive", "TEE-M", "W1", None),
+        ("receive", "MUG", "W2", None),
+        ("reserve", "TEE-M", "W1", "order:1"),
+        ("reserve", "MUG", "W2", "order:1"),
+        ("reserve", "MUG", "W2", "order:2"),
+        ("reserve", "TEE-M", "W1", "cart:K1"),
+        ("reserve", "TEE-M", "W1", "order:3"),
+    ]
+    return [
+        StockMovement.of(
+            kind, sku, warehouse, 5 if kind == "receive" else 1, occurred_at=T0, document=document
+        )
+        for kind, sku, warehouse, document in moves
+    ]
 
 
 def _orders() -> list[Order]:
@@ -152,6 +176,14 @@ def _orders() -> list[Order]:
     ]
 
 
+def _promised_pairs(movements: Iterable[StockMovement]) -> set[tuple[int, str]]:
+    return {
+        (int(m.document.split(":")[1]), m.sku)
+        for m in movements
+        if m.kind == "reserve" and m.document and m.document.startswith("order:")
+    }
+
+
 class SalesContract:
     """The sales ledger: rows read back whole by period; a store's own sums equal Python's."""
 
@@ -161,6 +193,8 @@ class SalesContract:
                 uow.products.add(product)
             for order in _orders():
                 uow.orders.add(order)
+            for movement in _movements():
+                uow.stock.apply(movement)
             for booking in sample_sale_rows():
                 uow.sales.append(booking)
             uow.commit()
@@ -211,14 +245,25 @@ class SalesContract:
         """
         rows = self._fill(store)
         facts = product_facts(_catalog())
+        wanted = query.warehouses or ()
         with store.unit_of_work(readonly=True) as uow:
             ledger = uow.sales
             if isinstance(ledger, SalesAggregation):
                 pushed = ledger.aggregate(query)
             else:
                 states = {order.id: order.state for order in uow.orders.list()}
-                pushed = sum_rows(ledger.rows(query.start, query.end), query, facts, states)
-        expected = sum_rows(rows, query, facts, _STATES)
+                promised = _promised_pairs(
+                    m for m in uow.stock.movements() if m.warehouse in wanted
+                )
+                rows_read = ledger.rows(query.start, query.end)
+                pushed = sum_rows(rows_read, query, facts, states, promised)
+        expected = sum_rows(
+            rows,
+            query,
+            facts,
+            _STATES,
+            _promised_pairs(m for m in _movements() if m.warehouse in wanted),
+        )
         assert {key: sums.canonical() for key, sums in pushed.items()} == {
             key: sums.canonical() for key, sums in expected.items()
         }

@@ -21,7 +21,7 @@ from orderkit.adapters.sql.session import SqlSession
 from orderkit.catalog.products import Product
 from orderkit.core.money import Money
 from orderkit.lifecycle.order import Order
-from orderkit.reports.aggregation import SalesQuery, SalesTotals
+from orderkit.reports.aggregation import PROMISED, SalesQuery, SalesTotals
 from orderkit.reports.ledger import (
     Position,
     SaleKind,
@@ -166,6 +166,19 @@ class SqlSalesLedger(SqlRepository):
     def order_states(self, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         """Every order's ``(id, state)``, in batches of ``size``: what a copy filters states by."""
         cursor = self._session.execute("SELECT id, state FROM orders")
+        while batch := cursor.fetchmany(size):
+            yield batch
+
+    def promised_movements(self, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """The movements promising orders' units, ``(document, sku, warehouse, kind)``, in batches.
+
+        What a copy of the ledger filters warehouses by.
+        """
+        kinds = ", ".join(f"'{kind}'" for kind in PROMISED)
+        cursor = self._session.execute(
+            "SELECT document, sku, warehouse, kind FROM stock_movements "
+            f"WHERE kind IN ({kinds}) AND document LIKE 'order:%'"
+        )
         while batch := cursor.fetchmany(size):
             yield batch
 

@@ -2,7 +2,8 @@
 
 SQLite, PostgreSQL and DuckDB answer a :class:`~orderkit.reports.aggregation.SalesQuery`
 with the same statement over a ``sales_ledger`` table (and ``products``, for
-product groupings and costs; ``orders``, for their states).
+product groupings and costs; ``orders`` and ``stock_movements`` for the
+state and warehouse filters).
 :class:`LedgerDialect` says what differs: how integers divide, how a text
 field is read out of a JSON column, and how a bound parameter is written.
 :func:`fold_totals` turns the rows the statement returns into
@@ -20,6 +21,7 @@ from orderkit.reports.aggregation import (
     ATTRIBUTE,
     GOODS_KINDS,
     PRODUCT_ATTRIBUTE,
+    PROMISED,
     TIME_GROUPS,
     GroupSums,
     GroupValue,
@@ -116,6 +118,20 @@ def _group_column(query: SalesQuery, dialect: LedgerDialect, params: dict[str, A
     return _ROW_GROUPS[group]
 
 
+def _promised(warehouses: frozenset[str], params: dict[str, Any], mark: str) -> str:
+    """The rows of sales promised from ``warehouses``, as the stock ledger records them."""
+    names = [f"warehouse{n}" for n in range(len(warehouses))]
+    params.update(zip(names, sorted(warehouses), strict=True))
+    listed = ", ".join(mark + n for n in names)
+    kinds = ", ".join(f"'{kind}'" for kind in PROMISED)
+    movements = f"FROM stock_movements m WHERE m.warehouse IN ({listed}) AND m.kind IN ({kinds})"
+    document = "'order:' || CAST(l.order_number AS TEXT)"
+    return (
+        f"(({document}, l.sku) IN (SELECT m.document, m.sku {movements}) "
+        f"OR (l.sku = '{ORDER_LEVEL}' AND {document} IN (SELECT m.document {movements})))"
+    )
+
+
 def sales_select(query: SalesQuery, dialect: LedgerDialect) -> tuple[str, dict[str, Any]]:
     """The statement that sums the rows ``query`` selects, and its parameters.
 
@@ -139,6 +155,8 @@ def sales_select(query: SalesQuery, dialect: LedgerDialect) -> tuple[str, dict[s
         params.update(zip(names, sorted(query.states), strict=True))
         listed = ", ".join(mark + n for n in names)
         clauses.append(f"l.order_id IN (SELECT o.id FROM orders o WHERE o.state IN ({listed}))")
+    if query.warehouses is not None:
+        clauses.append(_promised(query.warehouses, params, mark))
     condition = " WHERE " + " AND ".join(clauses) if clauses else ""
     # Grouped by SKU, each group's units give its cost: the products are
     # read apart (add_sku_costs), without joining them to every row.
