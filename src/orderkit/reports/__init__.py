@@ -18,17 +18,26 @@
   :mod:`~orderkit.reports.analytics_service`: the use cases.
 """
 
-from orderkit.reports.aggregation import GroupSums, SalesQuery, SalesTotals, sum_rows
+from orderkit.reports.aggregation import (
+    GroupSums,
+    OrderSums,
+    SalesQuery,
+    SalesTotals,
+    sum_orders,
+    sum_rows,
+)
 from orderkit.reports.figures import SalesFigures
 from orderkit.reports.ledger import SaleKind, SaleRow, position_of, rows_for_change
 from orderkit.reports.periods import Period
-from orderkit.reports.ports import SalesAggregation, SalesLedger
+from orderkit.reports.ports import OrderAggregation, SalesAggregation, SalesLedger
 from orderkit.reports.summary import SalesSummary, summarise_sales
 from orderkit.reports.table import Column, ReportTable
 
 __all__ = [
     "Column",
     "GroupSums",
+    "OrderAggregation",
+    "OrderSums",
     "Period",
     "ReportTable",
     "SaleKind",
@@ -41,6 +50,7 @@ __all__ = [
     "SalesTotals",
     "position_of",
     "rows_for_change",
+    "sum_orders",
     "sum_rows",
     "summarise_sales",
 ]

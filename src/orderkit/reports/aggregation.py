@@ -30,10 +30,12 @@ __all__ = [
     "TIME_GROUPS",
     "GroupSums",
     "GroupValue",
+    "OrderSums",
     "ProductFacts",
     "SalesQuery",
     "SalesTotals",
     "product_facts",
+    "sum_orders",
     "sum_rows",
 ]
 
@@ -366,3 +368,81 @@ def sum_rows(
     for key, ids in orders.items():
         totals[key].orders = len(ids)
     return totals
+
+
+@attrs.frozen(slots=True)
+class OrderSums:
+    """What one order's ledger rows add up to: what customer and operations reports read.
+
+    Attributes:
+        order_id: The order.
+        order_number: Its number.
+        customer_id: Who placed it.
+        currency: Its currency.
+        placed_at: When it was placed (UTC, to the second).
+        units: Units sold.
+        cancelled: Units cancelled since (a positive count).
+        net: Net sales (sales, discounts, cancellations and returns), minor units.
+        refunded: Money paid back (a positive amount), minor units.
+    """
+
+    order_id: str
+    order_number: int
+    customer_id: str
+    currency: str
+    placed_at: datetime
+    units: int
+    cancelled: int
+    net: int
+    refunded: int
+
+
+def sum_orders(
+    rows: Iterable[SaleRow],
+    *,
+    placed_from: datetime | None = None,
+    placed_until: datetime | None = None,
+    booked_until: datetime | None = None,
+) -> list[OrderSums]:
+    """The pure-Python engine of :class:`OrderSums`, by order number.
+
+    Only orders placed in ``[placed_from, placed_until)`` count, and of
+    their rows only those booked before ``booked_until`` (``None``: no
+    bound); an order whose own ``order`` row is not among them is left out.
+    """
+    placed: dict[str, SaleRow] = {}
+    sums: dict[str, list[int]] = {}
+    goods = {SaleKind.SALE, SaleKind.DISCOUNT, SaleKind.CANCELLATION, SaleKind.RETURN}
+    for row in rows:
+        if (
+            (placed_from is not None and row.placed_at < placed_from)
+            or (placed_until is not None and row.placed_at >= placed_until)
+            or (booked_until is not None and row.booked_at >= booked_until)
+        ):
+            continue
+        found = sums.get(row.order_id)
+        if found is None:
+            found = sums[row.order_id] = [0, 0, 0, 0]
+        kind = row.kind
+        if kind is SaleKind.ORDER:
+            placed[row.order_id] = row
+        elif kind is SaleKind.SALE:
+            found[0] += row.units
+        elif kind is SaleKind.CANCELLATION:
+            found[1] -= row.units
+        elif kind is SaleKind.REFUND:
+            found[3] -= row.amount
+        if kind in goods:
+            found[2] += row.amount
+    orders = [
+        OrderSums(
+            order_id,
+            row.order_number,
+            row.customer_id,
+            row.currency,
+            row.placed_at,
+            *sums[order_id],
+        )
+        for order_id, row in placed.items()
+    ]
+    return sorted(orders, key=lambda order: order.order_number)

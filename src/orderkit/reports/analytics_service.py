@@ -8,7 +8,7 @@ of :mod:`~orderkit.reports.operations`, :mod:`~orderkit.reports.inventory_health
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from orderkit.core.checks import require_code
 from orderkit.core.context import ServiceContext
 from orderkit.errors import ValidationError
 from orderkit.inventory.ports import MovementKind, order_document
+from orderkit.reports.aggregation import OrderSums, sum_orders
 from orderkit.reports.customers import (
     CustomerOrder,
     CustomerRates,
@@ -27,10 +28,10 @@ from orderkit.reports.customers import (
 from orderkit.reports.figures import SalesFigures
 from orderkit.reports.forecast import DemandForecast, forecast_demand
 from orderkit.reports.inventory_health import InventoryHealth, inventory_health
-from orderkit.reports.ledger import ORDER_LEVEL, SaleKind, SaleRow
+from orderkit.reports.ledger import ORDER_LEVEL, SaleKind
 from orderkit.reports.operations import OperationsKpis, PlacedOrder, operations_kpis
 from orderkit.reports.periods import Period
-from orderkit.reports.ports import ReportsUnitOfWork
+from orderkit.reports.ports import OrderAggregation, ReportsUnitOfWork
 from orderkit.reports.table import ReportTable
 from orderkit.returns.ports import PerfectOrder
 
@@ -69,8 +70,8 @@ class AnalyticsService:
         """The operations KPIs of the orders placed in ``period``."""
         start, end = period.bounds(zone)
         with self._context.store.unit_of_work(readonly=True) as uow:
-            found = _placed_orders(uow.sales.rows(start), start, end)
-            numbers = [order.number for order in found]
+            found = _order_sums(uow, placed_from=start, placed_until=end)
+            numbers = [order.order_number for order in found]
             shipments = {number: uow.shipments.for_order(number) for number in numbers}
             returns = [request for n in numbers for request in uow.returns.for_order(n)]
             documents = {order_document(number): number for number in numbers}
@@ -81,7 +82,12 @@ class AnalyticsService:
             }
         placed = [
             PlacedOrder(
-                o.number, o.placed_at, o.units, o.cancelled, o.refunded, o.number in backordered
+                o.order_number,
+                o.placed_at,
+                o.units,
+                o.cancelled,
+                o.refunded > 0,
+                o.order_number in backordered,
             )
             for o in found
         ]
@@ -146,10 +152,15 @@ class AnalyticsService:
     # -- customers -----------------------------------------------------------------
 
     def _customer_orders(self, end: datetime | None, zone: ZoneInfo) -> list[CustomerOrder]:
-        """Every order placed before ``end`` with its net sales, times in ``zone``."""
+        """Every order placed before ``end`` with its net sales by then, times in ``zone``."""
         with self._context.store.unit_of_work(readonly=True) as uow:
-            rows = list(uow.sales.rows(None, None))
-        return _customer_orders(rows, end, zone)
+            found = _order_sums(uow, placed_until=end, booked_until=end)
+        return [
+            CustomerOrder(
+                o.customer_id, o.order_id, o.placed_at.astimezone(zone), o.currency, o.net
+            )
+            for o in found
+        ]
 
     def customer_rates(self, period: Period, zone: ZoneInfo) -> CustomerRates:
         """New, returning and repeat customers of ``period``."""
@@ -219,55 +230,20 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-class _Placed:
-    """An order placed in the period, as its rows are read."""
-
-    __slots__ = ("cancelled", "number", "placed_at", "refunded", "units")
-
-    def __init__(self, number: int, placed_at: datetime) -> None:
-        self.number = number
-        self.placed_at = placed_at
-        self.units = self.cancelled = 0
-        self.refunded = False
-
-
-def _placed_orders(rows: Iterable[SaleRow], start: datetime, end: datetime) -> list[_Placed]:
-    """The orders placed in ``[start, end)`` with their units, cancellations and refunds since."""
-    placed: dict[str, _Placed] = {}
-    for row in rows:  # oldest first: an order's own row comes before what happened to it
-        if row.kind is SaleKind.ORDER and start <= row.booked_at < end:
-            placed[row.order_id] = _Placed(row.order_number, row.booked_at)
-        order = placed.get(row.order_id)
-        if order is None:
-            continue
-        if row.kind is SaleKind.SALE:
-            order.units += row.units
-        elif row.kind is SaleKind.CANCELLATION:
-            order.cancelled -= row.units
-        elif row.kind is SaleKind.REFUND and row.amount < 0:
-            order.refunded = True
-    return sorted(placed.values(), key=lambda order: order.number)
-
-
-def _customer_orders(
-    rows: Iterable[SaleRow], end: datetime | None, zone: ZoneInfo
-) -> list[CustomerOrder]:
-    placed: dict[str, SaleRow] = {}
-    net: dict[str, int] = {}
-    for row in rows:
-        if end is not None and row.booked_at >= end:
-            continue
-        if row.kind is SaleKind.ORDER:
-            placed[row.order_id] = row
-        elif row.kind in _GOODS:
-            net[row.order_id] = net.get(row.order_id, 0) + row.amount
-    return [
-        CustomerOrder(
-            row.customer_id,
-            order_id,
-            row.booked_at.astimezone(zone),
-            row.currency,
-            net.get(order_id, 0),
-        )
-        for order_id, row in placed.items()
-    ]
+def _order_sums(
+    uow: ReportsUnitOfWork,
+    *,
+    placed_from: datetime | None = None,
+    placed_until: datetime | None = None,
+    booked_until: datetime | None = None,
+) -> list[OrderSums]:
+    """Each order's sums: in the store if it sums them itself, else in Python over its rows."""
+    ledger = uow.sales
+    window = {
+        "placed_from": placed_from,
+        "placed_until": placed_until,
+        "booked_until": booked_until,
+    }
+    if isinstance(ledger, OrderAggregation):
+        return ledger.order_sums(**window)
+    return sum_orders(ledger.rows(placed_from, booked_until), **window)

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from orderkit.lifecycle.ports import OrderRepository
-from orderkit.reports.aggregation import SalesQuery, SalesTotals
+from orderkit.reports.aggregation import OrderSums, SalesQuery, SalesTotals
 from orderkit.reports.ledger import Position, SaleRow
 from orderkit.returns.ports import ReturnsUnitOfWork
 
-__all__ = ["ReportsUnitOfWork", "SalesAggregation", "SalesLedger"]
+__all__ = ["OrderAggregation", "ReportsUnitOfWork", "SalesAggregation", "SalesLedger"]
 
 
 class SalesLedger(Protocol):
@@ -47,6 +47,25 @@ class SalesAggregation(Protocol):
 
     def aggregate(self, query: SalesQuery) -> SalesTotals:
         """The totals of the rows ``query`` selects, by its grouping and currency."""
+        ...
+
+
+@runtime_checkable
+class OrderAggregation(Protocol):
+    """Protocol: a ledger that sums its rows per order (the SQL stores do it in the database).
+
+    A ledger without it is summed in Python with
+    :func:`~orderkit.reports.aggregation.sum_orders`; both must agree.
+    """
+
+    def order_sums(
+        self,
+        *,
+        placed_from: datetime | None = None,
+        placed_until: datetime | None = None,
+        booked_until: datetime | None = None,
+    ) -> list[OrderSums]:
+        """What :func:`~orderkit.reports.aggregation.sum_orders` gives over every row."""
         ...
 
 

@@ -17,10 +17,11 @@ from orderkit.reports.aggregation import (
     LOCAL_HOUR,
     SalesQuery,
     product_facts,
+    sum_orders,
     sum_rows,
 )
 from orderkit.reports.ledger import SaleKind, SaleRow
-from orderkit.reports.ports import SalesAggregation
+from orderkit.reports.ports import OrderAggregation, SalesAggregation
 from orderkit.storage import Store
 
 __all__ = ["SalesContract", "sample_sale_rows"]
@@ -267,3 +268,26 @@ class SalesContract:
         assert {key: sums.canonical() for key, sums in pushed.items()} == {
             key: sums.canonical() for key, sums in expected.items()
         }
+
+    @pytest.mark.parametrize(
+        "window",
+        [
+            {},
+            {"placed_from": T0 + timedelta(seconds=1)},
+            {"placed_until": T0 + timedelta(hours=1), "booked_until": T0 + timedelta(hours=1)},
+            {"placed_from": T0, "placed_until": T0 + timedelta(days=30)},
+        ],
+        ids=["all", "placed-later", "until-an-hour", "a-month"],
+    )
+    def test_a_store_that_sums_its_orders_sums_as_python_does(
+        self, store: Store, window: dict[str, datetime]
+    ) -> None:
+        """Each order's sums (customer and operations reports) equal the pure-Python engine's."""
+        rows = self._fill(store)
+        with store.unit_of_work(readonly=True) as uow:
+            ledger = uow.sales
+            if isinstance(ledger, OrderAggregation):
+                found = ledger.order_sums(**window)
+            else:
+                found = sum_orders(ledger.rows(), **window)
+        assert found == sum_orders(rows, **window)
