@@ -19,10 +19,12 @@
 """
 
 from orderkit.reports.aggregation import (
+    CustomerSums,
     GroupSums,
     OrderSums,
     SalesQuery,
     SalesTotals,
+    sum_customers,
     sum_orders,
     sum_rows,
 )
@@ -35,6 +37,7 @@ from orderkit.reports.table import Column, ReportTable
 
 __all__ = [
     "Column",
+    "CustomerSums",
     "GroupSums",
     "OrderAggregation",
     "OrderSums",
@@ -50,6 +53,7 @@ __all__ = [
     "SalesTotals",
     "position_of",
     "rows_for_change",
+    "sum_customers",
     "sum_orders",
     "sum_rows",
     "summarise_sales",

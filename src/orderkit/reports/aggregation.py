@@ -28,13 +28,16 @@ __all__ = [
     "PRODUCT_GROUPS",
     "PROMISED",
     "TIME_GROUPS",
+    "CustomerSums",
     "GroupSums",
     "GroupValue",
     "OrderSums",
     "ProductFacts",
     "SalesQuery",
     "SalesTotals",
+    "customers_of",
     "product_facts",
+    "sum_customers",
     "sum_orders",
     "sum_rows",
 ]
@@ -446,3 +449,53 @@ def sum_orders(
         for order_id, row in placed.items()
     ]
     return sorted(orders, key=lambda order: order.order_number)
+
+
+@attrs.frozen(slots=True)
+class CustomerSums:
+    """A customer's orders as the returning-customer figures count them.
+
+    Attributes:
+        customer_id: The customer.
+        first_placed_at: When their first order ever (before the window's
+            end) was placed.
+        orders: How many orders they placed within the window.
+    """
+
+    customer_id: str
+    first_placed_at: datetime
+    orders: int
+
+
+def sum_customers(rows: Iterable[SaleRow], *, start: datetime, end: datetime) -> list[CustomerSums]:
+    """The pure-Python engine of :class:`CustomerSums`, by customer id.
+
+    Every customer with an order placed before ``end``, counting the orders
+    placed in ``[start, end)``; only the ledger's ``order`` rows are read.
+    """
+    placed = (
+        (row.customer_id, row.placed_at)
+        for row in rows
+        if row.kind is SaleKind.ORDER and row.booked_at < end
+    )
+    return customers_of(placed, start=start, end=end)
+
+
+def customers_of(
+    placed: Iterable[tuple[str, datetime]], *, start: datetime, end: datetime
+) -> list[CustomerSums]:
+    """:class:`CustomerSums` from ``(customer id, placed at)`` of orders, by customer id.
+
+    Orders placed at or after ``end`` are left out.
+    """
+    first: dict[str, datetime] = {}
+    counted: dict[str, int] = {}
+    for customer, at in placed:
+        if at >= end:
+            continue
+        known = first.get(customer)
+        if known is None or at < known:
+            first[customer] = at
+        if at >= start:
+            counted[customer] = counted.get(customer, 0) + 1
+    return [CustomerSums(c, first[c], counted.get(c, 0)) for c in sorted(first)]

@@ -16,12 +16,12 @@ from orderkit.core.checks import require_code
 from orderkit.core.context import ServiceContext
 from orderkit.errors import ValidationError
 from orderkit.inventory.ports import MovementKind, order_document
-from orderkit.reports.aggregation import OrderSums, sum_orders
+from orderkit.reports.aggregation import OrderSums, sum_customers, sum_orders
 from orderkit.reports.customers import (
     CustomerOrder,
     CustomerRates,
     cohort_table,
-    customer_rates,
+    rates_of_customers,
     rfm_scores,
     rfm_table,
 )
@@ -165,7 +165,13 @@ class AnalyticsService:
     def customer_rates(self, period: Period, zone: ZoneInfo) -> CustomerRates:
         """New, returning and repeat customers of ``period``."""
         start, end = period.bounds(zone)
-        return customer_rates(self._customer_orders(end, zone), start, end)
+        with self._context.store.unit_of_work(readonly=True) as uow:
+            ledger = uow.sales
+            if isinstance(ledger, OrderAggregation):
+                customers = ledger.customer_sums(start=start, end=end)
+            else:
+                customers = sum_customers(ledger.rows(None, end), start=start, end=end)
+        return rates_of_customers(customers, start)
 
     def rfm(self, as_of: datetime | None, currency: str, zone: ZoneInfo) -> ReportTable:
         """RFM scores and segments of every customer, in ``currency``."""

@@ -14,6 +14,7 @@ from decimal import Decimal
 import attrs
 
 from orderkit.core.money import Money
+from orderkit.reports.aggregation import CustomerSums, customers_of
 from orderkit.reports.figures import ratio
 from orderkit.reports.table import Cell, Column, ReportTable
 
@@ -23,6 +24,7 @@ __all__ = [
     "RfmScore",
     "cohort_table",
     "customer_rates",
+    "rates_of_customers",
     "rfm_scores",
     "rfm_segment",
     "rfm_table",
@@ -76,30 +78,32 @@ def customer_rates(
     orders: Iterable[CustomerOrder], start: datetime, end: datetime
 ) -> CustomerRates:
     """The rates of the period ``[start, end)``, from every order placed before ``end``."""
-    first: dict[str, datetime] = {}
-    in_period: dict[str, int] = {}
-    for order in orders:
-        if order.placed_at >= end:
+    placed = ((order.customer_id, order.placed_at) for order in orders)
+    return rates_of_customers(customers_of(placed, start=start, end=end), start)
+
+
+def rates_of_customers(customers: Iterable[CustomerSums], start: datetime) -> CustomerRates:
+    """The rates of a period starting at ``start``, from each customer's sums over it.
+
+    A customer of the period placed at least one order in it; a returning
+    one had placed one before ``start``; a repeat one placed two or more in it.
+    """
+    count = returning = repeat = placed = 0
+    for customer in customers:
+        if not customer.orders:
             continue
-        known = first.get(order.customer_id)
-        if known is None or order.placed_at < known:
-            first[order.customer_id] = order.placed_at
-        if order.placed_at >= start:
-            in_period[order.customer_id] = in_period.get(order.customer_id, 0) + 1
-    customers = len(in_period)
-    returning = sum(1 for customer in in_period if first[customer] < start)
-    repeat = sum(1 for count in in_period.values() if count >= 2)
-    placed = sum(in_period.values())
+        count += 1
+        placed += customer.orders
+        returning += customer.first_placed_at < start
+        repeat += customer.orders >= 2
     return CustomerRates(
-        customers=customers,
-        new_customers=customers - returning,
+        customers=count,
+        new_customers=count - returning,
         returning_customers=returning,
-        returning_customer_rate=ratio(returning, customers),
+        returning_customer_rate=ratio(returning, count),
         repeat_customers=repeat,
-        repeat_purchase_rate=ratio(repeat, customers),
-        orders_per_customer=(
-            Decimal(placed / customers).quantize(Decimal("0.01")) if customers else None
-        ),
+        repeat_purchase_rate=ratio(repeat, count),
+        orders_per_customer=(Decimal(placed / count).quantize(Decimal("0.01")) if count else None),
     )
 
 

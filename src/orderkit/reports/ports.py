@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from orderkit.lifecycle.ports import OrderRepository
-from orderkit.reports.aggregation import OrderSums, SalesQuery, SalesTotals
+from orderkit.reports.aggregation import CustomerSums, OrderSums, SalesQuery, SalesTotals
 from orderkit.reports.ledger import Position, SaleRow
 from orderkit.returns.ports import ReturnsUnitOfWork
 
@@ -52,10 +52,11 @@ class SalesAggregation(Protocol):
 
 @runtime_checkable
 class OrderAggregation(Protocol):
-    """Protocol: a ledger that sums its rows per order (the SQL stores do it in the database).
+    """Protocol: a ledger that sums its rows per order and per customer (the SQL stores do).
 
     A ledger without it is summed in Python with
-    :func:`~orderkit.reports.aggregation.sum_orders`; both must agree.
+    :func:`~orderkit.reports.aggregation.sum_orders` and
+    :func:`~orderkit.reports.aggregation.sum_customers`; both must agree.
     """
 
     def order_sums(
@@ -66,6 +67,10 @@ class OrderAggregation(Protocol):
         booked_until: datetime | None = None,
     ) -> list[OrderSums]:
         """What :func:`~orderkit.reports.aggregation.sum_orders` gives over every row."""
+        ...
+
+    def customer_sums(self, *, start: datetime, end: datetime) -> list[CustomerSums]:
+        """What :func:`~orderkit.reports.aggregation.sum_customers` gives, in any order."""
         ...
 
 

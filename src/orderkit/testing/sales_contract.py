@@ -17,6 +17,7 @@ from orderkit.reports.aggregation import (
     LOCAL_HOUR,
     SalesQuery,
     product_facts,
+    sum_customers,
     sum_orders,
     sum_rows,
 )
@@ -291,3 +292,27 @@ class SalesContract:
             else:
                 found = sum_orders(ledger.rows(), **window)
         assert found == sum_orders(rows, **window)
+
+    @pytest.mark.parametrize(
+        "window",
+        [
+            (T0, T0 + timedelta(days=30)),
+            (T0 + timedelta(hours=1), T0 + timedelta(days=30)),
+            (T0 - timedelta(days=1), T0 + timedelta(seconds=1)),
+        ],
+        ids=["a-month", "after-the-first", "the-first-second"],
+    )
+    def test_a_store_that_sums_its_customers_sums_as_python_does(
+        self, store: Store, window: tuple[datetime, datetime]
+    ) -> None:
+        """Each customer's first order and orders in a window equal the pure-Python engine's."""
+        rows = self._fill(store)
+        start, end = window
+        with store.unit_of_work(readonly=True) as uow:
+            ledger = uow.sales
+            if isinstance(ledger, OrderAggregation):
+                found = ledger.customer_sums(start=start, end=end)
+            else:
+                found = sum_customers(ledger.rows(), start=start, end=end)
+        key = lambda sums: sums.customer_id  # noqa: E731
+        assert sorted(found, key=key) == sum_customers(rows, start=start, end=end)

@@ -21,7 +21,13 @@ from orderkit.adapters.sql.session import SqlSession
 from orderkit.catalog.products import Product
 from orderkit.core.money import Money
 from orderkit.lifecycle.order import Order
-from orderkit.reports.aggregation import PROMISED, OrderSums, SalesQuery, SalesTotals
+from orderkit.reports.aggregation import (
+    PROMISED,
+    CustomerSums,
+    OrderSums,
+    SalesQuery,
+    SalesTotals,
+)
 from orderkit.reports.ledger import (
     Position,
     SaleKind,
@@ -243,6 +249,20 @@ class SqlSalesLedger(SqlRepository):
                 *(int(value) for value in row[5:]),
             )
             for row in found
+        ]
+
+    def customer_sums(self, *, start: datetime, end: datetime) -> list[CustomerSums]:
+        """Each customer's first order and orders in ``[start, end)``, grouped in the database."""
+        found = self._batches(
+            "SELECT l.customer_id, MIN(l.placed_at), "
+            "SUM(CASE WHEN l.placed_at >= :start THEN 1 ELSE 0 END) FROM sales_ledger l "
+            "WHERE l.kind = 'order' AND l.booked_at < :end "
+            "GROUP BY l.customer_id",
+            {"start": _epoch(start), "end": _epoch(end)},
+        )
+        return [
+            CustomerSums(customer, datetime.fromtimestamp(int(first), UTC), int(orders))
+            for customer, first, orders in found
         ]
 
     def _json_text(self, column: str, inside: str, params: dict[str, Any], name: str) -> str:
