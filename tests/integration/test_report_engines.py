@@ -14,9 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orderkit as ok
+from orderkit.adapters.carriers import FlatRateCarrier
 from orderkit.adapters.duckdb import DuckDbLedger
+from orderkit.adapters.gateways import TestCardGateway
 from orderkit.reports.ledger import SaleKind, position_of
+from orderkit.returns import InspectionOutcome, ReturnPolicy
 from tests.builders import BERLIN, PARIS
+from tests.integration.test_reports import delivered
 from tests.postgres import fresh_schema
 
 _SERIAL = itertools.count()
@@ -102,12 +106,30 @@ step = st.fixed_dictionaries(
         "campaign": st.sampled_from([None, "autumn", "black-friday"]),
         "cancel": st.sampled_from([None, "some", "all"]),
         "hours_later": st.integers(0, 200),
+        "returned": st.booleans(),
     }
 )
 
 
+def open_shop(url: str, clock: ok.ManualClock, zone: str) -> ok.Shop:
+    """A shop that can take payments, ship to Germany and France and take returns."""
+    carrier = FlatRateCarrier(clock, price=ok.Money("4.50", "EUR"), countries=["DE", "FR"])
+    return ok.Shop.open(
+        url,
+        clock=clock,
+        seed=3,
+        time_zone=zone,
+        gateways=[TestCardGateway()],
+        carriers=[carrier],
+        return_policy=ReturnPolicy(auto_approve_below=ok.Money("500.00", "EUR")),
+    )
+
+
 def build(shop: ok.Shop, clock: ok.ManualClock, steps: list[dict[str, object]]) -> None:
     shop.catalog.add_many(PRODUCTS)
+    shop.inventory.add_warehouse(ok.Warehouse("BER", "Berlin", BERLIN))
+    for product in PRODUCTS:
+        shop.inventory.receive(product.sku, "BER", 500)
     shop.customers.register(
         "ana@example.com", "Ana", addresses=[BERLIN], account_manager="rep-lena"
     )
@@ -129,6 +151,13 @@ def build(shop: ok.Shop, clock: ok.ManualClock, steps: list[dict[str, object]]) 
             shop.orders.cancel(order.number)
         elif plan["cancel"] == "some" and order.lines[0].quantity > 1:
             shop.orders.cancel(order.number, lines={order.lines[0].sku: 1})
+        if plan.get("returned") and plan["cancel"] != "all" and order.currency == "EUR":
+            done = delivered(shop, shop.orders.get(order.number))
+            clock.advance(timedelta(hours=20))
+            line = done.lines[-1]  # one unit back, refunded when it is inspected
+            request = shop.returns.request(done.number, {line.sku: 1}, reason="wrong_size")
+            shop.returns.receive(request.id, {line.sku: 1})
+            shop.returns.inspect(request.id, line.sku, InspectionOutcome.RESTOCK)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -145,7 +174,7 @@ def test_the_database_and_duckdb_sum_every_report_as_python_does(
     clock = ok.ManualClock(START)
     with (
         store_url(kind, tmp_path, server) as url,
-        ok.Shop.open(url, clock=clock, seed=3, time_zone=zone) as shop,
+        open_shop(url, clock, zone) as shop,
     ):
         build(shop, clock, steps)
         for order in shop.orders.list():
