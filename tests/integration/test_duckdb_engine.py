@@ -191,3 +191,9 @@ def test_the_command_line_sums_with_a_duckdb_copy(
     for _ in range(2):
         assert main([*args, *kept]) == 0
         assert capsys.readouterr().out == expected
+    filtered = [*args, "--filter", "status=delivered", "--filter", "warehouse=BER"]
+    assert main(filtered) == 0
+    in_the_store = capsys.readouterr().out
+    assert in_the_store != expected
+    assert main([*filtered, "--engine", "duckdb"]) == 0
+    assert capsys.readouterr().out == in_the_store
