@@ -13,25 +13,8 @@ from orderkit.cli import main
 from orderkit.errors import ConfigurationError, ValidationError
 from orderkit.reports.exchange import ecb_rates
 from orderkit.returns import InspectionOutcome
+from tests.integration.test_report_engines import DIMENSIONS
 from tests.integration.test_reports import ECB_CSV, START, delivered, eur, open_shop
-
-DIMENSIONS = (
-    "product",
-    "brand",
-    "category",
-    "customer",
-    "order",
-    "country",
-    "channel",
-    "seller",
-    "currency",
-    "day",
-    "week",
-    "hour_of_day",
-    "weekday",
-    "campaign",
-    "product:colour",
-)
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from orderkit.adapters.sql.sales_select import (
     LedgerDialect,
     add_sku_costs,
     fold_totals,
+    json_path,
+    row_values,
     sales_select,
 )
 from orderkit.catalog.ports import Product
@@ -101,9 +103,7 @@ def _module(name: str) -> Any:
 
 
 def _json_text(column: str, inside: str, params: dict[str, Any], name: str) -> str:
-    params["group_path"] = (
-        "$." + (f"{inside}." if inside else "") + '"' + name.replace('"', '\\"') + '"'
-    )
+    params["group_path"] = json_path(inside, name)
     return f"json_extract_string({column}, $group_path)"
 
 
@@ -111,25 +111,7 @@ _DIALECT = LedgerDialect(" // ", _json_text, "$")
 
 
 def _row_tuple(number: int, row: SaleRow) -> tuple[Any, ...]:
-    return (
-        number,
-        row.order_id,
-        row.order_number,
-        row.sku,
-        row.kind.value,
-        row.units,
-        row.amount,
-        row.currency,
-        int(row.booked_at.timestamp()),
-        int(row.placed_at.timestamp()),
-        row.channel,
-        row.customer_id,
-        row.ship_country,
-        row.bill_country,
-        row.seller,
-        json.dumps(dict(row.attributes)),
-        row.batch,
-    )
+    return (number, *row_values(row, json.dumps))
 
 
 def _promised(movements: Iterable[StockMovement]) -> Iterator[tuple[Any, ...]]:

@@ -15,6 +15,8 @@ from orderkit.adapters.sql.sales_select import (
     LedgerDialect,
     add_sku_costs,
     fold_totals,
+    json_path,
+    row_values,
     sales_select,
 )
 from orderkit.adapters.sql.session import SqlSession
@@ -79,6 +81,13 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def _where(*bounds: tuple[str, str, datetime | None]) -> tuple[str, dict[str, Any]]:
+    """A ``WHERE`` of each ``(condition, parameter, moment)`` whose moment is given."""
+    given = [(c, name, moment) for c, name, moment in bounds if moment is not None]
+    params = {name: _epoch(moment) for _, name, moment in given}
+    return (" WHERE " + " AND ".join(c for c, _, _ in given) if given else ""), params
+
+
 class SqlSalesLedger(SqlRepository):
     """Ledger rows in ``sales_ledger``; see :class:`orderkit.reports.ports.SalesLedger`.
 
@@ -92,24 +101,7 @@ class SqlSalesLedger(SqlRepository):
             chunk = rows[start : start + _CHUNK]
             params: dict[str, Any] = {}
             for index, row in enumerate(chunk):
-                values = (
-                    row.order_id,
-                    row.order_number,
-                    row.sku,
-                    row.kind.value,
-                    row.units,
-                    row.amount,
-                    row.currency,
-                    _epoch(row.booked_at),
-                    _epoch(row.placed_at),
-                    row.channel,
-                    row.customer_id,
-                    row.ship_country,
-                    row.bill_country,
-                    row.seller,
-                    encode(dict(row.attributes)),
-                    row.batch,
-                )
+                values = row_values(row, encode)
                 params.update(
                     (f"{name}{index}", value) for name, value in zip(_FIELDS, values, strict=True)
                 )
@@ -197,14 +189,7 @@ class SqlSalesLedger(SqlRepository):
 
     @staticmethod
     def _period(start: datetime | None, end: datetime | None) -> tuple[str, dict[str, Any]]:
-        clauses, params = [], {}
-        if start is not None:
-            clauses.append("l.booked_at >= :start")
-            params["start"] = _epoch(start)
-        if end is not None:
-            clauses.append("l.booked_at < :end")
-            params["end"] = _epoch(end)
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        return _where(("l.booked_at >= :start", "start", start), ("l.booked_at < :end", "end", end))
 
     def order_sums(
         self,
@@ -214,18 +199,16 @@ class SqlSalesLedger(SqlRepository):
         booked_until: datetime | None = None,
     ) -> list[OrderSums]:
         """Each order's sums with one ``GROUP BY`` in the database; see ``sum_orders``."""
-        clauses, params = [], {}
-        if placed_from is not None:
+        where, params = _where(
             # An order's rows are booked when it is placed or later: the index narrows.
-            clauses.append("l.booked_at >= :placed_from AND l.placed_at >= :placed_from")
-            params["placed_from"] = _epoch(placed_from)
-        if placed_until is not None:
-            clauses.append("l.placed_at < :placed_until")
-            params["placed_until"] = _epoch(placed_until)
-        if booked_until is not None:
-            clauses.append("l.booked_at < :booked_until")
-            params["booked_until"] = _epoch(booked_until)
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+            (
+                "l.booked_at >= :placed_from AND l.placed_at >= :placed_from",
+                "placed_from",
+                placed_from,
+            ),
+            ("l.placed_at < :placed_until", "placed_until", placed_until),
+            ("l.booked_at < :booked_until", "booked_until", booked_until),
+        )
         goods = "'sale', 'discount', 'cancellation', 'return'"
         found = self._batches(
             "SELECT l.order_id, l.order_number, l.customer_id, l.currency, l.placed_at, "
@@ -271,9 +254,7 @@ class SqlSalesLedger(SqlRepository):
             params["group_name"] = name
             step = f" -> '{inside}'" if inside else ""
             return f"({column}{step} ->> :group_name)"
-        params["group_path"] = (
-            "$." + (f"{inside}." if inside else "") + '"' + name.replace('"', '\\"') + '"'
-        )
+        params["group_path"] = json_path(inside, name)
         return f"json_extract({column}, :group_path)"
 
     def aggregate(self, query: SalesQuery) -> SalesTotals:

@@ -28,12 +28,50 @@ from orderkit.reports.aggregation import (
     SalesQuery,
     SalesTotals,
 )
-from orderkit.reports.ledger import ORDER_LEVEL, SaleKind
+from orderkit.reports.ledger import ORDER_LEVEL, SaleKind, SaleRow
 
-__all__ = ["LedgerDialect", "add_sku_costs", "fold_totals", "sales_select"]
+__all__ = [
+    "LedgerDialect",
+    "add_sku_costs",
+    "fold_totals",
+    "json_path",
+    "row_values",
+    "sales_select",
+]
 
 JsonText = Callable[[str, str, dict[str, Any], str], str]
 """``(column, inside, params, name) -> expression``: a text field of a JSON column."""
+
+
+def row_values(row: SaleRow, encode_json: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """What a ``sales_ledger`` row stores of ``row``, column by column (after its ``id``).
+
+    Times are whole seconds since the epoch; the attributes go through
+    ``encode_json``.
+    """
+    return (
+        row.order_id,
+        row.order_number,
+        row.sku,
+        row.kind.value,
+        row.units,
+        row.amount,
+        row.currency,
+        int(row.booked_at.timestamp()),
+        int(row.placed_at.timestamp()),
+        row.channel,
+        row.customer_id,
+        row.ship_country,
+        row.bill_country,
+        row.seller,
+        encode_json(dict(row.attributes)),
+        row.batch,
+    )
+
+
+def json_path(inside: str, name: str) -> str:
+    """The JSON path of the field ``name`` (of the object ``inside``, if given): ``$."name"``."""
+    return "$." + (f"{inside}." if inside else "") + '"' + name.replace('"', '\\"') + '"'
 
 
 @attrs.frozen
