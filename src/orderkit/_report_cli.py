@@ -198,12 +198,12 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
         if args.report == "ledger":
             if args.parquet is not None:
                 count = reports.export_ledger(
-                    args.parquet, args.period, tz=args.tz, format="parquet"
+                    args.parquet, args.period, tz=args.tz, format="parquet", **filters
                 )
                 out.write(f"wrote {count} rows to {args.parquet}\n")
                 return
             fmt = "jsonl" if args.format == "json" else "csv"
-            reports.export_ledger(out, args.period, tz=args.tz, format=fmt)
+            reports.export_ledger(out, args.period, tz=args.tz, format=fmt, **filters)
             return
         with ExitStack() as stack:
             engine: str | DuckDbLedger = args.engine

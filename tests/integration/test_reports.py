@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -562,3 +563,32 @@ def test_the_warehouse_filter_keeps_the_sales_promised_from_it(
         shop.reports.breakdown("product", warehouse="MUC")
     assert (refused.value.field, refused.value.value) == ("warehouse", "MUC")
     assert list(shop.reports.ledger()) == before
+
+
+def test_the_ledger_and_its_export_take_the_filters_of_the_reports(
+    shop: ok.Shop, tmp_path: Path
+) -> None:
+    web = shop.orders.place("ana@example.com", [("TEE", 1), ("MUG", 2)], channel="web")
+    shop.orders.place("bo@example.com", [("CAP", 1)], channel="pos")
+    gone = shop.orders.place("bo@example.com", [("MUG", 1)], channel="web")
+    shop.orders.cancel(gone.number)
+    rows = list(shop.reports.ledger(channel="web", status="placed"))
+    assert {row.order_id for row in rows} == {web.id}
+    mugs = list(shop.reports.ledger(product="MUG"))
+    assert {row.sku for row in mugs} == {"MUG"}  # a product filter keeps product rows only
+    assert {row.order_id for row in mugs} == {web.id, gone.id}
+    out = io.StringIO()
+    assert shop.reports.export_ledger(out, channel="web", status="placed") == len(rows)
+    assert len(out.getvalue().splitlines()) == len(rows) + 1
+    parquet = tmp_path / "web.parquet"
+    assert shop.reports.export_ledger(parquet, format="parquet", channel="pos") == len(
+        list(shop.reports.ledger(channel="pos"))
+    )
+    refused = tmp_path / "refused.parquet"
+    with pytest.raises(ValidationError) as bad:
+        shop.reports.export_ledger(refused, format="parquet", status="lost")
+    assert bad.value.field == "status"
+    assert not refused.exists()
+    with pytest.raises(ValidationError) as unknown:
+        shop.reports.ledger(warehouse="NOPE")
+    assert unknown.value.field == "warehouse"

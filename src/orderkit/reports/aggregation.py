@@ -10,7 +10,7 @@ in :mod:`orderkit.reports.figures`, once, whatever engine summed them.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 
 import attrs
@@ -37,6 +37,7 @@ __all__ = [
     "SalesTotals",
     "customers_of",
     "product_facts",
+    "select_rows",
     "sum_customers",
     "sum_orders",
     "sum_rows",
@@ -288,6 +289,46 @@ def _grouping(
     return lambda row: values.get(row.sku)
 
 
+def select_rows(
+    rows: Iterable[SaleRow],
+    query: SalesQuery,
+    order_states: Mapping[str, str] | None = None,
+    promised: Collection[tuple[int, str]] = (),
+) -> Iterator[SaleRow]:
+    """The rows ``query`` selects: in its period, through its filters, of goods if it asks.
+
+    ``order_states`` (order id to its state now) resolves the query's
+    ``states``: it needs to hold at least the orders in those states.
+    ``promised`` holds the ``(order number, SKU)`` pairs promised from the
+    query's warehouses.
+    """
+    start, end = query.start, query.end
+    filters = tuple(query.filters.items())
+    goods_only = query.goods_only
+    states = query.states
+    known = order_states or {}
+    warehouses = query.warehouses is not None
+    pairs = set(promised)
+    numbers = {number for number, _ in pairs}
+    for row in rows:
+        if (start is not None and row.booked_at < start) or (
+            end is not None and row.booked_at >= end
+        ):
+            continue
+        if goods_only and row.sku == ORDER_LEVEL:
+            continue
+        if filters and any(getattr(row, name) not in values for name, values in filters):
+            continue
+        if states is not None and known.get(row.order_id) not in states:
+            continue
+        if warehouses and not (
+            (row.order_number, row.sku) in pairs
+            or (row.sku == ORDER_LEVEL and row.order_number in numbers)
+        ):
+            continue
+        yield row
+
+
 def sum_rows(
     rows: Iterable[SaleRow],
     query: SalesQuery,
@@ -298,26 +339,10 @@ def sum_rows(
     """The pure-Python engine: sum ``rows`` as ``query`` asks.
 
     The rows need not be limited to the query's period; those outside it are
-    skipped. ``products`` resolves groupings by product and their cost;
-    ``order_states`` (order id to its state now) the query's ``states``: it
-    needs to hold at least the orders in those states. ``promised`` holds
-    the ``(order number, SKU)`` pairs promised from the query's warehouses.
+    skipped (:func:`select_rows`, which also says what ``order_states`` and
+    ``promised`` are). ``products`` resolves groupings by product and their
+    cost.
     """
-    states = query.states
-    if states is not None:
-        known = order_states or {}
-        rows = (row for row in rows if known.get(row.order_id) in states)
-    if query.warehouses is not None:
-        pairs = set(promised)
-        numbers = {number for number, _ in pairs}
-        rows = (
-            row
-            for row in rows
-            if (row.order_number, row.sku) in pairs
-            or (row.sku == ORDER_LEVEL and row.order_number in numbers)
-        )
-    start, end = query.start, query.end
-    filters = tuple(query.filters.items())
     goods_only = query.goods_only
     group_of = _grouping(query, products)
     if query.by_placed_day:
@@ -336,15 +361,7 @@ def sum_rows(
         for sku, facts in products.items()
         if facts.cost is not None
     }
-    for row in rows:
-        if (start is not None and row.booked_at < start) or (
-            end is not None and row.booked_at >= end
-        ):
-            continue
-        if goods_only and row.sku == ORDER_LEVEL:
-            continue
-        if filters and any(getattr(row, name) not in values for name, values in filters):
-            continue
+    for row in select_rows(rows, query, order_states, promised):
         key = (group_of(row), row.currency)
         sums = totals.get(key)
         if sums is None:

@@ -24,6 +24,7 @@ from orderkit.reports.aggregation import (
     SalesQuery,
     SalesTotals,
     product_facts,
+    select_rows,
     sum_rows,
 )
 from orderkit.reports.analytics_service import AnalyticsService, PerfectOrders
@@ -450,30 +451,43 @@ class ReportService:
 
     @reads("reports.read")
     def ledger(
-        self, period: str | Period | None = None, *, tz: str | None = None
+        self, /, period: str | Period | None = None, *, tz: str | None = None, **filters: Any
     ) -> Iterator[SaleRow]:
         """Every ledger row booked in the period, oldest first, read as they are used.
 
+        ``filters`` are those of :meth:`sales`: a row is kept when the
+        sales reports would count it (a ``product`` filter keeps only rows of
+        products).
+
+        Raises:
+            ValidationError: A malformed period, time zone or filter, or an
+                unknown warehouse: on the call, not when the first row is read.
+
         Examples:
             >>> import orderkit as ok
-            >>> list(ok.Shop.open().reports.ledger("2026-10"))
+            >>> list(ok.Shop.open().reports.ledger("2026-10", channel="web"))
             []
         """
-        query = self._query(None, period, tz, {})  # refused here, not when first read
-        return self._rows(query.start, query.end)
+        query = self._query(None, period, tz, filters)
+        if query.warehouses is not None:
+            self._check_warehouses(query.warehouses)
+        return self._rows(query)
 
-    def _rows(self, start: datetime | None, end: datetime | None) -> Iterator[SaleRow]:
+    def _rows(self, query: SalesQuery) -> Iterator[SaleRow]:
         with self._context.store.unit_of_work(readonly=True) as uow:
-            yield from uow.sales.rows(start, end)
+            rows = uow.sales.rows(query.start, query.end)
+            yield from select_rows(rows, query, *_order_facts(uow, query))
 
     @reads("reports.read")
     def export_ledger(
         self,
+        /,
         target: IO[str] | IO[bytes] | str | Path,
         period: str | Period | None = None,
         *,
         tz: str | None = None,
         format: str = "csv",
+        **filters: Any,
     ) -> int:
         """Write every ledger row of the period to ``target`` as it is read; return how many.
 
@@ -482,10 +496,11 @@ class ReportService:
         times ISO 8601 in UTC. ``"parquet"`` (the ``parquet`` extra) writes
         to a path or a binary file, in batches of 50,000 rows. Nothing more
         than a batch is held in memory, so a million rows stream as well as
-        ten.
+        ten. ``filters`` keep the rows :meth:`ledger` keeps.
 
         Raises:
-            ValidationError: A malformed period, time zone or format.
+            ValidationError: A malformed period, time zone, format or filter;
+                nothing is written then.
 
         Examples:
             >>> import io
@@ -501,10 +516,11 @@ class ReportService:
         if format == "parquet":
             if not isinstance(target, str | Path) and not hasattr(target, "write"):
                 raise ValidationError("target", target, "give a file path or a binary file")
-            return write_ledger_parquet(self.ledger(period, tz=tz), target)
+            return write_ledger_parquet(self.ledger(period, tz=tz, **filters), target)
         if isinstance(target, str | Path) or not hasattr(target, "write"):
             raise ValidationError("target", target, "give a text file or stream to write to")
-        return write_ledger(self.ledger(period, tz=tz), cast("IO[str]", target), format)
+        rows = self.ledger(period, tz=tz, **filters)
+        return write_ledger(rows, cast("IO[str]", target), format)
 
     # -- helpers -----------------------------------------------------------------
 
@@ -591,21 +607,8 @@ class ReportService:
             if engine == "auto" and isinstance(ledger, SalesAggregation):
                 return ledger.aggregate(query)
             products = product_facts(uow.products.list()) if query.goods_only else {}
-            states = None
-            if query.states is not None:
-                found = uow.orders.find(
-                    OrderQuery(states=tuple(sorted(query.states))),
-                    limit=max(uow.orders.count(), 1),
-                )
-                states = {order.id: order.state for order in found}
-            promised: set[tuple[int, str]] = set()
-            for code in query.warehouses or ():
-                for movement in uow.stock.movements(warehouse=code):
-                    number = _order_number(movement)
-                    if number is not None and movement.kind in PROMISED:
-                        promised.add((number, movement.sku))
             rows = ledger.rows(query.start, query.end)
-            return sum_rows(rows, query, products, states, promised)
+            return sum_rows(rows, query, products, *_order_facts(uow, query))
 
     def _grouped(
         self,
@@ -635,6 +638,30 @@ class ReportService:
             for currency in currencies:
                 folded.setdefault((bucket, currency), GroupSums())
         return folded
+
+
+def _order_facts(
+    uow: ReportsUnitOfWork, query: SalesQuery
+) -> tuple[dict[str, str] | None, set[tuple[int, str]]]:
+    """What the query's state and warehouse filters need of the store, read only if asked.
+
+    The states of the orders in the states asked for, and the ``(order
+    number, SKU)`` pairs the stock ledger shows promised from the warehouses.
+    """
+    states = None
+    if query.states is not None:
+        found = uow.orders.find(
+            OrderQuery(states=tuple(sorted(query.states))),
+            limit=max(uow.orders.count(), 1),
+        )
+        states = {order.id: order.state for order in found}
+    promised: set[tuple[int, str]] = set()
+    for code in query.warehouses or ():
+        for movement in uow.stock.movements(warehouse=code):
+            number = _order_number(movement)
+            if number is not None and movement.kind in PROMISED:
+                promised.add((number, movement.sku))
+    return states, promised
 
 
 def _order_number(movement: StockMovement) -> int | None:
