@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import orderkit as ok
@@ -130,6 +131,12 @@ def test_a_ledger_exported_to_parquet_sums_as_the_store_does(
                 with pytest.raises(ValidationError) as refused:
                     shop.reports.sales(engine=without_orders, **{name: value})
                 assert refused.value.field == name
+        with DuckDbLedger.of_parquet(path, shop.catalog.list()) as kept:
+            before = shop.reports.sales(engine=kept)
+            path.write_bytes(b"not a Parquet file")
+            with pytest.raises(duckdb.Error):
+                kept.refresh()
+            assert shop.reports.sales(engine=kept) == before  # the failed refresh left it whole
         with pytest.raises(ConfigurationError) as refused:
             DuckDbLedger.of_parquet(tmp_path / "missing.parquet")
         assert refused.value.setting == "path"

@@ -214,7 +214,12 @@ class DuckDbLedger:
 
     @property
     def connection(self) -> Any:
-        """The DuckDB connection, for queries of your own over ``sales_ledger`` and ``products``."""
+        """The DuckDB connection, for queries of your own.
+
+        Its tables: ``sales_ledger`` (the ledger's columns, times in seconds
+        since the epoch), ``products``, ``orders`` (``id``, ``state``) and
+        ``stock_movements`` (those promising orders' units).
+        """
         return self._connection
 
     def refresh(self) -> int:
@@ -224,8 +229,20 @@ class DuckDbLedger:
         copied (all of them again if the store's ledger no longer starts with
         the rows copied before). Any other store, or a Parquet file, is
         copied whole again. Products, the orders' states and the stock
-        movements that promise orders' units are always copied again.
+        movements that promise orders' units are always copied again. The
+        copy changes in one DuckDB transaction: a refresh that fails leaves
+        it as it was.
         """
+        self._connection.execute("BEGIN TRANSACTION")
+        try:
+            copied = self._copy()
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        self._connection.execute("COMMIT")
+        return copied
+
+    def _copy(self) -> int:
         if self._parquet is not None:
             self._replace("products", map(_product_tuple, self._products))
             self._replace("orders", ((o.id, o.state) for o in self._orders or ()))
