@@ -16,6 +16,7 @@ from orderkit.reports.aggregation import (
     LOCAL_DAY,
     LOCAL_HOUR,
     SalesQuery,
+    SalesTotals,
     product_facts,
     sum_customers,
     sum_orders,
@@ -25,7 +26,7 @@ from orderkit.reports.ledger import SaleKind, SaleRow
 from orderkit.reports.ports import OrderAggregation, SalesAggregation
 from orderkit.storage import Store
 
-__all__ = ["SalesContract", "sample_sale_rows"]
+__all__ = ["SalesContract", "SalesEngineContract", "fill_sample_sales", "sample_sale_rows"]
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -186,21 +187,68 @@ def _promised_pairs(movements: Iterable[StockMovement]) -> set[tuple[int, str]]:
     }
 
 
+def fill_sample_sales(store: Store) -> list[SaleRow]:
+    """Store the sample catalog, orders, stock movements and sale rows; return the rows."""
+    with store.unit_of_work() as uow:
+        for product in _catalog():
+            uow.products.add(product)
+        for order in _orders():
+            uow.orders.add(order)
+        for movement in _movements():
+            uow.stock.apply(movement)
+        for booking in sample_sale_rows():
+            uow.sales.append(booking)
+        uow.commit()
+    return [row for booking in sample_sale_rows() for row in booking]
+
+
+def _assert_sums_as_python(found: SalesTotals, rows: list[SaleRow], query: SalesQuery) -> None:
+    """``found`` equals the pure-Python engine's sums of the sample rows, to the cent."""
+    wanted = query.warehouses or ()
+    expected = sum_rows(
+        rows,
+        query,
+        product_facts(_catalog()),
+        _STATES,
+        _promised_pairs(m for m in _movements() if m.warehouse in wanted),
+    )
+    assert {key: sums.canonical() for key, sums in found.items()} == {
+        key: sums.canonical() for key, sums in expected.items()
+    }
+
+
+class SalesEngineContract:
+    """A report engine over a store's ledger (``engine=``): its sums equal Python's on every query.
+
+    Subclass it in a test module with :meth:`make_store` and
+    :meth:`make_engine`; orderkit runs it against the DuckDB engine on each
+    bundled store.
+    """
+
+    def make_store(self) -> Store:
+        """Return a fresh, empty store."""
+        raise NotImplementedError("implement make_store() to return a fresh, empty Store")
+
+    def make_engine(self, store: Store) -> SalesAggregation:
+        """Return the engine over ``store``'s ledger, made after the store was filled."""
+        raise NotImplementedError("implement make_engine(store) to return the engine")
+
+    @pytest.mark.parametrize("query", _QUERIES, ids=lambda query: str(query.group))
+    def test_an_engine_sums_a_stores_sales_as_python_does(self, query: SalesQuery) -> None:
+        """The engine's sums of the sample sales equal the pure-Python engine's."""
+        store = self.make_store()
+        try:
+            rows = fill_sample_sales(store)
+            _assert_sums_as_python(self.make_engine(store).aggregate(query), rows, query)
+        finally:
+            store.close()
+
+
 class SalesContract:
     """The sales ledger: rows read back whole by period; a store's own sums equal Python's."""
 
     def _fill(self, store: Store) -> list[SaleRow]:
-        with store.unit_of_work() as uow:
-            for product in _catalog():
-                uow.products.add(product)
-            for order in _orders():
-                uow.orders.add(order)
-            for movement in _movements():
-                uow.stock.apply(movement)
-            for booking in sample_sale_rows():
-                uow.sales.append(booking)
-            uow.commit()
-        return [row for booking in sample_sale_rows() for row in booking]
+        return fill_sample_sales(store)
 
     def test_sales_rows_read_back_by_period_and_sum_to_positions(self, store: Store) -> None:
         """Rows come back equal, oldest first, within half-open periods; positions add up."""
@@ -246,7 +294,6 @@ class SalesContract:
         reads back. Filtering by state reads the states of the stored orders.
         """
         rows = self._fill(store)
-        facts = product_facts(_catalog())
         wanted = query.warehouses or ()
         with store.unit_of_work(readonly=True) as uow:
             ledger = uow.sales
@@ -258,17 +305,9 @@ class SalesContract:
                     m for m in uow.stock.movements() if m.warehouse in wanted
                 )
                 rows_read = ledger.rows(query.start, query.end)
+                facts = product_facts(_catalog())
                 pushed = sum_rows(rows_read, query, facts, states, promised)
-        expected = sum_rows(
-            rows,
-            query,
-            facts,
-            _STATES,
-            _promised_pairs(m for m in _movements() if m.warehouse in wanted),
-        )
-        assert {key: sums.canonical() for key, sums in pushed.items()} == {
-            key: sums.canonical() for key, sums in expected.items()
-        }
+        _assert_sums_as_python(pushed, rows, query)
 
     @pytest.mark.parametrize(
         "window",
