@@ -13,6 +13,8 @@ from typing import Any, TextIO
 
 from orderkit.adapters.duckdb import DuckDbLedger
 from orderkit.reports.breakdowns import DIMENSIONS, MEASURES
+from orderkit.reports.forecast import forecast_table
+from orderkit.reports.service import ReportService
 from orderkit.reports.table import ReportTable
 from orderkit.shop import Shop
 
@@ -160,6 +162,7 @@ def add_report_command(commands: Any) -> None:
     )
     common(sales)
     engines(sales)
+    _add_kpi_reports(kinds)
     dashboard = kinds.add_parser(
         "dashboard",
         help="write a static HTML dashboard",
@@ -184,12 +187,85 @@ def add_report_command(commands: Any) -> None:
     )
 
 
+def _add_kpi_reports(kinds: Any) -> None:
+    """The reports beyond sales figures: operations, inventory, customers, forecasts."""
+
+    def plain(name: str, text: str, *, period: bool) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = kinds.add_parser(name, help=text, description=text + ".")
+        parser.add_argument("--url", required=True, help="the shop's store: sqlite:///shop.db")
+        if period:
+            parser.add_argument("--period", required=True, help="2026-10, 2026-Q4, 2026...")
+        parser.add_argument("--tz", help="the time zone of the days (the shop's: UTC)")
+        parser.add_argument(
+            "--format", choices=("table", "csv", "json"), default="table", help="(table)"
+        )
+        parser.add_argument("--locale", default="en_US", help="locale of a table (en_US)")
+        return parser
+
+    plain("operations", "the operations KPIs of the orders placed in the period", period=True)
+    inventory = plain(
+        "inventory", "inventory health per SKU over the last --days days", period=False
+    )
+    inventory.add_argument("--days", type=int, default=90, help="the window (90)")
+    inventory.add_argument(
+        "--dead-after-days", type=int, default=90, help="dead stock after (90) days unsold"
+    )
+    inventory.add_argument(
+        "--overstock-days", type=int, default=180, help="overstock above (180) days of cover"
+    )
+    plain("customers", "new, returning and repeat customers of the period", period=True)
+    rfm = plain("rfm", "recency, frequency and monetary scores and segments", period=False)
+    rfm.add_argument("--currency", required=True, help="orders in this currency count")
+    plain("cohorts", "retention by month of the first order", period=True)
+    forecasts = plain("forecasts", "daily and weekly demand forecasts per SKU", period=False)
+    forecasts.add_argument(
+        "--sku", action="append", dest="skus", help="only this SKU; repeatable (all sold)"
+    )
+    forecasts.add_argument("--history-days", type=int, default=120, help="history (120)")
+    forecasts.add_argument("--horizon", type=int, default=28, help="days ahead (28)")
+    forecasts.add_argument("--holdout", type=int, default=14, help="days held out (14)")
+
+
+def _kpi_table(reports: ReportService, args: argparse.Namespace) -> ReportTable | None:
+    """The table of a report beyond sales figures, or ``None`` for a sales report."""
+    name = args.report
+    if name == "operations":
+        return reports.operations(args.period, tz=args.tz).to_table()
+    if name == "inventory":
+        health = reports.inventory_health(
+            days=args.days,
+            dead_after_days=args.dead_after_days,
+            overstock_days=args.overstock_days,
+        )
+        return health.to_table()
+    if name == "customers":
+        return reports.customers(args.period, tz=args.tz).to_table(args.period)
+    if name == "rfm":
+        return reports.rfm(currency=args.currency, tz=args.tz)
+    if name == "cohorts":
+        return reports.cohorts(args.period, tz=args.tz)
+    if name == "forecasts":
+        found = reports.forecasts(
+            args.skus,
+            history_days=args.history_days,
+            horizon=args.horizon,
+            holdout=args.holdout,
+            tz=args.tz,
+        )
+        return forecast_table(found)
+    return None
+
+
 def run_report(args: argparse.Namespace, out: TextIO | None = None) -> None:
     """Run the report ``args`` name and write it to ``out`` (standard output by default)."""
     out = sys.stdout if out is None else out
     filters = dict(getattr(args, "filter", []))
     with Shop.open(args.url) as shop:
         reports = shop.reports
+        kpis = _kpi_table(reports, args)
+        if kpis is not None:
+            _write_table(kpis, args.format, args.locale, out)
+            return
         if args.report == "dashboard":
             page = reports.dashboard(args.period, tz=args.tz, locale=args.locale, n=args.n)
             args.out.write_text(page, encoding="utf-8")

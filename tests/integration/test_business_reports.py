@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 import orderkit as ok
+from orderkit.cli import main
 from orderkit.errors import ValidationError
 from orderkit.returns import InspectionOutcome
 from tests.builders import BERLIN
@@ -149,3 +153,41 @@ def test_forecasts_plan_purchases_and_measure_their_error(
     assert abs(planned.days_of_cover - planned.available / mug.daily_average) < 1
     with pytest.raises(ValidationError):
         shop.purchasing.advice(demand={"MUG": -1})
+
+
+def test_the_command_line_prints_every_kpi_report(
+    tmp_path: Path, clock: ok.ManualClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with open_shop(url, clock) as shop:
+        shop.orders.place("ana@example.com", [("TEE", 1)])
+        clock.advance(timedelta(days=31))
+        shop.orders.place("ana@example.com", [("TEE", 2)])
+        gone = shop.orders.place("bo@example.com", [("MUG", 1)])
+        shop.orders.cancel(gone.number)
+        rates = shop.reports.customers("2026-11")
+        operations = shop.reports.operations("2026-11")
+        rfm = shop.reports.rfm(currency="EUR")
+
+    def run(*args: str) -> dict[str, Any]:
+        assert main(["report", *args, "--url", url, "--format", "json"]) == 0
+        printed: dict[str, Any] = json.loads(capsys.readouterr().out)
+        return printed
+
+    figures = {
+        row["figure"]: row["value"] for row in run("customers", "--period", "2026-11")["rows"]
+    }
+    assert figures["customers"] == rates.customers == 2
+    assert figures["returning_customers"] == rates.returning_customers == 1
+    kpis = {row["kpi"]: row["value"] for row in run("operations", "--period", "2026-11")["rows"]}
+    assert kpis["orders"] == operations.orders == 2
+    assert Decimal(kpis["cancellation_rate"]) == operations.cancellation_rate == Decimal("0.5")
+    assert len(run("rfm", "--currency", "EUR")["rows"]) == len(rfm) == 2
+    cohorts = run("cohorts", "--period", "2026-10/2026-12")["rows"]
+    assert [row["customers"] for row in cohorts] == [1, 1]
+    skus = {row["sku"] for row in run("inventory")["rows"]}
+    assert {"TEE", "MUG"} <= skus
+    (mug,) = run("forecasts", "--sku", "MUG")["rows"]
+    assert mug["sku"] == "MUG"
+    assert main(["report", "rfm", "--currency", "EURO", "--url", url]) == 1
+    assert "currency" in capsys.readouterr().err

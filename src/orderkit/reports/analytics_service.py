@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from orderkit.core.checks import require_code
 from orderkit.core.context import ServiceContext
+from orderkit.core.currencies import validate_currency
 from orderkit.errors import ValidationError
 from orderkit.inventory.ports import MovementKind, order_document
 from orderkit.reports.aggregation import OrderSums, sum_customers, sum_orders
@@ -176,7 +177,7 @@ class AnalyticsService:
     def rfm(self, as_of: datetime | None, currency: str, zone: ZoneInfo) -> ReportTable:
         """RFM scores and segments of every customer, in ``currency``."""
         moment = self._context.clock.now() if as_of is None else as_of
-        currency = require_code(currency, "currency")
+        currency = validate_currency(currency)
         orders = self._customer_orders(None, zone)
         return rfm_table(rfm_scores(orders, moment, currency), moment, currency)
 

@@ -73,6 +73,30 @@ class CustomerRates:
     repeat_purchase_rate: Decimal | None
     orders_per_customer: Decimal | None
 
+    def to_table(self, period: str = "") -> ReportTable:
+        """The figures as a two-column table (rates as fractions)."""
+        rows: tuple[tuple[Cell, ...], ...] = (
+            ("customers", self.customers),
+            ("new_customers", self.new_customers),
+            ("returning_customers", self.returning_customers),
+            ("returning_customer_rate", self.returning_customer_rate),
+            ("repeat_customers", self.repeat_customers),
+            ("repeat_purchase_rate", self.repeat_purchase_rate),
+            # Text, so that a table does not show it as a percentage.
+            ("orders_per_customer", _text(self.orders_per_customer)),
+        )
+        title = f"Customers, {period}" if period else "Customers"
+        return ReportTable(
+            title,
+            (Column("figure", "Figure"), Column("value", "Value")),
+            rows,
+            ("Rates are fractions (shown as percentages).",),
+        )
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
 
 def customer_rates(
     orders: Iterable[CustomerOrder], start: datetime, end: datetime

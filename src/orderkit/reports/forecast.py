@@ -24,7 +24,9 @@ from decimal import Decimal
 
 import attrs
 
-__all__ = ["DemandForecast", "forecast_demand"]
+from orderkit.reports.table import Column, ReportTable
+
+__all__ = ["DemandForecast", "forecast_demand", "forecast_table"]
 
 _GRID = (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 _TREND_GRID = (0.05, 0.1, 0.2, 0.4)
@@ -241,4 +243,37 @@ def forecast_demand(
         holdout_wape=errors.get(best),
         holdout_mae=maes.get(best),
         errors=tuple(sorted(errors.items())),
+    )
+
+
+def forecast_table(forecasts: Sequence[DemandForecast]) -> ReportTable:
+    """One row per SKU: the method chosen, expected units and the hold-out error."""
+    columns = (
+        Column("sku", "SKU"),
+        Column("method", "Method"),
+        Column("daily_average", "Units per day"),
+        Column("next_week", "Units next week"),
+        Column("horizon_units", "Units over the horizon"),
+        Column("holdout_days", "Hold-out days"),
+        Column("holdout_wape", "Hold-out WAPE"),
+        Column("holdout_mae", "Hold-out MAE"),
+    )
+    rows = tuple(
+        (
+            forecast.sku,
+            forecast.method,
+            str(forecast.daily_average),
+            str(forecast.weekly[0]) if forecast.weekly else None,
+            str(sum(forecast.daily, Decimal(0))),
+            forecast.holdout_days,
+            forecast.holdout_wape,
+            None if forecast.holdout_mae is None else str(forecast.holdout_mae),
+        )
+        for forecast in forecasts
+    )
+    return ReportTable(
+        "Demand forecasts",
+        columns,
+        rows,
+        ("WAPE: absolute errors over units sold on the hold-out days (a fraction).",),
     )
