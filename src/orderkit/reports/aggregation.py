@@ -23,6 +23,7 @@ __all__ = [
     "GOODS_KINDS",
     "LOCAL_DAY",
     "LOCAL_HOUR",
+    "NET_SALES_KINDS",
     "ORDER_GROUPS",
     "PRODUCT_ATTRIBUTE",
     "PRODUCT_GROUPS",
@@ -69,6 +70,9 @@ PRODUCT_GROUPS = frozenset({"sku", "brand", "category"})
 
 GOODS_KINDS = (SaleKind.SALE, SaleKind.CANCELLATION, SaleKind.RETURN)
 """The kinds whose units move goods: their sum is the units kept."""
+
+NET_SALES_KINDS = (SaleKind.SALE, SaleKind.DISCOUNT, SaleKind.CANCELLATION, SaleKind.RETURN)
+"""The kinds whose amounts add up to net sales."""
 
 PROMISED = ("reserve", "backorder")
 """The stock movements that promise an order's units from a warehouse (the warehouse filter)."""
@@ -432,7 +436,7 @@ def sum_orders(
     """
     placed: dict[str, SaleRow] = {}
     sums: dict[str, list[int]] = {}
-    goods = {SaleKind.SALE, SaleKind.DISCOUNT, SaleKind.CANCELLATION, SaleKind.RETURN}
+    goods = set(NET_SALES_KINDS)
     for row in rows:
         if (
             (placed_from is not None and row.placed_at < placed_from)

@@ -17,7 +17,7 @@ from orderkit.core.context import ServiceContext
 from orderkit.core.currencies import validate_currency
 from orderkit.errors import ValidationError
 from orderkit.inventory.ports import MovementKind, order_document
-from orderkit.reports.aggregation import OrderSums, sum_customers, sum_orders
+from orderkit.reports.aggregation import NET_SALES_KINDS, OrderSums, sum_customers, sum_orders
 from orderkit.reports.customers import (
     CustomerOrder,
     CustomerRates,
@@ -44,7 +44,6 @@ __all__ = ["AnalyticsService", "PerfectOrders"]
 PerfectOrders = Callable[[list[int]], list[PerfectOrder]]
 """Works out the perfect-order flags of orders by number (the returns service does)."""
 
-_GOODS = (SaleKind.SALE, SaleKind.DISCOUNT, SaleKind.CANCELLATION, SaleKind.RETURN)
 _SOLD = (SaleKind.SALE, SaleKind.CANCELLATION)
 
 
@@ -131,7 +130,7 @@ class AnalyticsService:
                     continue
                 if row.kind in _SOLD:
                     sold[row.sku] = sold.get(row.sku, 0) + row.units
-                if row.kind in _GOODS:
+                if row.kind in NET_SALES_KINDS:
                     amount, _ = net.get(row.sku, (0, row.currency))
                     net[row.sku] = (amount + row.amount, row.currency)
             levels = uow.stock.levels()

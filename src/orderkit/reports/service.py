@@ -557,8 +557,7 @@ class ReportService:
                 isinstance(item, str) and item for item in values
             ):
                 raise ValidationError(name, value, "give a text value or a list of them")
-            unknown = set(values) - self._order_states
-            if name == "status" and self._order_states and unknown:
+            if name == "status" and self._order_states and set(values) - self._order_states:
                 known = ", ".join(sorted(self._order_states))
                 raise ValidationError(name, value, f"give states of the workflow: {known}")
             given[names[name]] = frozenset(values)

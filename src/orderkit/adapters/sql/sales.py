@@ -24,6 +24,7 @@ from orderkit.catalog.products import Product
 from orderkit.core.money import Money
 from orderkit.lifecycle.order import Order
 from orderkit.reports.aggregation import (
+    NET_SALES_KINDS,
     PROMISED,
     CustomerSums,
     OrderSums,
@@ -209,7 +210,7 @@ class SqlSalesLedger(SqlRepository):
             ("l.placed_at < :placed_until", "placed_until", placed_until),
             ("l.booked_at < :booked_until", "booked_until", booked_until),
         )
-        goods = "'sale', 'discount', 'cancellation', 'return'"
+        goods = ", ".join(f"'{kind.value}'" for kind in NET_SALES_KINDS)
         found = self._batches(
             "SELECT l.order_id, l.order_number, l.customer_id, l.currency, l.placed_at, "
             "SUM(CASE WHEN l.kind = 'sale' THEN l.units ELSE 0 END), "
