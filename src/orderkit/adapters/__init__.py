@@ -9,6 +9,8 @@
   :mod:`orderkit.adapters.sql`.
 - :mod:`orderkit.adapters.gateways`: test cards, bank transfers, cash on
   delivery and the shop's own store credit.
+- :mod:`orderkit.adapters.duckdb`: a copy of the sales ledger in DuckDB that
+  sums reports there (the ``duckdb`` extra).
 
 Nothing here is imported by the capability packages; the host or
 :class:`orderkit.Shop` chooses an adapter and passes it in.

@@ -1,7 +1,8 @@
 """The DuckDB engine: a copy of the sales ledger in DuckDB, summed there (the ``duckdb`` extra).
 
 For analysts with millions of ledger rows. :class:`DuckDbLedger` copies the
-ledger and the products out of any store (or a ledger exported to Parquet)
+ledger, the products, the orders' states and the stock movements that
+promise orders' units out of any store (or a ledger exported to Parquet)
 into a DuckDB database, keeps the copy current with :meth:`DuckDbLedger.refresh`,
 and answers reports with the same ``GROUP BY`` the SQL stores run
 (:mod:`orderkit.adapters.sql.sales_select`): pass it as a report's ``engine``.
