@@ -61,6 +61,13 @@ class ShipmentRepository(Protocol):
         """The shipments of an order, oldest first."""
         ...
 
+    def for_orders(self, first: int, last: int) -> list[Shipment]:
+        """The shipments of the orders numbered ``first`` to ``last``, by order, oldest first.
+
+        What a report over many orders reads, instead of asking order by order.
+        """
+        ...
+
     def by_tracking_number(self, tracking_number: str) -> Shipment | None:
         """The shipment with this tracking number (its own or a parcel's), or ``None``."""
         ...

@@ -16,6 +16,7 @@ from orderkit.core.checks import require_code
 from orderkit.core.context import ServiceContext
 from orderkit.core.currencies import validate_currency
 from orderkit.errors import ValidationError
+from orderkit.fulfillment.ports import Shipment
 from orderkit.inventory.ports import MovementKind, order_document
 from orderkit.reports.aggregation import NET_SALES_KINDS, OrderSums, sum_customers, sum_orders
 from orderkit.reports.customers import (
@@ -34,7 +35,7 @@ from orderkit.reports.operations import OperationsKpis, PlacedOrder, operations_
 from orderkit.reports.periods import Period
 from orderkit.reports.ports import OrderAggregation, ReportsUnitOfWork
 from orderkit.reports.table import ReportTable
-from orderkit.returns.ports import PerfectOrder
+from orderkit.returns.ports import PerfectOrder, ReturnRequest
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -72,8 +73,18 @@ class AnalyticsService:
         with self._context.store.unit_of_work(readonly=True) as uow:
             found = _order_sums(uow, placed_from=start, placed_until=end)
             numbers = [order.order_number for order in found]
-            shipments = {number: uow.shipments.for_order(number) for number in numbers}
-            returns = [request for n in numbers for request in uow.returns.for_order(n)]
+            shipments: dict[int, list[Shipment]] = {number: [] for number in numbers}
+            returns: list[ReturnRequest] = []
+            if numbers:  # one read of the stretch of order numbers, not one per order
+                first, last = min(numbers), max(numbers)
+                for shipment in uow.shipments.for_orders(first, last):
+                    if shipment.order_number in shipments:
+                        shipments[shipment.order_number].append(shipment)
+                returns = [
+                    request
+                    for request in uow.returns.for_orders(first, last)
+                    if request.order_number in shipments
+                ]
             documents = {order_document(number): number for number in numbers}
             backordered = {
                 documents[move.document]

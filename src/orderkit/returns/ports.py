@@ -57,6 +57,10 @@ class ReturnRepository(Protocol):
         """The returns of an order, oldest first."""
         ...
 
+    def for_orders(self, first: int, last: int) -> list[ReturnRequest]:
+        """The returns of the orders numbered ``first`` to ``last``, by order, oldest first."""
+        ...
+
     def by_tracking_number(self, tracking_number: str) -> ReturnRequest | None:
         """The return with a parcel of this tracking number, or ``None``."""
         ...

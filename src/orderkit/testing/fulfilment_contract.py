@@ -86,6 +86,29 @@ class FulfilmentContract:
             assert [s.id for s in uow.shipments.for_order(8)] == ["S5"]
             assert uow.shipments.for_order(9) == []
 
+    def test_shipments_of_a_stretch_of_orders_come_in_one_read(self, store: Store) -> None:
+        """``for_orders`` gives the shipments of orders first to last: by order, oldest first."""
+        with store.unit_of_work() as uow:
+            uow.shipments.add(sample_shipment("S1", 10, T0 + timedelta(hours=1)))
+            uow.shipments.add(sample_shipment("S2", 10, T0))
+            uow.shipments.add(sample_shipment("S3", 9))
+            uow.shipments.add(sample_shipment("S4", 12))
+            uow.shipments.add(sample_shipment("S5", 13))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            uow.shipments.add(sample_shipment("S6", 11))  # never committed
+        with store.unit_of_work(readonly=True) as uow:
+            assert [s.id for s in uow.shipments.for_orders(10, 12)] == ["S2", "S1", "S4"]
+            assert [s.id for s in uow.shipments.for_orders(9, 9)] == ["S3"]
+            assert [s.id for s in uow.shipments.for_orders(1, 1000)] == [
+                "S3",
+                "S2",
+                "S1",
+                "S4",
+                "S5",
+            ]
+            assert uow.shipments.for_orders(14, 99) == []
+
     def test_shipments_are_found_by_tracking_number_and_by_state(self, store: Store) -> None:
         """Any of its tracking numbers finds a shipment; states list follow saved changes."""
         labelled = sample_shipment("S7", 7)

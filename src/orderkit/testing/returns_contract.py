@@ -76,6 +76,29 @@ class ReturnsContract:
         assert stored.lines[0].received == 1
         assert stored.parcels[0].price == Money("4.50", "EUR")
 
+    def test_returns_of_a_stretch_of_orders_come_in_one_read(self, store: Store) -> None:
+        """``for_orders`` gives the returns of orders first to last: by order, oldest first."""
+        with store.unit_of_work() as uow:
+            uow.returns.add(sample_return("R1", 10, T0 + timedelta(hours=1)))
+            uow.returns.add(sample_return("R2", 10, T0))
+            uow.returns.add(sample_return("R3", 9))
+            uow.returns.add(sample_return("R4", 12))
+            uow.returns.add(sample_return("R5", 13))
+            uow.returns.add(sample_return("R6", 100))
+            uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            assert [r.id for r in uow.returns.for_orders(10, 12)] == ["R2", "R1", "R4"]
+            assert [r.id for r in uow.returns.for_orders(9, 9)] == ["R3"]
+            assert [r.id for r in uow.returns.for_orders(1, 1000)] == [
+                "R3",
+                "R2",
+                "R1",
+                "R4",
+                "R5",
+                "R6",
+            ]
+            assert uow.returns.for_orders(14, 99) == []
+
     def test_claims_feedback_and_follow_ups_are_kept(self, store: Store) -> None:
         """Claims by order; one feedback per order; unsent follow-ups soonest first."""
         claim = Claim(

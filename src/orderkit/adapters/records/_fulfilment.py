@@ -25,6 +25,11 @@ class RecordShipments(VersionedRecords[Shipment]):
         found = self._table.by("order", (order_number,))
         return sorted(found, key=lambda shipment: (shipment.created_at, shipment.id))
 
+    def for_orders(self, first: int, last: int) -> list[Shipment]:
+        """The shipments of the orders numbered ``first`` to ``last``: by order, oldest first."""
+        found = self._table.between("order", first, last)
+        return sorted(found, key=lambda s: (s.order_number, s.created_at, s.id))
+
     def by_tracking_number(self, tracking_number: str) -> Shipment | None:
         """The shipment with this tracking number (its own or a parcel's), or ``None``."""
         found = self._table.by("tracking", (tracking_number,))

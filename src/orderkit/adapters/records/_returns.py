@@ -27,6 +27,11 @@ class RecordReturns(VersionedRecords[ReturnRequest]):
         found = self._table.by("order", (order_number,))
         return sorted(found, key=lambda request: (request.requested_at, request.id))
 
+    def for_orders(self, first: int, last: int) -> list[ReturnRequest]:
+        """The returns of the orders numbered ``first`` to ``last``: by order, oldest first."""
+        found = self._table.between("order", first, last)
+        return sorted(found, key=lambda r: (r.order_number, r.requested_at, r.id))
+
     def by_tracking_number(self, tracking_number: str) -> ReturnRequest | None:
         """The return with a parcel of this tracking number, or ``None``."""
         found = self._table.by("tracking", (tracking_number,))

@@ -232,7 +232,22 @@ class VersionedTable(DocumentTable[A]):
         A transaction that reads many records at once (``get_many``, as the
         SQL stores' do) reads them in a few statements rather than one each.
         """
-        ids = [str(key[0]) for key in self.keys(index, prefix, reverse=reverse)]
+        return self._load([str(key[0]) for key in self.keys(index, prefix, reverse=reverse)])
+
+    def between(self, index: str, low: int, high: int) -> list[A]:
+        """The aggregates filed in an index under a first key part from ``low`` to ``high``.
+
+        In index order; only that stretch of the index is read.
+        """
+        ids = []
+        for filed, _ in self.tx.scan(f"{self.table}.{index}", before=(high + 1,), reverse=True):
+            if filed[0] < low:  # type: ignore[operator]
+                break
+            ids.append(str(filed[-1]))
+        ids.reverse()
+        return self._load(ids)
+
+    def _load(self, ids: list[str]) -> list[A]:
         get_many = getattr(self.tx, "get_many", None)
         if get_many is None or len(ids) < 2:
             return [self.get(aggregate_id) for aggregate_id in ids]
