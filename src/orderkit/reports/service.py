@@ -468,10 +468,7 @@ class ReportService:
             >>> list(ok.Shop.open().reports.ledger("2026-10", channel="web"))
             []
         """
-        query = self._query(None, period, tz, filters)
-        if query.warehouses is not None:
-            self._check_warehouses(query.warehouses)
-        return self._rows(query)
+        return self._rows(self._query(None, period, tz, filters))
 
     def _rows(self, query: SalesQuery) -> Iterator[SaleRow]:
         with self._context.store.unit_of_work(readonly=True) as uow:
@@ -561,6 +558,8 @@ class ReportService:
                 known = ", ".join(sorted(self._order_states))
                 raise ValidationError(name, value, f"give states of the workflow: {known}")
             given[names[name]] = frozenset(values)
+        if "warehouses" in given:  # once per call, before any report is summed
+            self._check_warehouses(given["warehouses"])
         return SalesQuery(start=start, end=end, group=grouping, **given)
 
     def _totals(
@@ -571,8 +570,6 @@ class ReportService:
             raise ValidationError(
                 "engine", engine, "give 'auto', 'python' or an engine with aggregate(query)"
             )
-        if query.warehouses is not None:
-            self._check_warehouses(query.warehouses)
         rates = self._rates
         if in_currency is not None:
             in_currency = validate_currency(in_currency)
