@@ -112,10 +112,20 @@ class DocumentTable(Generic[T]):
         arity: int = 1,
     ) -> Iterator[Key]:
         """The keys of the documents filed under ``prefix`` in an index, in index order."""
-        for filed, _ in self.tx.scan(
-            f"{self.table}.{index}", prefix, before=before, reverse=reverse
-        ):
+        for filed in self.entries(index, prefix, before=before, reverse=reverse):
             yield filed[-arity:]
+
+    def entries(
+        self, index: str, prefix: Key = (), *, before: Key | None = None, reverse: bool = False
+    ) -> Iterator[Key]:
+        """An index's whole entries (index key, then document key) under ``prefix``."""
+        name = f"{self.table}.{index}"
+        scan_keys = getattr(self.tx, "scan_keys", None)  # a backend's cheaper keys-only scan
+        if scan_keys is not None:
+            yield from scan_keys(name, prefix, before=before, reverse=reverse)
+        else:
+            for filed, _ in self.tx.scan(name, prefix, before=before, reverse=reverse):
+                yield filed
 
     def scan(self, prefix: Key = (), *, reverse: bool = False) -> Iterator[tuple[Key, T]]:
         """Every value (under ``prefix``) in key order."""
@@ -240,7 +250,7 @@ class VersionedTable(DocumentTable[A]):
         In index order; only that stretch of the index is read.
         """
         ids = []
-        for filed, _ in self.tx.scan(f"{self.table}.{index}", before=(high + 1,), reverse=True):
+        for filed in self.entries(index, before=(high + 1,), reverse=True):
             if filed[0] < low:  # type: ignore[operator]
                 break
             ids.append(str(filed[-1]))

@@ -30,43 +30,40 @@ def encode_key(key: Key) -> bytes:
         >>> encode_key(("a",)) < encode_key(("a", 0)) < encode_key(("ab",))
         True
     """
-    encoded = bytearray()
+    encoded = []
     for part in key:
-        if isinstance(part, bool) or not isinstance(part, int | str):
-            raise StorageError(f"a record key holds ints and strings, not {part!r}")
-        if isinstance(part, int):
+        if isinstance(part, str):
+            text = part.encode("utf-8")
+            if b"\x00" in text:
+                text = text.replace(b"\x00", b"\x00\xff")
+            encoded.append(b"\x02" + text + b"\x00\x01")
+        elif isinstance(part, int) and not isinstance(part, bool):
             if not -_OFFSET <= part < _OFFSET:
                 raise StorageError(f"a record key's int must fit in 64 bits, not {part}")
-            encoded.append(_INT)
-            encoded += (part + _OFFSET).to_bytes(8, "big")
+            encoded.append(b"\x01" + (part + _OFFSET).to_bytes(8, "big"))
         else:
-            encoded.append(_STR)
-            encoded += part.encode("utf-8").replace(b"\x00", b"\x00\xff")
-            encoded += b"\x00\x01"
-    return bytes(encoded)
+            raise StorageError(f"a record key holds ints and strings, not {part!r}")
+    return b"".join(encoded)
 
 
 def decode_key(encoded: bytes) -> Key:
     """The key whose bytes these are (see :func:`encode_key`)."""
     parts: list[str | int] = []
-    position = 0
-    while position < len(encoded):
+    position, size = 0, len(encoded)
+    while position < size:
         tag = encoded[position]
         position += 1
         if tag == _INT:
             parts.append(int.from_bytes(encoded[position : position + 8], "big") - _OFFSET)
             position += 8
             continue
-        text = bytearray()
-        while encoded[position : position + 2] != b"\x00\x01":
-            if encoded[position : position + 2] == b"\x00\xff":
-                text.append(0)
-                position += 2
-            else:
-                text.append(encoded[position])
-                position += 1
+        # Inside a string every zero byte is escaped (00 FF), so the first 00 01 ends it.
+        end = encoded.index(b"\x00\x01", position)
+        text = encoded[position:end]
+        if b"\x00" in text:
+            text = text.replace(b"\x00\xff", b"\x00")
         parts.append(text.decode("utf-8"))
-        position += 2
+        position = end + 2
     return tuple(parts)
 
 
