@@ -25,18 +25,14 @@ Why it is safe:
 
 from __future__ import annotations
 
-import enum
 import threading
-import types
 import typing
-from collections import abc
 from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 
+from orderkit.core.frozen import immutable, is_frozen
 from orderkit.errors import ConfigurationError
 
 __all__ = ["DEFAULT_SIZE", "DecodedCache", "DecodedView", "detached"]
@@ -70,7 +66,7 @@ def _how(kind: type) -> int:
     """How a value of ``kind`` is copied: shared, or which container or object to copy."""
     how = _HOW.get(kind)
     if how is None:
-        how = _HOW[kind] = _MUTABLE if attrs.has(kind) and not _is_frozen(kind) else _SHARE
+        how = _HOW[kind] = _MUTABLE if attrs.has(kind) and not is_frozen(kind) else _SHARE
     return how
 
 
@@ -89,47 +85,14 @@ def _copy_item(value: Any) -> Any:
     return detached(value)
 
 
-def _is_frozen(kind: type) -> bool:
-    """Whether attrs made ``kind`` frozen: setting any attribute raises FrozenInstanceError."""
-    try:
-        probe: Any = object.__new__(kind)
-        probe.__orderkit_probe__ = None
-    except attrs.exceptions.FrozenInstanceError:
-        return True
-    except AttributeError:
-        return False
-    return False
-
-
-_IMMUTABLE = (str, int, float, bool, bytes, Decimal, datetime, date, type(None), enum.Enum)
-
-
-def _immutable(hint: Any) -> bool:
-    """Whether every value the type hint allows is immutable (frozen attrs count as such)."""
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        return all(_immutable(arg) for arg in typing.get_args(hint))
-    if origin is tuple:
-        return all(arg is Ellipsis or _immutable(arg) for arg in typing.get_args(hint))
-    if origin is frozenset:
-        return all(_immutable(arg) for arg in typing.get_args(hint))
-    if origin is abc.Mapping:  # declared read-only: orderkit keeps a private proxy there
-        return all(_immutable(arg) for arg in typing.get_args(hint))
-    if not isinstance(hint, type):
-        return False
-    if issubclass(hint, _IMMUTABLE):
-        return True
-    return attrs.has(hint) and _is_frozen(hint)
-
-
 def _field_copier(hint: Any) -> Callable[[Any], Any] | None:
     """How one field is copied: ``None`` to share it, else a function (from its type hint)."""
-    if _immutable(hint):
+    if immutable(hint):
         return None
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is list and args and _immutable(args[0]):
+    if origin is list and args and immutable(args[0]):
         return list
-    if origin is dict and len(args) == 2 and _immutable(args[1]):
+    if origin is dict and len(args) == 2 and immutable(args[1]):
         return dict
     return _copy_item
 
@@ -147,7 +110,7 @@ def _copier_of(kind: type) -> Callable[[Any], Any]:
     ]
     shared = tuple(name for name, how in fields if how is None)
     copied = tuple((name, how) for name, how in fields if how is not None)
-    if not copied and _is_frozen(kind):
+    if not copied and is_frozen(kind):
         return _same  # nothing in it can change: it can be shared as it is
     # One statement per field, written out once per class: a loop over the
     # names costs about twice as much, and copies are made on every load.

@@ -27,6 +27,7 @@ from cattrs.errors import CattrsError
 from orderkit.core.addresses import Address
 from orderkit.core.checks import require_aware
 from orderkit.core.events import DomainEvent, OutboxMessage
+from orderkit.core.frozen import frozen_through
 from orderkit.core.money import Money
 from orderkit.errors import InvalidAmount, ValidationError
 
@@ -34,6 +35,7 @@ __all__ = [
     "ConverterHook",
     "EventCodec",
     "make_converter",
+    "remembered",
     "structure_datetime",
     "unstructure_datetime",
 ]
@@ -126,6 +128,45 @@ def _structure_float(value: object, _: type) -> float:
     return float(value)
 
 
+def remembered(unstructure: Callable[[Any], Any], size: int = 16_384) -> Callable[[Any], Any]:
+    """``unstructure`` for values that cannot change, remembering each one's form by identity.
+
+    An aggregate is written whole at every change, and most of what it holds
+    (its history, steps, tracking events, lines) are the very same frozen
+    objects as at the last save: their forms are made once. A remembered
+    value is kept alive by the memo, so its id cannot pass to another value
+    meanwhile; the memo starts afresh when it holds ``size`` values. The forms
+    are shared between the documents that hold them: nothing may change a
+    document once made.
+    """
+    memo: dict[int, tuple[object, Any]] = {}
+
+    def unstructure_remembered(value: Any) -> Any:
+        known = memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        form = unstructure(value)
+        if len(memo) >= size:
+            memo.clear()
+        memo[id(value)] = (value, form)
+        return form
+
+    return unstructure_remembered
+
+
+def _remembers(kind: type) -> bool:
+    """Whether the converter remembers the forms of ``kind``: values kept inside aggregates.
+
+    Events and outbox messages are written once each, so remembering them
+    would only crowd out the rest.
+    """
+    return (
+        isinstance(kind, type)
+        and not issubclass(kind, DomainEvent | OutboxMessage)
+        and frozen_through(kind)
+    )
+
+
 def _is_set_type(kind: object) -> bool:
     return kind in (set, frozenset) or get_origin(kind) in (set, frozenset)
 
@@ -143,6 +184,9 @@ def make_converter(hooks: Iterable[ConverterHook] = ()) -> cattrs.Converter:
         Money('5', 'JPY')
     """
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    converter.register_unstructure_hook_factory(
+        _remembers, lambda kind: remembered(converter.gen_unstructure_attrs_fromdict(kind))
+    )
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(datetime, structure_datetime)

@@ -9,7 +9,7 @@ from typing import Any
 import cattrs
 
 from orderkit.core.capability import Capability
-from orderkit.core.serialization import structure_datetime, unstructure_datetime
+from orderkit.core.serialization import remembered, structure_datetime, unstructure_datetime
 from orderkit.errors import ValidationError
 from orderkit.lifecycle.events import OrderEdited, OrderPlaced, OrderTransitioned
 from orderkit.lifecycle.workflow import HistoryEntry
@@ -61,7 +61,7 @@ def _structure_history(value: object, _: type) -> HistoryEntry:
 
 def _history_hooks(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(HistoryEntry, _structure_history)
-    converter.register_unstructure_hook(HistoryEntry, _unstructure_history)
+    converter.register_unstructure_hook(HistoryEntry, remembered(_unstructure_history))
 
 
 CAPABILITY = Capability(

@@ -73,7 +73,8 @@ class SqlSession:
         self, query: str, params: Mapping[str, Any] | None, *, own_cursor: bool = False
     ) -> Cursor:
         """Run ``query`` on the shared cursor (or a new one) and return that cursor."""
-        self.check_writable(query)
+        if self.readonly:
+            self.check_writable(query)
         if own_cursor:
             cursor: Cursor = self.connection.cursor()
         else:
