@@ -115,6 +115,8 @@ def _strict(kind: type, allowed: tuple[type, ...]) -> Callable[[object, type], A
     # cattrs' default hooks coerce (int(1.5) == 1, str(12) == "12"); stored data
     # must already have the right type, so coercion would only hide corruption.
     def structure(value: object, _: type) -> Any:
+        if type(value) is kind:  # the common case, decided by one comparison
+            return value
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, allowed):
             raise ValidationError(kind.__name__, value, f"expected a JSON {kind.__name__}")
         return value

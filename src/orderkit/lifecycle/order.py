@@ -69,6 +69,8 @@ _STAGE_LIMITS = tuple(
 
 
 def _counter(instance: object, attribute: Any, value: object) -> None:
+    if type(value) is int and value >= 0:  # the common case, decided by one comparison
+        return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidQuantity(attribute.name, value, "must be an int >= 0")
 
@@ -133,7 +135,9 @@ class OrderLine:
             raise ValidationError("unit_price", self.unit_price, "must not be negative")
         if self.discount.currency != self.unit_price.currency:
             raise CurrencyMismatch("discount", self.unit_price.currency, self.discount.currency)
-        if self.discount.amount < 0 or self.discount > self.unit_price * self.quantity:
+        if self.discount.amount and (
+            self.discount.amount < 0 or self.discount > self.unit_price * self.quantity
+        ):
             raise ValidationError(
                 "discount", self.discount, "must be between zero and the line's gross"
             )
