@@ -53,10 +53,14 @@ def schema_version(session: SqlSession) -> int:
 
 def _data_steps() -> dict[int, Callable[[SqlSession], None]]:
     """Steps that fill what a migration's tables need from the rows already there."""
+    from orderkit.adapters.sql.fulfilment import move_shipments_out_of_records
     from orderkit.adapters.sql.sales import book_existing_orders
     from orderkit.capabilities import make_converter
 
-    return {12: lambda session: book_existing_orders(session, make_converter())}
+    return {
+        12: lambda session: book_existing_orders(session, make_converter()),
+        13: lambda session: move_shipments_out_of_records(session, make_converter()),
+    }
 
 
 def apply_migrations(session: SqlSession, migrations: tuple[Migration, ...]) -> list[int]:

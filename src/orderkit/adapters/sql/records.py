@@ -33,13 +33,10 @@ class SqlRecords:
 
     def __init__(self, session: SqlSession) -> None:
         self._session = session
-        self._locked = session.readonly or not session.dialect.records_lock
         self._known: dict[tuple[str, bytes], Record | None] = {}
 
     def _turn(self) -> None:
-        if not self._locked:
-            self._session.execute(self._session.dialect.records_lock)
-            self._locked = True
+        self._session.take_turn()
 
     def get(self, table: str, key: Key) -> Record | None:
         """The record under ``key``, or ``None``."""

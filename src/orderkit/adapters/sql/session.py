@@ -37,6 +37,7 @@ class SqlSession:
         self.for_update = "" if readonly else dialect.locking_read
         self.for_share = "" if readonly else dialect.sharing_read
         self._shared: Cursor | None = None
+        self._turn_taken = readonly or not dialect.records_lock
 
     def execute(self, query: str, params: Mapping[str, Any] | None = None) -> Cursor:
         """Run ``query`` with ``params`` on a cursor of its own and return the cursor.
@@ -86,6 +87,17 @@ class SqlSession:
         except self.dialect.driver_error as exc:
             self.raise_translated(exc)
         return cursor
+
+    def take_turn(self) -> None:
+        """Wait for the records lock, once per write transaction, where the dialect has one.
+
+        Writers of records and of shipments take turns under it: they read
+        what decides a change before locking any row, and rely on nobody
+        writing those in between.
+        """
+        if not self._turn_taken:
+            self.execute(self.dialect.records_lock)
+            self._turn_taken = True
 
     def commit(self) -> None:
         """Commit the transaction (the driver's errors are raised as they are)."""

@@ -8,7 +8,6 @@ import cattrs
 
 from orderkit.adapters._decoded import DecodedCache, DecodedView
 from orderkit.adapters._lazy import LazyRepositories
-from orderkit.adapters.records._fulfilment import RecordShipments
 from orderkit.adapters.records._returns import (
     RecordClaims,
     RecordFeedback,
@@ -16,6 +15,7 @@ from orderkit.adapters.records._returns import (
     RecordReturns,
 )
 from orderkit.adapters.sql.base import SqlRepository
+from orderkit.adapters.sql.fulfilment import SqlShipments
 from orderkit.adapters.sql.inventory import (
     SqlPurchaseOrders,
     SqlReservations,
@@ -55,10 +55,10 @@ _REPOSITORIES: dict[str, type[SqlRepository]] = {
     "credit_accounts": SqlCreditAccounts,
     "refunds": SqlRefunds,
     "sales": SqlSalesLedger,
+    "shipments": SqlShipments,
 }
 
 _ON_RECORDS = {
-    "shipments": RecordShipments,
     "returns": RecordReturns,
     "claims": RecordClaims,
     "feedback": RecordFeedback,
@@ -90,7 +90,7 @@ class SqlUnitOfWork(LazyRepositories):
     credit_accounts: SqlCreditAccounts
     refunds: SqlRefunds
     sales: SqlSalesLedger
-    shipments: RecordShipments
+    shipments: SqlShipments
     returns: RecordReturns
     claims: RecordClaims
     feedback: RecordFeedback
