@@ -34,7 +34,11 @@ class RecordTransaction(Protocol):
     """
 
     def get(self, table: str, key: Key) -> Record | None:
-        """The record under ``key``, or ``None``."""
+        """The record under ``key``, or ``None``.
+
+        The record may be the one the transaction holds (the bundled stores
+        hand it out as they keep it): change a copy, then :meth:`put` it.
+        """
         ...
 
     def put(self, table: str, key: Key, record: Record) -> None:
