@@ -9,7 +9,7 @@ from orderkit.capabilities import make_converter
 from orderkit.core.addresses import Address
 from orderkit.core.frozen import frozen_through
 from orderkit.core.money import Money
-from orderkit.core.serialization import remembered
+from orderkit.core.serialization import FormMemo, remembered
 from orderkit.lifecycle.events import OrderPlaced
 from orderkit.lifecycle.order import Order, OrderLine
 from orderkit.lifecycle.workflow import HistoryEntry
@@ -77,6 +77,18 @@ def test_the_memo_keeps_what_it_remembers_alive_and_starts_afresh_when_full() ->
     assert made == [a, b, c]
     hook(a)
     assert made == [a, b, c, a]
+
+
+def test_one_memo_bounds_every_kind_it_serves() -> None:
+    memo = FormMemo(size=3)
+    words = memo.remember(lambda value: {"word": value.text})
+    numbers = memo.remember(lambda value: {"number": value.text})
+    notes = [_Note(str(n)) for n in range(4)]
+    for note in notes[:3]:
+        (words if int(note.text) % 2 else numbers)(note)
+    assert len(memo._forms) == 3
+    words(notes[3])  # the shared memo was full: it starts afresh
+    assert len(memo._forms) == 1
 
 
 @given(s.orders())

@@ -34,6 +34,7 @@ from orderkit.errors import InvalidAmount, ValidationError
 __all__ = [
     "ConverterHook",
     "EventCodec",
+    "FormMemo",
     "make_converter",
     "remembered",
     "structure_datetime",
@@ -130,30 +131,46 @@ def _structure_float(value: object, _: type) -> float:
     return float(value)
 
 
-def remembered(unstructure: Callable[[Any], Any], size: int = 16_384) -> Callable[[Any], Any]:
-    """``unstructure`` for values that cannot change, remembering each one's form by identity.
+class FormMemo:
+    """The stored forms of values that cannot change, by identity, at most ``size`` at once.
 
     An aggregate is written whole at every change, and most of what it holds
     (its history, steps, tracking events, lines) are the very same frozen
     objects as at the last save: their forms are made once. A remembered
     value is kept alive by the memo, so its id cannot pass to another value
-    meanwhile; the memo starts afresh when it holds ``size`` values. The forms
-    are shared between the documents that hold them: nothing may change a
-    document once made.
+    meanwhile; the memo starts afresh when it holds ``size`` values, which
+    bounds what it keeps alive. The forms are shared between the documents
+    that hold them: nothing may change a document once made.
     """
-    memo: dict[int, tuple[object, Any]] = {}
 
-    def unstructure_remembered(value: Any) -> Any:
-        known = memo.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        form = unstructure(value)
-        if len(memo) >= size:
-            memo.clear()
-        memo[id(value)] = (value, form)
-        return form
+    def __init__(self, size: int = 16_384) -> None:
+        self.size = size
+        self._forms: dict[int, tuple[object, Any]] = {}
 
-    return unstructure_remembered
+    def remember(self, unstructure: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """``unstructure``, answering from the memo for a value it has seen."""
+        forms, size = self._forms, self.size
+
+        def unstructure_remembered(value: Any) -> Any:
+            known = forms.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
+            form = unstructure(value)
+            if len(forms) >= size:
+                forms.clear()
+            forms[id(value)] = (value, form)
+            return form
+
+        return unstructure_remembered
+
+
+def remembered(unstructure: Callable[[Any], Any], size: int = 4_096) -> Callable[[Any], Any]:
+    """``unstructure`` for values that cannot change, with a :class:`FormMemo` of its own.
+
+    For a capability's own hook of a frozen type (the converter remembers
+    the frozen attrs classes it unstructures itself).
+    """
+    return FormMemo(size).remember(unstructure)
 
 
 def _remembers(kind: type) -> bool:
@@ -186,8 +203,9 @@ def make_converter(hooks: Iterable[ConverterHook] = ()) -> cattrs.Converter:
         Money('5', 'JPY')
     """
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    forms = FormMemo()
     converter.register_unstructure_hook_factory(
-        _remembers, lambda kind: remembered(converter.gen_unstructure_attrs_fromdict(kind))
+        _remembers, lambda kind: forms.remember(converter.gen_unstructure_attrs_fromdict(kind))
     )
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(Decimal, str)
