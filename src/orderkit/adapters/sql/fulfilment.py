@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import cattrs
@@ -15,6 +16,11 @@ __all__ = ["SqlShipments", "move_shipments_out_of_records"]
 
 _RECORD_TABLES = ("shipments", "shipments.order", "shipments.tracking", "shipments.state")
 """Where the records store kept shipments and their indexes (before migration 13)."""
+
+
+def _tracking(shipment: Shipment) -> str:
+    """The shipment's tracking numbers as the ``tracking`` column keeps them (a JSON list)."""
+    return json.dumps(shipment.tracking_numbers, ensure_ascii=False)
 
 
 class SqlShipments(SqlVersionedRepository[Shipment]):
@@ -36,7 +42,7 @@ class SqlShipments(SqlVersionedRepository[Shipment]):
             "order_number": shipment.order_number,
             "state": shipment.state.value,
             "created_at": self._dialect.encode_time(shipment.created_at),
-            "tracking": "\n".join(shipment.tracking_numbers),
+            "tracking": _tracking(shipment),
         }
 
     def add(self, shipment: Shipment) -> None:
@@ -55,7 +61,7 @@ class SqlShipments(SqlVersionedRepository[Shipment]):
         self._session.take_turn()
         before = self._decoded.columns(self.table, shipment.id, shipment.version)
         super().save(shipment)
-        if before is None or before.get("tracking") != "\n".join(shipment.tracking_numbers):
+        if before is None or before.get("tracking") != _tracking(shipment):
             self._file_tracking(shipment, refile=True)
 
     def get(self, aggregate_id: str) -> Shipment:

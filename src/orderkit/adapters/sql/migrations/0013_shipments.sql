@@ -1,7 +1,7 @@
 -- Shipments in tables of their own, moved out of the records table: a save
 -- is one UPDATE, and an order's shipments, those in a state and the one with
 -- a tracking number are read through the database's own indexes.
--- tracking holds the shipment's tracking numbers, one per line, so a save
+-- tracking holds the shipment's tracking numbers (a JSON list), so a save
 -- knows when shipment_tracking needs filing again. The body is JSON text, as
 -- in records: a carrier's raw status may hold characters JSONB refuses.
 -- The data step of this migration moves the shipments kept in records.
