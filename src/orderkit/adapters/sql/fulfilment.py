@@ -7,6 +7,8 @@ from typing import Any
 
 import cattrs
 
+from orderkit.adapters.records.keys import encode_key
+from orderkit.adapters.sql.dialect import parse_json
 from orderkit.adapters.sql.session import SqlSession
 from orderkit.adapters.sql.versioned import SqlVersionedRepository
 from orderkit.errors import AlreadyExists, ShipmentNotFound
@@ -123,9 +125,6 @@ def move_shipments_out_of_records(session: SqlSession, converter: cattrs.Convert
     Each keeps its id, version and document; its records and index entries
     (and the records' shipment count) are removed.
     """
-    from orderkit.adapters.records.keys import encode_key
-    from orderkit.adapters.sql.dialect import parse_json
-
     shipments = SqlShipments(session, converter)
     cursor = session.execute("SELECT body FROM records WHERE name = 'shipments'")
     while batch := cursor.fetchmany(500):
